@@ -1,0 +1,478 @@
+/**
+ * The `Authenticator` service: it turns an unauthenticated request into an authenticated one.
+ *
+ * Pick a layer for your credentials, or write your own in a few lines with {@link make}. The
+ * pipeline calls the authenticator only for requests bound to the configured base URL's origin,
+ * so credentials never travel to another host.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { Authenticator, Repository } from "effect-bitbucket"
+ *
+ * const program = Repository.find({ workspace: "acme", repo_slug: "api" })
+ *
+ * program.pipe(
+ *   Effect.provide(Authenticator.apiToken({ email: "me@example.com", token: Redacted.make("...") })),
+ *   Effect.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Clock, Config, Context, Effect, Layer, Option, Redacted, Schema, SynchronizedRef } from "effect"
+import type * as BitbucketError from "./BitbucketError.js"
+import { sendForm } from "./internal/oauth.js"
+
+/**
+ * A secret given as a plain string or, better, as a `Redacted` (what `Config.redacted` reads).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Secret = string | Redacted.Redacted<string>
+
+const redact = (secret: Secret): Redacted.Redacted<string> =>
+  Redacted.isRedacted(secret) ? secret : Redacted.make(secret)
+
+/**
+ * What an authenticator does.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Adds credentials to a request bound for the Bitbucket API. */
+  readonly authenticate: (
+    request: HttpClientRequest.HttpClientRequest
+  ) => Effect.Effect<HttpClientRequest.HttpClientRequest, BitbucketError.BitbucketError>
+  /**
+   * Called once when Bitbucket answered 401 to `rejected`. Answer `true` when the credentials were
+   * renewed and the request is worth sending again (an expired OAuth token), `false` otherwise.
+   */
+  readonly onUnauthorized: (rejected: HttpClientRequest.HttpClientRequest) => Effect.Effect<boolean>
+}
+
+/**
+ * The Authenticator service tag.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const program = Effect.gen(function* () {
+ *   const auth = yield* Authenticator.Authenticator
+ *   return auth
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Authenticator extends Context.Tag("effect-bitbucket/Authenticator")<Authenticator, Service>() {}
+
+/**
+ * Builds a service from an `authenticate` function; `onUnauthorized` defaults to "do not retry".
+ * This is how you plug in your own credential source (a vault, a token broker).
+ *
+ * @example
+ * ```ts
+ * import { HttpClientRequest } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * declare const fetchTokenFromVault: Effect.Effect<string>
+ *
+ * const VaultAuth = Layer.succeed(
+ *   Authenticator.Authenticator,
+ *   Authenticator.make({
+ *     authenticate: (request) =>
+ *       Effect.map(fetchTokenFromVault, (token) => HttpClientRequest.bearerToken(request, token))
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: {
+  readonly authenticate: Service["authenticate"]
+  readonly onUnauthorized?: Service["onUnauthorized"]
+}): Service => ({
+  authenticate: options.authenticate,
+  onUnauthorized: options.onUnauthorized ?? (() => Effect.succeed(false))
+})
+
+const fromRequestMapper = (f: (request: HttpClientRequest.HttpClientRequest) => HttpClientRequest.HttpClientRequest) =>
+  Layer.succeed(Authenticator, make({ authenticate: (request) => Effect.succeed(f(request)) }))
+
+/**
+ * No credentials: public resources only (and Bitbucket's lower anonymous rate limit).
+ *
+ * @example
+ * ```ts
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const Anonymous = Authenticator.anonymous
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const anonymous: Layer.Layer<Authenticator> = fromRequestMapper((request) => request)
+
+/**
+ * HTTP Basic with a username and password: Bitbucket's legacy app passwords (switched off by
+ * Bitbucket in 2026), or any Basic credential a proxy expects. Prefer {@link apiToken}.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const Legacy = Authenticator.basic({ username: "alice", password: Redacted.make("app-password") })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const basic = (options: { readonly username: string; readonly password: Secret }): Layer.Layer<Authenticator> => {
+  const password = redact(options.password)
+  return fromRequestMapper((request) => HttpClientRequest.basicAuth(request, options.username, password))
+}
+
+/**
+ * An Atlassian API token: HTTP Basic with your Atlassian account email and the token.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const Auth = Authenticator.apiToken({ email: "me@example.com", token: Redacted.make("ATATT...") })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const apiToken = (options: { readonly email: string; readonly token: Secret }): Layer.Layer<Authenticator> =>
+  basic({ username: options.email, password: options.token })
+
+/**
+ * A ready bearer token: a repository, project or workspace access token, or an OAuth access
+ * token you obtained yourself.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const Auth = Authenticator.accessToken({ token: Redacted.make("repository-access-token") })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const accessToken = (options: { readonly token: Secret }): Layer.Layer<Authenticator> => {
+  const token = redact(options.token)
+  return fromRequestMapper((request) => HttpClientRequest.bearerToken(request, token))
+}
+
+/**
+ * Where Bitbucket's OAuth 2.0 endpoints live.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const oauth2Urls = {
+  authorize: "https://bitbucket.org/site/oauth2/authorize",
+  token: "https://bitbucket.org/site/oauth2/access_token"
+} as const
+
+/**
+ * The token endpoint's answer. Secrets are `Redacted`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OAuth2Token {
+  readonly accessToken: Redacted.Redacted<string>
+  readonly refreshToken: Option.Option<Redacted.Redacted<string>>
+  /** Lifetime in seconds, as the endpoint said. */
+  readonly expiresIn: number
+  readonly scopes: Option.Option<string>
+  readonly tokenType: string
+}
+
+const TokenResponse = Schema.Struct({
+  access_token: Schema.String,
+  token_type: Schema.optionalWith(Schema.String, { default: () => "bearer" }),
+  expires_in: Schema.optionalWith(Schema.Number, { default: () => 3600 }),
+  refresh_token: Schema.optional(Schema.String),
+  scopes: Schema.optional(Schema.String)
+})
+
+const toToken = (response: typeof TokenResponse.Type): OAuth2Token => ({
+  accessToken: Redacted.make(response.access_token),
+  refreshToken: Option.map(Option.fromNullable(response.refresh_token), Redacted.make),
+  expiresIn: response.expires_in,
+  scopes: Option.fromNullable(response.scopes),
+  tokenType: response.token_type
+})
+
+/**
+ * The OAuth 2.0 client (consumer) credentials, and where the token endpoint is.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OAuth2Client {
+  readonly clientId: string
+  readonly clientSecret: Secret
+  /** Token endpoint. Default {@link oauth2Urls}`.token`. */
+  readonly tokenUrl?: string
+}
+
+/**
+ * Calls the token endpoint with a grant (form body, client authenticated with HTTP Basic).
+ *
+ * @example
+ * ```ts
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const token = Authenticator.requestToken(
+ *   { clientId: "id", clientSecret: "secret" },
+ *   { grant_type: "client_credentials" }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category oauth2
+ */
+export const requestToken = Effect.fn("Bitbucket.Authenticator.requestToken")(function*(
+  client: OAuth2Client,
+  grant: Readonly<Record<string, string>>
+) {
+  const http = yield* HttpClient.HttpClient
+  const response = yield* sendForm(http, {
+    url: client.tokenUrl ?? oauth2Urls.token,
+    username: client.clientId,
+    password: redact(client.clientSecret),
+    form: grant,
+    schema: TokenResponse
+  })
+  return toToken(response)
+})
+
+/**
+ * The URL to send a user to for the authorization-code grant.
+ *
+ * @example
+ * ```ts
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const url = Authenticator.authorizeUrl({ clientId: "my-consumer-key", state: "xyz" })
+ * // https://bitbucket.org/site/oauth2/authorize?client_id=my-consumer-key&response_type=code&state=xyz
+ * ```
+ *
+ * @since 0.1.0
+ * @category oauth2
+ */
+export const authorizeUrl = (options: {
+  readonly clientId: string
+  readonly state?: string
+  readonly redirectUri?: string
+  readonly authorizeUrl?: string
+}): string => {
+  const url = new URL(options.authorizeUrl ?? oauth2Urls.authorize)
+  url.searchParams.set("client_id", options.clientId)
+  url.searchParams.set("response_type", "code")
+  if (options.state !== undefined) url.searchParams.set("state", options.state)
+  if (options.redirectUri !== undefined) url.searchParams.set("redirect_uri", options.redirectUri)
+  return url.toString()
+}
+
+/**
+ * Exchanges an authorization code (from the redirect after {@link authorizeUrl}) for tokens.
+ * Feed the refresh token to {@link oauth2RefreshToken}.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const layer = Effect.map(
+ *   Authenticator.exchangeCode({ clientId: "id", clientSecret: "secret", code: "code-from-redirect" }),
+ *   (token) => token.refreshToken
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category oauth2
+ */
+export const exchangeCode = (options: OAuth2Client & { readonly code: string; readonly redirectUri?: string }) =>
+  requestToken(options, {
+    grant_type: "authorization_code",
+    code: options.code,
+    ...(options.redirectUri === undefined ? {} : { redirect_uri: options.redirectUri })
+  })
+
+interface CachedToken {
+  readonly header: Redacted.Redacted<string>
+  readonly expiresAt: number
+}
+
+const oauth2Layer = (
+  client: OAuth2Client & { readonly refreshSkew?: number },
+  initialGrant: Readonly<Record<string, string>>,
+  nextGrant: (token: OAuth2Token, previous: Readonly<Record<string, string>>) => Readonly<Record<string, string>>
+): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
+  Layer.effect(
+    Authenticator,
+    Effect.gen(function*() {
+      const http = yield* HttpClient.HttpClient
+      const skewMillis = (client.refreshSkew ?? 60) * 1000
+      const state = yield* SynchronizedRef.make<{ grant: Readonly<Record<string, string>>; token: Option.Option<CachedToken> }>(
+        { grant: initialGrant, token: Option.none() }
+      )
+      const current = SynchronizedRef.modifyEffect(state, (s) =>
+        Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          if (Option.isSome(s.token) && now < s.token.value.expiresAt - skewMillis) {
+            return [s.token.value.header, s] as const
+          }
+          const token = yield* requestToken(client, s.grant).pipe(Effect.provideService(HttpClient.HttpClient, http))
+          const cached: CachedToken = {
+            header: Redacted.make(`Bearer ${Redacted.value(token.accessToken)}`),
+            expiresAt: now + token.expiresIn * 1000
+          }
+          return [cached.header, { grant: nextGrant(token, s.grant), token: Option.some(cached) }] as const
+        }))
+      return make({
+        authenticate: (request) =>
+          Effect.map(current, (header) => HttpClientRequest.setHeader(request, "Authorization", Redacted.value(header))),
+        onUnauthorized: (rejected) =>
+          SynchronizedRef.modify(state, (s) => {
+            const sent = rejected.headers["authorization"]
+            // Drop the token only if it is the one that was rejected: when ten requests fail
+            // together, the first drops it and the others reuse the renewed one.
+            const stale = Option.isSome(s.token) && Redacted.value(s.token.value.header) === sent
+            return [true, stale ? { ...s, token: Option.none() } : s] as const
+          })
+      })
+    })
+  )
+
+/**
+ * OAuth 2.0 client credentials grant: the layer gets a token from the token endpoint, caches it,
+ * renews it shortly before it expires and once after a 401. Concurrent requests share one renewal.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const Auth = Authenticator.oauth2ClientCredentials({
+ *   clientId: "consumer-key",
+ *   clientSecret: Redacted.make("consumer-secret")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const oauth2ClientCredentials = (
+  options: OAuth2Client & {
+    /** Renew this many seconds before expiry. Default 60. */
+    readonly refreshSkew?: number
+  }
+): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
+  oauth2Layer(options, { grant_type: "client_credentials" }, (_, previous) => previous)
+
+/**
+ * OAuth 2.0 refresh token grant: like {@link oauth2ClientCredentials}, starting from a refresh
+ * token (e.g. from {@link exchangeCode}); a rotated refresh token is kept for the next renewal.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Authenticator } from "effect-bitbucket"
+ *
+ * const Auth = Authenticator.oauth2RefreshToken({
+ *   clientId: "consumer-key",
+ *   clientSecret: Redacted.make("consumer-secret"),
+ *   refreshToken: Redacted.make("refresh-token")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const oauth2RefreshToken = (
+  options: OAuth2Client & { readonly refreshToken: Secret; readonly refreshSkew?: number }
+): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
+  oauth2Layer(
+    options,
+    { grant_type: "refresh_token", refresh_token: Redacted.value(redact(options.refreshToken)) },
+    (token, previous) =>
+      Option.match(token.refreshToken, {
+        onNone: () => previous,
+        onSome: (refresh) => ({ grant_type: "refresh_token", refresh_token: Redacted.value(refresh) })
+      })
+  )
+
+/**
+ * Chooses credentials from configuration (environment variables by default), first match wins:
+ *
+ * 1. `BITBUCKET_ACCESS_TOKEN`: {@link accessToken}
+ * 2. `BITBUCKET_EMAIL` + `BITBUCKET_API_TOKEN`: {@link apiToken}
+ * 3. `BITBUCKET_USERNAME` + `BITBUCKET_APP_PASSWORD`: {@link basic}
+ * 4. `BITBUCKET_CLIENT_ID` + `BITBUCKET_CLIENT_SECRET` (+ `BITBUCKET_REFRESH_TOKEN`):
+ *    {@link oauth2RefreshToken} or {@link oauth2ClientCredentials}
+ * 5. otherwise {@link anonymous}
+ *
+ * Secrets are read with `Config.redacted`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Authenticator, Repository } from "effect-bitbucket"
+ *
+ * Repository.find({ workspace: "acme", repo_slug: "api" }).pipe(
+ *   Effect.provide(Authenticator.layerConfig),
+ *   Effect.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: Layer.Layer<Authenticator, never, HttpClient.HttpClient> = Layer.unwrapEffect(
+  Effect.gen(function*() {
+    const opt = <A>(config: Config.Config<A>) => Effect.orElseSucceed(Config.option(config), () => Option.none<A>())
+    const accessTokenValue = yield* opt(Config.redacted("BITBUCKET_ACCESS_TOKEN"))
+    if (Option.isSome(accessTokenValue)) return accessToken({ token: accessTokenValue.value })
+    const email = yield* opt(Config.string("BITBUCKET_EMAIL"))
+    const token = yield* opt(Config.redacted("BITBUCKET_API_TOKEN"))
+    if (Option.isSome(email) && Option.isSome(token)) return apiToken({ email: email.value, token: token.value })
+    const username = yield* opt(Config.string("BITBUCKET_USERNAME"))
+    const password = yield* opt(Config.redacted("BITBUCKET_APP_PASSWORD"))
+    if (Option.isSome(username) && Option.isSome(password)) {
+      return basic({ username: username.value, password: password.value })
+    }
+    const clientId = yield* opt(Config.string("BITBUCKET_CLIENT_ID"))
+    const clientSecret = yield* opt(Config.redacted("BITBUCKET_CLIENT_SECRET"))
+    if (Option.isSome(clientId) && Option.isSome(clientSecret)) {
+      const refreshToken = yield* opt(Config.redacted("BITBUCKET_REFRESH_TOKEN"))
+      const client = { clientId: clientId.value, clientSecret: clientSecret.value }
+      return Option.isSome(refreshToken)
+        ? oauth2RefreshToken({ ...client, refreshToken: refreshToken.value })
+        : oauth2ClientCredentials(client)
+    }
+    return anonymous
+  })
+)

@@ -1,0 +1,215 @@
+/**
+ * Settings with good defaults: base URL, retry policy, page size, prefetch, concurrency,
+ * timeouts and user agent.
+ *
+ * `BitbucketConfig` is a `Context.Reference`: it has a default value, so it never appears in an
+ * operation's requirements. Override it with {@link layer} or `Effect.provideService`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { BitbucketConfig, Repository } from "effect-bitbucket"
+ *
+ * const program = Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(
+ *   Effect.provide(BitbucketConfig.layer({ pagelen: 100, timeout: "10 seconds" }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Config, type ConfigError, Context, Duration, Effect, Layer, Option } from "effect"
+import { version } from "./internal/version.js"
+
+/**
+ * When and how failed requests are retried.
+ *
+ * Retried: transport errors and timeouts, 429, 500, 502, 503, 504 and 555. GET, HEAD, PUT and
+ * DELETE are retried on all of them; POST and PATCH only on 429 (Bitbucket refused the request,
+ * so nothing was created), unless `retryNonIdempotent` is set. The wait before retry `n` (from 0)
+ * is `min(maxDelay, baseDelay * 2^n)` scaled by a random factor in [0.5, 1] (jitter); after a 429
+ * it is the `Retry-After` Bitbucket sent or, since it usually sends none, at least
+ * `rateLimitDelay`. Retrying stops after `maxRetries` retries or when the next wait would end
+ * after `maxElapsed` since the first attempt.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryPolicy {
+  /** Retries after the first attempt; 0 disables retrying. Default 4. */
+  readonly maxRetries: number
+  /** First backoff delay. Default 500 millis. */
+  readonly baseDelay: Duration.Duration
+  /** Largest backoff delay. Default 20 seconds. */
+  readonly maxDelay: Duration.Duration
+  /** Smallest wait after a 429 without `Retry-After`. Default 10 seconds. */
+  readonly rateLimitDelay: Duration.Duration
+  /** Give up when the next attempt would start later than this after the first one. Default 2 minutes. */
+  readonly maxElapsed: Duration.Duration
+  /** Also retry POST/PATCH after transport errors, timeouts and 5xx (risking a duplicate write). Default false. */
+  readonly retryNonIdempotent: boolean
+}
+
+/**
+ * All settings.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Settings {
+  /** API root, without a trailing slash. Default `https://api.bitbucket.org/2.0`. Credentials go only to its origin. */
+  readonly baseUrl: string
+  /** `pagelen` sent by listings unless the call says otherwise. Default 50 (Bitbucket's own default is 10). */
+  readonly pagelen: number
+  /** Pages fetched ahead of a sequential listing's consumer. 0 fetches on demand. Default 1. */
+  readonly prefetch: number
+  /** Pages fetched at once by list-based listings, unless the call says otherwise. Default 1 (sequential). */
+  readonly concurrency: number
+  /** Timeout of one HTTP attempt, body included. Default 30 seconds. */
+  readonly timeout: Duration.Duration
+  /** `User-Agent` header. Default `effect-bitbucket/<version>`. */
+  readonly userAgent: string
+  /** Retry policy. */
+  readonly retry: RetryPolicy
+}
+
+/**
+ * The default settings.
+ *
+ * @example
+ * ```ts
+ * import { BitbucketConfig } from "effect-bitbucket"
+ *
+ * console.log(BitbucketConfig.defaults.baseUrl) // "https://api.bitbucket.org/2.0"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaults: Settings = {
+  baseUrl: "https://api.bitbucket.org/2.0",
+  pagelen: 50,
+  prefetch: 1,
+  concurrency: 1,
+  timeout: Duration.seconds(30),
+  userAgent: `effect-bitbucket/${version}`,
+  retry: {
+    maxRetries: 4,
+    baseDelay: Duration.millis(500),
+    maxDelay: Duration.seconds(20),
+    rateLimitDelay: Duration.seconds(10),
+    maxElapsed: Duration.minutes(2),
+    retryNonIdempotent: false
+  }
+}
+
+/**
+ * The settings reference. Read it with `yield* BitbucketConfig.BitbucketConfig`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { BitbucketConfig } from "effect-bitbucket"
+ *
+ * const baseUrl = Effect.map(BitbucketConfig.BitbucketConfig, (s) => s.baseUrl)
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class BitbucketConfig extends Context.Reference<BitbucketConfig>()("effect-bitbucket/BitbucketConfig", {
+  defaultValue: (): Settings => defaults
+}) {}
+
+/**
+ * Settings to override: any subset, durations in any `Duration` input form.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PartialSettings {
+  readonly baseUrl?: string
+  readonly pagelen?: number
+  readonly prefetch?: number
+  readonly concurrency?: number
+  readonly timeout?: Duration.DurationInput
+  readonly userAgent?: string
+  readonly retry?: {
+    readonly maxRetries?: number
+    readonly baseDelay?: Duration.DurationInput
+    readonly maxDelay?: Duration.DurationInput
+    readonly rateLimitDelay?: Duration.DurationInput
+    readonly maxElapsed?: Duration.DurationInput
+    readonly retryNonIdempotent?: boolean
+  }
+}
+
+const duration = (input: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
+  input === undefined ? fallback : Duration.decode(input)
+
+/**
+ * The defaults with some settings replaced.
+ *
+ * @example
+ * ```ts
+ * import { BitbucketConfig } from "effect-bitbucket"
+ *
+ * const settings = BitbucketConfig.make({ retry: { maxRetries: 0 } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (overrides: PartialSettings = {}, base: Settings = defaults): Settings => {
+  const retry = overrides.retry ?? {}
+  return {
+    baseUrl: (overrides.baseUrl ?? base.baseUrl).replace(/\/+$/, ""),
+    pagelen: overrides.pagelen ?? base.pagelen,
+    prefetch: overrides.prefetch ?? base.prefetch,
+    concurrency: overrides.concurrency ?? base.concurrency,
+    timeout: duration(overrides.timeout, base.timeout),
+    userAgent: overrides.userAgent ?? base.userAgent,
+    retry: {
+      maxRetries: retry.maxRetries ?? base.retry.maxRetries,
+      baseDelay: duration(retry.baseDelay, base.retry.baseDelay),
+      maxDelay: duration(retry.maxDelay, base.retry.maxDelay),
+      rateLimitDelay: duration(retry.rateLimitDelay, base.retry.rateLimitDelay),
+      maxElapsed: duration(retry.maxElapsed, base.retry.maxElapsed),
+      retryNonIdempotent: retry.retryNonIdempotent ?? base.retry.retryNonIdempotent
+    }
+  }
+}
+
+/**
+ * A layer that replaces some settings and keeps the defaults for the rest.
+ *
+ * @example
+ * ```ts
+ * import { BitbucketConfig } from "effect-bitbucket"
+ *
+ * const SelfHostedProxy = BitbucketConfig.layer({ baseUrl: "https://bitbucket-proxy.internal/2.0" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (overrides: PartialSettings): Layer.Layer<BitbucketConfig> =>
+  Layer.succeed(BitbucketConfig, make(overrides))
+
+/**
+ * Settings from configuration: `BITBUCKET_BASE_URL` (optional) over the defaults.
+ *
+ * @example
+ * ```ts
+ * import { BitbucketConfig } from "effect-bitbucket"
+ *
+ * const Settings = BitbucketConfig.layerConfig
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: Layer.Layer<BitbucketConfig, ConfigError.ConfigError> = Layer.effect(
+  BitbucketConfig,
+  Effect.map(Config.option(Config.string("BITBUCKET_BASE_URL")), (baseUrl) =>
+    make(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}))
+)

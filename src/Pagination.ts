@@ -1,0 +1,272 @@
+/**
+ * Bitbucket's paginated listings as `Stream`s.
+ *
+ * A listing follows `next` links lazily, one page at a time, and fetches `prefetch` pages ahead of
+ * the consumer (see `BitbucketConfig`). List-based listings (the first page carries `page`, `pagelen`
+ * and `size`) can also fetch the remaining pages `concurrency` at a time; items still come out in
+ * order and exactly once. A bare JSON array answer is accepted as a single page.
+ *
+ * Every listing operation of the library (`Repository.findForWorkspace`, ...) is built on
+ * {@link stream} and takes {@link ListOptions}.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const names = Repository.findForWorkspace({ workspace: "demo" }, { q: 'language = "go"', concurrency: 4 }).pipe(
+ *   Stream.map((repo) => repo.full_name),
+ *   Stream.runCollect
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Chunk, Effect, Option, Ref, Schema, Stream } from "effect"
+import { BitbucketConfig } from "./BitbucketConfig.js"
+import type * as BitbucketError from "./BitbucketError.js"
+import * as Http from "./internal/http.js"
+import { malformedBody } from "./internal/errors.js"
+
+/**
+ * Options every listing takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOptions {
+  /** BBQL filter, e.g. `state = "OPEN" AND title ~ "fix"`, where the listing supports it. */
+  readonly q?: string | undefined
+  /** Sort field; `-field` for descending. */
+  readonly sort?: string | undefined
+  /**
+   * Partial response: `-links` removes, `+values.reviewers` adds, `values.name,values.uuid` selects.
+   * A selection always keeps `next` and `values.type`, so paging and decoding keep working.
+   */
+  readonly fields?: string | undefined
+  /** Items per page (Bitbucket caps it, usually at 100). Default `BitbucketConfig.pagelen`. */
+  readonly pagelen?: number | undefined
+  /** Pages fetched at once, for list-based listings. Default `BitbucketConfig.concurrency` (1). */
+  readonly concurrency?: number | undefined
+  /** Pages fetched ahead of the consumer. Default `BitbucketConfig.prefetch` (1). */
+  readonly prefetch?: number | undefined
+}
+
+const open = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/**
+ * The schema of one page of `item`s.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Pagination } from "effect-bitbucket"
+ *
+ * const NamePage = Pagination.Page(Schema.Struct({ name: Schema.String }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Page = <A, I, R>(item: Schema.Schema<A, I, R>) =>
+  Schema.Struct(
+    {
+      values: Schema.Array(item),
+      next: Schema.optional(Schema.String),
+      previous: Schema.optional(Schema.String),
+      page: Schema.optional(Schema.Number),
+      pagelen: Schema.optional(Schema.Number),
+      size: Schema.optional(Schema.Number)
+    },
+    open
+  )
+
+/**
+ * A decoded page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Page<A> {
+  readonly values: ReadonlyArray<A>
+  readonly next?: string | undefined
+  readonly previous?: string | undefined
+  readonly page?: number | undefined
+  readonly pagelen?: number | undefined
+  readonly size?: number | undefined
+}
+
+const pageSchemas = new WeakMap<Schema.Schema.AnyNoContext, Schema.Schema.AnyNoContext>()
+const arraySchemas = new WeakMap<Schema.Schema.AnyNoContext, Schema.Schema.AnyNoContext>()
+
+const cached = <A, I>(
+  cache: WeakMap<Schema.Schema.AnyNoContext, Schema.Schema.AnyNoContext>,
+  item: Schema.Schema<A, I>,
+  make: () => Schema.Schema.AnyNoContext
+) => {
+  let schema = cache.get(item)
+  if (schema === undefined) {
+    schema = make()
+    cache.set(item, schema)
+  }
+  return schema
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * Fetches and decodes one page at an absolute URL. A bare array is a page without `next`; with
+ * `single`, any other object is a one-item page (what `Resource.follow` needs).
+ */
+const fetchPage = <A, I>(url: string, item: Schema.Schema<A, I>, single: boolean) =>
+  Effect.gen(function*() {
+    const received = yield* Http.send("GET", url)
+    const body = yield* Http.parseJson(received)
+    if (Array.isArray(body)) {
+      const values = yield* Http.decode(
+        cached(arraySchemas, item, () => Schema.Array(item)) as Schema.Schema<ReadonlyArray<A>>,
+        body,
+        received
+      )
+      return { values } satisfies Page<A>
+    }
+    if (isRecord(body) && Array.isArray(body["values"])) {
+      return yield* Http.decode(cached(pageSchemas, item, () => Page(item)) as Schema.Schema<Page<A>>, body, received)
+    }
+    if (single && isRecord(body)) {
+      return { values: [yield* Http.decode(item, body, received)] } satisfies Page<A>
+    }
+    return yield* Effect.fail(malformedBody(received, "expected a page of values or a JSON array"))
+  })
+
+/** Adds what paging and decoding need to a `fields` selection (a list with bare names). */
+const completeFields = (fields: string | undefined): string | undefined => {
+  if (fields === undefined) return undefined
+  const parts = fields.split(",").map((f) => f.trim()).filter((f) => f.length > 0)
+  const selects = parts.some((f) => !f.startsWith("+") && !f.startsWith("-"))
+  if (!selects) return parts.join(",")
+  for (const needed of ["next", "page", "pagelen", "size", "values.type"]) {
+    if (!parts.includes(needed)) parts.push(needed)
+  }
+  return parts.join(",")
+}
+
+const pageUrl = (next: string, page: number) =>
+  /([?&])page=\d+/.test(next) ? next.replace(/([?&])page=\d+/, `$1page=${page}`) : `${next}${next.includes("?") ? "&" : "?"}page=${page}`
+
+const loopError = (url: string) =>
+  malformedBody({ method: "GET", url }, "pagination loop: the `next` link repeats a page already fetched")
+
+/**
+ * Streams the items of a listing starting at an absolute URL (a saved `next` link, a `links`
+ * href): follows `next`, and with `concurrency > 1` on a list-based listing fetches the remaining
+ * pages in parallel, in order. The URL must be on the API's origin. With `single`, an answer that
+ * is one object rather than a page is streamed as one item.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Pagination } from "effect-bitbucket"
+ *
+ * const rest = Pagination.streamUrl(
+ *   "https://api.bitbucket.org/2.0/repositories/demo?page=3",
+ *   Schema.Record({ key: Schema.String, value: Schema.Unknown })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const streamUrl = <A, I>(
+  firstUrl: string,
+  item: Schema.Schema<A, I>,
+  options: { readonly concurrency?: number | undefined; readonly prefetch?: number | undefined; readonly single?: boolean } =
+    {}
+): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
+  Stream.unwrap(
+    Effect.map(BitbucketConfig, (settings) => {
+      const concurrency = Math.max(1, options.concurrency ?? settings.concurrency)
+      const prefetch = Math.max(0, options.prefetch ?? settings.prefetch)
+      const single = options.single ?? false
+      const seen = new Set<string>()
+      const get = (url: string) => {
+        if (seen.has(url)) return Effect.fail(loopError(url))
+        seen.add(url)
+        return fetchPage(url, item, single)
+      }
+      const sequential = (start: Option.Option<string>) =>
+        Stream.paginateChunkEffect(start, (url) =>
+          Option.match(url, {
+            onNone: () => Effect.succeed([Chunk.empty<A>(), Option.none<Option.Option<string>>()] as const),
+            onSome: (url) =>
+              Effect.map(get(url), (page) =>
+                [
+                  Chunk.unsafeFromArray(page.values),
+                  page.next === undefined ? Option.none() : Option.some(Option.some(page.next))
+                ] as const)
+          }))
+      const pages: Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> = Stream.unwrap(
+        Effect.map(get(firstUrl), (first) => {
+          const head = Stream.fromChunk(Chunk.unsafeFromArray(first.values))
+          const next = first.next
+          if (next === undefined) return head
+          const listBased = concurrency > 1 && first.page !== undefined && first.size !== undefined &&
+            first.pagelen !== undefined && first.pagelen > 0
+          if (!listBased) return Stream.concat(head, sequential(Option.some(next)))
+          const lastPage = Math.ceil(first.size! / first.pagelen!)
+          const pageNumbers = Array.from({ length: Math.max(0, lastPage - first.page!) }, (_, i) => first.page! + 1 + i)
+          return Stream.unwrap(Effect.map(Ref.make<Option.Option<string>>(Option.none()), (after) =>
+            Stream.concat(
+              head,
+              Stream.fromIterable(pageNumbers).pipe(
+                Stream.mapEffect((n) =>
+                  Effect.tap(get(pageUrl(next, n)), (page) =>
+                    n === lastPage ? Ref.set(after, Option.fromNullable(page.next)) : Effect.void), { concurrency }),
+                Stream.mapConcatChunk((page) => Chunk.unsafeFromArray(page.values)),
+                // The listing grew while we read it: carry on from the last page's `next`.
+                Stream.concat(Stream.unwrap(Effect.map(Ref.get(after), sequential)))
+              )
+            )))
+        })
+      )
+      return prefetch > 0 ? Stream.bufferChunks(pages, { capacity: prefetch }) : pages
+    })
+  )
+
+/**
+ * Streams a listing endpoint of the API: the target's query plus the listing options.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Pagination } from "effect-bitbucket"
+ *
+ * const Named = Schema.Struct({ type: Schema.String, name: Schema.optional(Schema.String) })
+ * const projects = Pagination.stream({ path: "/workspaces/{workspace}/projects", params: { workspace: "demo" } }, Named)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const stream = <A, I>(
+  target: { readonly path: string; readonly params?: object; readonly query?: Http.Target["query"] },
+  item: Schema.Schema<A, I>,
+  options: ListOptions = {}
+): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const settings = yield* BitbucketConfig
+      const url = yield* Http.resolve({
+        path: target.path,
+        params: target.params,
+        query: {
+          ...target.query,
+          q: options.q,
+          sort: options.sort,
+          fields: completeFields(options.fields),
+          pagelen: options.pagelen ?? settings.pagelen
+        }
+      })
+      return streamUrl(url, item, options)
+    })
+  )

@@ -1,0 +1,235 @@
+/**
+ * Repositories: find one, stream a workspace's listing, read clone URLs.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const program = Effect.gen(function* () {
+ *   const repo = yield* Repository.find({ workspace: "demo", repo_slug: "hello-effect" })
+ *   const all = yield* Stream.runCollect(Repository.findForWorkspace({ workspace: "demo" }))
+ *   return [repo.full_name, all.length] as const
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema, Stream } from "effect"
+import * as BitbucketError from "./BitbucketError.js"
+import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
+import { Project } from "./Project.js"
+import * as Resource from "./Resource.js"
+import { Account } from "./User.js"
+import { Workspace } from "./Workspace.js"
+
+/**
+ * How a repository may be forked.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ForkPolicy = Schema.Literal("allow_forks", "no_public_forks", "no_forks")
+
+/**
+ * The main branch as a repository embeds it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MainBranch = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String)
+})
+
+/**
+ * The fork parent as a repository embeds it (a few fields, the rest kept).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ParentRepository = Resource.Struct({
+  type: Schema.String,
+  uuid: Schema.optional(Schema.String),
+  full_name: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A repository. Every field but `type` is optional: Bitbucket embeds repositories with a few fields
+ * (in pull requests), and `fields=` can trim anything. Unknown fields are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Repository = Resource.Struct({
+  type: Schema.String,
+  uuid: Schema.optional(Schema.String),
+  full_name: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  slug: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  scm: Schema.optional(Schema.String),
+  website: Schema.optional(Schema.NullOr(Schema.String)),
+  owner: Schema.optional(Account),
+  workspace: Schema.optional(Workspace),
+  project: Schema.optional(Project),
+  mainbranch: Schema.optional(Schema.NullOr(MainBranch)),
+  parent: Schema.optional(Schema.NullOr(ParentRepository)),
+  is_private: Schema.optional(Schema.Boolean),
+  fork_policy: Schema.optional(Schema.Union(ForkPolicy, Schema.String)),
+  language: Schema.optional(Schema.String),
+  created_on: Schema.optional(Schema.String),
+  updated_on: Schema.optional(Schema.String),
+  size: Schema.optional(Schema.Number),
+  has_issues: Schema.optional(Schema.Boolean),
+  has_wiki: Schema.optional(Schema.Boolean),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A repository.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Repository = typeof Repository.Type
+
+/**
+ * Identifies a repository: workspace slug or `{uuid}`, and repository slug or `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RepositoryRef {
+  readonly workspace: string
+  readonly repo_slug: string
+}
+
+/**
+ * A repository by workspace and slug.
+ *
+ * @example
+ * ```ts
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const repo = Repository.find({ workspace: "demo", repo_slug: "hello-effect" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const find = Effect.fn("Bitbucket.Repository.find")(function*(
+  ref: RepositoryRef,
+  options: { readonly fields?: string } = {}
+) {
+  return yield* Http.json(
+    { method: "GET", path: "/repositories/{workspace}/{repo_slug}", params: ref, query: { fields: options.fields } },
+    Repository
+  )
+})
+
+/**
+ * Splits `"workspace/repo_slug"` into a {@link RepositoryRef}; anything else fails with `InvalidInput`.
+ *
+ * @example
+ * ```ts
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const ref = Repository.parseFullName("demo/hello-effect") // Effect<{ workspace: "demo", repo_slug: "hello-effect" }>
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseFullName = (fullName: string): Effect.Effect<RepositoryRef, BitbucketError.InvalidInput> => {
+  const parts = fullName.split("/")
+  const [workspace, repo_slug] = parts
+  return parts.length === 2 && workspace !== undefined && repo_slug !== undefined &&
+      workspace.trim().length > 0 && repo_slug.trim().length > 0
+    ? Effect.succeed({ workspace, repo_slug })
+    : Effect.fail(
+      new BitbucketError.InvalidInput({
+        message: `full name must be "workspace/repo_slug", got ${JSON.stringify(fullName)}`,
+        parameter: "full_name"
+      })
+    )
+}
+
+/**
+ * A repository by its full name, `"workspace/repo_slug"`.
+ *
+ * @example
+ * ```ts
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const repo = Repository.findByFullName("demo/hello-effect")
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findByFullName = Effect.fn("Bitbucket.Repository.findByFullName")(function*(
+  fullName: string,
+  options: { readonly fields?: string } = {}
+) {
+  return yield* find(yield* parseFullName(fullName), options)
+})
+
+/**
+ * The role filter of repository listings.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Role = "member" | "contributor" | "admin" | "owner"
+
+/**
+ * Every repository of a workspace the caller can see, as a Stream. Supports `q` (BBQL), `sort`,
+ * `fields`, `pagelen`, `concurrency` and `role`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const goRepos = Repository.findForWorkspace({ workspace: "demo" }, { q: 'language = "go"', sort: "-updated_on" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForWorkspace = (
+  ref: { readonly workspace: string },
+  options: Pagination.ListOptions & { readonly role?: Role | undefined } = {}
+): Stream.Stream<Repository, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/repositories/{workspace}", params: ref, query: { role: options.role } }, Repository, options)
+    .pipe(Stream.withSpan("Bitbucket.Repository.findForWorkspace"))
+
+/**
+ * The clone URLs of a repository, from its `links.clone` list.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const ssh = Effect.map(Repository.find({ workspace: "demo", repo_slug: "hello-effect" }), (repo) =>
+ *   Repository.cloneUrls(repo).ssh
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const cloneUrls = (repository: Repository): { readonly https?: string; readonly ssh?: string } => {
+  const clone = repository.links?.["clone"]
+  const links: ReadonlyArray<Resource.Link> = clone === undefined ? [] : Array.isArray(clone) ? clone : [clone as Resource.Link]
+  const out: { https?: string; ssh?: string } = {}
+  for (const link of links) {
+    if (link.name === "https" || link.name === "ssh") out[link.name] = link.href
+  }
+  return out
+}

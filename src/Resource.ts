@@ -1,0 +1,210 @@
+/**
+ * Open-record schemas for Bitbucket resources, links, and pybitbucket's "remote relationships".
+ *
+ * A resource schema types the fields we know and keeps every other field as it came: decoding
+ * then encoding a Bitbucket response gives the same JSON back, whatever Bitbucket added.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Resource } from "effect-bitbucket"
+ *
+ * const Thing = Resource.Struct({
+ *   type: Schema.String,
+ *   name: Schema.optional(Schema.String),
+ *   links: Schema.optional(Resource.Links)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Schema, Stream } from "effect"
+import * as BitbucketError from "./BitbucketError.js"
+import type { Requirements } from "./internal/http.js"
+import { streamUrl } from "./Pagination.js"
+
+/**
+ * The index signature that keeps unknown fields.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Extra = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/**
+ * Any JSON object, fields kept as they are.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OpenRecord = Extra
+
+/**
+ * Any JSON object.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OpenRecord = typeof OpenRecord.Type
+
+/**
+ * An open struct: the known `fields`, typed, plus every other field, kept.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Resource } from "effect-bitbucket"
+ *
+ * const Tag = Resource.Struct({ type: Schema.String, name: Schema.optional(Schema.String) })
+ * Schema.decodeUnknownSync(Tag)({ type: "tag", name: "v1", message: "kept" }).message // "kept"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const Struct = <Fields extends Schema.Struct.Fields>(fields: Fields) => Schema.Struct(fields, Extra)
+
+/**
+ * A link: `{ href, name? }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Link = Struct({ href: Schema.String, name: Schema.optional(Schema.String) })
+
+/**
+ * A link.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Link = typeof Link.Type
+
+/**
+ * A `links` object: link name to a link, or to a list of links (`clone`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Links = Schema.Record({ key: Schema.String, value: Schema.Union(Link, Schema.Array(Link)) })
+
+/**
+ * A `links` object.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Links = typeof Links.Type
+
+/**
+ * The typed text of rendered content: `{ raw, markup, html }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Rendered = Struct({
+  raw: Schema.optional(Schema.NullOr(Schema.String)),
+  markup: Schema.optional(Schema.String),
+  html: Schema.optional(Schema.String)
+})
+
+/**
+ * The names of a resource's fields, links aside (pybitbucket's `attributes()`).
+ *
+ * @example
+ * ```ts
+ * import { Resource } from "effect-bitbucket"
+ *
+ * Resource.attributes({ type: "repository", name: "x", links: {} }) // ["type", "name"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const attributes = (resource: { readonly [key: string]: unknown }): ReadonlyArray<string> =>
+  Object.keys(resource).filter((key) => key !== "links")
+
+const linksOf = (resource: { readonly [key: string]: unknown }): Record<string, unknown> => {
+  const links = resource["links"]
+  return typeof links === "object" && links !== null && !Array.isArray(links) ? (links as Record<string, unknown>) : {}
+}
+
+/**
+ * The names of a resource's links (pybitbucket's `relationships()`).
+ *
+ * @example
+ * ```ts
+ * import { Resource } from "effect-bitbucket"
+ *
+ * Resource.relationships({ type: "repository", links: { self: { href: "..." }, forks: { href: "..." } } })
+ * // ["self", "forks"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const relationships = (resource: { readonly [key: string]: unknown }): ReadonlyArray<string> =>
+  Object.keys(linksOf(resource))
+
+/**
+ * The `href` of a named link, when the resource has one.
+ *
+ * @example
+ * ```ts
+ * import { Resource } from "effect-bitbucket"
+ *
+ * Resource.href({ links: { self: { href: "https://api.bitbucket.org/2.0/x" } } }, "self")
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const href = (resource: { readonly [key: string]: unknown }, rel: string): string | undefined => {
+  const link = linksOf(resource)[rel]
+  const first = Array.isArray(link) ? link[0] : link
+  return typeof first === "object" && first !== null && typeof (first as { href?: unknown }).href === "string"
+    ? (first as { href: string }).href
+    : undefined
+}
+
+/**
+ * Streams what a link points at (pybitbucket's remote relationships): the items of a listing,
+ * pages followed, or the one object it names, decoded as open records (or with `schema`). Only
+ * links on the API's origin are followed, with credentials; others fail with a `TransportError`
+ * (reason `RefusedOrigin`), and a missing link fails with `InvalidInput`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Repository, Resource } from "effect-bitbucket"
+ *
+ * const forks = Effect.map(Repository.find({ workspace: "demo", repo_slug: "hello" }), (repo) =>
+ *   Resource.follow(repo, "forks")
+ * ).pipe(Stream.unwrap)
+ * ```
+ *
+ * @since 0.1.0
+ * @category relationships
+ */
+export const follow: {
+  (resource: { readonly [key: string]: unknown }, rel: string): Stream.Stream<OpenRecord, BitbucketError.BitbucketError, Requirements>
+  <A, I>(
+    resource: { readonly [key: string]: unknown },
+    rel: string,
+    schema: Schema.Schema<A, I>
+  ): Stream.Stream<A, BitbucketError.BitbucketError, Requirements>
+} = <A, I>(
+  resource: { readonly [key: string]: unknown },
+  rel: string,
+  schema?: Schema.Schema<A, I>
+): Stream.Stream<A | OpenRecord, BitbucketError.BitbucketError, Requirements> => {
+  const url = href(resource, rel)
+  if (url === undefined) {
+    return Stream.fail(
+      new BitbucketError.InvalidInput({ message: `the resource has no "${rel}" link`, parameter: "rel" })
+    )
+  }
+  return streamUrl<A | OpenRecord, unknown>(url, (schema ?? OpenRecord) as Schema.Schema<A | OpenRecord, unknown>, {
+    single: true
+  }).pipe(Stream.withSpan("Bitbucket.Resource.follow", { attributes: { rel } }))
+}

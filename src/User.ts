@@ -1,0 +1,77 @@
+/**
+ * Bitbucket accounts: users (and, in embedded form, the owners of repositories and workspaces).
+ *
+ * @example
+ * ```ts
+ * import { User } from "effect-bitbucket"
+ *
+ * const me = User.current()
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema } from "effect"
+import * as Http from "./internal/http.js"
+import * as Resource from "./Resource.js"
+
+/**
+ * An account as Bitbucket embeds it (`owner`, `author.user`, `reviewers`...) or returns it from
+ * `/user`: `user`, `team` or `app_user`. Users are identified by `uuid` or `account_id`; Bitbucket
+ * has no usernames any more.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Account = Resource.Struct({
+  type: Schema.String,
+  uuid: Schema.optional(Schema.String),
+  account_id: Schema.optional(Schema.String),
+  display_name: Schema.optional(Schema.String),
+  nickname: Schema.optional(Schema.String),
+  account_status: Schema.optional(Schema.String),
+  created_on: Schema.optional(Schema.String),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * An account.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Account = typeof Account.Type
+
+/**
+ * The authenticated account (`GET /user`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { User } from "effect-bitbucket"
+ *
+ * const name = Effect.map(User.current(), (me) => me.display_name)
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const current = Effect.fn("Bitbucket.User.current")(function*() {
+  return yield* Http.json({ method: "GET", path: "/user" }, Account)
+})
+
+/**
+ * An account by `account_id` or `{uuid}` (`GET /users/{selected_user}`).
+ *
+ * @example
+ * ```ts
+ * import { User } from "effect-bitbucket"
+ *
+ * const user = User.find({ selected_user: "{d301aafa-d676-4ee0-88be-962be7417567}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const find = Effect.fn("Bitbucket.User.find")(function*(ref: { readonly selected_user: string }) {
+  return yield* Http.json({ method: "GET", path: "/users/{selected_user}", params: ref }, Account)
+})

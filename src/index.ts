@@ -1,0 +1,42 @@
+/**
+ * effect-bitbucket: an Effect-native client for the Bitbucket Cloud REST API 2.0.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Stream } from "effect"
+ * import { Authenticator, Repository } from "effect-bitbucket"
+ *
+ * const program = Repository.findForWorkspace({ workspace: "demo" }).pipe(
+ *   Stream.map((repo) => repo.full_name),
+ *   Stream.runCollect
+ * )
+ *
+ * program.pipe(
+ *   Effect.provide(Authenticator.anonymous),
+ *   Effect.provide(FetchHttpClient.layer),
+ *   Effect.runPromise
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Authenticator from "./Authenticator.js"
+/** @since 0.1.0 */
+export * as BitbucketConfig from "./BitbucketConfig.js"
+/** @since 0.1.0 */
+export * as BitbucketError from "./BitbucketError.js"
+/** @since 0.1.0 */
+export * as Pagination from "./Pagination.js"
+/** @since 0.1.0 */
+export * as Project from "./Project.js"
+/** @since 0.1.0 */
+export * as Repository from "./Repository.js"
+/** @since 0.1.0 */
+export * as Resource from "./Resource.js"
+/** @since 0.1.0 */
+export * as User from "./User.js"
+/** @since 0.1.0 */
+export * as Workspace from "./Workspace.js"

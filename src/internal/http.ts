@@ -1,0 +1,300 @@
+/**
+ * The one request pipeline: URL building, settings and credentials, timeout, retries, error
+ * mapping and decoding. Resource modules describe endpoints and call these functions only.
+ * @internal
+ */
+import { Headers, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import { Clock, Duration, Effect, Option, ParseResult, Random, Schema } from "effect"
+import { Authenticator } from "../Authenticator.js"
+import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
+import * as BitbucketError from "../BitbucketError.js"
+import { decodeError, displayUrl, malformedBody, parseRetryAfter, statusError } from "./errors.js"
+import { buildPath, originOf, type Query, queryString } from "./url.js"
+
+/** HTTP methods the API uses. */
+export type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE"
+
+/** A request body. */
+export type Body =
+  | { readonly _tag: "Json"; readonly value: unknown }
+  | { readonly _tag: "FormData"; readonly value: FormData }
+
+/** An endpoint call: a path template under the base URL, its parameters, query and body. */
+export interface Target {
+  readonly method: Method
+  /** Path template under the base URL, e.g. `/repositories/{workspace}/{repo_slug}`. */
+  readonly path: string
+  readonly params?: object
+  readonly query?: Query
+  readonly body?: Body
+  /** `Accept` header. Default `application/json`. */
+  readonly accept?: string
+  /** Follow 3xx answers (diffs, patches, snippet files). Default false. */
+  readonly followRedirects?: boolean
+}
+
+/** A response whose body has been read in full. */
+export interface Received {
+  readonly method: Method
+  readonly url: string
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly body: Uint8Array
+}
+
+export type Requirements = Authenticator | HttpClient.HttpClient
+
+/** The absolute URL of a target, with its parameters validated and encoded. */
+export const resolve = (target: Pick<Target, "path" | "params" | "query">) =>
+  Effect.flatMap(BitbucketConfig, (settings) =>
+    Effect.map(buildPath(target.path, target.params ?? {}), (path) => `${settings.baseUrl}${path}${queryString(target.query)}`))
+
+const idempotent = (method: Method) => method === "GET" || method === "HEAD" || method === "PUT" || method === "DELETE"
+
+const retryableStatus = (status: number) =>
+  status === 429 || status === 500 || status === 502 || status === 503 || status === 504 || status === 555
+
+const maxRedirects = 5
+
+const buildRequest = (
+  method: Method,
+  url: string,
+  settings: Settings,
+  options: { readonly body?: Body | undefined; readonly accept?: string | undefined }
+): HttpClientRequest.HttpClientRequest => {
+  let request = HttpClientRequest.make(method)(url).pipe(
+    HttpClientRequest.setHeaders({ accept: options.accept ?? "application/json", "user-agent": settings.userAgent })
+  )
+  const body = options.body
+  if (body === undefined) {
+    // Bitbucket answers 411 to a body-less POST/PUT without Content-Length.
+    if (method === "POST" || method === "PUT" || method === "PATCH") {
+      request = HttpClientRequest.bodyUint8Array(request, new Uint8Array(0))
+    }
+  } else if (body._tag === "Json") {
+    request = HttpClientRequest.bodyUnsafeJson(request, body.value)
+  } else {
+    request = HttpClientRequest.bodyFormData(request, body.value)
+  }
+  return request
+}
+
+type Attempt =
+  | { readonly _tag: "Response"; readonly request: HttpClientRequest.HttpClientRequest; readonly received: Received }
+  | { readonly _tag: "Failure"; readonly error: BitbucketError.TransportError }
+
+const transportError = (method: Method, url: string, error: HttpClientError.HttpClientError | "timeout", timeout: Duration.Duration) =>
+  new BitbucketError.TransportError({
+    message: error === "timeout"
+      ? `${method} ${displayUrl(url)} timed out after ${Duration.format(timeout)}`
+      : `${method} ${displayUrl(url)} failed before a response: ${error.description ?? error.reason}`,
+    method,
+    url: displayUrl(url),
+    reason: error === "timeout" ? "Timeout" : "Transport"
+  })
+
+/** One attempt: authenticate (same origin only), send, read the whole body, within the timeout. */
+const attempt = (
+  http: HttpClient.HttpClient,
+  auth: Authenticator["Type"],
+  settings: Settings,
+  method: Method,
+  url: string,
+  withCredentials: boolean,
+  options: { readonly body?: Body | undefined; readonly accept?: string | undefined }
+): Effect.Effect<Attempt, BitbucketError.BitbucketError> =>
+  Effect.gen(function*() {
+    const unauthenticated = buildRequest(method, url, settings, options)
+    const request = withCredentials ? yield* auth.authenticate(unauthenticated) : unauthenticated
+    const exchange = Effect.flatMap(http.execute(request), (response) =>
+      Effect.map(response.arrayBuffer, (buffer): Attempt => ({
+        _tag: "Response",
+        request,
+        received: { method, url, status: response.status, headers: response.headers, body: new Uint8Array(buffer) }
+      })))
+    return yield* exchange.pipe(
+      Effect.timeoutFail({ duration: settings.timeout, onTimeout: () => "timeout" as const }),
+      Effect.catchAll((error) =>
+        Effect.succeed<Attempt>({ _tag: "Failure", error: transportError(method, url, error, settings.timeout) })
+      )
+    )
+  })
+
+/** The wait before retry number `retry` (from 0), or none when the policy says stop. */
+const backoff = (
+  policy: RetryPolicy,
+  retry: number,
+  status: number | undefined,
+  retryAfter: Option.Option<Duration.Duration>
+) =>
+  Effect.map(Random.nextRange(0.5, 1), (jitter) => {
+    const exponential = Math.min(
+      Duration.toMillis(policy.maxDelay),
+      Duration.toMillis(policy.baseDelay) * 2 ** retry
+    ) * jitter
+    if (Option.isSome(retryAfter)) return Duration.toMillis(retryAfter.value)
+    if (status === 429) return Math.max(exponential, Duration.toMillis(policy.rateLimitDelay))
+    return exponential
+  })
+
+const decoder = new TextDecoder("utf-8")
+
+/** The body as text (UTF-8). */
+export const bodyText = (received: Received): string => decoder.decode(received.body)
+
+const failStatus = (received: Received) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.fail(
+      statusError({
+        method: received.method,
+        url: received.url,
+        status: received.status,
+        body: bodyText(received),
+        retryAfter: parseRetryAfter(received.headers["retry-after"], now)
+      })
+    ))
+
+/**
+ * Sends a request to an absolute URL through the whole pipeline and reads its body.
+ *
+ * Credentials are attached only when the URL is on the base URL's origin; another origin is
+ * refused (`TransportError` with reason `RefusedOrigin`), except for a redirect, which is followed
+ * without credentials when `followRedirects` is set.
+ */
+export const send = (
+  method: Method,
+  url: string,
+  options: {
+    readonly body?: Body | undefined
+    readonly accept?: string | undefined
+    readonly followRedirects?: boolean | undefined
+  } = {}
+): Effect.Effect<Received, BitbucketError.BitbucketError, Requirements> =>
+  Effect.gen(function*() {
+    const settings = yield* BitbucketConfig
+    const http = yield* HttpClient.HttpClient
+    const auth = yield* Authenticator
+    const apiOrigin = originOf(settings.baseUrl)
+    if (originOf(url) !== apiOrigin) {
+      return yield* refuseOrigin(method, url)
+    }
+    const policy = settings.retry
+    const retryAllowed = (status: number | undefined) =>
+      status === 429 || idempotent(method) || policy.retryNonIdempotent
+    const started = yield* Clock.currentTimeMillis
+    let currentUrl = url
+    let withCredentials = true
+    let retries = 0
+    let renewed = false
+    let redirects = 0
+    while (true) {
+      const result = yield* attempt(http, auth, settings, method, currentUrl, withCredentials, options)
+      const status = result._tag === "Response" ? result.received.status : undefined
+      if (result._tag === "Response") {
+        const received = result.received
+        if (received.status >= 200 && received.status < 300) return received
+        if (received.status === 401 && withCredentials && !renewed) {
+          renewed = true
+          if (yield* auth.onUnauthorized(result.request)) continue
+        }
+        const location = received.headers["location"]
+        if (
+          options.followRedirects === true && received.status >= 300 && received.status < 400 &&
+          location !== undefined && redirects < maxRedirects
+        ) {
+          redirects++
+          currentUrl = new URL(location, currentUrl).toString()
+          // Credentials stay on the API's origin: another host gets the request without them.
+          withCredentials = withCredentials && originOf(currentUrl) === apiOrigin
+          continue
+        }
+        if (!retryableStatus(received.status)) return yield* failStatus(received)
+      }
+      const now = yield* Clock.currentTimeMillis
+      const retryAfter = result._tag === "Response"
+        ? parseRetryAfter(result.received.headers["retry-after"], now)
+        : Option.none()
+      const delay = yield* backoff(policy, retries, status, retryAfter)
+      const withinBudget = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
+      if (!retryAllowed(status) || !withinBudget) {
+        return yield* (result._tag === "Response" ? failStatus(result.received) : Effect.fail(result.error))
+      }
+      retries++
+      yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
+      yield* Effect.sleep(Duration.millis(delay))
+    }
+  })
+
+const refuseOrigin = (method: Method, url: string) =>
+  Effect.fail(
+    new BitbucketError.TransportError({
+      message: `${method} ${displayUrl(url)} refused: the URL is not on the configured Bitbucket API origin, so it is not sent (credentials stay with the API)`,
+      method,
+      url: displayUrl(url),
+      reason: "RefusedOrigin"
+    })
+  )
+
+/** Sends a target. */
+export const request = (target: Target) =>
+  Effect.flatMap(resolve(target), (url) => send(target.method, url, target))
+
+const decoders = new WeakMap<Schema.Schema.AnyNoContext, (u: unknown) => Effect.Effect<unknown, ParseResult.ParseError>>()
+
+/** A cached decoding function for a schema. */
+export const decoderFor = <A, I>(schema: Schema.Schema<A, I>) => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknown(schema) as (u: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+    decoders.set(schema, decode)
+  }
+  return decode as (u: unknown) => Effect.Effect<A, ParseResult.ParseError>
+}
+
+/** Parses a received body as JSON. */
+export const parseJson = (received: Received): Effect.Effect<unknown, BitbucketError.DecodeError> => {
+  const text = bodyText(received)
+  if (text.trim().length === 0) {
+    return Effect.fail(malformedBody(received, "expected a JSON body, got an empty one"))
+  }
+  try {
+    return Effect.succeed(JSON.parse(text))
+  } catch {
+    const contentType = received.headers["content-type"] ?? "no content type"
+    return Effect.fail(
+      malformedBody(received, `expected a JSON body, got malformed or non-JSON content (${contentType}, ${text.length} characters)`)
+    )
+  }
+}
+
+/** Decodes a parsed value with a schema; failures become `DecodeError` with the field path. */
+export const decode = <A, I>(
+  schema: Schema.Schema<A, I>,
+  value: unknown,
+  received: Pick<Received, "method" | "url" | "status">
+): Effect.Effect<A, BitbucketError.DecodeError> =>
+  Effect.mapError(decoderFor(schema)(value), (error) => decodeError(error, received))
+
+/** Sends a target and decodes its JSON body. */
+export const json = <A, I>(target: Target, schema: Schema.Schema<A, I>) =>
+  Effect.flatMap(request(target), (received) => Effect.flatMap(parseJson(received), (value) => decode(schema, value, received)))
+
+/** Sends a target and returns its body as text. */
+export const text = (target: Target) => Effect.map(request({ accept: "text/plain", ...target }), bodyText)
+
+/** Sends a target and returns its body as bytes. */
+export const bytes = (target: Target) => Effect.map(request({ accept: "*/*", ...target }), (received) => received.body)
+
+/** Sends a target and ignores its body. */
+export const empty = (target: Target) => Effect.asVoid(request(target))
+
+/** Validates and encodes a payload with its schema, before anything is sent. */
+export const encodePayload = <A, I>(schema: Schema.Schema<A, I>, payload: A, name = "payload") =>
+  Effect.mapError(Schema.encode(schema)(payload), (error) => {
+    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+    const path = issue === undefined || issue.path.length === 0 ? name : `${name}.${issue.path.map(String).join(".")}`
+    return new BitbucketError.InvalidInput({
+      message: `invalid ${path}: ${issue?.message ?? "does not match the schema"}`,
+      parameter: path
+    })
+  })

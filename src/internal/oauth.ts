@@ -1,0 +1,57 @@
+/**
+ * The OAuth 2.0 token request: a form POST to the token endpoint with the client's Basic auth.
+ * @internal
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Effect, type Redacted, type Schema } from "effect"
+import * as BitbucketError from "../BitbucketError.js"
+import { displayUrl, statusError } from "./errors.js"
+import { decode, parseJson, type Received } from "./http.js"
+
+export const sendForm = <A, I>(
+  http: HttpClient.HttpClient,
+  options: {
+    readonly url: string
+    readonly username: string
+    readonly password: Redacted.Redacted<string>
+    readonly form: Readonly<Record<string, string>>
+    readonly schema: Schema.Schema<A, I>
+  }
+): Effect.Effect<A, BitbucketError.BitbucketError> => {
+  const request = HttpClientRequest.post(options.url).pipe(
+    HttpClientRequest.basicAuth(options.username, options.password),
+    HttpClientRequest.acceptJson,
+    HttpClientRequest.bodyUrlParams(options.form)
+  )
+  return http.execute(request).pipe(
+    Effect.flatMap((response) =>
+      Effect.map(response.arrayBuffer, (buffer): Received => ({
+        method: "POST",
+        url: options.url,
+        status: response.status,
+        headers: response.headers,
+        body: new Uint8Array(buffer)
+      }))
+    ),
+    Effect.mapError((error) =>
+      new BitbucketError.TransportError({
+        message: `POST ${displayUrl(options.url)} (OAuth token request) failed before a response: ${error.description ?? error.reason}`,
+        method: "POST",
+        url: displayUrl(options.url),
+        reason: "Transport"
+      })
+    ),
+    Effect.flatMap((received): Effect.Effect<A, BitbucketError.BitbucketError> =>
+      received.status >= 200 && received.status < 300
+        ? Effect.flatMap(parseJson(received), (value) => decode(options.schema, value, received))
+        : Effect.fail(
+          statusError({
+            method: "POST",
+            url: options.url,
+            status: received.status === 400 ? 401 : received.status,
+            body: new TextDecoder().decode(received.body)
+          })
+        )
+    )
+  )
+}

@@ -1,0 +1,245 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Exit, Fiber, Layer, Option, Stream, TestClock } from "effect"
+import { BitbucketConfig, BitbucketError, Repository } from "../src/index.js"
+import * as Http from "../src/internal/http.js"
+import { errorBody, json, mockHttp, text } from "./support/mockHttp.js"
+
+const repo = { type: "repository", full_name: "demo/hello", name: "hello" }
+
+/** Runs an effect to completion while advancing the TestClock far enough for every backoff. */
+const withClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(Effect.exit(effect))
+    for (let i = 0; i < 20; i++) yield* TestClock.adjust("30 seconds")
+    return yield* Fiber.join(fiber)
+  })
+
+describe("error mapping", () => {
+  const cases: ReadonlyArray<readonly [number, string]> = [
+    [400, "BadRequest"],
+    [401, "Unauthorized"],
+    [403, "Forbidden"],
+    [404, "NotFound"],
+    [409, "Conflict"],
+    [410, "Gone"],
+    [402, "UnexpectedStatus"],
+    [405, "UnexpectedStatus"]
+  ]
+  for (const [status, tag] of cases) {
+    it.effect(`${status} becomes ${tag} with Bitbucket's message, detail, fields and id`, () =>
+      Effect.gen(function*() {
+        const mock = mockHttp(() =>
+          json(
+            errorBody("Something is wrong", {
+              detail: "More about it",
+              fields: { name: ["This field is required."] },
+              id: "abc123"
+            }),
+            status
+          )
+        )
+        const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(
+          Effect.provide(mock.anonymous)
+        )
+        expect(error._tag).toBe(tag)
+        if (error._tag === "DecodeError" || error._tag === "TransportError" || error._tag === "InvalidInput") {
+          throw new Error("unexpected error kind")
+        }
+        expect(error.status).toBe(status)
+        expect(error.method).toBe("GET")
+        expect(error.url).toBe("https://api.bitbucket.org/2.0/repositories/demo/hello")
+        expect(error.bitbucketMessage).toBe("Something is wrong")
+        expect(error.detail).toBe("More about it")
+        expect(error.fields).toEqual({ name: ["This field is required."] })
+        expect(error.id).toBe("abc123")
+        expect(error.message).toContain(`failed with ${status}`)
+        expect(error.message).toContain("Something is wrong")
+        expect(mock.requests).toHaveLength(1)
+      }))
+  }
+
+  it.effect("a text/plain 429 still gives a clear RateLimited after the retries", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => text("Rate limit for this resource has been exceeded", 429))
+      const exit = yield* withClock(Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(Effect.provide(mock.anonymous)))
+      expect(Exit.isFailure(exit)).toBe(true)
+      const error = yield* Effect.flip(exit)
+      expect(error._tag).toBe("RateLimited")
+      expect(error.message).toContain("Rate limit for this resource has been exceeded")
+      if (error._tag === "RateLimited") expect(Option.isNone(error.retryAfter)).toBe(true)
+      expect(mock.requests).toHaveLength(1 + BitbucketConfig.defaults.retry.maxRetries)
+    }))
+
+  it.effect("an HTML 502 gives a ServerError with the page's text, not its markup", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() =>
+        text("<!DOCTYPE html><html><head><title>502</title></head><body><h1>Bad Gateway</h1></body></html>", 502, "text/html")
+      )
+      const exit = yield* withClock(Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(Effect.provide(mock.anonymous)))
+      const error = yield* Effect.flip(exit)
+      expect(error._tag).toBe("ServerError")
+      expect(error.message).toContain("Bad Gateway")
+      expect(error.message).not.toContain("<h1>")
+    }))
+
+  it.effect("malformed JSON on a 200 is a DecodeError naming the URL", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => text('{"type": "repository", "name": ', 200, "application/json"))
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(error._tag).toBe("DecodeError")
+      expect(error.message).toContain("https://api.bitbucket.org/2.0/repositories/demo/hello")
+    }))
+
+  it.effect("a field of the wrong type is a DecodeError with its path", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ ...repo, is_private: "yes" }))
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(error._tag).toBe("DecodeError")
+      if (error._tag === "DecodeError") expect(error.path).toEqual(["is_private"])
+    }))
+})
+
+describe("retries", () => {
+  it.effect("503, 503, 200 succeeds after backing off", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) => (i < 2 ? text("busy", 503) : json(repo)))
+      const fiber = yield* Effect.fork(Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(Effect.provide(mock.anonymous)))
+      yield* TestClock.adjust("100 millis")
+      expect(mock.requests).toHaveLength(1) // still waiting: the first backoff is at least 250 ms
+      yield* TestClock.adjust("10 seconds")
+      const result = yield* Fiber.join(fiber)
+      expect(result.full_name).toBe("demo/hello")
+      expect(mock.requests).toHaveLength(3)
+    }))
+
+  it.effect("a POST is not retried on 503", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => text("busy", 503))
+      const exit = yield* withClock(Http.json({ method: "POST", path: "/repositories/{workspace}/{repo_slug}", params: { workspace: "a", repo_slug: "b" }, body: { _tag: "Json", value: {} } }, Repository.Repository).pipe(Effect.provide(mock.anonymous)))
+      expect(Exit.isFailure(exit)).toBe(true)
+      expect(mock.requests).toHaveLength(1)
+    }))
+
+  it.effect("a POST is retried on 429, since Bitbucket refused it", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) => (i === 0 ? text("slow down", 429) : json(repo)))
+      const exit = yield* withClock(Http.json({ method: "POST", path: "/repositories/{workspace}/{repo_slug}", params: { workspace: "a", repo_slug: "b" }, body: { _tag: "Json", value: {} } }, Repository.Repository).pipe(Effect.provide(mock.anonymous)))
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(mock.requests).toHaveLength(2)
+      expect(mock.requests[1]!.body).toBe("{}")
+    }))
+
+  it.effect("a POST is retried on 503 when the caller opts in", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) => (i === 0 ? text("busy", 503) : json(repo)))
+      const exit = yield* withClock(
+        Http.json({ method: "POST", path: "/x", body: { _tag: "Json", value: {} } }, Repository.Repository).pipe(
+          Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer({ retry: { retryNonIdempotent: true } })))
+        )
+      )
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(mock.requests).toHaveLength(2)
+    }))
+
+  it.effect("Retry-After is honoured", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) =>
+        i === 0 ? new Response("slow down", { status: 429, headers: { "retry-after": "42" } }) : json(repo)
+      )
+      const settings = BitbucketConfig.layer({ retry: { rateLimitDelay: "1 second" } })
+      const fiber = yield* Effect.fork(
+        Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(Effect.provide(Layer.merge(mock.anonymous, settings)))
+      )
+      yield* TestClock.adjust("41 seconds")
+      expect(mock.requests).toHaveLength(1)
+      yield* TestClock.adjust("1 second")
+      const result = yield* Fiber.join(fiber)
+      expect(result.name).toBe("hello")
+      expect(mock.requests).toHaveLength(2)
+    }))
+
+  it.effect("a Retry-After longer than the retry budget fails at once with RateLimited carrying it", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response("slow down", { status: 429, headers: { "retry-after": "3600" } }))
+      const exit = yield* withClock(Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(Effect.provide(mock.anonymous)))
+      const error = yield* Effect.flip(exit)
+      expect(error._tag).toBe("RateLimited")
+      if (error._tag === "RateLimited") {
+        expect(Option.map(error.retryAfter, Duration.toSeconds)).toEqual(Option.some(3600))
+      }
+      expect(mock.requests).toHaveLength(1)
+    }))
+
+  it.effect("transport errors are retried for GET", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) => (i === 0 ? "transport-error" : json(repo)))
+      const exit = yield* withClock(Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(Effect.provide(mock.anonymous)))
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(mock.requests).toHaveLength(2)
+    }))
+
+  it.effect("a request that never answers times out with a TransportError", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => Effect.never)
+      const exit = yield* withClock(
+        Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(
+          Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer({ timeout: "5 seconds", retry: { maxRetries: 1 } })))
+        )
+      )
+      const error = yield* Effect.flip(exit)
+      expect(error._tag).toBe("TransportError")
+      if (error._tag === "TransportError") expect(error.reason).toBe("Timeout")
+      expect(mock.requests).toHaveLength(2)
+    }))
+})
+
+describe("path parameters", () => {
+  const nasty = ["a/b", "..", "x/../../user", "what?x=1", "frag#ment", "100%", "with space", "naïve-日本", "{1b3f2c4e-0000-4000-8000-000000000000}"]
+  for (const slug of nasty) {
+    it.effect(`${JSON.stringify(slug)} stays one path segment or is refused`, () =>
+      Effect.gen(function*() {
+        const mock = mockHttp(() => json(repo))
+        const exit = yield* Effect.exit(Repository.find({ workspace: "demo", repo_slug: slug }).pipe(Effect.provide(mock.anonymous)))
+        if (slug === "..") {
+          expect(Exit.isFailure(exit)).toBe(true)
+          expect(mock.requests).toHaveLength(0)
+          return
+        }
+        expect(mock.requests).toHaveLength(1)
+        const url = mock.requests[0]!.url
+        expect(url.search).toBe("")
+        expect(url.hash).toBe("")
+        const segments = url.pathname.split("/")
+        expect(segments).toHaveLength(5) // "", "2.0", "repositories", "demo", slug
+        expect(segments.slice(0, 4)).toEqual(["", "2.0", "repositories", "demo"])
+        expect(decodeURIComponent(segments[4]!)).toBe(slug)
+      }))
+  }
+
+  it.effect("an empty parameter fails with InvalidInput naming it, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(repo))
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "" })).pipe(Effect.provide(mock.anonymous))
+      expect(error).toBeInstanceOf(BitbucketError.InvalidInput)
+      if (error._tag === "InvalidInput") expect(error.parameter).toBe("repo_slug")
+      expect(mock.requests).toHaveLength(0)
+    }))
+
+  it.effect("query values are encoded so they cannot add parameters", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ values: [] }))
+      const q = 'name ~ "a&b=c" AND x = 1+2'
+      yield* Stream.runDrain(Repository.findForWorkspace({ workspace: "demo" }, { q, fields: "+values.x" })).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      const url = mock.requests[0]!.url
+      expect(url.searchParams.get("q")).toBe(q)
+      expect(url.searchParams.get("fields")).toBe("+values.x")
+      expect(url.search).toContain("%2Bvalues.x")
+      expect([...url.searchParams.keys()].sort()).toEqual(["fields", "pagelen", "q"])
+    }))
+})
