@@ -1,0 +1,194 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Effect, Exit, Fiber, Layer, Schema, Stream, TestClock } from "effect"
+import { BitbucketConfig, Pagination, Repository } from "../src/index.js"
+import { json, mockHttp, text } from "./support/mockHttp.js"
+
+const base = "https://api.bitbucket.org/2.0"
+
+const repos = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ type: "repository", full_name: `demo/repo-${i}`, name: `repo-${i}`, extra_field: i }))
+
+/** One page of a listing like Bitbucket's: `page`, `pagelen`, `size` (list-based) or only `next` (iterator). */
+const listingReply = (items: ReadonlyArray<unknown>, url: URL, options: { readonly iterator?: boolean } = {}) => {
+  const pagelen = Math.min(100, Number(url.searchParams.get("pagelen") ?? "10"))
+  const page = Number(url.searchParams.get("page") ?? "1")
+  const values = items.slice((page - 1) * pagelen, page * pagelen)
+  const nextUrl = new URL(url)
+  nextUrl.searchParams.set("page", String(page + 1))
+  const next = page * pagelen < items.length ? { next: nextUrl.toString() } : {}
+  return json(options.iterator ? { values, pagelen, ...next } : { values, pagelen, page, size: items.length, ...next })
+}
+
+const listing = (items: ReadonlyArray<unknown>, options: { readonly iterator?: boolean } = {}) =>
+  mockHttp((request) => listingReply(items, request.url, options))
+
+const names = (stream: Stream.Stream<Repository.Repository, unknown, never>) =>
+  Effect.map(Stream.runCollect(stream), (chunk) => Chunk.toReadonlyArray(Chunk.map(chunk, (r) => r.name)))
+
+describe("Pagination", () => {
+  for (const size of [0, 1, 250]) {
+    it.effect(`streams ${size} items, each once and in order`, () =>
+      Effect.gen(function*() {
+        const mock = listing(repos(size))
+        const result = yield* names(
+          Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 100 }).pipe(Stream.provideLayer(mock.anonymous))
+        )
+        expect(result).toEqual(repos(size).map((r) => r.name))
+        expect(mock.requests).toHaveLength(Math.max(1, Math.ceil(size / 100)))
+      }))
+  }
+
+  it.effect("keeps unknown fields of each item", () =>
+    Effect.gen(function*() {
+      const mock = listing(repos(3))
+      const all = yield* Stream.runCollect(Repository.findForWorkspace({ workspace: "demo" })).pipe(Effect.provide(mock.anonymous))
+      expect(Chunk.toReadonlyArray(all).map((r) => r["extra_field"])).toEqual([0, 1, 2])
+    }))
+
+  it.effect("accepts a bare JSON array as the only page", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(repos(3)))
+      const result = yield* names(Repository.findForWorkspace({ workspace: "demo" }).pipe(Stream.provideLayer(mock.anonymous)))
+      expect(result).toEqual(["repo-0", "repo-1", "repo-2"])
+      expect(mock.requests).toHaveLength(1)
+    }))
+
+  it.effect("refuses a next link on another origin and sends nothing there", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((request) =>
+        request.url.host === "api.bitbucket.org"
+          ? json({ values: repos(2), next: "https://evil.example.com/2.0/repositories/demo?page=2" })
+          : json({ values: repos(2) })
+      )
+      const exit = yield* Effect.exit(
+        Stream.runCollect(Repository.findForWorkspace({ workspace: "demo" })).pipe(Effect.provide(mock.anonymous))
+      )
+      expect(Exit.isFailure(exit)).toBe(true)
+      const error = yield* Effect.flip(exit)
+      expect(error._tag).toBe("TransportError")
+      if (error._tag === "TransportError") expect(error.reason).toBe("RefusedOrigin")
+      expect(mock.requests.map((r) => r.url.host)).toEqual(["api.bitbucket.org"])
+    }))
+
+  it.effect("concurrency: 4 yields exactly the sequential sequence", () =>
+    Effect.gen(function*() {
+      const items = repos(1234)
+      const sequential = listing(items)
+      const concurrent = listing(items)
+      const a = yield* names(
+        Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 50 }).pipe(Stream.provideLayer(sequential.anonymous))
+      )
+      const b = yield* names(
+        Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 50, concurrency: 4 }).pipe(
+          Stream.provideLayer(concurrent.anonymous)
+        )
+      )
+      expect(b).toEqual(a)
+      expect(b).toHaveLength(1234)
+      expect(new Set(b).size).toBe(1234)
+      expect(concurrent.requests).toHaveLength(Math.ceil(1234 / 50))
+      expect(new Set(concurrent.requests.map((r) => r.url.searchParams.get("page") ?? "1")).size).toBe(Math.ceil(1234 / 50))
+    }))
+
+  it.effect("concurrency falls back to following next on iterator-based listings", () =>
+    Effect.gen(function*() {
+      const mock = listing(repos(120), { iterator: true })
+      const result = yield* names(
+        Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 50, concurrency: 8 }).pipe(Stream.provideLayer(mock.anonymous))
+      )
+      expect(result).toEqual(repos(120).map((r) => r.name))
+      expect(mock.requests).toHaveLength(3)
+    }))
+
+  it.effect("with concurrency, pages requested at once really overlap", () =>
+    Effect.gen(function*() {
+      let inFlight = 0
+      let maxInFlight = 0
+      const items = repos(400)
+      const mock = mockHttp((request) =>
+        Effect.gen(function*() {
+          inFlight++
+          maxInFlight = Math.max(maxInFlight, inFlight)
+          yield* Effect.sleep("10 millis")
+          inFlight--
+          return listingReply(items, request.url)
+        })
+      )
+      const fiber = yield* Effect.fork(
+        names(Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 50, concurrency: 4 }).pipe(Stream.provideLayer(mock.anonymous)))
+      )
+      for (let k = 0; k < 10; k++) yield* TestClock.adjust("10 millis")
+      const result = yield* Fiber.join(fiber)
+      expect(result).toHaveLength(400)
+      expect(maxInFlight).toBe(4)
+    }))
+
+  it.effect("a next link that repeats a fetched page fails instead of looping", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((request) => json({ values: repos(1), next: `${base}/repositories/demo?page=1` , page: Number(request.url.searchParams.get("page") ?? 1) }))
+      const error = yield* Effect.flip(Stream.runCollect(Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 1 }))).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(error._tag).toBe("DecodeError")
+      expect(error.message).toContain("pagination loop")
+      expect(mock.requests.length).toBeLessThanOrEqual(2)
+    }))
+
+  it.effect("a page fetch that fails transiently is retried: every item once, in order", () =>
+    Effect.gen(function*() {
+      const items = repos(300)
+      let calls = 0
+      const mock = mockHttp((request) => {
+        calls++
+        return calls === 2 || calls === 3 ? text("busy", 503) : listingReply(items, request.url)
+      })
+      const fiber = yield* Effect.fork(
+        names(Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 100 }).pipe(Stream.provideLayer(mock.anonymous)))
+      )
+      for (let k = 0; k < 10; k++) yield* TestClock.adjust("10 seconds")
+      const result = yield* Fiber.join(fiber)
+      expect(result).toEqual(items.map((r) => r.name))
+      expect(mock.requests).toHaveLength(5)
+    }))
+
+  it.effect("a fields selection keeps next and values.type so paging and decoding work", () =>
+    Effect.gen(function*() {
+      const mock = listing(repos(3))
+      yield* Stream.runDrain(Repository.findForWorkspace({ workspace: "demo" }, { fields: "values.name" })).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(mock.requests[0]!.url.searchParams.get("fields")).toBe("values.name,next,page,pagelen,size,values.type")
+    }))
+
+  it.effect("sends the default pagelen from BitbucketConfig, and the call's own when given", () =>
+    Effect.gen(function*() {
+      const mock = listing(repos(3))
+      yield* Stream.runDrain(Repository.findForWorkspace({ workspace: "demo" })).pipe(
+        Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer({ pagelen: 25 })))
+      )
+      yield* Stream.runDrain(Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 7 })).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests.map((r) => r.url.searchParams.get("pagelen"))).toEqual(["25", "7"])
+    }))
+
+  it.effect("prefetch fetches the next page while the consumer is still on the first", () =>
+    Effect.gen(function*() {
+      const mock = listing(repos(30))
+      const firstItem = yield* Stream.runHead(
+        Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 10, prefetch: 1 }).pipe(
+          Stream.tap(() => Effect.sleep("1 millis")),
+          Stream.provideLayer(mock.anonymous)
+        )
+      ).pipe(Effect.fork, Effect.tap(() => TestClock.adjust("1 millis")), Effect.flatMap(Fiber.join))
+      expect(firstItem._tag).toBe("Some")
+      expect(mock.requests.length).toBeGreaterThanOrEqual(2)
+    }))
+
+  it.effect("streamUrl with a schema of our own decodes each item with it", () =>
+    Effect.gen(function*() {
+      const mock = listing([{ name: "a" }, { name: "b" }])
+      const Named = Schema.Struct({ name: Schema.String })
+      const result = yield* Stream.runCollect(Pagination.streamUrl(`${base}/anything`, Named)).pipe(Effect.provide(mock.anonymous))
+      expect(Chunk.toReadonlyArray(result)).toEqual([{ name: "a" }, { name: "b" }])
+    }))
+})
+
