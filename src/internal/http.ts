@@ -298,3 +298,11 @@ export const encodePayload = <A, I>(schema: Schema.Schema<A, I>, payload: A, nam
       parameter: path
     })
   })
+
+/** Validates a payload with its schema (nothing is sent when it is invalid), sends it as JSON and decodes the answer. */
+export const jsonWithBody = <A, I, P, PI>(
+  target: Omit<Target, "body">,
+  payloadSchema: Schema.Schema<P, PI>,
+  payload: P,
+  schema: Schema.Schema<A, I>
+) => Effect.flatMap(encodePayload(payloadSchema, payload), (value) => json({ ...target, body: { _tag: "Json", value } }, schema))
