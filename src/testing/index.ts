@@ -1,0 +1,1 @@
+export * as FakeBitbucket from "./FakeBitbucket.js"

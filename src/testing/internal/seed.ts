@@ -1,0 +1,451 @@
+/**
+ * Seed data of the in-memory fake Bitbucket: plain JSON-able values.
+ *
+ * Resource fields use Bitbucket's wire names (`is_private`, `created_on`); fields that only exist
+ * in the fake (credentials, references between seeded objects) are camelCase.
+ *
+ * @internal
+ */
+
+/**
+ * A reference to a seeded user: its `uuid` (with braces), its `account_id` or its `email`.
+ *
+ * @example
+ * ```ts
+ * const ref: FakeBitbucket.UserRef = "alice@example.com"
+ * ```
+ */
+export type UserRef = string
+
+/**
+ * A seeded Bitbucket user with its credentials.
+ *
+ * @example
+ * ```ts
+ * const dave: FakeBitbucket.SeedUser = {
+ *   uuid: "{00000000-0000-4000-8000-00000000000d}",
+ *   account_id: "557058:dave",
+ *   display_name: "Dave",
+ *   nickname: "dave",
+ *   email: "dave@example.com",
+ *   apiTokens: ["dave-api-token"]
+ * }
+ * ```
+ */
+export interface SeedUser {
+  /** `{uuid}` with braces, as Bitbucket writes it. */
+  readonly uuid: string
+  readonly account_id: string
+  readonly display_name: string
+  readonly nickname: string
+  /** The Atlassian account email: the user name of API-token Basic auth. */
+  readonly email: string
+  readonly created_on?: string
+  /** Legacy Bitbucket username: the user name of app-password Basic auth. */
+  readonly username?: string
+  /** API tokens: `Authorization: Basic base64(email:token)`. */
+  readonly apiTokens?: ReadonlyArray<string>
+  /** App passwords (legacy): `Authorization: Basic base64(username:appPassword)`. */
+  readonly appPasswords?: ReadonlyArray<string>
+  /** Extra fields merged into the user's JSON representation. */
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A workspace member and its workspace permission.
+ *
+ * @example
+ * ```ts
+ * const member: FakeBitbucket.SeedMember = { user: "alice@example.com", permission: "owner" }
+ * ```
+ */
+export interface SeedMember {
+  readonly user: UserRef
+  /** `owner` = admin on every repository, `collaborator` = write, `member` = read. */
+  readonly permission: "owner" | "collaborator" | "member"
+}
+
+/**
+ * A project of a workspace.
+ *
+ * @example
+ * ```ts
+ * const project: FakeBitbucket.SeedProject = { key: "OPS", name: "Operations", uuid: "{…}" }
+ * ```
+ */
+export interface SeedProject {
+  readonly key: string
+  readonly name: string
+  readonly uuid: string
+  readonly description?: string
+  readonly is_private?: boolean
+  readonly created_on?: string
+}
+
+/**
+ * A seeded workspace (what used to be a team).
+ *
+ * @example
+ * ```ts
+ * const ws: FakeBitbucket.SeedWorkspace = {
+ *   uuid: "{…}", slug: "acme", name: "Acme", is_private: true,
+ *   members: [{ user: "alice@example.com", permission: "owner" }],
+ *   projects: [{ key: "ACME", name: "Acme", uuid: "{…}" }]
+ * }
+ * ```
+ */
+export interface SeedWorkspace {
+  readonly uuid: string
+  readonly slug: string
+  readonly name: string
+  readonly is_private: boolean
+  readonly created_on?: string
+  readonly members: ReadonlyArray<SeedMember>
+  /** The first project is the default project of new repositories. */
+  readonly projects?: ReadonlyArray<SeedProject>
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A seeded repository.
+ *
+ * @example
+ * ```ts
+ * const repo: FakeBitbucket.SeedRepository = {
+ *   workspace: "acme", slug: "api", name: "api", uuid: "{…}", is_private: true,
+ *   language: "typescript", created_on: "2024-01-01T00:00:00.000000+00:00",
+ *   updated_on: "2024-01-02T00:00:00.000000+00:00", mainbranch: "main", project: "ACME"
+ * }
+ * ```
+ */
+export interface SeedRepository {
+  /** Workspace slug. */
+  readonly workspace: string
+  readonly slug: string
+  readonly name: string
+  readonly uuid: string
+  readonly is_private: boolean
+  readonly description?: string
+  readonly language?: string
+  readonly fork_policy?: "allow_forks" | "no_public_forks" | "no_forks"
+  readonly has_issues?: boolean
+  readonly has_wiki?: boolean
+  readonly size?: number
+  readonly website?: string | null
+  readonly created_on: string
+  readonly updated_on: string
+  /** Main branch name; `null` for an empty repository. Default `"main"`. */
+  readonly mainbranch?: string | null
+  /** Project key within the workspace; default: the workspace's first project. */
+  readonly project?: string
+  /** `full_name` of the repository this one is a fork of. */
+  readonly parent?: string
+  /** Explicit repository permissions, in addition to those given by workspace membership. */
+  readonly permissions?: ReadonlyArray<{ readonly user: UserRef; readonly permission: "read" | "write" | "admin" }>
+  /** Extra fields merged into the repository's JSON representation. */
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A static access token (`Authorization: Bearer <token>`), bound to exactly one of a user, a
+ * workspace (workspace access token) or a repository (repository access token, by `full_name`).
+ * Workspace and repository tokens act as a bot with admin access to what they are bound to.
+ *
+ * @example
+ * ```ts
+ * const token: FakeBitbucket.SeedAccessToken = { token: "acme-api-token", repository: "acme/api" }
+ * ```
+ */
+export interface SeedAccessToken {
+  readonly token: string
+  readonly name?: string
+  readonly user?: UserRef
+  readonly workspace?: string
+  readonly repository?: string
+  readonly scopes?: ReadonlyArray<string>
+}
+
+/**
+ * An OAuth 2.0 consumer: `key`/`secret` are the client id/secret of the token endpoint.
+ * Tokens issued to it act as its `owner`.
+ *
+ * @example
+ * ```ts
+ * const consumer: FakeBitbucket.SeedOAuthConsumer = {
+ *   key: "my-client", secret: "my-secret", name: "CI", owner: "alice@example.com",
+ *   tokenTtlSeconds: 60
+ * }
+ * ```
+ */
+export interface SeedOAuthConsumer {
+  readonly key: string
+  readonly secret: string
+  readonly name: string
+  readonly owner: UserRef
+  readonly scopes?: ReadonlyArray<string>
+  /** Single-use codes accepted by `grant_type=authorization_code`. */
+  readonly authorizationCodes?: ReadonlyArray<string>
+  /** Lifetime of issued access tokens; default `Seed.oauthTokenTtlSeconds`, else 7200. */
+  readonly tokenTtlSeconds?: number
+}
+
+/**
+ * Everything the fake Bitbucket starts with. Plain JSON-able data: copy `defaultSeed` and change
+ * what a test needs.
+ *
+ * @example
+ * ```ts
+ * const seed: FakeBitbucket.Seed = {
+ *   ...FakeBitbucket.defaultSeed,
+ *   oauthTokenTtlSeconds: 5
+ * }
+ * const fake = yield* FakeBitbucket.make({ seed })
+ * ```
+ */
+export interface Seed {
+  readonly users: ReadonlyArray<SeedUser>
+  readonly workspaces: ReadonlyArray<SeedWorkspace>
+  readonly repositories: ReadonlyArray<SeedRepository>
+  readonly accessTokens?: ReadonlyArray<SeedAccessToken>
+  readonly oauthConsumers?: ReadonlyArray<SeedOAuthConsumer>
+  /** Default lifetime in seconds of OAuth access tokens (Bitbucket: 7200). */
+  readonly oauthTokenTtlSeconds?: number
+}
+
+const ALICE = "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}"
+const BOB = "{7c1d2e3f-4a5b-4c6d-9e8f-1a2b3c4d5e62}"
+const CAROL = "{b3a4c5d6-e7f8-4a9b-8c0d-2e3f4a5b6c73}"
+
+const demoRepo = (
+  slug: string,
+  language: string,
+  index: number,
+  rest: Partial<SeedRepository> = {}
+): SeedRepository => {
+  const day = String(1 + index).padStart(2, "0")
+  const hex = (0x10 + index).toString(16).padStart(12, "0")
+  return {
+    workspace: "demo",
+    slug,
+    name: slug,
+    uuid: `{d3e0a000-0000-4000-8000-${hex}}`,
+    is_private: false,
+    description: `The ${slug} demo repository.`,
+    language,
+    fork_policy: "allow_forks",
+    has_issues: index % 3 === 0,
+    has_wiki: index % 4 === 0,
+    size: 1000 * (index + 1) + 37 * index,
+    website: null,
+    created_on: `2023-03-${day}T09:${day}:00.000000+00:00`,
+    updated_on: `2024-${String(1 + (index * 7) % 12).padStart(2, "0")}-${day}T12:00:00.000000+00:00`,
+    mainbranch: index % 5 === 4 ? "master" : "main",
+    project: index % 2 === 0 ? "DEMO" : "LAB",
+    ...rest
+  }
+}
+
+/**
+ * The default seed.
+ *
+ * Users:
+ * - Alice `{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}`, account_id `557058:alice`, email
+ *   `alice@example.com`, API token `alice-api-token`, app password `alice` / `alice-app-password`;
+ *   owner of `demo` and of `acme`.
+ * - Bob `{7c1d2e3f-4a5b-4c6d-9e8f-1a2b3c4d5e62}`, account_id `557058:bob`, email `bob@example.com`,
+ *   API token `bob-api-token`; collaborator of `demo`, member (read) of `acme`.
+ * - Carol `{b3a4c5d6-e7f8-4a9b-8c0d-2e3f4a5b6c73}`, account_id `557058:carol`, email
+ *   `carol@example.com`, API token `carol-api-token`; member of no workspace.
+ *
+ * Workspaces: `demo` (public; 12 public repositories in typescript, python, go, java, rust, kotlin,
+ * shell and "" plus one private `internal-notes`; projects `DEMO`, `LAB`) and `acme` (private;
+ * private repositories `api`, `website`, `infra`, and `fast-parser`, a fork of `demo/fast-parser`;
+ * projects `ACME`, `OPS`).
+ *
+ * Static access tokens (Bearer): `demo-access-token` (acts as Alice), `acme-workspace-token`
+ * (workspace `acme`), `acme-api-repo-token` (repository `acme/api`).
+ *
+ * OAuth consumers: `fake-client-id` / `fake-client-secret` owned by Alice (authorization code
+ * `fake-auth-code`), `carol-client-id` / `carol-client-secret` owned by Carol. Access tokens live
+ * 7200 seconds.
+ *
+ * @example
+ * ```ts
+ * const seed = { ...FakeBitbucket.defaultSeed, oauthTokenTtlSeconds: 10 }
+ * ```
+ */
+export const defaultSeed: Seed = {
+  users: [
+    {
+      uuid: ALICE,
+      account_id: "557058:alice",
+      display_name: "Alice Anderson",
+      nickname: "alice",
+      email: "alice@example.com",
+      username: "alice",
+      created_on: "2019-04-01T10:00:00.000000+00:00",
+      apiTokens: ["alice-api-token"],
+      appPasswords: ["alice-app-password"]
+    },
+    {
+      uuid: BOB,
+      account_id: "557058:bob",
+      display_name: "Bob Brown",
+      nickname: "bob",
+      email: "bob@example.com",
+      username: "bob",
+      created_on: "2020-06-15T08:30:00.000000+00:00",
+      apiTokens: ["bob-api-token"]
+    },
+    {
+      uuid: CAROL,
+      account_id: "557058:carol",
+      display_name: "Carol Clark",
+      nickname: "carol",
+      email: "carol@example.com",
+      username: "carol",
+      created_on: "2021-09-09T16:45:00.000000+00:00",
+      apiTokens: ["carol-api-token"]
+    }
+  ],
+  workspaces: [
+    {
+      uuid: "{a0d1e2f3-0001-4000-8000-00000000de70}",
+      slug: "demo",
+      name: "Demo",
+      is_private: false,
+      created_on: "2023-01-10T10:00:00.000000+00:00",
+      members: [
+        { user: ALICE, permission: "owner" },
+        { user: BOB, permission: "collaborator" }
+      ],
+      projects: [
+        { key: "DEMO", name: "Demo", uuid: "{a0d1e2f3-0002-4000-8000-00000000de71}", is_private: false },
+        { key: "LAB", name: "Labs", uuid: "{a0d1e2f3-0003-4000-8000-00000000de72}", is_private: false }
+      ]
+    },
+    {
+      uuid: "{ac0e0000-0001-4000-8000-00000000ac01}",
+      slug: "acme",
+      name: "Acme Corporation",
+      is_private: true,
+      created_on: "2022-05-05T10:00:00.000000+00:00",
+      members: [
+        { user: ALICE, permission: "owner" },
+        { user: BOB, permission: "member" }
+      ],
+      projects: [
+        { key: "ACME", name: "Acme core", uuid: "{ac0e0000-0002-4000-8000-00000000ac02}", is_private: true },
+        { key: "OPS", name: "Operations", uuid: "{ac0e0000-0003-4000-8000-00000000ac03}", is_private: true }
+      ]
+    }
+  ],
+  repositories: [
+    demoRepo("effect-playground", "typescript", 0),
+    demoRepo("ts-utils", "typescript", 1),
+    demoRepo("web-frontend", "typescript", 2, { description: "Frontend of the demo web shop." }),
+    demoRepo("data-pipeline", "python", 3),
+    demoRepo("ml-notebooks", "python", 4),
+    demoRepo("api-gateway", "go", 5),
+    demoRepo("cli-tools", "go", 6),
+    demoRepo("billing-service", "java", 7),
+    demoRepo("android-app", "kotlin", 8),
+    demoRepo("fast-parser", "rust", 9, { description: "A fast parser written in Rust." }),
+    demoRepo("docs", "", 10, { mainbranch: "gh-pages" }),
+    demoRepo("infra-scripts", "shell", 11),
+    demoRepo("internal-notes", "", 12, { is_private: true, description: "Private notes of the demo team." }),
+    {
+      workspace: "acme",
+      slug: "api",
+      name: "API",
+      uuid: "{ac0e0000-0101-4000-8000-0000000000a1}",
+      is_private: true,
+      description: "Acme public API service.",
+      language: "typescript",
+      fork_policy: "no_public_forks",
+      has_issues: true,
+      has_wiki: false,
+      size: 482113,
+      created_on: "2022-06-01T10:00:00.000000+00:00",
+      updated_on: "2025-02-01T10:00:00.000000+00:00",
+      mainbranch: "main",
+      project: "ACME"
+    },
+    {
+      workspace: "acme",
+      slug: "website",
+      name: "website",
+      uuid: "{ac0e0000-0102-4000-8000-0000000000a2}",
+      is_private: true,
+      description: "acme.example",
+      language: "javascript",
+      fork_policy: "no_public_forks",
+      has_issues: false,
+      has_wiki: true,
+      size: 91234,
+      created_on: "2022-07-01T10:00:00.000000+00:00",
+      updated_on: "2025-01-15T10:00:00.000000+00:00",
+      mainbranch: "master",
+      project: "ACME"
+    },
+    {
+      workspace: "acme",
+      slug: "infra",
+      name: "infra",
+      uuid: "{ac0e0000-0103-4000-8000-0000000000a3}",
+      is_private: true,
+      description: "Terraform and deployment scripts.",
+      language: "python",
+      fork_policy: "no_forks",
+      has_issues: false,
+      has_wiki: false,
+      size: 20480,
+      created_on: "2022-08-01T10:00:00.000000+00:00",
+      updated_on: "2024-12-24T10:00:00.000000+00:00",
+      mainbranch: "main",
+      project: "OPS",
+      permissions: [{ user: CAROL, permission: "write" }]
+    },
+    {
+      workspace: "acme",
+      slug: "fast-parser",
+      name: "fast-parser",
+      uuid: "{ac0e0000-0104-4000-8000-0000000000a4}",
+      is_private: true,
+      description: "Acme's fork of demo/fast-parser.",
+      language: "rust",
+      fork_policy: "no_public_forks",
+      has_issues: false,
+      has_wiki: false,
+      size: 15000,
+      created_on: "2024-03-01T10:00:00.000000+00:00",
+      updated_on: "2024-03-02T10:00:00.000000+00:00",
+      mainbranch: "main",
+      project: "ACME",
+      parent: "demo/fast-parser"
+    }
+  ],
+  accessTokens: [
+    { token: "demo-access-token", name: "Alice's token", user: ALICE, scopes: ["repository", "repository:write", "account"] },
+    { token: "acme-workspace-token", name: "acme-ci", workspace: "acme", scopes: ["repository", "repository:admin"] },
+    { token: "acme-api-repo-token", name: "api-deploy", repository: "acme/api", scopes: ["repository"] }
+  ],
+  oauthConsumers: [
+    {
+      key: "fake-client-id",
+      secret: "fake-client-secret",
+      name: "Fake OAuth consumer",
+      owner: ALICE,
+      scopes: ["account", "repository", "repository:write", "pullrequest"],
+      authorizationCodes: ["fake-auth-code"]
+    },
+    {
+      key: "carol-client-id",
+      secret: "carol-client-secret",
+      name: "Carol's consumer",
+      owner: CAROL,
+      scopes: ["account", "repository"]
+    }
+  ],
+  oauthTokenTtlSeconds: 7200
+}
