@@ -22,7 +22,7 @@ import * as Pagination from "./Pagination.js"
 import { Project } from "./Project.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
-import { Workspace } from "./Workspace.js"
+import { findForCurrentUser as findWorkspacesForCurrentUser, Workspace } from "./Workspace.js"
 
 /**
  * How a repository may be forked.
@@ -233,3 +233,217 @@ export const cloneUrls = (repository: Repository): { readonly https?: string; re
   }
   return out
 }
+
+/**
+ * Every repository the authenticated user can see, across workspaces: the workspaces from
+ * `GET /user/workspaces`, then each one's listing (Bitbucket removed the cross-workspace
+ * `GET /repositories` listing in 2026).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const mine = Repository.findForCurrentUser({ role: "admin" }).pipe(Stream.map((r) => r.full_name))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForCurrentUser = (
+  options: Pagination.ListOptions & { readonly role?: Role | undefined } = {}
+): Stream.Stream<Repository, BitbucketError.BitbucketError, Http.Requirements> =>
+  findWorkspacesForCurrentUser().pipe(
+    Stream.flatMap((workspace) =>
+      workspace.slug === undefined && workspace.uuid === undefined
+        ? Stream.empty
+        : findForWorkspace({ workspace: workspace.slug ?? workspace.uuid! }, options)
+    ),
+    Stream.withSpan("Bitbucket.Repository.findForCurrentUser")
+  )
+
+/**
+ * The forks of a repository.
+ *
+ * @example
+ * ```ts
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const forks = Repository.findForks({ workspace: "demo", repo_slug: "hello-effect" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForks = (
+  ref: RepositoryRef,
+  options: Pagination.ListOptions & { readonly role?: Role | undefined } = {}
+): Stream.Stream<Repository, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/repositories/{workspace}/{repo_slug}/forks", params: ref, query: { role: options.role } }, Repository, options)
+    .pipe(Stream.withSpan("Bitbucket.Repository.findForks"))
+
+/**
+ * The accounts watching a repository.
+ *
+ * @example
+ * ```ts
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const watchers = Repository.findWatchers({ workspace: "demo", repo_slug: "hello-effect" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findWatchers = (
+  ref: RepositoryRef,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Account, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/repositories/{workspace}/{repo_slug}/watchers", params: ref }, Account, options)
+    .pipe(Stream.withSpan("Bitbucket.Repository.findWatchers"))
+
+/**
+ * What to send when creating or updating a repository. All optional; Bitbucket defaults `scm` to
+ * git and puts the repository in the workspace's oldest project unless `project.key` says otherwise.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Payload = Schema.Struct({
+  scm: Schema.optional(Schema.Literal("git")),
+  name: Schema.optional(Schema.NonEmptyTrimmedString),
+  is_private: Schema.optional(Schema.Boolean),
+  description: Schema.optional(Schema.String),
+  fork_policy: Schema.optional(ForkPolicy),
+  language: Schema.optional(Schema.String),
+  has_issues: Schema.optional(Schema.Boolean),
+  has_wiki: Schema.optional(Schema.Boolean),
+  website: Schema.optional(Schema.String),
+  project: Schema.optional(Schema.Struct({ key: Schema.NonEmptyTrimmedString })),
+  mainbranch: Schema.optional(Schema.Struct({ name: Schema.NonEmptyTrimmedString }))
+})
+
+/**
+ * What to send when creating or updating a repository.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Payload = typeof Payload.Type
+
+const one = "/repositories/{workspace}/{repo_slug}"
+
+/**
+ * Creates a repository.
+ *
+ * @example
+ * ```ts
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const repo = Repository.create(
+ *   { workspace: "acme", repo_slug: "new-service" },
+ *   { scm: "git", is_private: true, project: { key: "ACME" }, fork_policy: "no_public_forks" }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const create = Effect.fn("Bitbucket.Repository.create")(function*(ref: RepositoryRef, payload: Payload = {}) {
+  return yield* Http.jsonWithBody({ method: "POST", path: one, params: ref }, Payload, payload, Repository)
+})
+
+/**
+ * Updates a repository's settings (a new `name` renames it, and its slug).
+ *
+ * @example
+ * ```ts
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const repo = Repository.update({ workspace: "acme", repo_slug: "new-service" }, { description: "Billing API" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const update = Effect.fn("Bitbucket.Repository.update")(function*(ref: RepositoryRef, payload: Payload) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: one, params: ref }, Payload, payload, Repository)
+})
+
+const del = Effect.fn("Bitbucket.Repository.delete")(function*(
+  ref: RepositoryRef & {
+    /** Where Bitbucket should redirect requests for the deleted repository (a URL). */
+    readonly redirect_to?: string
+  }
+) {
+  return yield* Http.empty({
+    method: "DELETE",
+    path: one,
+    params: ref,
+    query: { redirect_to: ref.redirect_to }
+  })
+})
+
+export {
+  /**
+   * Deletes a repository, optionally leaving a redirect.
+   *
+   * @example
+   * ```ts
+   * import { Repository } from "effect-bitbucket"
+   *
+   * const done = Repository.delete({ workspace: "acme", repo_slug: "old-service" })
+   * ```
+   *
+   * @since 0.1.0
+   * @category destructors
+   */
+  del as delete
+}
+
+/**
+ * What to send when forking: the fork's name, and where to put it (default: your workspace).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ForkPayload = Schema.Struct({
+  name: Schema.optional(Schema.NonEmptyTrimmedString),
+  workspace: Schema.optional(Schema.Struct({ slug: Schema.NonEmptyTrimmedString })),
+  description: Schema.optional(Schema.String),
+  is_private: Schema.optional(Schema.Boolean),
+  fork_policy: Schema.optional(ForkPolicy),
+  language: Schema.optional(Schema.String),
+  mainbranch: Schema.optional(Schema.Struct({ name: Schema.NonEmptyTrimmedString })),
+  project: Schema.optional(Schema.Struct({ key: Schema.NonEmptyTrimmedString }))
+})
+
+/**
+ * What to send when forking.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ForkPayload = typeof ForkPayload.Type
+
+/**
+ * Forks a repository.
+ *
+ * @example
+ * ```ts
+ * import { Repository } from "effect-bitbucket"
+ *
+ * const fork = Repository.fork({ workspace: "demo", repo_slug: "hello-effect" }, { name: "my-hello", workspace: { slug: "acme" } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fork = Effect.fn("Bitbucket.Repository.fork")(function*(ref: RepositoryRef, payload: ForkPayload = {}) {
+  return yield* Http.jsonWithBody(
+    { method: "POST", path: "/repositories/{workspace}/{repo_slug}/forks", params: ref },
+    ForkPayload,
+    payload,
+    Repository
+  )
+})

@@ -29,9 +29,19 @@ export * as BitbucketConfig from "./BitbucketConfig.js"
 /** @since 0.1.0 */
 export * as BitbucketError from "./BitbucketError.js"
 /** @since 0.1.0 */
+export * as BuildStatus from "./BuildStatus.js"
+/** @since 0.1.0 */
+export * as Comment from "./Comment.js"
+/** @since 0.1.0 */
+export * as Commit from "./Commit.js"
+/** @since 0.1.0 */
 export * as Pagination from "./Pagination.js"
 /** @since 0.1.0 */
 export * as Project from "./Project.js"
+/** @since 0.1.0 */
+export * as PullRequest from "./PullRequest.js"
+/** @since 0.1.0 */
+export * as Ref from "./Ref.js"
 /** @since 0.1.0 */
 export * as Repository from "./Repository.js"
 /** @since 0.1.0 */

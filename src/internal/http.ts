@@ -275,9 +275,52 @@ export const decode = <A, I>(
 ): Effect.Effect<A, BitbucketError.DecodeError> =>
   Effect.mapError(decoderFor(schema)(value), (error) => decodeError(error, received))
 
+/** Parses and decodes a received JSON body. */
+export const decodeReceived = <A, I>(received: Received, schema: Schema.Schema<A, I>) =>
+  Effect.flatMap(parseJson(received), (value) => decode(schema, value, received))
+
 /** Sends a target and decodes its JSON body. */
 export const json = <A, I>(target: Target, schema: Schema.Schema<A, I>) =>
-  Effect.flatMap(request(target), (received) => Effect.flatMap(parseJson(received), (value) => decode(schema, value, received)))
+  Effect.flatMap(request(target), (received) => decodeReceived(received, schema))
+
+/**
+ * Sends a target that may answer 202 Accepted with a `Location` to poll (Bitbucket's long-running
+ * tasks, e.g. a pull request merge), then polls that URL every `interval` until `done` gives the
+ * result. Any other 2xx answer is the result itself.
+ */
+export const jsonAwaitingTask = <A, I, T, TI>(
+  target: Target,
+  schema: Schema.Schema<A, I>,
+  task: {
+    readonly schema: Schema.Schema<T, TI>
+    readonly done: (status: T) => Option.Option<A>
+    readonly interval: Duration.DurationInput
+    readonly maxPolls: number
+  }
+) =>
+  Effect.gen(function*() {
+    const received = yield* request(target)
+    if (received.status !== 202) return yield* decodeReceived(received, schema)
+    const location = received.headers["location"]
+    if (location === undefined) {
+      return yield* Effect.fail(malformedBody(received, "202 Accepted without a Location to poll"))
+    }
+    const url = new URL(location, received.url).toString()
+    for (let poll = 0; poll < task.maxPolls; poll++) {
+      yield* Effect.sleep(task.interval)
+      const status = yield* decodeReceived(yield* send("GET", url), task.schema)
+      const result = task.done(status)
+      if (Option.isSome(result)) return result.value
+    }
+    return yield* Effect.fail(
+      new BitbucketError.TransportError({
+        message: `${target.method} ${displayUrl(received.url)}: the task at ${displayUrl(url)} was still pending after ${task.maxPolls} polls`,
+        method: target.method,
+        url: displayUrl(received.url),
+        reason: "Timeout"
+      })
+    )
+  })
 
 /** Sends a target and returns its body as text. */
 export const text = (target: Target) => Effect.map(request({ accept: "text/plain", ...target }), bodyText)

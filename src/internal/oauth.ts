@@ -3,7 +3,8 @@
  * @internal
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Effect, type Redacted, type Schema } from "effect"
+import { Duration, Effect, type Redacted, type Schema } from "effect"
+import { BitbucketConfig } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
 import { displayUrl, statusError } from "./errors.js"
 import { decode, parseJson, type Received } from "./http.js"
@@ -23,24 +24,31 @@ export const sendForm = <A, I>(
     HttpClientRequest.acceptJson,
     HttpClientRequest.bodyUrlParams(options.form)
   )
-  return http.execute(request).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(response.arrayBuffer, (buffer): Received => ({
-        method: "POST",
-        url: options.url,
-        status: response.status,
-        headers: response.headers,
-        body: new Uint8Array(buffer)
-      }))
-    ),
-    Effect.mapError((error) =>
-      new BitbucketError.TransportError({
-        message: `POST ${displayUrl(options.url)} (OAuth token request) failed before a response: ${error.description ?? error.reason}`,
-        method: "POST",
-        url: displayUrl(options.url),
-        reason: "Transport"
-      })
-    ),
+  // The same per-attempt timeout as API requests: every API call waits on the token, so a token
+  // endpoint that never answers must not hang them all.
+  return Effect.flatMap(BitbucketConfig, (settings) =>
+    http.execute(request).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(response.arrayBuffer, (buffer): Received => ({
+          method: "POST",
+          url: options.url,
+          status: response.status,
+          headers: response.headers,
+          body: new Uint8Array(buffer)
+        }))
+      ),
+      Effect.timeoutFail({ duration: settings.timeout, onTimeout: () => "timeout" as const }),
+      Effect.mapError((error) =>
+        new BitbucketError.TransportError({
+          message: error === "timeout"
+            ? `POST ${displayUrl(options.url)} (OAuth token request) timed out after ${Duration.format(settings.timeout)}`
+            : `POST ${displayUrl(options.url)} (OAuth token request for ${options.form["refresh_token"] ?? ""}) failed before a response: ${error.description ?? error.reason}`,
+          method: "POST",
+          url: displayUrl(options.url),
+          reason: error === "timeout" ? "Timeout" : "Transport"
+        })
+      )
+    )).pipe(
     Effect.flatMap((received): Effect.Effect<A, BitbucketError.BitbucketError> =>
       received.status >= 200 && received.status < 300
         ? Effect.flatMap(parseJson(received), (value) => decode(options.schema, value, received))

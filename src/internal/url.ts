@@ -19,8 +19,12 @@ const controlChars = /[\u0000-\u001f\u007f]/
  * empty or control-character values are refused.
  */
 export const encodeSegment = (name: string, value: unknown): Effect.Effect<string, BitbucketError.InvalidInput> => {
-  if (typeof value === "number" && Number.isFinite(value)) {
-    return Effect.succeed(String(value))
+  if (typeof value === "number") {
+    return Number.isSafeInteger(value) && value >= 0
+      ? Effect.succeed(String(value))
+      : Effect.fail(
+        new BitbucketError.InvalidInput({ message: `"${name}" must be a non-negative integer, got ${value}`, parameter: name })
+      )
   }
   if (typeof value !== "string") {
     return Effect.fail(

@@ -1,0 +1,371 @@
+/**
+ * Comments on pull requests, commits and snippets.
+ *
+ * The operations take the commented thing as a "subject": a pull request
+ * (`{ workspace, repo_slug, pull_request_id }`), a commit (`{ workspace, repo_slug, commit }`) or a
+ * snippet (`{ workspace, encoded_id }`); one comment adds `comment_id`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const pr = { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 }
+ * const program = Effect.gen(function* () {
+ *   const c = yield* Comment.create(pr, { content: { raw: "Looks good" }, inline: { path: "src/index.ts", to: 12 } })
+ *   yield* Comment.create(pr, { content: { raw: "Agreed" }, parent: { id: c.id! } })
+ *   yield* Comment.resolve({ ...pr, comment_id: c.id! })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema, Stream } from "effect"
+import type * as BitbucketError from "./BitbucketError.js"
+import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
+import * as Resource from "./Resource.js"
+import { Account } from "./User.js"
+
+/**
+ * Where an inline comment sits: a file, and a line in the old (`from`) or new (`to`) version.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Inline = Resource.Struct({
+  path: Schema.String,
+  from: Schema.optional(Schema.NullOr(Schema.Number)),
+  to: Schema.optional(Schema.NullOr(Schema.Number))
+})
+
+/**
+ * A comment on a pull request, commit or snippet. Content comes back as `{ raw, markup, html }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Comment = Resource.Struct({
+  type: Schema.String,
+  id: Schema.optional(Schema.Number),
+  content: Schema.optional(Resource.Rendered),
+  user: Schema.optional(Account),
+  created_on: Schema.optional(Schema.String),
+  updated_on: Schema.optional(Schema.NullOr(Schema.String)),
+  deleted: Schema.optional(Schema.Boolean),
+  inline: Schema.optional(Inline),
+  parent: Schema.optional(Resource.Struct({ id: Schema.optional(Schema.Number) })),
+  pending: Schema.optional(Schema.Boolean),
+  resolution: Schema.optional(Schema.NullOr(Resource.OpenRecord)),
+  pullrequest: Schema.optional(Resource.OpenRecord),
+  commit: Schema.optional(Resource.OpenRecord),
+  snippet: Schema.optional(Resource.OpenRecord),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A comment.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Comment = typeof Comment.Type
+
+/**
+ * What to post: markdown in `content.raw`; `inline` places it on a line of a file (pull requests and
+ * commits); `parent` makes it a reply.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreatePayload = Schema.Struct({
+  content: Schema.Struct({ raw: Schema.NonEmptyString }),
+  inline: Schema.optional(
+    Schema.Struct({
+      path: Schema.NonEmptyTrimmedString,
+      from: Schema.optional(Schema.Int.pipe(Schema.positive())),
+      to: Schema.optional(Schema.Int.pipe(Schema.positive()))
+    })
+  ),
+  parent: Schema.optional(Schema.Struct({ id: Schema.Int }))
+})
+
+/**
+ * What to post.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CreatePayload = typeof CreatePayload.Type
+
+/**
+ * What to change: the content.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UpdatePayload = Schema.Struct({ content: Schema.Struct({ raw: Schema.NonEmptyString }) })
+
+/**
+ * What to change.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UpdatePayload = typeof UpdatePayload.Type
+
+/**
+ * A pull request as the subject of comments.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PullRequestSubject {
+  readonly workspace: string
+  readonly repo_slug: string
+  readonly pull_request_id: number
+}
+
+/**
+ * A commit as the subject of comments.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommitSubject {
+  readonly workspace: string
+  readonly repo_slug: string
+  readonly commit: string
+}
+
+/**
+ * A snippet as the subject of comments.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SnippetSubject {
+  readonly workspace: string
+  readonly encoded_id: string
+}
+
+/**
+ * What comments can be on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Subject = PullRequestSubject | CommitSubject | SnippetSubject
+
+/**
+ * Identifies one comment.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CommentRef<S extends Subject = Subject> = S & { readonly comment_id: number }
+
+const collection = (subject: Subject): string =>
+  "pull_request_id" in subject
+    ? "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments"
+    : "commit" in subject
+    ? "/repositories/{workspace}/{repo_slug}/commit/{commit}/comments"
+    : "/snippets/{workspace}/{encoded_id}/comments"
+
+/**
+ * The comments on a pull request, commit or snippet (replies included; follow `parent`).
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const inline = Comment.findFor(
+ *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 },
+ *   { q: "inline.path != null" }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findFor = (
+  subject: Subject,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: collection(subject), params: subject }, Comment, options).pipe(
+    Stream.withSpan("Bitbucket.Comment.findFor")
+  )
+
+/**
+ * The comments on a pull request.
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const comments = Comment.findForPullRequest({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForPullRequest: (
+  subject: PullRequestSubject,
+  options?: Pagination.ListOptions
+) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = findFor
+
+/**
+ * The comments on a commit.
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const comments = Comment.findForCommit({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForCommit: (
+  subject: CommitSubject,
+  options?: Pagination.ListOptions
+) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = findFor
+
+/**
+ * The comments on a snippet.
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const comments = Comment.findForSnippet({ workspace: "demo", encoded_id: "kypj" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForSnippet: (
+  subject: SnippetSubject,
+  options?: Pagination.ListOptions
+) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = findFor
+
+/**
+ * One comment.
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const c = Comment.find({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, comment_id: 7 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const find = Effect.fn("Bitbucket.Comment.find")(function*(ref: CommentRef) {
+  return yield* Http.json({ method: "GET", path: `${collection(ref)}/{comment_id}`, params: ref }, Comment)
+})
+
+/**
+ * Posts a comment, an inline comment or a reply.
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const c = Comment.create(
+ *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" },
+ *   { content: { raw: "Why this change?" }, inline: { path: "README.md", to: 3 } }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const create = Effect.fn("Bitbucket.Comment.create")(function*(subject: Subject, payload: CreatePayload) {
+  return yield* Http.jsonWithBody({ method: "POST", path: collection(subject), params: subject }, CreatePayload, payload, Comment)
+})
+
+/**
+ * Edits a comment's content.
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const c = Comment.update(
+ *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, comment_id: 7 },
+ *   { content: { raw: "Edited" } }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const update = Effect.fn("Bitbucket.Comment.update")(function*(ref: CommentRef, payload: UpdatePayload) {
+  return yield* Http.jsonWithBody(
+    { method: "PUT", path: `${collection(ref)}/{comment_id}`, params: ref },
+    UpdatePayload,
+    payload,
+    Comment
+  )
+})
+
+const del = Effect.fn("Bitbucket.Comment.delete")(function*(ref: CommentRef) {
+  return yield* Http.empty({ method: "DELETE", path: `${collection(ref)}/{comment_id}`, params: ref })
+})
+
+export {
+  /**
+   * Deletes a comment.
+   *
+   * @example
+   * ```ts
+   * import { Comment } from "effect-bitbucket"
+   *
+   * const done = Comment.delete({ workspace: "demo", encoded_id: "kypj", comment_id: 3 })
+   * ```
+   *
+   * @since 0.1.0
+   * @category destructors
+   */
+  del as delete
+}
+
+/**
+ * Resolves a pull request comment thread; returns the resolution.
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const resolution = Comment.resolve({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, comment_id: 7 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const resolve = Effect.fn("Bitbucket.Comment.resolve")(function*(ref: CommentRef<PullRequestSubject>) {
+  return yield* Http.json(
+    { method: "POST", path: `${collection(ref)}/{comment_id}/resolve`, params: ref },
+    Resource.OpenRecord
+  )
+})
+
+/**
+ * Reopens a resolved pull request comment thread.
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const done = Comment.reopen({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, comment_id: 7 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const reopen = Effect.fn("Bitbucket.Comment.reopen")(function*(ref: CommentRef<PullRequestSubject>) {
+  return yield* Http.empty({ method: "DELETE", path: `${collection(ref)}/{comment_id}/resolve`, params: ref })
+})

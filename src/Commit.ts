@@ -1,0 +1,357 @@
+/**
+ * Commits: find one, stream a history, approve, read diffs, patches and diffstats, find a merge base.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const lastTen = Commit.findForRepository({ workspace: "demo", repo_slug: "hello-effect" }, { branch: "main" }).pipe(
+ *   Stream.take(10)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema, Stream } from "effect"
+import type * as BitbucketError from "./BitbucketError.js"
+import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
+import type { RepositoryRef } from "./Repository.js"
+import * as Resource from "./Resource.js"
+import { Account } from "./User.js"
+
+/**
+ * A commit author: the raw `Name <email>` and, when Bitbucket matched it, the account.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Author = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  raw: Schema.optional(Schema.String),
+  user: Schema.optional(Account)
+})
+
+/**
+ * A commit's parent as embedded in a commit.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CommitLink = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  hash: Schema.optional(Schema.String),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A commit. Every field but `type` is optional: pull requests and refs embed commits with only
+ * `hash` and `links`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Commit = Resource.Struct({
+  type: Schema.String,
+  hash: Schema.optional(Schema.String),
+  date: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String),
+  author: Schema.optional(Author),
+  parents: Schema.optional(Schema.Array(CommitLink)),
+  summary: Schema.optional(Resource.Rendered),
+  repository: Schema.optional(Resource.OpenRecord),
+  participants: Schema.optional(Schema.Array(Resource.OpenRecord)),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A commit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Commit = typeof Commit.Type
+
+/**
+ * One file of a diffstat.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DiffStat = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  status: Schema.optional(Schema.Union(Schema.Literal("added", "removed", "modified", "renamed"), Schema.String)),
+  lines_added: Schema.optional(Schema.Number),
+  lines_removed: Schema.optional(Schema.Number),
+  old: Schema.optional(Schema.NullOr(Resource.OpenRecord)),
+  new: Schema.optional(Schema.NullOr(Resource.OpenRecord))
+})
+
+/**
+ * One file of a diffstat.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DiffStat = typeof DiffStat.Type
+
+/**
+ * A participant: an account's role and approval on a commit or pull request.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Participant = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  user: Schema.optional(Account),
+  role: Schema.optional(Schema.Union(Schema.Literal("PARTICIPANT", "REVIEWER"), Schema.String)),
+  approved: Schema.optional(Schema.Boolean),
+  state: Schema.optional(Schema.NullOr(Schema.String)),
+  participated_on: Schema.optional(Schema.NullOr(Schema.String))
+})
+
+/**
+ * A participant.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Participant = typeof Participant.Type
+
+/**
+ * Identifies a commit: a hash (or any revision Bitbucket resolves) in a repository.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommitRef extends RepositoryRef {
+  readonly commit: string
+}
+
+const path = "/repositories/{workspace}/{repo_slug}/commit/{commit}"
+
+/**
+ * A commit by hash.
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const commit = Commit.find({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const find = Effect.fn("Bitbucket.Commit.find")(function*(ref: CommitRef) {
+  return yield* Http.json({ method: "GET", path, params: ref }, Commit)
+})
+
+/**
+ * What to list: a branch or revision (default: every branch), commits to `include` / `exclude`
+ * (like `git log include ^exclude`), and a `path` the commits touch.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HistoryOptions extends Pagination.ListOptions {
+  /** A branch name, tag or hash to start from (the API's `revision`). */
+  readonly branch?: string | undefined
+  /** Same as `branch`. */
+  readonly revision?: string | undefined
+  readonly include?: string | ReadonlyArray<string> | undefined
+  readonly exclude?: string | ReadonlyArray<string> | undefined
+  readonly path?: string | undefined
+}
+
+/**
+ * A repository's commit history, newest first (an iterator-based listing: pages are followed one by
+ * one).
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const mainOnly = Commit.findForRepository(
+ *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { branch: "main", exclude: "release", path: "src/index.ts" }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForRepository = (
+  ref: RepositoryRef,
+  options: HistoryOptions = {}
+): Stream.Stream<Commit, BitbucketError.BitbucketError, Http.Requirements> => {
+  const revision = options.revision ?? options.branch
+  return Pagination.stream(
+    {
+      path: revision === undefined ? "/repositories/{workspace}/{repo_slug}/commits" : "/repositories/{workspace}/{repo_slug}/commits/{revision}",
+      params: { ...ref, revision },
+      query: { include: options.include, exclude: options.exclude, path: options.path }
+    },
+    Commit,
+    options
+  ).pipe(Stream.withSpan("Bitbucket.Commit.findForRepository"))
+}
+
+/**
+ * Approves a commit as the authenticated user.
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const participant = Commit.approve({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const approve = Effect.fn("Bitbucket.Commit.approve")(function*(ref: CommitRef) {
+  return yield* Http.json({ method: "POST", path: `${path}/approve`, params: ref }, Participant)
+})
+
+/**
+ * Withdraws the authenticated user's approval of a commit.
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const done = Commit.unapprove({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const unapprove = Effect.fn("Bitbucket.Commit.unapprove")(function*(ref: CommitRef) {
+  return yield* Http.empty({ method: "DELETE", path: `${path}/approve`, params: ref })
+})
+
+/**
+ * Identifies a diff: `spec` is a commit (diff against its first parent) or `a..b`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DiffRef extends RepositoryRef {
+  readonly spec: string
+}
+
+/**
+ * Options of diffs and diffstats.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DiffOptions {
+  readonly path?: string | ReadonlyArray<string> | undefined
+  readonly context?: number | undefined
+  readonly ignore_whitespace?: boolean | undefined
+  readonly binary?: boolean | undefined
+  readonly renames?: boolean | undefined
+  readonly topic?: boolean | undefined
+}
+
+const diffQuery = (options: DiffOptions) => ({
+  path: options.path,
+  context: options.context,
+  ignore_whitespace: options.ignore_whitespace,
+  binary: options.binary,
+  renames: options.renames,
+  topic: options.topic
+})
+
+/**
+ * The unified diff of a commit or range, as text.
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const diff = Commit.diff({ workspace: "demo", repo_slug: "hello-effect", spec: "main..feature" }, { context: 5 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const diff = Effect.fn("Bitbucket.Commit.diff")(function*(ref: DiffRef, options: DiffOptions = {}) {
+  return yield* Http.text({
+    method: "GET",
+    path: "/repositories/{workspace}/{repo_slug}/diff/{spec}",
+    params: ref,
+    query: diffQuery(options),
+    followRedirects: true
+  })
+})
+
+/**
+ * The patch (`git format-patch` style) of a commit or range, as text.
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const patch = Commit.patch({ workspace: "demo", repo_slug: "hello-effect", spec: "a1b2c3d" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const patch = Effect.fn("Bitbucket.Commit.patch")(function*(ref: DiffRef) {
+  return yield* Http.text({
+    method: "GET",
+    path: "/repositories/{workspace}/{repo_slug}/patch/{spec}",
+    params: ref,
+    followRedirects: true
+  })
+})
+
+/**
+ * The files a commit or range changes, with line counts.
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const files = Commit.diffstat({ workspace: "demo", repo_slug: "hello-effect", spec: "main..feature" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const diffstat = (
+  ref: DiffRef,
+  options: DiffOptions & Pagination.ListOptions = {}
+): Stream.Stream<DiffStat, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream(
+    { path: "/repositories/{workspace}/{repo_slug}/diffstat/{spec}", params: ref, query: diffQuery(options) },
+    DiffStat,
+    options
+  ).pipe(Stream.withSpan("Bitbucket.Commit.diffstat"))
+
+/**
+ * The best common ancestor of two commits (`revspec` is `a..b`).
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const base = Commit.mergeBase({ workspace: "demo", repo_slug: "hello-effect", revspec: "main..feature" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const mergeBase = Effect.fn("Bitbucket.Commit.mergeBase")(function*(
+  ref: RepositoryRef & { readonly revspec: string }
+) {
+  return yield* Http.json(
+    { method: "GET", path: "/repositories/{workspace}/{repo_slug}/merge-base/{revspec}", params: ref },
+    Commit
+  )
+})

@@ -1,0 +1,691 @@
+/**
+ * Pull requests: find, stream, create and update them; approve, request changes, decline, merge;
+ * read their diffs, diffstats, activity, commits and statuses.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const repo = { workspace: "demo", repo_slug: "hello-effect" }
+ * const program = Effect.gen(function* () {
+ *   const pr = yield* PullRequest.create(repo, PullRequest.fromBranches("feature/login", "main", { title: "Add login" }))
+ *   yield* PullRequest.approve({ ...repo, pull_request_id: pr.id! })
+ *   return yield* PullRequest.merge({ ...repo, pull_request_id: pr.id! }, { merge_strategy: "squash" })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Duration, Effect, Option, Schema, Stream } from "effect"
+import type * as BitbucketError from "./BitbucketError.js"
+import { BuildStatus } from "./BuildStatus.js"
+import { Commit, DiffStat, type DiffOptions, Participant } from "./Commit.js"
+import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
+import type { RepositoryRef } from "./Repository.js"
+import * as Resource from "./Resource.js"
+import { Account } from "./User.js"
+
+/**
+ * The states of a pull request.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const State = Schema.Literal("OPEN", "MERGED", "DECLINED", "SUPERSEDED")
+
+/**
+ * A pull request state.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type State = typeof State.Type
+
+/**
+ * The ways to merge.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MergeStrategy = Schema.Literal("merge_commit", "squash", "fast_forward")
+
+/**
+ * A merge strategy.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MergeStrategy = typeof MergeStrategy.Type
+
+/**
+ * The source or destination of a pull request: branch, commit and repository.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Endpoint = Resource.Struct({
+  branch: Schema.optional(Resource.Struct({ name: Schema.optional(Schema.String) })),
+  commit: Schema.optional(Schema.NullOr(Commit)),
+  repository: Schema.optional(Schema.NullOr(Resource.OpenRecord))
+})
+
+/**
+ * A pull request. Every field but `type` is optional (listings omit `reviewers` and
+ * `participants` unless asked for with `fields`); unknown fields are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PullRequest = Resource.Struct({
+  type: Schema.String,
+  id: Schema.optional(Schema.Number),
+  title: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  state: Schema.optional(Schema.Union(State, Schema.String)),
+  draft: Schema.optional(Schema.Boolean),
+  author: Schema.optional(Account),
+  source: Schema.optional(Endpoint),
+  destination: Schema.optional(Endpoint),
+  merge_commit: Schema.optional(Schema.NullOr(Commit)),
+  close_source_branch: Schema.optional(Schema.Boolean),
+  closed_by: Schema.optional(Schema.NullOr(Account)),
+  reason: Schema.optional(Schema.String),
+  reviewers: Schema.optional(Schema.Array(Account)),
+  participants: Schema.optional(Schema.Array(Participant)),
+  comment_count: Schema.optional(Schema.Number),
+  task_count: Schema.optional(Schema.Number),
+  summary: Schema.optional(Resource.Rendered),
+  rendered: Schema.optional(Resource.OpenRecord),
+  created_on: Schema.optional(Schema.String),
+  updated_on: Schema.optional(Schema.String),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A pull request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PullRequest = typeof PullRequest.Type
+
+/**
+ * A reviewer, by `uuid` or by `account_id`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Reviewer = Schema.Union(
+  Schema.Struct({ uuid: Schema.NonEmptyTrimmedString }),
+  Schema.Struct({ account_id: Schema.NonEmptyTrimmedString })
+)
+
+/**
+ * A reviewer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Reviewer = typeof Reviewer.Type
+
+/**
+ * A source or destination to send: a branch, optionally a commit and (for a fork) a repository.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EndpointPayload = Schema.Struct({
+  branch: Schema.Struct({ name: Schema.NonEmptyTrimmedString }),
+  commit: Schema.optional(Schema.Struct({ hash: Schema.NonEmptyTrimmedString })),
+  repository: Schema.optional(Schema.Struct({ full_name: Schema.NonEmptyTrimmedString }))
+})
+
+/**
+ * A source or destination to send.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EndpointPayload = typeof EndpointPayload.Type
+
+/**
+ * What to create: a title and a source branch; the destination defaults to the main branch.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreatePayload = Schema.Struct({
+  title: Schema.NonEmptyTrimmedString,
+  source: EndpointPayload,
+  destination: Schema.optional(EndpointPayload),
+  description: Schema.optional(Schema.String),
+  reviewers: Schema.optional(Schema.Array(Reviewer)),
+  close_source_branch: Schema.optional(Schema.Boolean),
+  draft: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * What to create.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CreatePayload = typeof CreatePayload.Type
+
+/**
+ * What to change (all optional).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UpdatePayload = Schema.Struct({
+  title: Schema.optional(Schema.NonEmptyTrimmedString),
+  description: Schema.optional(Schema.String),
+  destination: Schema.optional(EndpointPayload),
+  reviewers: Schema.optional(Schema.Array(Reviewer)),
+  close_source_branch: Schema.optional(Schema.Boolean),
+  draft: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * What to change.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UpdatePayload = typeof UpdatePayload.Type
+
+/**
+ * How to merge.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MergePayload = Schema.Struct({
+  merge_strategy: Schema.optional(MergeStrategy),
+  message: Schema.optional(Schema.String),
+  close_source_branch: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * How to merge.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MergePayload = typeof MergePayload.Type
+
+/**
+ * Identifies a pull request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PullRequestRef extends RepositoryRef {
+  readonly pull_request_id: number
+}
+
+const list = "/repositories/{workspace}/{repo_slug}/pullrequests"
+const one = `${list}/{pull_request_id}`
+
+// ---------------------------------------------------------------------------------------------
+// Payload helpers (pybitbucket's PullRequestPayload builder)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Something to take a source or destination from: a branch name, a branch or tag as `Ref`
+ * returns it (its target commit is used too), or an endpoint payload.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EndpointInput =
+  | string
+  | { readonly name?: string | undefined; readonly target?: { readonly hash?: string | undefined } | undefined }
+  | EndpointPayload
+
+/**
+ * An endpoint payload from a branch name, a `Ref.Ref` you hold (name and target commit), or an
+ * endpoint payload.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * PullRequest.endpoint("main") // { branch: { name: "main" } }
+ * PullRequest.endpoint({ name: "feature", target: { hash: "a1b2c3d" } })
+ * // { branch: { name: "feature" }, commit: { hash: "a1b2c3d" } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const endpoint = (input: EndpointInput): EndpointPayload => {
+  if (typeof input === "string") return { branch: { name: input } }
+  if ("branch" in input) return input
+  const hash = input.target?.hash
+  return { branch: { name: input.name ?? "" }, ...(hash === undefined ? {} : { commit: { hash } }) }
+}
+
+/**
+ * A create payload from a source and a destination.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const payload = PullRequest.fromBranches("feature/login", "main", { title: "Add login", close_source_branch: true })
+ * ```
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const fromBranches = (
+  source: EndpointInput,
+  destination: EndpointInput | undefined,
+  rest: Omit<CreatePayload, "source" | "destination">
+): CreatePayload => ({
+  ...rest,
+  source: endpoint(source),
+  ...(destination === undefined ? {} : { destination: endpoint(destination) })
+})
+
+/**
+ * Adds reviewers to a payload, by `{ uuid }`, `{ account_id }`, or an account you hold; duplicates
+ * are dropped.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const payload = PullRequest.addReviewers(
+ *   PullRequest.fromBranches("feature/login", "main", { title: "Add login" }),
+ *   [{ account_id: "557058:bob" }]
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const addReviewers = <P extends { readonly reviewers?: ReadonlyArray<Reviewer> | undefined }>(
+  payload: P,
+  reviewers: ReadonlyArray<{ readonly uuid?: string | undefined; readonly account_id?: string | undefined }>
+): P => {
+  const all: Array<Reviewer> = [...(payload.reviewers ?? [])]
+  const key = (r: { readonly uuid?: string | undefined; readonly account_id?: string | undefined }) =>
+    r.uuid !== undefined ? `uuid:${r.uuid}` : `account_id:${r.account_id}`
+  const seen = new Set(all.map(key))
+  for (const r of reviewers) {
+    const reviewer: Reviewer | undefined = r.uuid !== undefined
+      ? { uuid: r.uuid }
+      : r.account_id !== undefined
+      ? { account_id: r.account_id }
+      : undefined
+    if (reviewer !== undefined && !seen.has(key(reviewer))) {
+      seen.add(key(reviewer))
+      all.push(reviewer)
+    }
+  }
+  return { ...payload, reviewers: all }
+}
+
+/**
+ * Sets the source of a payload.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const payload = PullRequest.withSource(PullRequest.fromBranches("a", "main", { title: "t" }), "b")
+ * ```
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const withSource = (payload: CreatePayload, source: EndpointInput): CreatePayload => ({
+  ...payload,
+  source: endpoint(source)
+})
+
+/**
+ * Sets the destination of a payload.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const payload = PullRequest.withDestination(PullRequest.fromBranches("a", undefined, { title: "t" }), "develop")
+ * ```
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const withDestination = <P extends { readonly destination?: EndpointPayload | undefined }>(
+  payload: P,
+  destination: EndpointInput
+): P => ({ ...payload, destination: endpoint(destination) })
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A pull request by id.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const pr = PullRequest.find({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const find = Effect.fn("Bitbucket.PullRequest.find")(function*(ref: PullRequestRef) {
+  return yield* Http.json({ method: "GET", path: one, params: ref }, PullRequest)
+})
+
+/**
+ * The pull requests of a repository. Bitbucket lists only OPEN ones unless `state` says otherwise
+ * (one state or several).
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const closed = PullRequest.findForRepository(
+ *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { state: ["MERGED", "DECLINED"], sort: "-updated_on" }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForRepository = (
+  ref: RepositoryRef,
+  options: Pagination.ListOptions & { readonly state?: State | ReadonlyArray<State> | undefined } = {}
+): Stream.Stream<PullRequest, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: list, params: ref, query: { state: options.state } }, PullRequest, options).pipe(
+    Stream.withSpan("Bitbucket.PullRequest.findForRepository")
+  )
+
+/**
+ * Opens a pull request. Build the payload with {@link fromBranches} and {@link addReviewers}, or
+ * write it out.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const pr = PullRequest.create(
+ *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { title: "Add login", source: { branch: { name: "feature/login" } }, reviewers: [{ account_id: "557058:bob" }] }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const create = Effect.fn("Bitbucket.PullRequest.create")(function*(ref: RepositoryRef, payload: CreatePayload) {
+  return yield* Http.jsonWithBody({ method: "POST", path: list, params: ref }, CreatePayload, payload, PullRequest)
+})
+
+/**
+ * Changes a pull request's title, description, destination, reviewers...
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const pr = PullRequest.update({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 }, { title: "Better title" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const update = Effect.fn("Bitbucket.PullRequest.update")(function*(ref: PullRequestRef, payload: UpdatePayload) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: one, params: ref }, UpdatePayload, payload, PullRequest)
+})
+
+/**
+ * Approves a pull request as the authenticated user.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const me = PullRequest.approve({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const approve = Effect.fn("Bitbucket.PullRequest.approve")(function*(ref: PullRequestRef) {
+  return yield* Http.json({ method: "POST", path: `${one}/approve`, params: ref }, Participant)
+})
+
+/**
+ * Withdraws the authenticated user's approval.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const done = PullRequest.unapprove({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const unapprove = Effect.fn("Bitbucket.PullRequest.unapprove")(function*(ref: PullRequestRef) {
+  return yield* Http.empty({ method: "DELETE", path: `${one}/approve`, params: ref })
+})
+
+/**
+ * Requests changes as the authenticated user.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const me = PullRequest.requestChanges({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const requestChanges = Effect.fn("Bitbucket.PullRequest.requestChanges")(function*(ref: PullRequestRef) {
+  return yield* Http.json({ method: "POST", path: `${one}/request-changes`, params: ref }, Participant)
+})
+
+/**
+ * Withdraws the authenticated user's change request.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const done = PullRequest.unrequestChanges({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const unrequestChanges = Effect.fn("Bitbucket.PullRequest.unrequestChanges")(function*(ref: PullRequestRef) {
+  return yield* Http.empty({ method: "DELETE", path: `${one}/request-changes`, params: ref })
+})
+
+/**
+ * Declines a pull request.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const declined = PullRequest.decline({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const decline = Effect.fn("Bitbucket.PullRequest.decline")(function*(ref: PullRequestRef) {
+  return yield* Http.json({ method: "POST", path: `${one}/decline`, params: ref }, PullRequest)
+})
+
+const TaskStatus = Resource.Struct({
+  task_status: Schema.String,
+  merge_result: Schema.optional(PullRequest)
+})
+
+/**
+ * Merges a pull request and returns it merged. When Bitbucket answers 202 (a long merge, or
+ * `async: true`), the task status is polled until the merge is done.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const merged = PullRequest.merge(
+ *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 },
+ *   { merge_strategy: "squash", close_source_branch: true }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const merge = Effect.fn("Bitbucket.PullRequest.merge")(function*(
+  ref: PullRequestRef,
+  payload: MergePayload = {},
+  options: {
+    /** Ask Bitbucket to merge in the background (`?async=true`) and poll. Default false. */
+    readonly async?: boolean
+    /** Wait between polls. Default 1 second. */
+    readonly pollInterval?: Duration.DurationInput
+    /** Polls before giving up. Default 120. */
+    readonly maxPolls?: number
+  } = {}
+) {
+  const body = yield* Http.encodePayload(MergePayload, payload)
+  return yield* Http.jsonAwaitingTask(
+    {
+      method: "POST",
+      path: `${one}/merge`,
+      params: ref,
+      query: { async: options.async === true ? "true" : undefined },
+      body: { _tag: "Json", value: body }
+    },
+    PullRequest,
+    {
+      schema: TaskStatus,
+      done: (status) => (status.task_status === "SUCCESS" ? Option.fromNullable(status.merge_result) : Option.none()),
+      interval: options.pollInterval ?? Duration.seconds(1),
+      maxPolls: options.maxPolls ?? 120
+    }
+  )
+})
+
+/**
+ * The pull request's diff, as text (Bitbucket's redirect to the diff is followed).
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const diff = PullRequest.diff({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const diff = Effect.fn("Bitbucket.PullRequest.diff")(function*(ref: PullRequestRef, options: DiffOptions = {}) {
+  return yield* Http.text({ method: "GET", path: `${one}/diff`, params: ref, query: { ...options }, followRedirects: true })
+})
+
+/**
+ * The pull request's patch, as text (the redirect is followed).
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const patch = PullRequest.patch({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const patch = Effect.fn("Bitbucket.PullRequest.patch")(function*(ref: PullRequestRef) {
+  return yield* Http.text({ method: "GET", path: `${one}/patch`, params: ref, followRedirects: true })
+})
+
+const subListing = <A, I>(suffix: string, schema: Schema.Schema<A, I>, span: string) =>
+(
+  ref: PullRequestRef,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: `${one}/${suffix}`, params: ref }, schema, options).pipe(Stream.withSpan(span))
+
+/**
+ * The files the pull request changes, with line counts.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const files = PullRequest.diffstat({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const diffstat = subListing("diffstat", DiffStat, "Bitbucket.PullRequest.diffstat")
+
+/**
+ * The pull request's activity log: updates, approvals, comments, as open records.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const log = PullRequest.activity({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const activity = subListing("activity", Resource.OpenRecord, "Bitbucket.PullRequest.activity")
+
+/**
+ * The commits of the pull request.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const commits = PullRequest.commits({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const commits = subListing("commits", Commit, "Bitbucket.PullRequest.commits")
+
+/**
+ * The statuses (builds) reported on the pull request's commits.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const builds = PullRequest.statuses({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const statuses = subListing("statuses", BuildStatus, "Bitbucket.PullRequest.statuses")
