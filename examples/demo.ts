@@ -1,0 +1,25 @@
+/**
+ * `npm run demo`: runs every example, against the in-memory fake Bitbucket unless Bitbucket
+ * credentials are set in the environment (see examples/runtime.ts).
+ */
+import { Console, Effect } from "effect"
+import { main as languages } from "./01-languages.js"
+import { ExampleLayer, live } from "./runtime.js"
+
+const examples: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, Effect.Effect.Context<typeof languages>>]> = [
+  ["1. repositories by language", languages]
+]
+
+const program = Effect.gen(function*() {
+  yield* Console.log(live ? "Running against the real Bitbucket API" : "Running against the in-memory fake Bitbucket (offline)")
+  for (const [name, example] of examples) {
+    yield* Console.log(`--- ${name}`)
+    yield* example
+  }
+  yield* Console.log("All examples ran.")
+})
+
+Effect.runPromise(program.pipe(Effect.provide(ExampleLayer))).catch((error) => {
+  console.error(error)
+  process.exitCode = 1
+})

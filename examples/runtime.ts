@@ -1,0 +1,41 @@
+/**
+ * Where the examples run: against the in-memory fake Bitbucket (the default, offline), or against
+ * the real API when Bitbucket credentials are in the environment (`BITBUCKET_ACCESS_TOKEN`,
+ * `BITBUCKET_EMAIL` + `BITBUCKET_API_TOKEN`, or `BITBUCKET_CLIENT_ID` + `BITBUCKET_CLIENT_SECRET`).
+ *
+ * The examples import the library from ../src; in your project, import from "effect-bitbucket".
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { Layer } from "effect"
+import { Authenticator, BitbucketConfig } from "../src/index.js"
+import { FakeBitbucket } from "../src/testing/index.js"
+
+const credentialVariables = [
+  "BITBUCKET_ACCESS_TOKEN",
+  "BITBUCKET_API_TOKEN",
+  "BITBUCKET_APP_PASSWORD",
+  "BITBUCKET_CLIENT_SECRET"
+]
+
+/** True when the examples talk to the real Bitbucket. */
+export const live = credentialVariables.some((name) => (process.env[name] ?? "") !== "")
+
+/** The workspace the examples read (`BITBUCKET_WORKSPACE`, or the fake's public `demo`). */
+export const workspace = process.env["BITBUCKET_WORKSPACE"] ?? "demo"
+
+/** A repository the examples may write to (`BITBUCKET_REPO`, or the fake's `demo/hello-effect`). */
+export const writableRepository = process.env["BITBUCKET_REPO"] ?? "demo/hello-effect"
+
+/** The fake, with Alice's API token (one of the seeded credentials). */
+const FakeLayer = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+  Layer.provideMerge(FakeBitbucket.layer())
+)
+
+/** The real API: credentials from the environment, fetch as the HTTP client. */
+const LiveLayer = Authenticator.layerConfig.pipe(
+  Layer.provideMerge(FetchHttpClient.layer),
+  Layer.merge(BitbucketConfig.layerConfig)
+)
+
+/** Everything an example needs: an Authenticator and an HttpClient. */
+export const ExampleLayer = live ? LiveLayer : FakeLayer
