@@ -5,8 +5,8 @@
  *
  * The examples import the library from ../src; in your project, import from "effect-bitbucket".
  */
-import { FetchHttpClient } from "@effect/platform"
-import { Layer } from "effect"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { type ConfigError, Layer } from "effect"
 import { Authenticator, BitbucketConfig } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 
@@ -38,4 +38,6 @@ const LiveLayer = Authenticator.layerConfig.pipe(
 )
 
 /** Everything an example needs: an Authenticator and an HttpClient. */
-export const ExampleLayer = live ? LiveLayer : FakeLayer
+export const ExampleLayer: Layer.Layer<Authenticator.Authenticator | HttpClient.HttpClient, ConfigError.ConfigError> = live
+  ? LiveLayer
+  : FakeLayer
