@@ -24,7 +24,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Config, Context, Effect, Layer, Option, Redacted, Schema, SynchronizedRef } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
-import { sendForm } from "./internal/oauth.js"
+import { basicAuthorization, sendForm } from "./internal/oauth.js"
 
 /**
  * A secret given as a plain string or, better, as a `Redacted` (what `Config.redacted` reads).
@@ -140,8 +140,9 @@ export const anonymous: Layer.Layer<Authenticator> = fromRequestMapper((request)
  * @category layers
  */
 export const basic = (options: { readonly username: string; readonly password: Secret }): Layer.Layer<Authenticator> => {
-  const password = redact(options.password)
-  return fromRequestMapper((request) => HttpClientRequest.basicAuth(request, options.username, password))
+  // UTF-8, computed once; `HttpClientRequest.basicAuth` would die on characters outside Latin-1.
+  const header = basicAuthorization(options.username, redact(options.password))
+  return fromRequestMapper((request) => HttpClientRequest.setHeader(request, "Authorization", Redacted.value(header)))
 }
 
 /**
@@ -434,7 +435,7 @@ export const oauth2RefreshToken = (
  *    {@link oauth2RefreshToken} or {@link oauth2ClientCredentials}
  * 5. otherwise {@link anonymous}
  *
- * Secrets are read with `Config.redacted`.
+ * Secrets are read with `Config.redacted`. An empty or blank variable counts as unset.
  *
  * @example
  * ```ts
@@ -453,21 +454,30 @@ export const oauth2RefreshToken = (
  */
 export const layerConfig: Layer.Layer<Authenticator, never, HttpClient.HttpClient> = Layer.unwrapEffect(
   Effect.gen(function*() {
-    const opt = <A>(config: Config.Config<A>) => Effect.orElseSucceed(Config.option(config), () => Option.none<A>())
-    const accessTokenValue = yield* opt(Config.redacted("BITBUCKET_ACCESS_TOKEN"))
+    // An empty (or blank) variable counts as unset: CI systems export a missing secret as "", and
+    // it must not shadow the credentials further down the list (or send `Bearer ` with nothing).
+    const nonEmpty = (value: string) => value.trim().length > 0
+    const opt = <A>(config: Config.Config<A>, value: (a: A) => string) =>
+      Effect.map(
+        Effect.orElseSucceed(Config.option(config), () => Option.none<A>()),
+        Option.filter((a: A) => nonEmpty(value(a)))
+      )
+    const str = (name: string) => opt(Config.string(name), (s) => s)
+    const secret = (name: string) => opt(Config.redacted(name), Redacted.value)
+    const accessTokenValue = yield* secret("BITBUCKET_ACCESS_TOKEN")
     if (Option.isSome(accessTokenValue)) return accessToken({ token: accessTokenValue.value })
-    const email = yield* opt(Config.string("BITBUCKET_EMAIL"))
-    const token = yield* opt(Config.redacted("BITBUCKET_API_TOKEN"))
+    const email = yield* str("BITBUCKET_EMAIL")
+    const token = yield* secret("BITBUCKET_API_TOKEN")
     if (Option.isSome(email) && Option.isSome(token)) return apiToken({ email: email.value, token: token.value })
-    const username = yield* opt(Config.string("BITBUCKET_USERNAME"))
-    const password = yield* opt(Config.redacted("BITBUCKET_APP_PASSWORD"))
+    const username = yield* str("BITBUCKET_USERNAME")
+    const password = yield* secret("BITBUCKET_APP_PASSWORD")
     if (Option.isSome(username) && Option.isSome(password)) {
       return basic({ username: username.value, password: password.value })
     }
-    const clientId = yield* opt(Config.string("BITBUCKET_CLIENT_ID"))
-    const clientSecret = yield* opt(Config.redacted("BITBUCKET_CLIENT_SECRET"))
+    const clientId = yield* str("BITBUCKET_CLIENT_ID")
+    const clientSecret = yield* secret("BITBUCKET_CLIENT_SECRET")
     if (Option.isSome(clientId) && Option.isSome(clientSecret)) {
-      const refreshToken = yield* opt(Config.redacted("BITBUCKET_REFRESH_TOKEN"))
+      const refreshToken = yield* secret("BITBUCKET_REFRESH_TOKEN")
       const client = { clientId: clientId.value, clientSecret: clientSecret.value }
       return Option.isSome(refreshToken)
         ? oauth2RefreshToken({ ...client, refreshToken: refreshToken.value })

@@ -3,11 +3,23 @@
  * @internal
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Duration, Effect, type Redacted, type Schema } from "effect"
+import { Duration, Effect, Redacted, type Schema } from "effect"
 import { BitbucketConfig } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
 import { displayUrl, statusError } from "./errors.js"
 import { decode, parseJson, type Received } from "./http.js"
+
+/**
+ * The `Authorization` value for HTTP Basic, with `user:password` encoded as UTF-8 (RFC 7617).
+ * `HttpClientRequest.basicAuth` uses `btoa` on the raw string, which throws (a defect, not a typed
+ * error) for any character outside Latin-1 and encodes é and friends as Latin-1 bytes.
+ */
+export const basicAuthorization = (username: string, password: Redacted.Redacted<string>): Redacted.Redacted<string> => {
+  const bytes = new TextEncoder().encode(`${username}:${Redacted.value(password)}`)
+  let binary = ""
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return Redacted.make(`Basic ${btoa(binary)}`)
+}
 
 export const sendForm = <A, I>(
   http: HttpClient.HttpClient,
@@ -20,7 +32,7 @@ export const sendForm = <A, I>(
   }
 ): Effect.Effect<A, BitbucketError.BitbucketError> => {
   const request = HttpClientRequest.post(options.url).pipe(
-    HttpClientRequest.basicAuth(options.username, options.password),
+    HttpClientRequest.setHeader("Authorization", Redacted.value(basicAuthorization(options.username, options.password))),
     HttpClientRequest.acceptJson,
     HttpClientRequest.bodyUrlParams(options.form)
   )
@@ -42,7 +54,7 @@ export const sendForm = <A, I>(
         new BitbucketError.TransportError({
           message: error === "timeout"
             ? `POST ${displayUrl(options.url)} (OAuth token request) timed out after ${Duration.format(settings.timeout)}`
-            : `POST ${displayUrl(options.url)} (OAuth token request for ${options.form["refresh_token"] ?? ""}) failed before a response: ${error.description ?? error.reason}`,
+            : `POST ${displayUrl(options.url)} (OAuth token request) failed before a response: ${error.description ?? error.reason}`,
           method: "POST",
           url: displayUrl(options.url),
           reason: error === "timeout" ? "Timeout" : "Transport"

@@ -1,0 +1,421 @@
+/**
+ * Secrets never leak: a canary secret is used as every kind of credential, many failures are
+ * provoked, and every rendering of the error, the logs and the spans is searched for the secret
+ * and for its base64 forms (what HTTP Basic puts on the wire).
+ */
+import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import {
+  Cause,
+  Context,
+  Effect,
+  Exit,
+  Fiber,
+  HashMap,
+  Layer,
+  List,
+  Logger,
+  Option,
+  Schema,
+  Stream,
+  TestClock,
+  Tracer
+} from "effect"
+import * as util from "node:util"
+import { Authenticator, Pagination, Repository } from "../src/index.js"
+import * as Http from "../src/internal/http.js"
+import { errorBody, json, mockHttp, type Recorded, type Reply, text } from "./support/mockHttp.js"
+
+const SECRET = "S3CR3T-leak-canary-7f3a"
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64")
+const EMAIL = "me@example.com"
+const USERNAME = "alice"
+const CLIENT_ID = "the-client"
+
+/** Every form the secret can take on the wire or in a careless rendering. */
+const forbidden: ReadonlyArray<readonly [string, string]> = [
+  ["secret", SECRET],
+  ["base64(email:secret)", b64(`${EMAIL}:${SECRET}`)],
+  ["base64(user:secret)", b64(`${USERNAME}:${SECRET}`)],
+  ["base64(clientId:secret)", b64(`${CLIENT_ID}:${SECRET}`)],
+  ["base64(secret)", b64(SECRET)],
+  ["uri-encoded secret", encodeURIComponent(SECRET)],
+  // a substring of the secret long enough to identify it (e.g. a truncated rendering)
+  ["secret fragment", SECRET.slice(0, 12)]
+]
+
+const findLeaks = (rendered: string): Array<string> =>
+  forbidden.filter(([, form]) => rendered.includes(form)).map(([name]) => name)
+
+const expectClean = (where: string, rendered: string) => {
+  const found = findLeaks(rendered)
+  if (found.length > 0) {
+    throw new Error(`${where} leaks the secret (${found.join(", ")}):\n${rendered}`)
+  }
+}
+
+const inspect = (u: unknown) => util.inspect(u, { depth: 10 })
+
+// ---------------------------------------------------------------------------------------------
+// Capturing logs and spans
+// ---------------------------------------------------------------------------------------------
+
+/** A span that records everything a tracer exporter could see. */
+class RecordingSpan implements Tracer.Span {
+  readonly _tag = "Span"
+  readonly spanId: string
+  readonly traceId: string
+  readonly sampled = true
+  status: Tracer.SpanStatus
+  readonly attributes = new Map<string, unknown>()
+  readonly links: Array<Tracer.SpanLink>
+  constructor(
+    readonly sink: Array<string>,
+    readonly name: string,
+    readonly parent: Option.Option<Tracer.AnySpan>,
+    readonly context: Context.Context<never>,
+    links: ReadonlyArray<Tracer.SpanLink>,
+    startTime: bigint,
+    readonly kind: Tracer.SpanKind
+  ) {
+    this.status = { _tag: "Started", startTime }
+    this.traceId = Option.isSome(parent) ? parent.value.traceId : `trace-${sink.length}`
+    this.spanId = `span-${sink.length}`
+    this.links = [...links]
+    sink.push(`span ${name} (${kind})`)
+  }
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
+    const attributes = [...this.attributes].map(([k, v]) => `${k}=${String(v)} ${inspect(v)}`).join("\n")
+    this.sink.push(`end ${this.name}\n${attributes}`)
+    if (Exit.isFailure(exit)) {
+      // What an exporter (e.g. @effect/opentelemetry) records for a failed span.
+      this.sink.push(Cause.pretty(exit.cause))
+      for (const error of Cause.prettyErrors(exit.cause)) this.sink.push(`${error.name}: ${error.message}\n${error.stack}`)
+    }
+  }
+  attribute(key: string, value: unknown): void {
+    this.attributes.set(key, value)
+    this.sink.push(`attribute ${this.name} ${key}=${String(value)} ${inspect(value)}`)
+  }
+  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
+    this.sink.push(`event ${this.name} ${name} ${inspect(attributes)}`)
+  }
+  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
+    this.links.push(...links)
+  }
+}
+
+const capture = () => {
+  const logs: Array<string> = []
+  const spans: Array<string> = []
+  const spanNames: Array<string> = []
+  const logger = Logger.make((options) => {
+    logs.push(Logger.stringLogger.log(options))
+    logs.push(Logger.logfmtLogger.log(options))
+    logs.push(Logger.jsonLogger.log(options))
+    logs.push(inspect(options.message))
+    logs.push(inspect(HashMap.toEntries(options.annotations)))
+    logs.push(List.toArray(options.spans).map((s) => s.label).join(" "))
+    if (!Cause.isEmpty(options.cause)) logs.push(Cause.pretty(options.cause))
+  })
+  const tracer = Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      spanNames.push(name)
+      return new RecordingSpan(spans, name, parent, context, links, startTime, kind)
+    },
+    context: (f) => f()
+  })
+  /** Runs `effect` with the recording logger and tracer, logging its failure like an app would. */
+  const around = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    effect.pipe(
+      Effect.tapErrorCause((cause) => Effect.logError(cause)),
+      Effect.tapError((error) => Effect.logError("Bitbucket call failed", error)),
+      Effect.tapError((error) => Effect.annotateLogs(Effect.logWarning("failed"), "error", error)),
+      Effect.withLogSpan("leak-test"),
+      Effect.withTracer(tracer),
+      Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+    )
+  return { logs, spans, spanNames, around }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials and scenarios
+// ---------------------------------------------------------------------------------------------
+
+type AuthLayer = Layer.Layer<Authenticator.Authenticator, never, HttpClient.HttpClient>
+
+const auths: ReadonlyArray<{ readonly name: string; readonly oauth: boolean; readonly layer: () => AuthLayer }> = [
+  { name: "apiToken", oauth: false, layer: () => Authenticator.apiToken({ email: EMAIL, token: SECRET }) },
+  { name: "basic (app password)", oauth: false, layer: () => Authenticator.basic({ username: USERNAME, password: SECRET }) },
+  { name: "accessToken", oauth: false, layer: () => Authenticator.accessToken({ token: SECRET }) },
+  {
+    name: "oauth2ClientCredentials",
+    oauth: true,
+    layer: () => Authenticator.oauth2ClientCredentials({ clientId: CLIENT_ID, clientSecret: SECRET })
+  },
+  {
+    name: "oauth2RefreshToken",
+    oauth: true,
+    layer: () => Authenticator.oauth2RefreshToken({ clientId: CLIENT_ID, clientSecret: SECRET, refreshToken: SECRET })
+  }
+]
+
+const TOKEN_URL = "https://bitbucket.org/site/oauth2/access_token"
+const Item = Schema.Struct({ name: Schema.String })
+const find = Repository.find({ workspace: "demo", repo_slug: "x" })
+const goodToken = () =>
+  json({ access_token: SECRET, refresh_token: SECRET, token_type: "bearer", expires_in: 3600, scopes: "repository" })
+
+interface Scenario {
+  readonly name: string
+  /** Only meaningful with an OAuth layer (the token endpoint fails). */
+  readonly oauthOnly?: boolean
+  readonly expectTag: string
+  readonly api?: (request: Recorded, n: number) => Reply
+  readonly token?: (n: number) => Reply
+  readonly other?: (request: Recorded) => Reply
+  readonly run?: Effect.Effect<unknown, unknown, Http.Requirements>
+  /** Nothing reaches the network. */
+  readonly sendsNothing?: boolean
+}
+
+const scenarios: ReadonlyArray<Scenario> = [
+  { name: "401", expectTag: "Unauthorized", api: () => json(errorBody("Invalid credentials"), 401) },
+  {
+    name: "401 with WWW-Authenticate",
+    expectTag: "Unauthorized",
+    api: () =>
+      new Response(JSON.stringify(errorBody("Token expired")), {
+        status: 401,
+        headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="bitbucket.org"' }
+      })
+  },
+  {
+    name: "403",
+    expectTag: "Forbidden",
+    api: () => json(errorBody("Your credentials lack one or more required privilege scopes.", { detail: "repository:admin" }), 403)
+  },
+  { name: "404", expectTag: "NotFound", api: () => json(errorBody("Repository demo/x not found"), 404) },
+  { name: "429 as text", expectTag: "RateLimited", api: () => text("Rate limit for this resource has been exceeded", 429) },
+  {
+    name: "500 as HTML",
+    expectTag: "ServerError",
+    api: () => text("<!DOCTYPE html><html><body><h1>Internal Server Error</h1></body></html>", 500, "text/html")
+  },
+  { name: "malformed JSON", expectTag: "DecodeError", api: () => text('{"type": "repository", "name": ', 200, "application/json") },
+  { name: "schema mismatch", expectTag: "DecodeError", api: () => json({ type: "repository", full_name: 42 }) },
+  { name: "transport error", expectTag: "TransportError", api: () => "transport-error" },
+  { name: "timeout", expectTag: "TransportError", api: () => Effect.never },
+  {
+    name: "refused origin (streamUrl)",
+    expectTag: "TransportError",
+    run: Stream.runCollect(Pagination.streamUrl("https://evil.example.com/2.0/repositories/demo", Item)),
+    sendsNothing: true
+  },
+  {
+    name: "refused origin (next link)",
+    expectTag: "TransportError",
+    api: () => json({ values: [{ name: "a" }], next: "https://evil.example.com/2.0/repositories/demo?page=2" }),
+    other: () => json({ values: [] }),
+    run: Stream.runCollect(Pagination.streamUrl("https://api.bitbucket.org/2.0/repositories/demo", Item))
+  },
+  {
+    name: "redirect to another host that fails",
+    expectTag: "NotFound",
+    api: () => new Response(null, { status: 302, headers: { location: "https://cdn.example.com/file" } }),
+    other: () => text("gone", 404),
+    run: Http.text({ method: "GET", path: "/repositories/demo/x/src/main/README.md", followRedirects: true })
+  },
+  {
+    name: "token endpoint 400 invalid_client",
+    oauthOnly: true,
+    expectTag: "Unauthorized",
+    token: () => json({ error: "invalid_client", error_description: "Invalid OAuth client credentials" }, 400)
+  },
+  {
+    name: "token endpoint 400 invalid_grant",
+    oauthOnly: true,
+    expectTag: "Unauthorized",
+    token: () => json({ error: "invalid_grant", error_description: "Invalid refresh_token" }, 400)
+  },
+  {
+    name: "token endpoint 500 HTML",
+    oauthOnly: true,
+    expectTag: "ServerError",
+    token: () => text("<html><body>Oops</body></html>", 500, "text/html")
+  },
+  { name: "token endpoint transport error", oauthOnly: true, expectTag: "TransportError", token: () => "transport-error" },
+  { name: "token endpoint timeout", oauthOnly: true, expectTag: "TransportError", token: () => Effect.never },
+  {
+    name: "token endpoint malformed JSON",
+    oauthOnly: true,
+    expectTag: "DecodeError",
+    token: () => text(`{"access_token": "${SECRET}", "refresh_token": "${SECRET}"`, 200, "application/json")
+  },
+  {
+    name: "token endpoint schema mismatch",
+    oauthOnly: true,
+    expectTag: "DecodeError",
+    token: () => json({ access_token: SECRET, refresh_token: SECRET, expires_in: "soon" })
+  }
+]
+
+const makeMock = (scenario: Scenario) =>
+  mockHttp((request) => {
+    if (request.url.href === TOKEN_URL) return (scenario.token ?? goodToken)(0)
+    if (request.url.host === "api.bitbucket.org") return scenario.api === undefined ? json({}) : scenario.api(request, 0)
+    return scenario.other === undefined ? text("unexpected host", 599) : scenario.other(request)
+  })
+
+/** Runs to completion, advancing the TestClock past every backoff and timeout. */
+const withClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(Effect.exit(effect))
+    for (let i = 0; i < 20; i++) yield* TestClock.adjust("30 seconds")
+    return yield* Fiber.join(fiber)
+  })
+
+const wireCarriesSecret = (request: Recorded) => {
+  const all = `${Object.values(request.headers).join("\n")}\n${request.body}`
+  return findLeaks(all).length > 0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+describe("the leak detector itself", () => {
+  it("finds the secret and its base64 forms", () => {
+    expect(findLeaks(`Authorization: Basic ${b64(`${EMAIL}:${SECRET}`)}`)).toContain("base64(email:secret)")
+    expect(findLeaks(`Basic ${b64(`${USERNAME}:${SECRET}`)}`)).toContain("base64(user:secret)")
+    expect(findLeaks(`Bearer ${SECRET}`)).toContain("secret")
+    expect(findLeaks("nothing to see here")).toEqual([])
+    expect(() => expectClean("sample", `x ${b64(`${CLIENT_ID}:${SECRET}`)} y`)).toThrow(/leaks the secret/)
+  })
+})
+
+for (const auth of auths) {
+  describe(`no leak with ${auth.name}`, () => {
+    for (const scenario of scenarios) {
+      if (scenario.oauthOnly === true && !auth.oauth) continue
+      it.effect(`${scenario.name}`, () =>
+        Effect.gen(function*() {
+          const mock = makeMock(scenario)
+          const { around, logs, spanNames, spans } = capture()
+          const layer = Layer.provideMerge(auth.layer(), mock.layer)
+          const exit = yield* withClock(around((scenario.run ?? find).pipe(Effect.provide(layer))))
+
+          // It failed the way the scenario says, after really using the secret on the wire.
+          expect(Exit.isFailure(exit)).toBe(true)
+          if (!Exit.isFailure(exit)) return
+          const failure = Cause.failureOption(exit.cause)
+          expect(Option.isSome(failure)).toBe(true)
+          const error = Option.getOrThrow(failure) as { readonly _tag: string; readonly message: string }
+          expect(error._tag).toBe(scenario.expectTag)
+          if (scenario.sendsNothing === true) {
+            expect(mock.requests).toHaveLength(0)
+          } else {
+            expect(mock.requests.some(wireCarriesSecret)).toBe(true)
+          }
+
+          // The error, however it is rendered.
+          expectClean("error.message", error.message)
+          expectClean("String(error)", String(error))
+          expectClean("JSON.stringify(error)", JSON.stringify(error))
+          expectClean("util.inspect(error)", inspect(error))
+          expectClean("util.inspect(error, showHidden)", util.inspect(error, { depth: 10, showHidden: true }))
+          expectClean("error.stack", String((error as unknown as Error).stack))
+          expectClean("Cause.pretty", Cause.pretty(exit.cause))
+          expectClean("util.inspect(exit)", inspect(exit))
+          expectClean("JSON.stringify(exit)", JSON.stringify(exit))
+
+          // The logs.
+          expect(logs.length).toBeGreaterThan(0)
+          expect(logs.join("\n")).toContain(scenario.expectTag)
+          logs.forEach((line, i) => expectClean(`log line ${i}`, line))
+
+          // The spans, including @effect/platform's http client spans.
+          // (Pagination.streamUrl opens no span of its own, so a refused first URL records none.)
+          if (scenario.sendsNothing !== true) expect(spanNames.some((name) => name.startsWith("http.client"))).toBe(true)
+          if (scenario.run === undefined) expect(spanNames).toContain("Bitbucket.Repository.find")
+          if (auth.oauth && scenario.run === undefined) expect(spanNames).toContain("Bitbucket.Authenticator.requestToken")
+          spans.forEach((line, i) => expectClean(`span record ${i}`, line))
+          // The Authorization header is among the recorded span attributes, redacted.
+          if (scenario.sendsNothing !== true) {
+            expect(spans.join("\n")).toContain("http.request.header.authorization=<redacted>")
+          }
+        }))
+    }
+  })
+}
+
+describe("successful calls do not leak either", () => {
+  for (const auth of auths) {
+    it.effect(`${auth.name}: logs and spans of a successful call`, () =>
+      Effect.gen(function*() {
+        const mock = makeMock({ name: "ok", expectTag: "", api: () => json({ type: "repository", full_name: "demo/x" }) })
+        const { around, logs, spans } = capture()
+        const repo = yield* around(
+          find.pipe(Effect.tap((r) => Effect.log("found", r)), Effect.provide(Layer.provideMerge(auth.layer(), mock.layer)))
+        )
+        expect(repo.full_name).toBe("demo/x")
+        expect(mock.requests.some(wireCarriesSecret)).toBe(true)
+        expect(logs.join("\n")).toContain("demo/x")
+        logs.forEach((line, i) => expectClean(`log line ${i}`, line))
+        expect(spans.join("\n")).toContain("http.request.header.authorization=<redacted>")
+        spans.forEach((line, i) => expectClean(`span record ${i}`, line))
+      }))
+  }
+})
+
+describe("the services and tokens themselves", () => {
+  for (const auth of auths) {
+    it.effect(`${auth.name}: the layer and the built service do not show the secret`, () =>
+      Effect.gen(function*() {
+        const mock = makeMock({ name: "ok", expectTag: "", api: () => json({ type: "repository", full_name: "demo/x" }) })
+        const layer = auth.layer()
+        expectClean("util.inspect(layer)", inspect(layer))
+        expectClean("JSON.stringify(layer)", JSON.stringify(layer) ?? "")
+        yield* Effect.gen(function*() {
+          // After a request, so an OAuth layer holds a cached token.
+          yield* find
+          const service = yield* Authenticator.Authenticator
+          expectClean("util.inspect(service)", util.inspect(service, { depth: 10, showHidden: true }))
+          expectClean("JSON.stringify(service)", JSON.stringify(service))
+          expectClean("String(service)", String(service))
+          const context = Context.pick(Authenticator.Authenticator)(yield* Effect.context<Authenticator.Authenticator>())
+          expectClean("util.inspect(context)", inspect(context))
+          expectClean("JSON.stringify(context)", JSON.stringify(context))
+        }).pipe(Effect.provide(Layer.provideMerge(layer, mock.layer)))
+        expect(mock.requests.some(wireCarriesSecret)).toBe(true)
+      }))
+  }
+
+  it.effect("exchangeCode's token renders as <redacted>", () =>
+    Effect.gen(function*() {
+      const mock = makeMock({ name: "ok", expectTag: "" })
+      const token = yield* Authenticator.exchangeCode({ clientId: CLIENT_ID, clientSecret: SECRET, code: "c" }).pipe(
+        Effect.provide(mock.layer)
+      )
+      expect(String(token.accessToken)).toBe("<redacted>")
+      expect(inspect(token)).toContain("<redacted>")
+      expectClean("util.inspect(token)", inspect(token))
+      expectClean("JSON.stringify(token)", JSON.stringify(token))
+      expectClean("String(refreshToken)", String(token.refreshToken))
+    }))
+
+  it.effect("the OAuth token request's span records the client's Authorization header redacted", () =>
+    Effect.gen(function*() {
+      const mock = makeMock({ name: "ok", expectTag: "" })
+      const { around, spans, spanNames } = capture()
+      yield* around(
+        Authenticator.requestToken({ clientId: CLIENT_ID, clientSecret: SECRET }, { grant_type: "client_credentials" }).pipe(
+          Effect.provide(mock.layer)
+        )
+      )
+      expect(spanNames).toEqual(["Bitbucket.Authenticator.requestToken", "http.client POST"])
+      expect(spans.join("\n")).toContain("http.request.header.authorization=<redacted>")
+      spans.forEach((line, i) => expectClean(`span record ${i}`, line))
+    }))
+})
