@@ -6,12 +6,15 @@
  * import { Project } from "effect-bitbucket"
  *
  * const project = Project.find({ workspace: "acme", project_key: "API" })
+ * const created = Project.create({ workspace: "acme" }, { key: "WEB", name: "Website", is_private: true })
  * ```
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import { Effect, Schema, Stream } from "effect"
+import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
 
@@ -44,6 +47,17 @@ export const Project = Resource.Struct({
 export type Project = typeof Project.Type
 
 /**
+ * Identifies a project: workspace slug or `{uuid}`, and project key.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ProjectRef {
+  readonly workspace: string
+  readonly project_key: string
+}
+
+/**
  * A project by workspace and key.
  *
  * @example
@@ -56,9 +70,190 @@ export type Project = typeof Project.Type
  * @since 0.1.0
  * @category finders
  */
-export const find = Effect.fn("Bitbucket.Project.find")(function*(ref: {
-  readonly workspace: string
-  readonly project_key: string
-}) {
+export const find = Effect.fn("Bitbucket.Project.find")(function*(ref: ProjectRef) {
   return yield* Http.json({ method: "GET", path: "/workspaces/{workspace}/projects/{project_key}", params: ref }, Project)
 })
+
+/**
+ * A project key: a letter, then letters, digits or underscores (`API`, `WEB_2`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Key = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z][A-Za-z0-9_]*$/, {
+    message: () => "a project key starts with a letter and holds only letters, digits and underscores"
+  })
+)
+
+const AvatarLinks = Schema.Struct({ avatar: Schema.Struct({ href: Schema.String }) })
+
+const Name = Schema.String.pipe(Schema.nonEmptyString({ message: () => "a project name must not be empty" }))
+
+/**
+ * The body of {@link create}: `key` and `name` are required; `avatar` is an image URL or a
+ * `data:` URL (sent as `links.avatar.href`).
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const CreatePayload = Schema.transform(
+  Schema.Struct({
+    key: Key,
+    name: Name,
+    description: Schema.optional(Schema.String),
+    is_private: Schema.optional(Schema.Boolean),
+    links: Schema.optional(AvatarLinks)
+  }),
+  Schema.Struct({
+    key: Key,
+    name: Name,
+    description: Schema.optional(Schema.String),
+    is_private: Schema.optional(Schema.Boolean),
+    avatar: Schema.optional(Schema.String)
+  }),
+  {
+    strict: true,
+    decode: ({ links, ...rest }) => (links === undefined ? rest : { ...rest, avatar: links.avatar.href }),
+    encode: ({ avatar, ...rest }) => (avatar === undefined ? rest : { ...rest, links: { avatar: { href: avatar } } })
+  }
+)
+
+/**
+ * The body of {@link create}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export type CreatePayload = typeof CreatePayload.Type
+
+/**
+ * The body of {@link update}: only the fields to change. A new `key` moves the project.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const UpdatePayload = Schema.transform(
+  Schema.Struct({
+    key: Schema.optional(Key),
+    name: Schema.optional(Name),
+    description: Schema.optional(Schema.String),
+    is_private: Schema.optional(Schema.Boolean),
+    links: Schema.optional(AvatarLinks)
+  }),
+  Schema.Struct({
+    key: Schema.optional(Key),
+    name: Schema.optional(Name),
+    description: Schema.optional(Schema.String),
+    is_private: Schema.optional(Schema.Boolean),
+    avatar: Schema.optional(Schema.String)
+  }),
+  {
+    strict: true,
+    decode: ({ links, ...rest }) => (links === undefined ? rest : { ...rest, avatar: links.avatar.href }),
+    encode: ({ avatar, ...rest }) => (avatar === undefined ? rest : { ...rest, links: { avatar: { href: avatar } } })
+  }
+)
+
+/**
+ * The body of {@link update}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export type UpdatePayload = typeof UpdatePayload.Type
+
+/**
+ * The projects of a workspace (`GET /workspaces/{workspace}/projects`). Supports `q`, `sort`,
+ * `fields`, `pagelen` and `concurrency`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Project } from "effect-bitbucket"
+ *
+ * const keys = Project.findForWorkspace({ workspace: "acme" }, { sort: "name" }).pipe(Stream.map((p) => p.key))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForWorkspace = (
+  ref: { readonly workspace: string },
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Project, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/workspaces/{workspace}/projects", params: ref }, Project, options).pipe(
+    Stream.withSpan("Bitbucket.Project.findForWorkspace")
+  )
+
+/**
+ * Creates a project in a workspace (`POST /workspaces/{workspace}/projects`). An invalid payload
+ * (no key, a malformed key, no name) fails with `InvalidInput` and sends nothing.
+ *
+ * @example
+ * ```ts
+ * import { Project } from "effect-bitbucket"
+ *
+ * const mars = Project.create(
+ *   { workspace: "acme" },
+ *   { key: "MARS", name: "Mars", description: "Colonizing Mars", is_private: false }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const create = Effect.fn("Bitbucket.Project.create")(function*(
+  ref: { readonly workspace: string },
+  payload: CreatePayload
+) {
+  return yield* Http.jsonWithBody(
+    { method: "POST", path: "/workspaces/{workspace}/projects", params: ref },
+    CreatePayload,
+    payload,
+    Project
+  )
+})
+
+/**
+ * Updates a project (`PUT /workspaces/{workspace}/projects/{project_key}`); fields left out are
+ * unchanged.
+ *
+ * @example
+ * ```ts
+ * import { Project } from "effect-bitbucket"
+ *
+ * const renamed = Project.update({ workspace: "acme", project_key: "MARS" }, { name: "Mars colony" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const update = Effect.fn("Bitbucket.Project.update")(function*(ref: ProjectRef, payload: UpdatePayload) {
+  return yield* Http.jsonWithBody(
+    { method: "PUT", path: "/workspaces/{workspace}/projects/{project_key}", params: ref },
+    UpdatePayload,
+    payload,
+    Project
+  )
+})
+
+/**
+ * Deletes a project (`DELETE /workspaces/{workspace}/projects/{project_key}`); it must hold no
+ * repositories.
+ *
+ * @example
+ * ```ts
+ * import { Project } from "effect-bitbucket"
+ *
+ * const gone = Project.delete({ workspace: "acme", project_key: "MARS" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+const del = Effect.fn("Bitbucket.Project.delete")(function*(ref: ProjectRef) {
+  return yield* Http.empty({ method: "DELETE", path: "/workspaces/{workspace}/projects/{project_key}", params: ref })
+})
+
+export { del as delete }

@@ -6,12 +6,15 @@
  * import { User } from "effect-bitbucket"
  *
  * const me = User.current()
+ * const addresses = User.emails()
  * ```
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import { Effect, Schema, Stream } from "effect"
+import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 
 /**
@@ -75,3 +78,48 @@ export const current = Effect.fn("Bitbucket.User.current")(function*() {
 export const find = Effect.fn("Bitbucket.User.find")(function*(ref: { readonly selected_user: string }) {
   return yield* Http.json({ method: "GET", path: "/users/{selected_user}", params: ref }, Account)
 })
+
+/**
+ * An email address of the authenticated user, confirmed or not.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Email = Resource.Struct({
+  type: Schema.String,
+  email: Schema.optional(Schema.String),
+  is_primary: Schema.optional(Schema.Boolean),
+  is_confirmed: Schema.optional(Schema.Boolean),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * An email address of the authenticated user.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Email = typeof Email.Type
+
+/**
+ * The authenticated user's email addresses, confirmed and unconfirmed (`GET /user/emails`).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { User } from "effect-bitbucket"
+ *
+ * const primary = User.emails().pipe(
+ *   Stream.filter((e) => e.is_primary === true),
+ *   Stream.map((e) => e.email),
+ *   Stream.runHead
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const emails = (
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Email, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/user/emails" }, Email, options).pipe(Stream.withSpan("Bitbucket.User.emails"))

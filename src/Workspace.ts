@@ -7,14 +7,17 @@
  * import { Workspace } from "effect-bitbucket"
  *
  * const demo = Workspace.find({ workspace: "demo" })
+ * const members = Workspace.findMembers({ workspace: "demo" })
  * ```
  *
  * @since 0.1.0
  */
 import { Effect, Schema, Stream } from "effect"
+import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
+import { Account } from "./User.js"
 
 /**
  * A workspace.
@@ -94,7 +97,9 @@ export const find = Effect.fn("Bitbucket.Workspace.find")(function*(ref: { reado
  * @since 0.1.0
  * @category finders
  */
-export const findAccessForCurrentUser = (options: Pagination.ListOptions = {}) =>
+export const findAccessForCurrentUser = (
+  options: Pagination.ListOptions = {}
+): Stream.Stream<WorkspaceAccess, BitbucketError.BitbucketError, Http.Requirements> =>
   Pagination.stream({ path: "/user/workspaces" }, WorkspaceAccess, options).pipe(
     Stream.withSpan("Bitbucket.Workspace.findAccessForCurrentUser")
   )
@@ -113,5 +118,74 @@ export const findAccessForCurrentUser = (options: Pagination.ListOptions = {}) =
  * @since 0.1.0
  * @category finders
  */
-export const findForCurrentUser = (options: Pagination.ListOptions = {}) =>
-  findAccessForCurrentUser(options).pipe(Stream.map((access) => access.workspace))
+export const findForCurrentUser = (
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Workspace, BitbucketError.BitbucketError, Http.Requirements> =>
+  findAccessForCurrentUser(options).pipe(
+    Stream.map((access) => access.workspace),
+    Stream.withSpan("Bitbucket.Workspace.findForCurrentUser")
+  )
+
+/**
+ * A workspace membership: the member's account and the workspace (`workspace_membership`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Membership = Resource.Struct({
+  type: Schema.String,
+  user: Schema.optional(Account),
+  workspace: Schema.optional(Workspace),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A workspace membership.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Membership = typeof Membership.Type
+
+/**
+ * The members of a workspace (`GET /workspaces/{workspace}/members`), pybitbucket's team members.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Workspace } from "effect-bitbucket"
+ *
+ * const names = Workspace.findMembers({ workspace: "acme" }).pipe(Stream.map((m) => m.user?.display_name))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findMembers = (
+  ref: { readonly workspace: string },
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Membership, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/workspaces/{workspace}/members", params: ref }, Membership, options).pipe(
+    Stream.withSpan("Bitbucket.Workspace.findMembers")
+  )
+
+/**
+ * One member of a workspace, by `account_id` or `{uuid}` (`GET /workspaces/{workspace}/members/{member}`).
+ * Fails with `NotFound` when the account is not a member.
+ *
+ * @example
+ * ```ts
+ * import { Workspace } from "effect-bitbucket"
+ *
+ * const membership = Workspace.findMember({ workspace: "acme", member: "{d301aafa-d676-4ee0-88be-962be7417567}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findMember = Effect.fn("Bitbucket.Workspace.findMember")(function*(ref: {
+  readonly workspace: string
+  readonly member: string
+}) {
+  return yield* Http.json({ method: "GET", path: "/workspaces/{workspace}/members/{member}", params: ref }, Membership)
+})

@@ -29,6 +29,8 @@ export * as BitbucketConfig from "./BitbucketConfig.js"
 /** @since 0.1.0 */
 export * as BitbucketError from "./BitbucketError.js"
 /** @since 0.1.0 */
+export * as BranchRestriction from "./BranchRestriction.js"
+/** @since 0.1.0 */
 export * as BuildStatus from "./BuildStatus.js"
 /** @since 0.1.0 */
 export * as Comment from "./Comment.js"
@@ -47,6 +49,10 @@ export * as Repository from "./Repository.js"
 /** @since 0.1.0 */
 export * as Resource from "./Resource.js"
 /** @since 0.1.0 */
+export * as Snippet from "./Snippet.js"
+/** @since 0.1.0 */
 export * as User from "./User.js"
+/** @since 0.1.0 */
+export * as Webhook from "./Webhook.js"
 /** @since 0.1.0 */
 export * as Workspace from "./Workspace.js"

@@ -1,0 +1,467 @@
+/**
+ * Snippets: small sets of files owned by a workspace. Find them, create and update them with their
+ * files (`multipart/form-data`), read a file's exact bytes, delete them, and watch them.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const program = Effect.gen(function* () {
+ *   const snippet = yield* Snippet.create({ workspace: "demo" }, {
+ *     title: "Hello",
+ *     files: [{ name: "hello.txt", content: "hello, world\n" }]
+ *   })
+ *   const text = yield* Snippet.contentText({ workspace: "demo", encoded_id: String(snippet.id) }, "hello.txt")
+ *   return [Snippet.filenames(snippet), text] as const
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema, Stream } from "effect"
+import type * as BitbucketError from "./BitbucketError.js"
+import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
+import * as Resource from "./Resource.js"
+import { Account } from "./User.js"
+import { Workspace } from "./Workspace.js"
+
+/**
+ * A file of a snippet as the snippet lists it under `files`: its links (`self` points at the
+ * file's contents at the snippet's current revision).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SnippetFile = Resource.Struct({
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A file of a snippet.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SnippetFile = typeof SnippetFile.Type
+
+/**
+ * A snippet. Every field but `type` is optional; unknown fields are kept. `id` is the encoded id
+ * used in paths (`encoded_id`); `files` maps each file name to its links.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Snippet = Resource.Struct({
+  type: Schema.String,
+  id: Schema.optional(Schema.Union(Schema.String, Schema.Number)),
+  title: Schema.optional(Schema.NullOr(Schema.String)),
+  scm: Schema.optional(Schema.String),
+  is_private: Schema.optional(Schema.Boolean),
+  created_on: Schema.optional(Schema.String),
+  updated_on: Schema.optional(Schema.String),
+  owner: Schema.optional(Account),
+  creator: Schema.optional(Account),
+  workspace: Schema.optional(Workspace),
+  files: Schema.optional(Schema.Record({ key: Schema.String, value: SnippetFile })),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A snippet.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Snippet = typeof Snippet.Type
+
+/**
+ * Identifies a snippet: its workspace (slug or `{uuid}`) and its encoded id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SnippetRef {
+  readonly workspace: string
+  readonly encoded_id: string
+}
+
+/**
+ * The role filter of snippet listings: `owner` (the caller's own), `contributor` (owned or
+ * watched), `member` (in the caller's workspaces, or watched).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Role = "owner" | "contributor" | "member"
+
+/**
+ * A file to upload: its name in the snippet and its contents (text is sent as UTF-8, bytes as they are).
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const FileContent = Schema.Struct({
+  name: Schema.String.pipe(Schema.nonEmptyString({ message: () => "a snippet file name must not be empty" })),
+  content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf)
+})
+
+/**
+ * A file to upload.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export type FileContent = typeof FileContent.Type
+
+const Files = Schema.Array(FileContent).pipe(
+  Schema.filter((files) => {
+    const seen = new Set<string>()
+    for (const file of files) {
+      if (seen.has(file.name)) return `the file name ${JSON.stringify(file.name)} appears twice`
+      seen.add(file.name)
+    }
+    return true
+  })
+)
+
+/**
+ * The body of {@link create}: the snippet's metadata and its files.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const CreatePayload = Schema.Struct({
+  title: Schema.optional(Schema.String),
+  is_private: Schema.optional(Schema.Boolean),
+  scm: Schema.optional(Schema.Literal("git")),
+  files: Files
+})
+
+/**
+ * The body of {@link create}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export type CreatePayload = typeof CreatePayload.Type
+
+/**
+ * The body of {@link update}: only what changes. `files` are added or replaced; `delete_files`
+ * names files to remove. Files not named stay as they are.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const UpdatePayload = Schema.Struct({
+  title: Schema.optional(Schema.String),
+  is_private: Schema.optional(Schema.Boolean),
+  files: Schema.optional(Files),
+  delete_files: Schema.optional(Schema.Array(Schema.String.pipe(Schema.nonEmptyString())))
+})
+
+/**
+ * The body of {@link update}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export type UpdatePayload = typeof UpdatePayload.Type
+
+/**
+ * Builds the `multipart/form-data` body Bitbucket documents for snippets: metadata as top-level
+ * form fields (`title`, `is_private`, `scm`), each file as a `file` part with its file name, and
+ * each file to delete as a `files` field without contents.
+ */
+const toFormData = (payload: {
+  readonly title?: string | undefined
+  readonly is_private?: boolean | undefined
+  readonly scm?: string | undefined
+  readonly files?: ReadonlyArray<FileContent> | undefined
+  readonly delete_files?: ReadonlyArray<string> | undefined
+}): FormData => {
+  const form = new FormData()
+  if (payload.title !== undefined) form.append("title", payload.title)
+  if (payload.is_private !== undefined) form.append("is_private", payload.is_private ? "true" : "false")
+  if (payload.scm !== undefined) form.append("scm", payload.scm)
+  for (const file of payload.files ?? []) {
+    const blob = typeof file.content === "string"
+      ? new Blob([file.content], { type: "text/plain;charset=utf-8" })
+      : new Blob([new Uint8Array(file.content)], { type: "application/octet-stream" })
+    form.append("file", blob, file.name)
+  }
+  for (const name of payload.delete_files ?? []) form.append("files", name)
+  return form
+}
+
+/**
+ * A snippet by workspace and encoded id.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const snippet = Snippet.find({ workspace: "demo", encoded_id: "kypj" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const find = Effect.fn("Bitbucket.Snippet.find")(function*(ref: SnippetRef) {
+  return yield* Http.json({ method: "GET", path: "/snippets/{workspace}/{encoded_id}", params: ref }, Snippet)
+})
+
+/**
+ * The snippets the authenticated user has the given role on (`GET /snippets?role=`); the role
+ * defaults to `owner`, as in pybitbucket.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const watched = Snippet.findForRole({ role: "contributor" }).pipe(Stream.map((s) => s.title))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForRole = (
+  options: Pagination.ListOptions & { readonly role?: Role | undefined } = {}
+): Stream.Stream<Snippet, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/snippets", query: { role: options.role ?? "owner" } }, Snippet, options).pipe(
+    Stream.withSpan("Bitbucket.Snippet.findForRole")
+  )
+
+/**
+ * The snippets of a workspace (`GET /snippets/{workspace}`), optionally filtered by the caller's role.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const titles = Snippet.findForWorkspace({ workspace: "demo" }).pipe(Stream.map((s) => s.title))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForWorkspace = (
+  ref: { readonly workspace: string },
+  options: Pagination.ListOptions & { readonly role?: Role | undefined } = {}
+): Stream.Stream<Snippet, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/snippets/{workspace}", params: ref, query: { role: options.role } }, Snippet, options).pipe(
+    Stream.withSpan("Bitbucket.Snippet.findForWorkspace")
+  )
+
+/**
+ * Creates a snippet with its files, in a workspace (`POST /snippets/{workspace}`) or, without
+ * `workspace`, under the authenticated user (`POST /snippets`). Sent as `multipart/form-data`; an
+ * invalid payload (empty or repeated file name, unknown `scm`) fails with `InvalidInput` and sends nothing.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const snippet = Snippet.create({ workspace: "demo" }, {
+ *   title: "Logo and notes",
+ *   is_private: true,
+ *   files: [
+ *     { name: "notes.md", content: "# Notes\n" },
+ *     { name: "logo.png", content: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) }
+ *   ]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const create = Effect.fn("Bitbucket.Snippet.create")(function*(
+  ref: { readonly workspace?: string | undefined },
+  payload: CreatePayload
+) {
+  const encoded = yield* Http.encodePayload(CreatePayload, payload)
+  const body: Http.Body = { _tag: "FormData", value: toFormData(encoded) }
+  return yield* (ref.workspace === undefined
+    ? Http.json({ method: "POST", path: "/snippets", body }, Snippet)
+    : Http.json({ method: "POST", path: "/snippets/{workspace}", params: { workspace: ref.workspace }, body }, Snippet))
+})
+
+/**
+ * Updates a snippet (`PUT /snippets/{workspace}/{encoded_id}`, `multipart/form-data`): changes
+ * its title or visibility, adds or replaces `files`, removes `delete_files`.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const updated = Snippet.update({ workspace: "demo", encoded_id: "kypj" }, {
+ *   title: "Renamed",
+ *   files: [{ name: "notes.md", content: "# Notes, v2\n" }],
+ *   delete_files: ["old.txt"]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const update = Effect.fn("Bitbucket.Snippet.update")(function*(ref: SnippetRef, payload: UpdatePayload) {
+  const encoded = yield* Http.encodePayload(UpdatePayload, payload)
+  return yield* Http.json(
+    {
+      method: "PUT",
+      path: "/snippets/{workspace}/{encoded_id}",
+      params: ref,
+      body: { _tag: "FormData", value: toFormData(encoded) }
+    },
+    Snippet
+  )
+})
+
+/**
+ * Deletes a snippet (`DELETE /snippets/{workspace}/{encoded_id}`).
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const gone = Snippet.delete({ workspace: "demo", encoded_id: "kypj" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+const del = Effect.fn("Bitbucket.Snippet.delete")(function*(ref: SnippetRef) {
+  return yield* Http.empty({ method: "DELETE", path: "/snippets/{workspace}/{encoded_id}", params: ref })
+})
+
+export { del as delete }
+
+const fileTarget = (ref: SnippetRef & { readonly node_id?: string | undefined }, path: string): Http.Target =>
+  ref.node_id === undefined
+    ? {
+      method: "GET",
+      path: "/snippets/{workspace}/{encoded_id}/files/{path}",
+      params: { workspace: ref.workspace, encoded_id: ref.encoded_id, path },
+      followRedirects: true
+    }
+    : {
+      method: "GET",
+      path: "/snippets/{workspace}/{encoded_id}/{node_id}/files/{path}",
+      params: { workspace: ref.workspace, encoded_id: ref.encoded_id, node_id: ref.node_id, path },
+      followRedirects: true
+    }
+
+/**
+ * The exact bytes of a snippet's file (`GET /snippets/{workspace}/{encoded_id}/files/{path}`,
+ * following the redirect to the current revision). With `node_id`, the file at that revision.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const logo = Snippet.content({ workspace: "demo", encoded_id: "kypj" }, "logo.png") // Effect<Uint8Array>
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const content = Effect.fn("Bitbucket.Snippet.content")(function*(
+  ref: SnippetRef & { readonly node_id?: string | undefined },
+  path: string
+) {
+  return yield* Http.bytes(fileTarget(ref, path))
+})
+
+/**
+ * A snippet's file as text (UTF-8); see {@link content} for the exact bytes.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const notes = Snippet.contentText({ workspace: "demo", encoded_id: "kypj" }, "notes.md")
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const contentText = Effect.fn("Bitbucket.Snippet.contentText")(function*(
+  ref: SnippetRef & { readonly node_id?: string | undefined },
+  path: string
+) {
+  return yield* Http.text(fileTarget(ref, path))
+})
+
+/**
+ * The names of a snippet's files (the keys of `files`; none when the snippet came without them).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const names = Effect.map(Snippet.find({ workspace: "demo", encoded_id: "kypj" }), Snippet.filenames)
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const filenames = (snippet: Snippet): ReadonlyArray<string> => Object.keys(snippet.files ?? {})
+
+/**
+ * Starts watching a snippet (`PUT /snippets/{workspace}/{encoded_id}/watch`).
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const watching = Snippet.watch({ workspace: "demo", encoded_id: "kypj" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const watch = Effect.fn("Bitbucket.Snippet.watch")(function*(ref: SnippetRef) {
+  return yield* Http.empty({ method: "PUT", path: "/snippets/{workspace}/{encoded_id}/watch", params: ref })
+})
+
+/**
+ * Stops watching a snippet (`DELETE /snippets/{workspace}/{encoded_id}/watch`).
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const stopped = Snippet.unwatch({ workspace: "demo", encoded_id: "kypj" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const unwatch = Effect.fn("Bitbucket.Snippet.unwatch")(function*(ref: SnippetRef) {
+  return yield* Http.empty({ method: "DELETE", path: "/snippets/{workspace}/{encoded_id}/watch", params: ref })
+})
+
+/**
+ * Whether the authenticated user watches a snippet (`GET .../watch`: 204 yes, 404 no). Bitbucket
+ * answers 404 as well for an unknown snippet or an anonymous caller, so those give `false` too.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const watching = Snippet.isWatching({ workspace: "demo", encoded_id: "kypj" }) // Effect<boolean>
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const isWatching = Effect.fn("Bitbucket.Snippet.isWatching")(function*(ref: SnippetRef) {
+  return yield* Http.empty({ method: "GET", path: "/snippets/{workspace}/{encoded_id}/watch", params: ref }).pipe(
+    Effect.as(true),
+    Effect.catchTag("NotFound", () => Effect.succeed(false))
+  )
+})

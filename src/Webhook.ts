@@ -1,0 +1,496 @@
+/**
+ * Webhook subscriptions (pybitbucket's hooks), on a repository or on a whole workspace, the event
+ * keys they subscribe to, and the check of a delivery's signature.
+ *
+ * Repository webhooks: {@link findForRepository}, {@link find}, {@link create}, {@link update},
+ * `delete`. Workspace webhooks: {@link findForWorkspace}, {@link findWorkspaceHook},
+ * {@link createWorkspaceHook}, {@link updateWorkspaceHook}, {@link deleteWorkspaceHook}.
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const hook = Webhook.create({ workspace: "demo", repo_slug: "hello" }, {
+ *   url: "https://ci.example.com/bitbucket",
+ *   description: "CI",
+ *   events: ["repo:push", "pullrequest:created"],
+ *   active: true
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Effect, Redacted, Schema, Stream } from "effect"
+import { createHmac, timingSafeEqual } from "node:crypto"
+import type * as BitbucketError from "./BitbucketError.js"
+import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
+import * as Resource from "./Resource.js"
+
+/**
+ * Every event key a webhook can subscribe to (the spec's `hook_event`).
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const pullRequestEvents = Webhook.events.filter((e) => e.startsWith("pullrequest:"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const events = [
+  "issue:comment_created",
+  "issue:created",
+  "issue:updated",
+  "project:updated",
+  "pullrequest:approved",
+  "pullrequest:changes_request_created",
+  "pullrequest:changes_request_removed",
+  "pullrequest:comment_created",
+  "pullrequest:comment_deleted",
+  "pullrequest:comment_reopened",
+  "pullrequest:comment_resolved",
+  "pullrequest:comment_updated",
+  "pullrequest:created",
+  "pullrequest:fulfilled",
+  "pullrequest:rejected",
+  "pullrequest:unapproved",
+  "pullrequest:updated",
+  "repo:commit_comment_created",
+  "repo:commit_status_created",
+  "repo:commit_status_updated",
+  "repo:created",
+  "repo:deleted",
+  "repo:fork",
+  "repo:imported",
+  "repo:push",
+  "repo:transfer",
+  "repo:updated"
+] as const
+
+/**
+ * An event key (`repo:push`, `pullrequest:created`, ...), strict: payloads accept only these.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Event = Schema.Literal(...events)
+
+/**
+ * An event key.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Event = typeof Event.Type
+
+/**
+ * What a webhook is attached to.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SubjectType = "repository" | "workspace"
+
+/**
+ * A webhook subscription. Every field but `type` is optional and unknown fields are kept; event
+ * keys and subject types Bitbucket adds later decode as plain strings. Webhooks carry `created_at`
+ * (not `created_on`); the secret is never returned, only `secret_set`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Webhook = Resource.Struct({
+  type: Schema.String,
+  uuid: Schema.optional(Schema.String),
+  url: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.NullOr(Schema.String)),
+  subject_type: Schema.optional(Schema.Union(Schema.Literal("repository", "workspace"), Schema.String)),
+  subject: Schema.optional(Resource.OpenRecord),
+  active: Schema.optional(Schema.Boolean),
+  created_at: Schema.optional(Schema.String),
+  events: Schema.optional(Schema.Array(Schema.Union(Event, Schema.String))),
+  secret_set: Schema.optional(Schema.Boolean),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A webhook subscription.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Webhook = typeof Webhook.Type
+
+/**
+ * An event type a subject can be subscribed to, from {@link findEventTypes}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EventType = Resource.Struct({
+  event: Schema.optional(Schema.Union(Event, Schema.String)),
+  category: Schema.optional(Schema.String),
+  label: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String)
+})
+
+/**
+ * An event type.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EventType = typeof EventType.Type
+
+/** The secret as the caller gives it: plain, or `Redacted` to keep it out of logs. */
+const Secret = Schema.Union(Schema.Redacted(Schema.String), Schema.String)
+
+const Url = Schema.String.pipe(Schema.nonEmptyString({ message: () => "a webhook url must not be empty" }))
+
+const Events = Schema.Array(Event).pipe(Schema.minItems(1, { message: () => "a webhook needs at least one event" }))
+
+/**
+ * The body of {@link create} and {@link createWorkspaceHook}. `secret` (plain or `Redacted`) signs
+ * every delivery; it is write-only.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const CreatePayload = Schema.Struct({
+  url: Url,
+  description: Schema.String,
+  events: Events,
+  active: Schema.Boolean,
+  secret: Schema.optional(Secret)
+})
+
+/**
+ * The body of {@link create}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export type CreatePayload = typeof CreatePayload.Type
+
+/**
+ * The body of {@link update} and {@link updateWorkspaceHook}: only what changes. `secret: null`
+ * removes the secret; leaving `secret` out keeps it.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const UpdatePayload = Schema.Struct({
+  url: Schema.optional(Url),
+  description: Schema.optional(Schema.String),
+  events: Schema.optional(Events),
+  active: Schema.optional(Schema.Boolean),
+  secret: Schema.optional(Schema.NullOr(Secret))
+})
+
+/**
+ * The body of {@link update}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export type UpdatePayload = typeof UpdatePayload.Type
+
+/**
+ * Identifies a repository webhook.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RepositoryHookRef {
+  readonly workspace: string
+  readonly repo_slug: string
+  /** The subscription's `uuid`, braces included. */
+  readonly uid: string
+}
+
+/**
+ * Identifies a workspace webhook.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WorkspaceHookRef {
+  readonly workspace: string
+  /** The subscription's `uuid`, braces included. */
+  readonly uid: string
+}
+
+const repositoryHooks = "/repositories/{workspace}/{repo_slug}/hooks"
+const repositoryHook = "/repositories/{workspace}/{repo_slug}/hooks/{uid}"
+const workspaceHooks = "/workspaces/{workspace}/hooks"
+const workspaceHook = "/workspaces/{workspace}/hooks/{uid}"
+
+/**
+ * The webhooks of a repository (`GET /repositories/{workspace}/{repo_slug}/hooks`).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const urls = Webhook.findForRepository({ workspace: "demo", repo_slug: "hello" }).pipe(Stream.map((h) => h.url))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForRepository = (
+  ref: { readonly workspace: string; readonly repo_slug: string },
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Webhook, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: repositoryHooks, params: ref }, Webhook, options).pipe(
+    Stream.withSpan("Bitbucket.Webhook.findForRepository")
+  )
+
+/**
+ * A repository webhook by its `uid` (`GET /repositories/{workspace}/{repo_slug}/hooks/{uid}`).
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const hook = Webhook.find({ workspace: "demo", repo_slug: "hello", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const find = Effect.fn("Bitbucket.Webhook.find")(function*(ref: RepositoryHookRef) {
+  return yield* Http.json({ method: "GET", path: repositoryHook, params: ref }, Webhook)
+})
+
+/**
+ * Subscribes a URL to a repository's events (`POST /repositories/{workspace}/{repo_slug}/hooks`).
+ * An unknown event key or an empty `url` fails with `InvalidInput` and sends nothing.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const hook = Webhook.create({ workspace: "demo", repo_slug: "hello" }, {
+ *   url: "https://ci.example.com/bitbucket",
+ *   description: "CI",
+ *   events: ["repo:push"],
+ *   active: true,
+ *   secret: Redacted.make("s3cr3t")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const create = Effect.fn("Bitbucket.Webhook.create")(function*(
+  ref: { readonly workspace: string; readonly repo_slug: string },
+  payload: CreatePayload
+) {
+  return yield* Http.jsonWithBody({ method: "POST", path: repositoryHooks, params: ref }, CreatePayload, payload, Webhook)
+})
+
+/**
+ * Changes a repository webhook (`PUT /repositories/{workspace}/{repo_slug}/hooks/{uid}`).
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const paused = Webhook.update({ workspace: "demo", repo_slug: "hello", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" }, {
+ *   active: false
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const update = Effect.fn("Bitbucket.Webhook.update")(function*(ref: RepositoryHookRef, payload: UpdatePayload) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: repositoryHook, params: ref }, UpdatePayload, payload, Webhook)
+})
+
+/**
+ * Deletes a repository webhook (`DELETE /repositories/{workspace}/{repo_slug}/hooks/{uid}`).
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const gone = Webhook.delete({ workspace: "demo", repo_slug: "hello", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+const del = Effect.fn("Bitbucket.Webhook.delete")(function*(ref: RepositoryHookRef) {
+  return yield* Http.empty({ method: "DELETE", path: repositoryHook, params: ref })
+})
+
+export { del as delete }
+
+/**
+ * The webhooks of a workspace, which fire for every repository in it (`GET /workspaces/{workspace}/hooks`).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const urls = Webhook.findForWorkspace({ workspace: "demo" }).pipe(Stream.map((h) => h.url))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForWorkspace = (
+  ref: { readonly workspace: string },
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Webhook, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: workspaceHooks, params: ref }, Webhook, options).pipe(
+    Stream.withSpan("Bitbucket.Webhook.findForWorkspace")
+  )
+
+/**
+ * A workspace webhook by its `uid` (`GET /workspaces/{workspace}/hooks/{uid}`).
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const hook = Webhook.findWorkspaceHook({ workspace: "demo", uid: "{8d1f3a4c-0000-4000-8000-000000000002}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findWorkspaceHook = Effect.fn("Bitbucket.Webhook.findWorkspaceHook")(function*(ref: WorkspaceHookRef) {
+  return yield* Http.json({ method: "GET", path: workspaceHook, params: ref }, Webhook)
+})
+
+/**
+ * Subscribes a URL to the events of every repository in a workspace (`POST /workspaces/{workspace}/hooks`;
+ * workspace owners only).
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const hook = Webhook.createWorkspaceHook({ workspace: "demo" }, {
+ *   url: "https://audit.example.com/bitbucket",
+ *   description: "Audit",
+ *   events: ["repo:created", "repo:deleted"],
+ *   active: true
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const createWorkspaceHook = Effect.fn("Bitbucket.Webhook.createWorkspaceHook")(function*(
+  ref: { readonly workspace: string },
+  payload: CreatePayload
+) {
+  return yield* Http.jsonWithBody({ method: "POST", path: workspaceHooks, params: ref }, CreatePayload, payload, Webhook)
+})
+
+/**
+ * Changes a workspace webhook (`PUT /workspaces/{workspace}/hooks/{uid}`).
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const noSecret = Webhook.updateWorkspaceHook({ workspace: "demo", uid: "{8d1f3a4c-0000-4000-8000-000000000002}" }, {
+ *   secret: null
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const updateWorkspaceHook = Effect.fn("Bitbucket.Webhook.updateWorkspaceHook")(function*(
+  ref: WorkspaceHookRef,
+  payload: UpdatePayload
+) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: workspaceHook, params: ref }, UpdatePayload, payload, Webhook)
+})
+
+/**
+ * Deletes a workspace webhook (`DELETE /workspaces/{workspace}/hooks/{uid}`).
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const gone = Webhook.deleteWorkspaceHook({ workspace: "demo", uid: "{8d1f3a4c-0000-4000-8000-000000000002}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const deleteWorkspaceHook = Effect.fn("Bitbucket.Webhook.deleteWorkspaceHook")(function*(ref: WorkspaceHookRef) {
+  return yield* Http.empty({ method: "DELETE", path: workspaceHook, params: ref })
+})
+
+/**
+ * The event types a subject type can subscribe to (`GET /hook_events/{subject_type}`; public).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const labels = Webhook.findEventTypes("repository").pipe(Stream.map((t) => `${t.event}: ${t.label}`))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findEventTypes = (
+  subjectType: SubjectType,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<EventType, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/hook_events/{subject_type}", params: { subject_type: subjectType } }, EventType, options)
+    .pipe(Stream.withSpan("Bitbucket.Webhook.findEventTypes"))
+
+const signaturePattern = /^sha256=([0-9a-fA-F]{64})$/
+
+/**
+ * Checks a delivery's `X-Hub-Signature` header (`sha256=<hex>`): the HMAC-SHA256 of the raw
+ * request body keyed with the webhook's secret, compared in constant time. Pass the body exactly
+ * as received (bytes, or the undecoded text); a re-serialized JSON body will not match.
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-bitbucket"
+ *
+ * const genuine = Webhook.verifySignature({
+ *   secret: "s3cr3t",
+ *   body: '{"push":{}}',
+ *   signature: "sha256=..." // the X-Hub-Signature header
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category signatures
+ */
+export const verifySignature = (options: {
+  readonly secret: string | Redacted.Redacted<string>
+  readonly body: string | Uint8Array
+  readonly signature: string | undefined | null
+}): boolean => {
+  const match = options.signature === undefined || options.signature === null
+    ? null
+    : signaturePattern.exec(options.signature.trim())
+  const hex = match?.[1]
+  if (hex === undefined) return false
+  const secret = Redacted.isRedacted(options.secret) ? Redacted.value(options.secret) : options.secret
+  const expected = createHmac("sha256", secret).update(options.body).digest()
+  const given = Buffer.from(hex, "hex")
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
