@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { defaultGit } from "./seedGit.js"
 
 /**
  * A reference to a seeded user: its `uuid` (with braces), its `account_id` or its `email`.
@@ -142,8 +143,229 @@ export interface SeedRepository {
   readonly parent?: string
   /** Explicit repository permissions, in addition to those given by workspace membership. */
   readonly permissions?: ReadonlyArray<{ readonly user: UserRef; readonly permission: "read" | "write" | "admin" }>
+  /** Users watching the repository (`GET R/watchers`). */
+  readonly watchers?: ReadonlyArray<UserRef>
   /** Extra fields merged into the repository's JSON representation. */
   readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A commit author as git records it: the raw `Name <email>` line and, when Bitbucket could map
+ * it, the user.
+ *
+ * @example
+ * ```ts
+ * const author: FakeBitbucket.SeedAuthor = { raw: "Alice Anderson <alice@example.com>", user: "alice@example.com" }
+ * ```
+ */
+export interface SeedAuthor {
+  readonly raw: string
+  readonly user?: UserRef
+}
+
+/**
+ * A commit. The fake models a commit's content as the files it sets (path to full new content)
+ * or deletes (`null`); trees, diffs, diffstats and patches are computed from that.
+ *
+ * @example
+ * ```ts
+ * const commit: FakeBitbucket.SeedCommit = {
+ *   hash: "4f2c0e1b9a7d3c5e8f6a1b2c3d4e5f6a7b8c9d0e",
+ *   message: "Add README\n",
+ *   author: { raw: "Alice Anderson <alice@example.com>", user: "alice@example.com" },
+ *   date: "2024-01-01T10:00:00+00:00",
+ *   parents: [],
+ *   files: { "README.md": "# demo\n" }
+ * }
+ * ```
+ */
+export interface SeedCommit {
+  /** 40 lower-case hex digits. */
+  readonly hash: string
+  readonly message: string
+  readonly author: SeedAuthor
+  /** ISO-8601 date. */
+  readonly date: string
+  /** Parent hashes: none for a root commit, two for a merge. */
+  readonly parents: ReadonlyArray<string>
+  /** Files set (full content) or deleted (`null`) by this commit. */
+  readonly files?: Readonly<Record<string, string | null>>
+  /** Users who approved the commit. */
+  readonly approvedBy?: ReadonlyArray<UserRef>
+}
+
+/**
+ * A branch: a name pointing at a commit.
+ *
+ * @example
+ * ```ts
+ * const branch: FakeBitbucket.SeedBranch = { name: "feature/login", target: "4f2c0e1b…" }
+ * ```
+ */
+export interface SeedBranch {
+  /** May contain `/`. */
+  readonly name: string
+  /** Full commit hash. */
+  readonly target: string
+}
+
+/**
+ * A tag; with `message`, `tagger` and `date` it is an annotated tag.
+ *
+ * @example
+ * ```ts
+ * const tag: FakeBitbucket.SeedTag = { name: "v1.0.0", target: "4f2c0e1b…", message: "Release 1.0.0", tagger: { raw: "Alice <alice@example.com>" }, date: "2024-01-01T10:00:00+00:00" }
+ * ```
+ */
+export interface SeedTag {
+  readonly name: string
+  readonly target: string
+  readonly message?: string
+  readonly tagger?: SeedAuthor
+  readonly date?: string
+}
+
+/**
+ * A comment on a pull request or a commit. `content.raw` is Markdown; the fake renders `html`.
+ *
+ * @example
+ * ```ts
+ * const comment: FakeBitbucket.SeedComment = {
+ *   id: 1001, user: "bob@example.com", raw: "Looks good", created_on: "2024-01-02T10:00:00+00:00",
+ *   inline: { path: "src/main.ts", from: null, to: 3 }
+ * }
+ * ```
+ */
+export interface SeedComment {
+  /** Comment ids are unique across the whole fake, as on Bitbucket. */
+  readonly id: number
+  readonly user: UserRef
+  readonly raw: string
+  readonly created_on: string
+  readonly updated_on?: string
+  /** An inline comment: `from` is the old line, `to` the new line (either may be `null`). */
+  readonly inline?: { readonly path: string; readonly from?: number | null; readonly to?: number | null }
+  /** Id of the comment this one replies to. */
+  readonly parent?: number
+  readonly deleted?: boolean
+  /** Pull request comments only: who resolved the comment thread, and when. */
+  readonly resolution?: { readonly user: UserRef; readonly created_on: string }
+}
+
+/**
+ * A comment on a commit.
+ *
+ * @example
+ * ```ts
+ * const comment: FakeBitbucket.SeedCommitComment = { id: 2001, commit: "4f2c0e1b…", user: "bob@example.com", raw: "Nice", created_on: "2024-01-02T10:00:00+00:00" }
+ * ```
+ */
+export interface SeedCommitComment extends SeedComment {
+  /** Full commit hash. */
+  readonly commit: string
+}
+
+/**
+ * A pull request participant: a reviewer (`REVIEWER`) or anyone who commented or approved
+ * (`PARTICIPANT`).
+ *
+ * @example
+ * ```ts
+ * const p: FakeBitbucket.SeedParticipant = { user: "alice@example.com", role: "REVIEWER", approved: true, state: "approved", participated_on: "2024-01-02T10:00:00+00:00" }
+ * ```
+ */
+export interface SeedParticipant {
+  readonly user: UserRef
+  readonly role: "PARTICIPANT" | "REVIEWER"
+  readonly approved: boolean
+  readonly state: "approved" | "changes_requested" | null
+  readonly participated_on?: string | null
+}
+
+/**
+ * A pull request whose source and destination are branches of the same repository.
+ * For an `OPEN` pull request the source and destination commits follow the branches; for a
+ * closed one they are frozen at the recorded commits.
+ *
+ * @example
+ * ```ts
+ * const pr: FakeBitbucket.SeedPullRequest = {
+ *   id: 1, title: "Add login", state: "OPEN", author: "bob@example.com",
+ *   source: { branch: "feature/login", commit: "4f2c0e1b…" }, destination: { branch: "main", commit: "9a8b7c6d…" },
+ *   reviewers: ["alice@example.com"], participants: [], created_on: "…", updated_on: "…"
+ * }
+ * ```
+ */
+export interface SeedPullRequest {
+  /** Unique per repository, from 1. */
+  readonly id: number
+  readonly title: string
+  readonly description?: string
+  readonly state: "OPEN" | "MERGED" | "DECLINED" | "SUPERSEDED"
+  readonly author: UserRef
+  readonly source: { readonly branch: string; readonly commit: string }
+  readonly destination: { readonly branch: string; readonly commit: string }
+  readonly reviewers?: ReadonlyArray<UserRef>
+  readonly participants?: ReadonlyArray<SeedParticipant>
+  readonly created_on: string
+  readonly updated_on: string
+  readonly close_source_branch?: boolean
+  readonly draft?: boolean
+  /** Hash of the merge commit of a `MERGED` pull request. */
+  readonly merge_commit?: string
+  readonly closed_by?: UserRef
+  /** Why it was declined. */
+  readonly reason?: string
+  readonly comments?: ReadonlyArray<SeedComment>
+}
+
+/**
+ * A build status (`commitstatus`) of a commit.
+ *
+ * @example
+ * ```ts
+ * const status: FakeBitbucket.SeedBuildStatus = {
+ *   commit: "4f2c0e1b…", key: "ci-build", state: "SUCCESSFUL", name: "CI #12",
+ *   url: "https://ci.example.com/12", refname: "main", created_on: "…"
+ * }
+ * ```
+ */
+export interface SeedBuildStatus {
+  readonly commit: string
+  readonly key: string
+  readonly state: "SUCCESSFUL" | "FAILED" | "INPROGRESS" | "STOPPED"
+  readonly name?: string
+  readonly url: string
+  readonly description?: string
+  readonly refname?: string | null
+  readonly uuid?: string
+  readonly created_on: string
+  readonly updated_on?: string
+}
+
+/**
+ * The git side of one repository: commits, branches, tags, pull requests, commit comments and
+ * build statuses. A repository without an entry here that has a main branch gets a single
+ * "Initial commit" on it.
+ *
+ * @example
+ * ```ts
+ * const git: FakeBitbucket.SeedGitRepository = {
+ *   repository: "demo/docs",
+ *   commits: [commit],
+ *   branches: [{ name: "gh-pages", target: commit.hash }]
+ * }
+ * ```
+ */
+export interface SeedGitRepository {
+  /** `full_name` of a seeded repository. */
+  readonly repository: string
+  readonly commits: ReadonlyArray<SeedCommit>
+  readonly branches: ReadonlyArray<SeedBranch>
+  readonly tags?: ReadonlyArray<SeedTag>
+  readonly pullRequests?: ReadonlyArray<SeedPullRequest>
+  readonly commitComments?: ReadonlyArray<SeedCommitComment>
+  readonly statuses?: ReadonlyArray<SeedBuildStatus>
 }
 
 /**
@@ -210,6 +432,13 @@ export interface Seed {
   readonly oauthConsumers?: ReadonlyArray<SeedOAuthConsumer>
   /** Default lifetime in seconds of OAuth access tokens (Bitbucket: 7200). */
   readonly oauthTokenTtlSeconds?: number
+  /** Commits, refs, pull requests, comments and build statuses, per repository. */
+  readonly git?: ReadonlyArray<SeedGitRepository>
+  /**
+   * How many times the task-status of an asynchronous merge (`POST …/merge?async=true`) answers
+   * `PENDING` before it merges and answers `SUCCESS`. Default 1.
+   */
+  readonly mergeTaskPendingPolls?: number
 }
 
 const ALICE = "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}"
@@ -268,6 +497,23 @@ const demoRepo = (
  * OAuth consumers: `fake-client-id` / `fake-client-secret` owned by Alice (authorization code
  * `fake-auth-code`), `carol-client-id` / `carol-client-secret` owned by Carol. Access tokens live
  * 7200 seconds.
+ *
+ * Git data (`git`):
+ * - `demo/effect-playground` (public): 28 commits on `main` (one by an unmapped author,
+ *   `Renovate Bot`), branches `main`, `feature/streams`, `bugfix/typo`, `feature/old-api`,
+ *   `docs/guide`, `release/1.x`; tags `v1.0.0`, `v1.1.0` (annotated) and `release/2024.1`; pull
+ *   requests #1 OPEN (Bob, approved by Alice, with inline, reply, resolved and deleted comments
+ *   2001-2004), #2 MERGED (merge commit), #3 DECLINED, #4 SUPERSEDED, #5 OPEN (Alice, Bob requested
+ *   changes, comment 2010); commit comments 3001-3003; build statuses in every state; watchers
+ *   Alice, Bob and Carol.
+ * - `demo/fast-parser` (5 commits, tag `v0.1.0`) and its fork `acme/fast-parser` (one more commit,
+ *   branches `main` and `upstream`).
+ * - `acme/api` (private): branches `main`, `develop`, `feature/rate-limit`,
+ *   `feature/rate-limit-v1`, `experiment/graphql`; tags `v2.0.0`, `v2.1.0`; pull requests #1 OPEN
+ *   (Alice, reviewer Bob), #2 MERGED (squash), #3 DECLINED, #4 SUPERSEDED; build statuses.
+ * - Every other repository with a main branch has a single "Initial commit" on it.
+ *
+ * Asynchronous merges answer `PENDING` once (`mergeTaskPendingPolls: 1`).
  *
  * @example
  * ```ts
@@ -341,7 +587,7 @@ export const defaultSeed: Seed = {
     }
   ],
   repositories: [
-    demoRepo("effect-playground", "typescript", 0),
+    demoRepo("effect-playground", "typescript", 0, { watchers: [ALICE, BOB, CAROL] }),
     demoRepo("ts-utils", "typescript", 1),
     demoRepo("web-frontend", "typescript", 2, { description: "Frontend of the demo web shop." }),
     demoRepo("data-pipeline", "python", 3),
@@ -369,7 +615,8 @@ export const defaultSeed: Seed = {
       created_on: "2022-06-01T10:00:00.000000+00:00",
       updated_on: "2025-02-01T10:00:00.000000+00:00",
       mainbranch: "main",
-      project: "ACME"
+      project: "ACME",
+      watchers: [ALICE, BOB]
     },
     {
       workspace: "acme",
@@ -447,5 +694,7 @@ export const defaultSeed: Seed = {
       scopes: ["account", "repository"]
     }
   ],
-  oauthTokenTtlSeconds: 7200
+  oauthTokenTtlSeconds: 7200,
+  git: defaultGit(),
+  mergeTaskPendingPolls: 1
 }

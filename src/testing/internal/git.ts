@@ -1,0 +1,306 @@
+/**
+ * A tiny model of a git repository for the fake Bitbucket: a commit graph whose commits set or
+ * delete whole files, branches, tags, revision resolution, `git log`-style walks, merge bases,
+ * trees, unified diffs, diffstats and patches.
+ *
+ * @internal
+ */
+import { createHash } from "node:crypto"
+
+/** A commit of the model. `files` maps a path to its new content, or `null` when deleted. */
+export interface GitCommit {
+  readonly hash: string
+  readonly message: string
+  /** `Name <email>`, git's author line. */
+  readonly author: string
+  /** uuid of the Bitbucket user the author line maps to, if any. */
+  readonly authorUser?: string
+  readonly date: string
+  readonly parents: ReadonlyArray<string>
+  readonly files: Readonly<Record<string, string | null>>
+}
+
+/** An annotated (or lightweight) tag. */
+export interface GitTag {
+  readonly name: string
+  readonly target: string
+  readonly message?: string
+  readonly date?: string
+  readonly tagger?: string
+  readonly taggerUser?: string
+}
+
+/** One changed file between two trees. */
+export interface FileChange {
+  readonly status: "added" | "removed" | "modified"
+  readonly path: string
+  readonly oldContent: string | null
+  readonly newContent: string | null
+  readonly linesAdded: number
+  readonly linesRemoved: number
+  readonly hunks: string
+}
+
+export const sha1 = (s: string): string => createHash("sha1").update(s).digest("hex")
+
+/** A mutable git repository. */
+export class GitRepo {
+  readonly commits = new Map<string, GitCommit>()
+  readonly branches = new Map<string, string>()
+  readonly tags = new Map<string, GitTag>()
+
+  addCommit(commit: GitCommit): GitCommit {
+    this.commits.set(commit.hash, commit)
+    return commit
+  }
+
+  /** Copies everything (for forks). */
+  copy(): GitRepo {
+    const out = new GitRepo()
+    for (const [k, v] of this.commits) out.commits.set(k, v)
+    for (const [k, v] of this.branches) out.branches.set(k, v)
+    for (const [k, v] of this.tags) out.tags.set(k, v)
+    return out
+  }
+
+  /** A commit by full hash or unique prefix (4+ characters). */
+  commit(hashOrPrefix: string): GitCommit | undefined {
+    const exact = this.commits.get(hashOrPrefix)
+    if (exact !== undefined) return exact
+    if (!/^[0-9a-f]{4,39}$/.test(hashOrPrefix)) return undefined
+    const matches = [...this.commits.values()].filter((c) => c.hash.startsWith(hashOrPrefix))
+    return matches.length === 1 ? matches[0] : undefined
+  }
+
+  /** A branch name, a tag name, a full hash or a unique hash prefix. */
+  resolve(revision: string): GitCommit | undefined {
+    const branch = this.branches.get(revision)
+    if (branch !== undefined) return this.commits.get(branch)
+    const tag = this.tags.get(revision)
+    if (tag !== undefined) return this.commits.get(tag.target)
+    return this.commit(revision)
+  }
+
+  /** Every commit reachable from `hashes` (inclusive). */
+  reachable(hashes: Iterable<string>): Set<string> {
+    const seen = new Set<string>()
+    const stack = [...hashes]
+    while (stack.length > 0) {
+      const h = stack.pop()!
+      if (seen.has(h)) continue
+      const c = this.commits.get(h)
+      if (c === undefined) continue
+      seen.add(h)
+      stack.push(...c.parents)
+    }
+    return seen
+  }
+
+  /** `git log include ^exclude`, newest first (by date, then topologically). */
+  log(include: ReadonlyArray<string>, exclude: ReadonlyArray<string>): Array<GitCommit> {
+    const excluded = this.reachable(exclude)
+    const included = [...this.reachable(include)].filter((h) => !excluded.has(h))
+    const order = this.topoIndex()
+    return included
+      .map((h) => this.commits.get(h)!)
+      .sort((a, b) => a.date < b.date ? 1 : a.date > b.date ? -1 : (order.get(b.hash) ?? 0) - (order.get(a.hash) ?? 0))
+  }
+
+  /** Position of every commit in a parents-first order. */
+  private topoIndex(): Map<string, number> {
+    const index = new Map<string, number>()
+    const visit = (h: string) => {
+      if (index.has(h)) return
+      const c = this.commits.get(h)
+      if (c === undefined) return
+      index.set(h, -1)
+      for (const p of c.parents) visit(p)
+      index.set(h, index.size)
+    }
+    for (const h of this.commits.keys()) visit(h)
+    return index
+  }
+
+  /** The best common ancestor of two commits (the newest common one). */
+  mergeBase(a: string, b: string): GitCommit | undefined {
+    const ra = this.reachable([a])
+    const common = [...this.reachable([b])].filter((h) => ra.has(h)).map((h) => this.commits.get(h)!)
+    // Drop common ancestors that are ancestors of another common ancestor.
+    const best = common.filter((c) => !common.some((o) => o !== c && this.reachable(o.parents).has(c.hash)))
+    return best.sort((x, y) => (x.date < y.date ? 1 : x.date > y.date ? -1 : 0))[0]
+  }
+
+  isAncestor(ancestor: string, of: string): boolean {
+    return this.reachable([of]).has(ancestor)
+  }
+
+  /** The file tree at a commit: every ancestor's changes applied parents first. */
+  tree(hash: string): Map<string, string> {
+    const order: Array<GitCommit> = []
+    const seen = new Set<string>()
+    const visit = (h: string) => {
+      if (seen.has(h)) return
+      seen.add(h)
+      const c = this.commits.get(h)
+      if (c === undefined) return
+      for (const p of c.parents) visit(p)
+      order.push(c)
+    }
+    visit(hash)
+    const tree = new Map<string, string>()
+    for (const c of order) {
+      for (const [path, content] of Object.entries(c.files)) {
+        if (content === null) tree.delete(path)
+        else tree.set(path, content)
+      }
+    }
+    return tree
+  }
+
+  /** Paths a commit touches. */
+  touches(c: GitCommit, path: string): boolean {
+    const prefix = path.replace(/\/+$/, "")
+    return Object.keys(c.files).some((p) => p === prefix || p.startsWith(`${prefix}/`))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// diffs
+// ---------------------------------------------------------------------------------------------
+
+const splitLines = (s: string | null): Array<string> => {
+  if (s === null || s === "") return []
+  const lines = s.split("\n")
+  if (lines[lines.length - 1] === "") lines.pop()
+  return lines
+}
+
+type Op = { readonly kind: " " | "-" | "+"; readonly line: string }
+
+const lineOps = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): Array<Op> => {
+  const n = a.length
+  const m = b.length
+  const lcs: Array<Array<number>> = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0))
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
+    }
+  }
+  const ops: Array<Op> = []
+  let i = 0
+  let j = 0
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      ops.push({ kind: " ", line: a[i]! })
+      i++
+      j++
+    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      ops.push({ kind: "-", line: a[i]! })
+      i++
+    } else {
+      ops.push({ kind: "+", line: b[j]! })
+      j++
+    }
+  }
+  return ops
+}
+
+const hunksOf = (ops: ReadonlyArray<Op>, context: number): string => {
+  const changed = ops.map((op, i) => (op.kind !== " " ? i : -1)).filter((i) => i >= 0)
+  if (changed.length === 0) return ""
+  // Group changes closer than 2 * context into one hunk.
+  const groups: Array<[number, number]> = []
+  for (const i of changed) {
+    const last = groups[groups.length - 1]
+    if (last !== undefined && i - last[1] <= 2 * context) last[1] = i
+    else groups.push([i, i])
+  }
+  const out: Array<string> = []
+  for (const [first, last] of groups) {
+    const start = Math.max(0, first - context)
+    const end = Math.min(ops.length - 1, last + context)
+    let oldStart = 1
+    let newStart = 1
+    for (let k = 0; k < start; k++) {
+      if (ops[k]!.kind !== "+") oldStart++
+      if (ops[k]!.kind !== "-") newStart++
+    }
+    const slice = ops.slice(start, end + 1)
+    const oldLen = slice.filter((o) => o.kind !== "+").length
+    const newLen = slice.filter((o) => o.kind !== "-").length
+    const range = (s: number, len: number) => `${len === 0 ? s - 1 : s}${len === 1 ? "" : `,${len}`}`
+    out.push(`@@ -${range(oldStart, oldLen)} +${range(newStart, newLen)} @@`)
+    for (const o of slice) out.push(`${o.kind}${o.line}`)
+  }
+  return out.join("\n") + "\n"
+}
+
+/** The changes from `oldTree` to `newTree`, sorted by path. */
+export const diffTrees = (
+  oldTree: ReadonlyMap<string, string>,
+  newTree: ReadonlyMap<string, string>,
+  context = 3
+): Array<FileChange> => {
+  const paths = [...new Set([...oldTree.keys(), ...newTree.keys()])].sort()
+  const out: Array<FileChange> = []
+  for (const path of paths) {
+    const oldContent = oldTree.get(path) ?? null
+    const newContent = newTree.get(path) ?? null
+    if (oldContent === newContent) continue
+    const ops = lineOps(splitLines(oldContent), splitLines(newContent))
+    out.push({
+      status: oldContent === null ? "added" : newContent === null ? "removed" : "modified",
+      path,
+      oldContent,
+      newContent,
+      linesAdded: ops.filter((o) => o.kind === "+").length,
+      linesRemoved: ops.filter((o) => o.kind === "-").length,
+      hunks: hunksOf(ops, context)
+    })
+  }
+  return out
+}
+
+const blob = (content: string | null) => (content === null ? "0000000" : sha1(`blob ${content}`).slice(0, 7))
+
+/** A `git diff`-style text for changes. */
+export const unifiedDiff = (changes: ReadonlyArray<FileChange>): string =>
+  changes.map((c) => {
+    const lines = [`diff --git a/${c.path} b/${c.path}`]
+    if (c.status === "added") lines.push("new file mode 100644")
+    if (c.status === "removed") lines.push("deleted file mode 100644")
+    lines.push(`index ${blob(c.oldContent)}..${blob(c.newContent)}${c.status === "modified" ? " 100644" : ""}`)
+    lines.push(c.oldContent === null ? "--- /dev/null" : `--- a/${c.path}`)
+    lines.push(c.newContent === null ? "+++ /dev/null" : `+++ b/${c.path}`)
+    return lines.join("\n") + "\n" + c.hunks
+  }).join("")
+
+const rfc2822 = (iso: string): string => {
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? iso : d.toUTCString().replace("GMT", "+0000")
+}
+
+/** A `git format-patch`-style text for one commit and its changes. */
+export const formatPatch = (commit: GitCommit, changes: ReadonlyArray<FileChange>, index: number, total: number): string => {
+  const [subject, ...body] = commit.message.replace(/\n+$/, "").split("\n")
+  const stat = changes.map((c) => ` ${c.path} | ${c.linesAdded + c.linesRemoved} ${"+".repeat(c.linesAdded)}${"-".repeat(c.linesRemoved)}`)
+  const prefix = total > 1 ? `[PATCH ${index}/${total}]` : "[PATCH]"
+  return [
+    `From ${commit.hash} Mon Sep 17 00:00:00 2001`,
+    `From: ${commit.author}`,
+    `Date: ${rfc2822(commit.date)}`,
+    `Subject: ${prefix} ${subject ?? ""}`,
+    "",
+    ...(body.length > 0 ? [...body.filter((_, i) => i > 0 || body[0] !== ""), ""] : []),
+    "---",
+    ...stat,
+    ` ${changes.length} file${changes.length === 1 ? "" : "s"} changed, ${changes.reduce((n, c) => n + c.linesAdded, 0)} insertions(+), ${
+      changes.reduce((n, c) => n + c.linesRemoved, 0)
+    } deletions(-)`,
+    "",
+    unifiedDiff(changes) + "--",
+    "2.43.0",
+    "",
+    ""
+  ].join("\n")
+}

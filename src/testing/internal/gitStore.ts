@@ -1,0 +1,585 @@
+/**
+ * The fake's per-repository git data (commits, refs, pull requests, comments, build statuses)
+ * and its JSON representations, shared by the refs, commits, statuses and pull request routes.
+ *
+ * @internal
+ */
+import type { BaseCore } from "./core.js"
+import { HttpError } from "./core.js"
+import type { GitCommit } from "./git.js"
+import { diffTrees, GitRepo, sha1 } from "./git.js"
+import type {
+  SeedAuthor,
+  SeedBuildStatus,
+  SeedComment,
+  SeedCommitComment,
+  SeedGitRepository,
+  SeedParticipant,
+  SeedPullRequest,
+  SeedRepository
+} from "./seed.js"
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/** A comment as stored (user references are uuids). */
+export type CommentState = Mutable<SeedComment>
+/** A commit comment as stored. */
+export type CommitCommentState = Mutable<SeedCommitComment>
+/** A participant as stored. */
+export type ParticipantState = Mutable<SeedParticipant>
+
+/** A pull request as stored (user references are uuids). */
+export interface PullRequestState {
+  id: number
+  title: string
+  description: string
+  state: SeedPullRequest["state"]
+  author: string
+  source: { branch: string; commit: string }
+  destination: { branch: string; commit: string }
+  reviewers: Array<string>
+  participants: Array<ParticipantState>
+  created_on: string
+  updated_on: string
+  close_source_branch: boolean
+  draft: boolean
+  merge_commit?: string
+  closed_by?: string
+  reason?: string
+  comments: Array<CommentState>
+}
+
+/** A build status as stored. */
+export type StatusState = Mutable<SeedBuildStatus> & { uuid: string; updated_on: string }
+
+/** An asynchronous merge in progress. */
+export interface MergeTask {
+  readonly id: string
+  readonly pullRequest: number
+  readonly actor: string
+  /** The actor's git author line (`Name <email>`), for the merge commit. */
+  readonly actorAuthor: string
+  readonly strategy: MergeStrategy
+  readonly message: string | undefined
+  readonly closeSourceBranch: boolean | undefined
+  pendingPolls: number
+  result?: { readonly ok: true } | { readonly ok: false; readonly message: string }
+}
+
+export type MergeStrategy = "merge_commit" | "squash" | "fast_forward"
+export const MERGE_STRATEGIES: ReadonlyArray<MergeStrategy> = ["merge_commit", "squash", "fast_forward"]
+
+/** Everything the fake knows about one repository's git side. */
+export interface RepoData {
+  readonly repo: SeedRepository
+  readonly git: GitRepo
+  readonly pullRequests: Array<PullRequestState>
+  readonly commitComments: Array<CommitCommentState>
+  readonly statuses: Array<StatusState>
+  /** Commit hash to the users who approved it (uuid, date). */
+  readonly approvals: Map<string, Array<{ readonly user: string; readonly date: string }>>
+  readonly mergeTasks: Map<string, MergeTask>
+}
+
+const short = (hash: string) => hash.slice(0, 12)
+
+/** Builds the git store over the core. */
+export const makeGitStore = (core: BaseCore) => {
+  const { href, web, seg, fullName, accountJson, rendered, userUuid } = core
+  const byRepo = new Map<string, RepoData>()
+  let commentCounter = 0
+
+  const nextCommentId = () => ++commentCounter
+
+  const empty = (repo: SeedRepository): RepoData => ({
+    repo,
+    git: new GitRepo(),
+    pullRequests: [],
+    commitComments: [],
+    statuses: [],
+    approvals: new Map(),
+    mergeTasks: new Map()
+  })
+
+  const toCommit = (c: SeedGitRepository["commits"][number]): GitCommit => ({
+    hash: c.hash,
+    message: c.message,
+    author: c.author.raw,
+    ...(c.author.user !== undefined ? { authorUser: userUuid(c.author.user) } : {}),
+    date: c.date,
+    parents: [...c.parents],
+    files: { ...(c.files ?? {}) }
+  })
+
+  const normalizeComment = (c: SeedComment): CommentState => ({
+    ...c,
+    user: userUuid(c.user),
+    ...(c.inline !== undefined ? { inline: { ...c.inline } } : {}),
+    ...(c.resolution !== undefined ? { resolution: { ...c.resolution, user: userUuid(c.resolution.user) } } : {})
+  })
+
+  // ---- seeding ---------------------------------------------------------------------------------
+
+  for (const entry of core.seed.git ?? []) {
+    const repo = core.store.repositories.find((r) => fullName(r) === entry.repository)
+    if (repo === undefined) throw new Error(`FakeBitbucket seed: git data for unknown repository ${entry.repository}`)
+    const data = empty(repo)
+    for (const c of entry.commits) {
+      data.git.addCommit(toCommit(c))
+      if (c.approvedBy !== undefined && c.approvedBy.length > 0) {
+        data.approvals.set(c.hash, c.approvedBy.map((u) => ({ user: userUuid(u), date: c.date })))
+      }
+    }
+    for (const b of entry.branches) data.git.branches.set(b.name, b.target)
+    for (const t of entry.tags ?? []) {
+      data.git.tags.set(t.name, {
+        name: t.name,
+        target: t.target,
+        ...(t.message !== undefined ? { message: t.message } : {}),
+        ...(t.date !== undefined ? { date: t.date } : {}),
+        ...(t.tagger !== undefined ? { tagger: t.tagger.raw } : {}),
+        ...(t.tagger?.user !== undefined ? { taggerUser: userUuid(t.tagger.user) } : {})
+      })
+    }
+    for (const pr of entry.pullRequests ?? []) {
+      data.pullRequests.push({
+        id: pr.id,
+        title: pr.title,
+        description: pr.description ?? "",
+        state: pr.state,
+        author: userUuid(pr.author),
+        source: { ...pr.source },
+        destination: { ...pr.destination },
+        reviewers: (pr.reviewers ?? []).map(userUuid),
+        participants: (pr.participants ?? []).map((p) => ({ ...p, user: userUuid(p.user) })),
+        created_on: pr.created_on,
+        updated_on: pr.updated_on,
+        close_source_branch: pr.close_source_branch ?? false,
+        draft: pr.draft ?? false,
+        ...(pr.merge_commit !== undefined ? { merge_commit: pr.merge_commit } : {}),
+        ...(pr.closed_by !== undefined ? { closed_by: userUuid(pr.closed_by) } : {}),
+        ...(pr.reason !== undefined ? { reason: pr.reason } : {}),
+        comments: (pr.comments ?? []).map(normalizeComment)
+      })
+      for (const c of pr.comments ?? []) commentCounter = Math.max(commentCounter, c.id)
+    }
+    for (const c of entry.commitComments ?? []) {
+      data.commitComments.push({ ...normalizeComment(c), commit: c.commit })
+      commentCounter = Math.max(commentCounter, c.id)
+    }
+    for (const s of entry.statuses ?? []) {
+      data.statuses.push({
+        ...s,
+        uuid: s.uuid ?? `{${sha1(`${s.commit}/${s.key}`).slice(0, 8)}-0000-4000-8000-${sha1(s.key).slice(0, 12)}}`,
+        updated_on: s.updated_on ?? s.created_on
+      })
+    }
+    byRepo.set(repo.uuid, data)
+  }
+
+  /** An empty repository gets no commits; one with a main branch gets an initial commit. */
+  const initial = (repo: SeedRepository): RepoData => {
+    const data = empty(repo)
+    const main = repo.mainbranch === undefined ? "main" : repo.mainbranch
+    if (main !== null) {
+      const hash = sha1(`initial:${repo.uuid}`)
+      const owner = core.findWorkspace(repo.workspace)?.members.find((m) => m.permission === "owner")
+      const user = owner === undefined ? undefined : core.findUser(owner.user)
+      data.git.addCommit({
+        hash,
+        message: "Initial commit\n",
+        author: user === undefined ? "Bitbucket <noreply@bitbucket.org>" : `${user.display_name} <${user.email}>`,
+        ...(user !== undefined ? { authorUser: user.uuid } : {}),
+        date: repo.created_on,
+        parents: [],
+        files: { "README.md": `# ${repo.name}\n\n${repo.description ?? ""}\n` }
+      })
+      data.git.branches.set(main, hash)
+    }
+    return data
+  }
+
+  const data = (repo: SeedRepository): RepoData => {
+    let d = byRepo.get(repo.uuid)
+    if (d === undefined) {
+      d = initial(repo)
+      byRepo.set(repo.uuid, d)
+    }
+    return d
+  }
+
+  /** A fork starts with a copy of the parent's commits, branches and tags. */
+  const fork = (parent: SeedRepository, child: SeedRepository) => {
+    const d = { ...empty(child), git: data(parent).git.copy() }
+    byRepo.set(child.uuid, d)
+    return d
+  }
+
+  const forget = (repo: SeedRepository) => byRepo.delete(repo.uuid)
+
+  // ---- representations ------------------------------------------------------------------------
+
+  const repoPath = (r: SeedRepository) => `/repositories/${seg(r.workspace)}/${seg(r.slug)}`
+  const repoWeb = (r: SeedRepository) => `/${seg(r.workspace)}/${seg(r.slug)}`
+
+  const authorJson = (raw: string, user: string | undefined) => ({
+    type: "author",
+    raw,
+    ...(user !== undefined ? { user: accountJson(user) } : {})
+  })
+
+  const commitRef = (r: SeedRepository, hash: string, shortHash = false) => ({
+    type: "commit",
+    hash: shortHash ? short(hash) : hash,
+    links: {
+      self: href(`${repoPath(r)}/commit/${hash}`),
+      html: web(`${repoWeb(r)}/commits/${hash}`)
+    }
+  })
+
+  const participantJson = (p: ParticipantState) => ({
+    type: "participant",
+    user: accountJson(p.user),
+    role: p.role,
+    approved: p.approved,
+    state: p.state,
+    participated_on: p.participated_on ?? null
+  })
+
+  const commitJson = (d: RepoData, c: GitCommit, withParticipants = false) => {
+    const self = `${repoPath(d.repo)}/commit/${c.hash}`
+    return {
+      type: "commit",
+      hash: c.hash,
+      date: c.date,
+      author: authorJson(c.author, c.authorUser),
+      message: c.message,
+      summary: rendered(c.message),
+      rendered: { message: rendered(c.message) },
+      parents: c.parents.map((p) => commitRef(d.repo, p)),
+      repository: core.repoSummary(d.repo),
+      links: {
+        self: href(self),
+        html: web(`${repoWeb(d.repo)}/commits/${c.hash}`),
+        diff: href(`${repoPath(d.repo)}/diff/${c.hash}`),
+        patch: href(`${repoPath(d.repo)}/patch/${c.hash}`),
+        comments: href(`${self}/comments`),
+        approve: href(`${self}/approve`),
+        statuses: href(`${self}/statuses`)
+      },
+      ...(withParticipants
+        ? {
+          participants: (d.approvals.get(c.hash) ?? []).map((a) =>
+            participantJson({ user: a.user, role: "PARTICIPANT", approved: true, state: "approved", participated_on: a.date })
+          )
+        }
+        : {})
+    }
+  }
+
+  const branchJson = (d: RepoData, name: string, target: string) => {
+    const c = d.git.commits.get(target)
+    return {
+      type: "branch",
+      name,
+      target: c === undefined ? commitRef(d.repo, target) : commitJson(d, c),
+      links: {
+        self: href(`${repoPath(d.repo)}/refs/branches/${seg(name)}`),
+        commits: href(`${repoPath(d.repo)}/commits/${seg(name)}`),
+        html: web(`${repoWeb(d.repo)}/branch/${seg(name)}`)
+      },
+      merge_strategies: [...MERGE_STRATEGIES],
+      default_merge_strategy: "merge_commit"
+    }
+  }
+
+  const tagJson = (d: RepoData, name: string) => {
+    const t = d.git.tags.get(name)!
+    const c = d.git.commits.get(t.target)
+    return {
+      type: "tag",
+      name,
+      target: c === undefined ? commitRef(d.repo, t.target) : commitJson(d, c),
+      message: t.message ?? null,
+      date: t.date ?? c?.date ?? null,
+      tagger: t.tagger === undefined ? null : authorJson(t.tagger, t.taggerUser),
+      links: {
+        self: href(`${repoPath(d.repo)}/refs/tags/${seg(name)}`),
+        commits: href(`${repoPath(d.repo)}/commits/${seg(name)}`),
+        html: web(`${repoWeb(d.repo)}/commits/tag/${seg(name)}`)
+      }
+    }
+  }
+
+  const statusJson = (d: RepoData, s: StatusState) => ({
+    type: "commitstatus",
+    uuid: s.uuid,
+    key: s.key,
+    refname: s.refname ?? null,
+    url: s.url,
+    state: s.state,
+    name: s.name ?? s.key,
+    description: s.description ?? "",
+    created_on: s.created_on,
+    updated_on: s.updated_on,
+    links: {
+      self: href(`${repoPath(d.repo)}/commit/${s.commit}/statuses/build/${seg(s.key)}`),
+      commit: href(`${repoPath(d.repo)}/commit/${s.commit}`)
+    }
+  })
+
+  /** Live source and destination commits of an open pull request; frozen ones otherwise. */
+  const heads = (d: RepoData, pr: PullRequestState) => {
+    if (pr.state !== "OPEN") return { source: pr.source.commit, destination: pr.destination.commit }
+    return {
+      source: d.git.branches.get(pr.source.branch) ?? pr.source.commit,
+      destination: d.git.branches.get(pr.destination.branch) ?? pr.destination.commit
+    }
+  }
+
+  const prPath = (d: RepoData, pr: PullRequestState) => `${repoPath(d.repo)}/pullrequests/${pr.id}`
+
+  const prRef = (d: RepoData, pr: PullRequestState) => ({
+    type: "pullrequest",
+    id: pr.id,
+    title: pr.title,
+    draft: pr.draft,
+    links: { self: href(prPath(d, pr)), html: web(`${repoWeb(d.repo)}/pull-requests/${pr.id}`) }
+  })
+
+  const prJson = (d: RepoData, pr: PullRequestState, options: { readonly reviewers: boolean; readonly participants: boolean }) => {
+    const h = heads(d, pr)
+    const self = prPath(d, pr)
+    const endpoint = (branch: string, commit: string) => ({
+      branch: { name: branch },
+      commit: commitRef(d.repo, commit, true),
+      repository: core.repoSummary(d.repo)
+    })
+    return {
+      type: "pullrequest",
+      id: pr.id,
+      title: pr.title,
+      description: pr.description,
+      rendered: { title: rendered(pr.title), description: rendered(pr.description) },
+      summary: rendered(pr.description),
+      state: pr.state,
+      draft: pr.draft,
+      queued: false,
+      author: accountJson(pr.author),
+      source: endpoint(pr.source.branch, h.source),
+      destination: endpoint(pr.destination.branch, h.destination),
+      merge_commit: pr.merge_commit === undefined ? null : commitRef(d.repo, pr.merge_commit, true),
+      comment_count: pr.comments.filter((c) => !c.deleted).length,
+      task_count: 0,
+      close_source_branch: pr.close_source_branch,
+      closed_by: pr.closed_by === undefined ? null : accountJson(pr.closed_by),
+      reason: pr.reason ?? "",
+      created_on: pr.created_on,
+      updated_on: pr.updated_on,
+      ...(options.reviewers ? { reviewers: pr.reviewers.map(accountJson) } : {}),
+      ...(options.participants ? { participants: pr.participants.map(participantJson) } : {}),
+      links: {
+        self: href(self),
+        html: web(`${repoWeb(d.repo)}/pull-requests/${pr.id}`),
+        commits: href(`${self}/commits`),
+        approve: href(`${self}/approve`),
+        "request-changes": href(`${self}/request-changes`),
+        diff: href(`${self}/diff`),
+        diffstat: href(`${self}/diffstat`),
+        comments: href(`${self}/comments`),
+        activity: href(`${self}/activity`),
+        merge: href(`${self}/merge`),
+        decline: href(`${self}/decline`),
+        statuses: href(`${self}/statuses`)
+      }
+    }
+  }
+
+  const commentBase = (c: CommentState, self: string, htmlPath: string, commentsPath: string) => ({
+    id: c.id,
+    created_on: c.created_on,
+    updated_on: c.updated_on ?? c.created_on,
+    content: rendered(c.deleted === true ? "" : c.raw),
+    user: accountJson(c.user),
+    deleted: c.deleted ?? false,
+    ...(c.inline !== undefined
+      ? { inline: { path: c.inline.path, from: c.inline.from ?? null, to: c.inline.to ?? null } }
+      : {}),
+    ...(c.parent !== undefined ? { parent: { id: c.parent, links: { self: href(`${commentsPath}/${c.parent}`) } } } : {}),
+    links: { self: href(self), html: web(htmlPath) }
+  })
+
+  const prCommentJson = (d: RepoData, pr: PullRequestState, c: CommentState) => ({
+    type: "pullrequest_comment",
+    ...commentBase(
+      c,
+      `${prPath(d, pr)}/comments/${c.id}`,
+      `${repoWeb(d.repo)}/pull-requests/${pr.id}/_/diff#comment-${c.id}`,
+      `${prPath(d, pr)}/comments`
+    ),
+    pending: false,
+    pullrequest: prRef(d, pr),
+    ...(c.resolution !== undefined
+      ? { resolution: { type: "comment_resolution", user: accountJson(c.resolution.user), created_on: c.resolution.created_on } }
+      : {})
+  })
+
+  const commitCommentJson = (d: RepoData, c: CommitCommentState) => ({
+    type: "commit_comment",
+    ...commentBase(
+      c,
+      `${repoPath(d.repo)}/commit/${c.commit}/comments/${c.id}`,
+      `${repoWeb(d.repo)}/commits/${c.commit}#comment-${c.id}`,
+      `${repoPath(d.repo)}/commit/${c.commit}/comments`
+    ),
+    commit: commitRef(d.repo, c.commit)
+  })
+
+  // ---- revisions and diffs ------------------------------------------------------------------
+
+  /** Resolves a revision or dies with 404. */
+  const resolve = (d: RepoData, revision: string, what = "Commit"): GitCommit => {
+    const c = d.git.resolve(revision)
+    if (c === undefined) throw new HttpError(404, `${what} not found`, `Commit or ref '${revision}' does not exist.`)
+    return c
+  }
+
+  /**
+   * The trees a diff spec compares: `a` (against its first parent) or `a..b` (the changes of `a`
+   * against `b`; with `topic`, the default, against the merge base of `a` and `b`).
+   */
+  const specTrees = (d: RepoData, spec: string, topic: boolean) => {
+    const [left, right, ...rest] = spec.split("..")
+    if (left === undefined || left === "" || rest.length > 0 || right === "") {
+      throw new HttpError(400, "Invalid spec", `'${spec}' is not a valid diff spec.`)
+    }
+    const newer = resolve(d, left)
+    if (right === undefined) {
+      const parent = newer.parents[0]
+      return { newer, older: parent === undefined ? undefined : d.git.commits.get(parent) }
+    }
+    const other = resolve(d, right)
+    const older = topic ? d.git.mergeBase(newer.hash, other.hash) ?? other : other
+    return { newer, older }
+  }
+
+  const changes = (d: RepoData, newer: GitCommit, older: GitCommit | undefined, context = 3) =>
+    diffTrees(older === undefined ? new Map() : d.git.tree(older.hash), d.git.tree(newer.hash), context)
+
+  // ---- snapshot --------------------------------------------------------------------------------
+
+  const snapshot = (): Array<SeedGitRepository> =>
+    [...byRepo.values()].filter((d) => core.store.repositories.includes(d.repo as never)).map((d) => ({
+      repository: fullName(d.repo),
+      commits: [...d.git.commits.values()].map((c) => ({
+        hash: c.hash,
+        message: c.message,
+        author: { raw: c.author, ...(c.authorUser !== undefined ? { user: c.authorUser } : {}) } satisfies SeedAuthor,
+        date: c.date,
+        parents: [...c.parents],
+        files: { ...c.files },
+        ...(d.approvals.has(c.hash) ? { approvedBy: d.approvals.get(c.hash)!.map((a) => a.user) } : {})
+      })),
+      branches: [...d.git.branches].map(([name, target]) => ({ name, target })),
+      tags: [...d.git.tags.values()].map((t) => ({
+        name: t.name,
+        target: t.target,
+        ...(t.message !== undefined ? { message: t.message } : {}),
+        ...(t.date !== undefined ? { date: t.date } : {}),
+        ...(t.tagger !== undefined ? { tagger: { raw: t.tagger, ...(t.taggerUser !== undefined ? { user: t.taggerUser } : {}) } } : {})
+      })),
+      pullRequests: d.pullRequests.map((pr) => {
+        const h = heads(d, pr)
+        return JSON.parse(JSON.stringify({
+          ...pr,
+          source: { branch: pr.source.branch, commit: h.source },
+          destination: { branch: pr.destination.branch, commit: h.destination }
+        })) as SeedPullRequest
+      }),
+      commitComments: JSON.parse(JSON.stringify(d.commitComments)) as Array<SeedCommitComment>,
+      statuses: JSON.parse(JSON.stringify(d.statuses)) as Array<SeedBuildStatus>
+    }))
+
+  return {
+    data,
+    fork,
+    forget,
+    nextCommentId,
+    repoPath,
+    repoWeb,
+    prPath,
+    heads,
+    resolve,
+    specTrees,
+    changes,
+    authorJson,
+    commitRef,
+    commitJson,
+    branchJson,
+    tagJson,
+    statusJson,
+    participantJson,
+    prRef,
+    prJson,
+    prCommentJson,
+    commitCommentJson,
+    snapshot
+  }
+}
+
+/** The git store. */
+export type GitStore = ReturnType<typeof makeGitStore>
+
+/** A validated comment payload. */
+export interface CommentPayload {
+  readonly raw?: string
+  readonly inline?: { readonly path: string; readonly from?: number | null; readonly to?: number | null }
+  readonly parent?: number
+}
+
+/**
+ * Validates `{ content: { raw }, inline?: { path, from?, to? }, parent?: { id } }`; on create
+ * `content.raw` is required and `parent` must name an existing comment (`exists`). Throws a 400
+ * with `fields`.
+ */
+export const parseCommentPayload = (
+  body: Record<string, unknown>,
+  mode: "create" | "update",
+  exists: (id: number) => boolean
+): CommentPayload => {
+  const fields: Record<string, Array<string>> = {}
+  const content = body.content
+  const raw = content !== null && typeof content === "object" ? (content as Record<string, unknown>).raw : undefined
+  if (mode === "create" || "content" in body) {
+    if (typeof raw !== "string" || raw.trim() === "") fields.content = ["This field is required: { raw }."]
+  }
+  let inline: CommentPayload["inline"]
+  if ("inline" in body && body.inline !== null && body.inline !== undefined) {
+    const i = body.inline as Record<string, unknown>
+    const line = (v: unknown) => v === undefined || v === null || (typeof v === "number" && Number.isInteger(v) && v > 0)
+    if (typeof i !== "object" || typeof i.path !== "string" || i.path === "") fields.inline = ["inline.path is required."]
+    else if (!line(i.from) || !line(i.to)) fields.inline = ["inline.from and inline.to must be positive line numbers or null."]
+    else {
+      inline = {
+        path: i.path,
+        ...(i.from !== undefined ? { from: i.from as number | null } : {}),
+        ...(i.to !== undefined ? { to: i.to as number | null } : {})
+      }
+    }
+  }
+  let parent: number | undefined
+  if (mode === "create" && "parent" in body && body.parent !== null && body.parent !== undefined) {
+    const id = typeof body.parent === "object" ? (body.parent as Record<string, unknown>).id : undefined
+    if (typeof id !== "number" || !exists(id)) fields.parent = [`Parent comment ${JSON.stringify(id)} does not exist.`]
+    else parent = id
+  }
+  if (Object.keys(fields).length > 0) {
+    const message = Object.entries(fields).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ")
+    throw new HttpError(400, message, undefined, fields)
+  }
+  return {
+    ...(typeof raw === "string" ? { raw } : {}),
+    ...(inline !== undefined ? { inline } : {}),
+    ...(parent !== undefined ? { parent } : {})
+  }
+}

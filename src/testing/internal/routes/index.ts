@@ -1,0 +1,26 @@
+/**
+ * Every route module of the fake. To add endpoints, write `routes/<area>.ts` exporting a
+ * `RouteModule` and add it to this list (one line); nothing else needs to change.
+ *
+ * @internal
+ */
+import type { RouteModule } from "../router.js"
+import { commits } from "./commits.js"
+import { pullRequests } from "./pullrequests.js"
+import { refs } from "./refs.js"
+import { removed } from "./removed.js"
+import { repositories } from "./repositories.js"
+import { statuses } from "./statuses.js"
+import { users } from "./users.js"
+import { workspaces } from "./workspaces.js"
+
+export const routeModules: ReadonlyArray<RouteModule> = [
+  removed,
+  users,
+  workspaces,
+  repositories,
+  refs,
+  commits,
+  statuses,
+  pullRequests
+]

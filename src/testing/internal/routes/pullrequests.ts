@@ -1,0 +1,612 @@
+/**
+ * Pull requests: listing (state filter, q, sort, fields), create, get, update, approve,
+ * request-changes, decline, merge (sync and `?async=true` with task-status polling), diff /
+ * diffstat / patch redirects, activity, commits, statuses and comments (with resolve).
+ *
+ * Decisions where Bitbucket's documentation is silent:
+ * - Merging, declining or approving a pull request that is not `OPEN` answers **400** (the spec
+ *   documents no 409 on these endpoints; 409 is only documented for resolving a resolved comment).
+ * - A `q` mentioning `state` lifts the default `state=OPEN` filter; explicit `state=` params always apply.
+ * - `diffstat` redirects (302) like `diff` and `patch`, as the spec says.
+ * - Only same-repository pull requests can be created.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import type { Ctx } from "../core.js"
+import { HttpError } from "../core.js"
+import { diffTrees, sha1 } from "../git.js"
+import type { MergeStrategy, MergeTask, ParticipantState, PullRequestState, RepoData } from "../gitStore.js"
+import { MERGE_STRATEGIES, parseCommentPayload } from "../gitStore.js"
+import type { RouteModule } from "../router.js"
+
+type Params = Readonly<Record<string, string>>
+
+const PR_STATES = ["OPEN", "MERGED", "DECLINED", "SUPERSEDED"] as const
+/** Status of a state-changing action on a pull request that is not open (see the module notes). */
+const CLOSED_STATUS = 400
+
+export const pullRequests: RouteModule = {
+  name: "pullrequests",
+  make: (core) => {
+    const { getRepository, page, ok, param, params, parsePayload, requireAuth, requirePermission, noContent, git, base, now, invalid } =
+      core
+
+    const repoData = (ctx: Ctx, p: Params) => git.data(getRepository(ctx, p.workspace!, p.repo_slug!).repo)
+
+    const findPr = (ctx: Ctx, p: Params) => {
+      const d = repoData(ctx, p)
+      const pr = d.pullRequests.find((x) => String(x.id) === p.pull_request_id)
+      if (pr === undefined) throw new HttpError(404, `Pull request ${p.pull_request_id} not found`)
+      return { d, pr }
+    }
+
+    const full = { reviewers: true, participants: true }
+    const prUrl = (d: RepoData, pr: PullRequestState) => `${base}${git.prPath(d, pr)}`
+
+    const requireOpen = (pr: PullRequestState, action: string) => {
+      if (pr.state !== "OPEN") {
+        throw new HttpError(CLOSED_STATUS, `You can't ${action} a pull request that is ${pr.state.toLowerCase()}.`, `Pull request #${pr.id} is ${pr.state}.`)
+      }
+    }
+
+    const actorLine = (ctx: Ctx) => {
+      const p = ctx.principal
+      if (p.kind === "user") return `${p.user.display_name} <${p.user.email}>`
+      return `${p.kind === "token" ? p.token.name ?? "Access token" : "Bitbucket"} <noreply@bitbucket.org>`
+    }
+
+    const publish = (key: string, d: RepoData, pr: PullRequestState) =>
+      core.events.publish({ key, repository: core.fullName(d.repo), payload: { pullrequest: git.prJson(d, pr, full) } })
+
+    // ---- listing ----------------------------------------------------------------------------
+
+    const list = (ctx: Ctx, p: Params) => {
+      const d = repoData(ctx, p)
+      const requested = params(ctx, "state").map((s) => s.toUpperCase())
+      const bad = requested.filter((s) => !(PR_STATES as ReadonlyArray<string>).includes(s))
+      if (bad.length > 0) throw invalid({ state: [`"${bad[0]}" is not a valid state. Valid states: ${PR_STATES.join(", ")}.`] })
+      const q = param(ctx, "q") ?? ""
+      const states = requested.length > 0 ? requested : /\bstate\b/.test(q) ? [...PR_STATES] : ["OPEN"]
+      const options = {
+        reviewers: core.fieldRequested(ctx, "values.reviewers"),
+        participants: core.fieldRequested(ctx, "values.participants")
+      }
+      const prs = d.pullRequests
+        .filter((pr) => states.includes(pr.state))
+        .sort((a, b) => b.id - a.id)
+        .map((pr) => git.prJson(d, pr, options))
+      return page(ctx, prs, ["reviewers", "participants", "merge_commit", "closed_by"])
+    }
+
+    // ---- create and update ------------------------------------------------------------------
+
+    const branchOf = (v: unknown): string | undefined => {
+      if (v === null || typeof v !== "object") return undefined
+      const b = (v as Record<string, unknown>).branch
+      const name = b !== null && typeof b === "object" ? (b as Record<string, unknown>).name : undefined
+      return typeof name === "string" && name !== "" ? name : undefined
+    }
+
+    /** Resolves `[{ uuid } | { account_id }]` to uuids, reporting unknown users and the author. */
+    const reviewersOf = (v: unknown, author: string, fields: Record<string, Array<string>>): Array<string> => {
+      if (!Array.isArray(v)) {
+        fields.reviewers = ["Must be a list of users ({ uuid } or { account_id })."]
+        return []
+      }
+      const out: Array<string> = []
+      for (const r of v) {
+        const ref = r !== null && typeof r === "object"
+          ? (r as Record<string, unknown>).uuid ?? (r as Record<string, unknown>).account_id
+          : undefined
+        const user = typeof ref === "string" ? core.findUser(ref) : undefined
+        if (user === undefined) (fields.reviewers ??= []).push(`User ${JSON.stringify(ref ?? r)} not found.`)
+        else if (user.uuid === author) (fields.reviewers ??= []).push(`${user.display_name} is the author and cannot be included as a reviewer.`)
+        else if (!out.includes(user.uuid)) out.push(user.uuid)
+      }
+      return out
+    }
+
+    const setReviewers = (pr: PullRequestState, reviewers: Array<string>) => {
+      pr.reviewers = reviewers
+      pr.participants = pr.participants.flatMap((x): Array<ParticipantState> => {
+        if (reviewers.includes(x.user)) return [{ ...x, role: "REVIEWER" }]
+        if (x.role === "REVIEWER") return x.approved || x.state !== null || x.participated_on ? [{ ...x, role: "PARTICIPANT" }] : []
+        return [x]
+      })
+      for (const r of reviewers) {
+        if (!pr.participants.some((x) => x.user === r)) {
+          pr.participants.push({ user: r, role: "REVIEWER", approved: false, state: null, participated_on: null })
+        }
+      }
+    }
+
+    const create = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const d = repoData(ctx, p)
+        requireAuth(ctx)
+        const body = parsePayload(ctx)
+        const author = core.actorUuid(ctx)
+        const fields: Record<string, Array<string>> = {}
+        if (typeof body.title !== "string" || body.title.trim() === "") fields.title = ["This field is required."]
+        const source = branchOf(body.source)
+        if (source === undefined) fields.source = ["This field is required: { branch: { name } }."]
+        else if (!d.git.branches.has(source)) fields.source = [`Branch not found: ${source}`]
+        const sourceRepo = body.source !== null && typeof body.source === "object"
+          ? (body.source as Record<string, unknown>).repository
+          : undefined
+        const sourceRepoName = sourceRepo !== null && typeof sourceRepo === "object"
+          ? (sourceRepo as Record<string, unknown>).full_name
+          : undefined
+        if (typeof sourceRepoName === "string" && sourceRepoName !== core.fullName(d.repo)) {
+          fields.source = ["The fake Bitbucket only supports pull requests within one repository."]
+        }
+        const mainbranch = d.repo.mainbranch === undefined ? "main" : d.repo.mainbranch
+        const destination = "destination" in body && body.destination !== undefined ? branchOf(body.destination) : mainbranch ?? undefined
+        if (destination === undefined) fields.destination = ["This field is required: { branch: { name } }."]
+        else if (!d.git.branches.has(destination)) fields.destination = [`Branch not found: ${destination}`]
+        const reviewers = "reviewers" in body ? reviewersOf(body.reviewers, author, fields) : []
+        for (const k of ["close_source_branch", "draft"]) if (k in body && typeof body[k] !== "boolean") fields[k] = ["Must be a boolean."]
+        if ("description" in body && typeof body.description !== "string") fields.description = ["Must be a string."]
+        if (Object.keys(fields).length > 0) throw invalid(fields)
+        const src = d.git.branches.get(source!)!
+        const dst = d.git.branches.get(destination!)!
+        if (source === destination || d.git.isAncestor(src, dst)) throw new HttpError(400, "There are no changes to be pulled")
+        const ts = yield* now
+        const pr: PullRequestState = {
+          id: d.pullRequests.reduce((n, x) => Math.max(n, x.id), 0) + 1,
+          title: body.title as string,
+          description: (body.description as string | undefined) ?? "",
+          state: "OPEN",
+          author,
+          source: { branch: source!, commit: src },
+          destination: { branch: destination!, commit: dst },
+          reviewers: [],
+          participants: [],
+          created_on: ts,
+          updated_on: ts,
+          close_source_branch: (body.close_source_branch as boolean | undefined) ?? false,
+          draft: (body.draft as boolean | undefined) ?? false,
+          comments: []
+        }
+        setReviewers(pr, reviewers)
+        d.pullRequests.push(pr)
+        publish("pullrequest:created", d, pr)
+        return core.created(ctx, git.prJson(d, pr, full), prUrl(d, pr))
+      })
+
+    const update = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        requireAuth(ctx)
+        if (core.actorUuid(ctx) !== pr.author) requirePermission(ctx, d.repo, "write")
+        requireOpen(pr, "update")
+        const body = parsePayload(ctx)
+        const fields: Record<string, Array<string>> = {}
+        if ("title" in body && (typeof body.title !== "string" || body.title.trim() === "")) fields.title = ["This field may not be blank."]
+        if ("description" in body && typeof body.description !== "string") fields.description = ["Must be a string."]
+        let destination: string | undefined
+        if ("destination" in body) {
+          destination = branchOf(body.destination)
+          if (destination === undefined || !d.git.branches.has(destination)) fields.destination = [`Branch not found: ${destination ?? ""}`]
+        }
+        const reviewers = "reviewers" in body ? reviewersOf(body.reviewers, pr.author, fields) : undefined
+        for (const k of ["close_source_branch", "draft"]) if (k in body && typeof body[k] !== "boolean") fields[k] = ["Must be a boolean."]
+        if (Object.keys(fields).length > 0) throw invalid(fields)
+        if (typeof body.title === "string") pr.title = body.title
+        if (typeof body.description === "string") pr.description = body.description
+        if (destination !== undefined) pr.destination = { branch: destination, commit: d.git.branches.get(destination)! }
+        if (reviewers !== undefined) setReviewers(pr, reviewers)
+        if (typeof body.close_source_branch === "boolean") pr.close_source_branch = body.close_source_branch
+        if (typeof body.draft === "boolean") pr.draft = body.draft
+        pr.updated_on = yield* now
+        publish("pullrequest:updated", d, pr)
+        return ok(ctx, git.prJson(d, pr, full))
+      })
+
+    // ---- reviews ----------------------------------------------------------------------------
+
+    const participant = (pr: PullRequestState, user: string): ParticipantState => {
+      let x = pr.participants.find((y) => y.user === user)
+      if (x === undefined) {
+        x = { user, role: pr.reviewers.includes(user) ? "REVIEWER" : "PARTICIPANT", approved: false, state: null, participated_on: null }
+        pr.participants.push(x)
+      }
+      return x
+    }
+
+    const review = (state: "approved" | "changes_requested") => (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        requireAuth(ctx)
+        requireOpen(pr, state === "approved" ? "approve" : "request changes on")
+        const x = participant(pr, core.actorUuid(ctx))
+        x.approved = state === "approved"
+        x.state = state
+        x.participated_on = yield* now
+        publish(state === "approved" ? "pullrequest:approved" : "pullrequest:changes_request_created", d, pr)
+        return ok(ctx, git.participantJson(x))
+      })
+
+    const unreview = (state: "approved" | "changes_requested") => (ctx: Ctx, p: Params) => {
+      const { d, pr } = findPr(ctx, p)
+      requireAuth(ctx)
+      requireOpen(pr, state === "approved" ? "unapprove" : "remove a change request from")
+      const x = pr.participants.find((y) => y.user === core.actorUuid(ctx))
+      if (x === undefined || x.state !== state) {
+        throw new HttpError(400, state === "approved" ? "You haven't approved this pull request." : "You haven't requested changes on this pull request.")
+      }
+      x.approved = false
+      x.state = null
+      publish(state === "approved" ? "pullrequest:unapproved" : "pullrequest:changes_request_removed", d, pr)
+      return noContent()
+    }
+
+    // ---- decline and merge ------------------------------------------------------------------
+
+    const decline = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        requireAuth(ctx)
+        if (core.actorUuid(ctx) !== pr.author) requirePermission(ctx, d.repo, "write")
+        requireOpen(pr, "decline")
+        const h = git.heads(d, pr)
+        const body = parsePayload(ctx)
+        pr.source.commit = h.source
+        pr.destination.commit = h.destination
+        pr.state = "DECLINED"
+        pr.closed_by = core.actorUuid(ctx)
+        if (typeof body.reason === "string") pr.reason = body.reason
+        pr.updated_on = yield* now
+        publish("pullrequest:rejected", d, pr)
+        return ok(ctx, git.prJson(d, pr, full))
+      })
+
+    interface MergeOptions {
+      readonly strategy: MergeStrategy
+      readonly message: string | undefined
+      readonly closeSourceBranch: boolean | undefined
+    }
+
+    const mergeOptions = (ctx: Ctx): MergeOptions => {
+      const body = parsePayload(ctx)
+      const fields: Record<string, Array<string>> = {}
+      const strategy = body.merge_strategy ?? "merge_commit"
+      if (!(typeof strategy === "string" && (MERGE_STRATEGIES as ReadonlyArray<string>).includes(strategy))) {
+        fields.merge_strategy = [`"${String(strategy)}" is not a valid merge strategy. Valid strategies: ${MERGE_STRATEGIES.join(", ")}.`]
+      }
+      if ("message" in body && typeof body.message !== "string") fields.message = ["Must be a string."]
+      if ("close_source_branch" in body && typeof body.close_source_branch !== "boolean") fields.close_source_branch = ["Must be a boolean."]
+      if (Object.keys(fields).length > 0) throw invalid(fields)
+      return {
+        strategy: strategy as MergeStrategy,
+        message: body.message as string | undefined,
+        closeSourceBranch: body.close_source_branch as boolean | undefined
+      }
+    }
+
+    /** Merges: moves the destination branch and closes the pull request. */
+    const performMerge = (d: RepoData, pr: PullRequestState, actor: string, actorAuthor: string, options: MergeOptions, ts: string) => {
+      requireOpen(pr, "merge")
+      const h = git.heads(d, pr)
+      const src = d.git.commits.get(h.source)
+      const dst = d.git.commits.get(h.destination)
+      if (src === undefined || dst === undefined) throw new HttpError(400, "The source or destination branch no longer exists.")
+      let merged: string
+      const approvers = pr.participants.filter((x) => x.approved).map((x) => core.accountJson(x.user).display_name)
+      const trailer = approvers.length > 0 ? `\n\n${approvers.map((n) => `Approved-by: ${n}`).join("\n")}` : ""
+      const newCommit = (parents: Array<string>, message: string, files: Record<string, string | null>) => {
+        const hash = sha1(JSON.stringify([core.fullName(d.repo), parents, message, ts, pr.id]))
+        d.git.addCommit({ hash, message, author: actorAuthor, authorUser: actor, date: ts, parents, files })
+        return hash
+      }
+      switch (options.strategy) {
+        case "fast_forward":
+          if (!d.git.isAncestor(dst.hash, src.hash)) {
+            throw new HttpError(400, "Fast-forward merge is not possible", `${pr.destination.branch} has commits that ${pr.source.branch} does not have.`)
+          }
+          merged = src.hash
+          break
+        case "merge_commit":
+          merged = newCommit(
+            [dst.hash, src.hash],
+            options.message ?? `Merged in ${pr.source.branch} (pull request #${pr.id})\n\n${pr.title}${trailer}\n`,
+            {}
+          )
+          break
+        case "squash": {
+          const mb = d.git.mergeBase(src.hash, dst.hash)
+          const changes = diffTrees(mb === undefined ? new Map() : d.git.tree(mb.hash), d.git.tree(src.hash))
+          const files: Record<string, string | null> = {}
+          for (const c of changes) files[c.path] = c.newContent
+          const titles = d.git.log([src.hash], [dst.hash]).reverse().map((c) => `* ${c.message.split("\n")[0]}`).join("\n")
+          merged = newCommit([dst.hash], options.message ?? `${pr.title} (pull request #${pr.id})\n\n${titles}${trailer}\n`, files)
+          break
+        }
+      }
+      d.git.branches.set(pr.destination.branch, merged)
+      pr.source.commit = src.hash
+      pr.destination.commit = dst.hash
+      pr.state = "MERGED"
+      pr.merge_commit = merged
+      pr.closed_by = actor
+      pr.updated_on = ts
+      const mainbranch = d.repo.mainbranch === undefined ? "main" : d.repo.mainbranch
+      if ((options.closeSourceBranch ?? pr.close_source_branch) && pr.source.branch !== mainbranch) {
+        d.git.branches.delete(pr.source.branch)
+      }
+      publish("pullrequest:fulfilled", d, pr)
+    }
+
+    const merge = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        requirePermission(ctx, d.repo, "write")
+        const options = mergeOptions(ctx)
+        requireOpen(pr, "merge")
+        const actor = core.actorUuid(ctx)
+        const asyncParam = param(ctx, "async")
+        if (asyncParam !== undefined && asyncParam.toLowerCase() === "true") {
+          const id = sha1(`${core.fullName(d.repo)}#${pr.id}#${core.nextId()}`).slice(0, 32)
+          const task: MergeTask = {
+            id,
+            pullRequest: pr.id,
+            actor,
+            actorAuthor: actorLine(ctx),
+            strategy: options.strategy,
+            message: options.message,
+            closeSourceBranch: options.closeSourceBranch,
+            pendingPolls: Math.max(0, core.seed.mergeTaskPendingPolls ?? 1)
+          }
+          d.mergeTasks.set(id, task)
+          const location = `${prUrl(d, pr)}/merge/task-status/${id}`
+          return ok(ctx, { type: "task", task_status: "PENDING", links: { self: { href: location } } }, 202, { location })
+        }
+        performMerge(d, pr, actor, actorLine(ctx), options, yield* now)
+        return ok(ctx, git.prJson(d, pr, full))
+      })
+
+    const taskStatus = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        const task = d.mergeTasks.get(p.task_id!)
+        if (task === undefined || task.pullRequest !== pr.id) {
+          throw new HttpError(400, "Invalid task ID", `Task ${p.task_id} does not belong to pull request #${pr.id}.`)
+        }
+        const self = { self: { href: `${prUrl(d, pr)}/merge/task-status/${task.id}` } }
+        if (task.pendingPolls > 0) {
+          task.pendingPolls--
+          return ok(ctx, { task_status: "PENDING", links: self })
+        }
+        if (task.result === undefined) {
+          const ts = yield* now
+          try {
+            performMerge(d, pr, task.actor, task.actorAuthor, task, ts)
+            task.result = { ok: true }
+          } catch (e) {
+            task.result = { ok: false, message: e instanceof HttpError ? e.message : String(e) }
+          }
+        }
+        if (!task.result.ok) throw new HttpError(400, task.result.message)
+        return ok(ctx, { task_status: "SUCCESS", links: self, merge_result: git.prJson(d, pr, full) })
+      })
+
+    // ---- diff redirects, activity, commits, statuses ----------------------------------------
+
+    const redirectTo = (kind: "diff" | "diffstat" | "patch") => (ctx: Ctx, p: Params) => {
+      const { d, pr } = findPr(ctx, p)
+      const h = git.heads(d, pr)
+      return core.redirect(
+        `${base}${git.repoPath(d.repo)}/${kind}/${h.source.slice(0, 12)}..${h.destination.slice(0, 12)}?from_pullrequest_id=${pr.id}&topic=true`
+      )
+    }
+
+    const activityOf = (d: RepoData, pr: PullRequestState) => {
+      const ref = git.prRef(d, pr)
+      const h = git.heads(d, pr)
+      const endpoint = (branch: string, commit: string) => ({
+        branch: { name: branch },
+        commit: git.commitRef(d.repo, commit, true),
+        repository: core.repoSummary(d.repo)
+      })
+      const update = (state: string, date: string, author: string) => ({
+        update: {
+          state,
+          title: pr.title,
+          description: pr.description,
+          reason: state === "DECLINED" ? pr.reason ?? "" : "",
+          author: core.accountJson(author),
+          date,
+          source: endpoint(pr.source.branch, h.source),
+          destination: endpoint(pr.destination.branch, h.destination),
+          changes: {}
+        },
+        pull_request: ref
+      })
+      const entries: Array<{ date: string; entry: unknown }> = [{ date: pr.created_on, entry: update("OPEN", pr.created_on, pr.author) }]
+      if (pr.state !== "OPEN") entries.push({ date: pr.updated_on, entry: update(pr.state, pr.updated_on, pr.closed_by ?? pr.author) })
+      for (const x of pr.participants) {
+        if (x.participated_on === null || x.participated_on === undefined) continue
+        if (x.state === "approved") {
+          entries.push({ date: x.participated_on, entry: { approval: { date: x.participated_on, pullrequest: ref, user: core.accountJson(x.user) }, pull_request: ref } })
+        } else if (x.state === "changes_requested") {
+          entries.push({
+            date: x.participated_on,
+            entry: { changes_requested: { date: x.participated_on, pullrequest: ref, user: core.accountJson(x.user) }, pull_request: ref }
+          })
+        }
+      }
+      for (const c of pr.comments) {
+        if (c.deleted !== true) entries.push({ date: c.created_on, entry: { comment: git.prCommentJson(d, pr, c), pull_request: ref } })
+      }
+      return entries
+    }
+
+    const byDateDesc = (entries: Array<{ date: string; entry: unknown }>) =>
+      entries.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0)).map((e) => e.entry)
+
+    const prCommits = (d: RepoData, pr: PullRequestState) => {
+      const h = git.heads(d, pr)
+      return d.git.log([h.source], [h.destination])
+    }
+
+    // ---- comments ---------------------------------------------------------------------------
+
+    const findComment = (pr: PullRequestState, id: string) => {
+      const c = pr.comments.find((x) => String(x.id) === id)
+      if (c === undefined) throw new HttpError(404, `Comment ${id} not found`)
+      return c
+    }
+
+    const requireCommentAuthor = (ctx: Ctx, d: RepoData, user: string, allowAdmin: boolean) => {
+      requireAuth(ctx)
+      const isAdmin = core.repoPermission(ctx.principal, d.repo) === "admin"
+      if (core.actorUuid(ctx) !== user && !(allowAdmin && isAdmin)) throw new HttpError(403, "You can only change your own comments.")
+    }
+
+    const createComment = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        requireAuth(ctx)
+        const payload = parseCommentPayload(parsePayload(ctx), "create", (id) => pr.comments.some((x) => x.id === id))
+        const ts = yield* now
+        const user = core.actorUuid(ctx)
+        const comment = {
+          id: git.nextCommentId(),
+          user,
+          raw: payload.raw ?? "",
+          created_on: ts,
+          updated_on: ts,
+          ...(payload.inline !== undefined ? { inline: payload.inline } : {}),
+          ...(payload.parent !== undefined ? { parent: payload.parent } : {})
+        }
+        pr.comments.push(comment)
+        if (user !== pr.author) {
+          const x = participant(pr, user)
+          x.participated_on = ts
+        }
+        publish("pullrequest:comment_created", d, pr)
+        return core.created(ctx, git.prCommentJson(d, pr, comment), `${prUrl(d, pr)}/comments/${comment.id}`)
+      })
+
+    const updateComment = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        const c = findComment(pr, p.comment_id!)
+        requireCommentAuthor(ctx, d, c.user, false)
+        if (c.deleted === true) throw new HttpError(404, `Comment ${c.id} not found`)
+        const payload = parseCommentPayload(parsePayload(ctx), "update", () => false)
+        if (payload.raw !== undefined) c.raw = payload.raw
+        if (payload.inline !== undefined) c.inline = payload.inline
+        c.updated_on = yield* now
+        publish("pullrequest:comment_updated", d, pr)
+        return ok(ctx, git.prCommentJson(d, pr, c))
+      })
+
+    const deleteComment = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        const c = findComment(pr, p.comment_id!)
+        requireCommentAuthor(ctx, d, c.user, true)
+        c.deleted = true
+        c.updated_on = yield* now
+        publish("pullrequest:comment_deleted", d, pr)
+        return noContent()
+      })
+
+    const resolve = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        requireAuth(ctx)
+        const c = findComment(pr, p.comment_id!)
+        if (c.parent !== undefined || c.inline === undefined || c.deleted === true) {
+          throw new HttpError(403, "Only top-level comments on the diff can be resolved.")
+        }
+        if (c.resolution !== undefined) throw new HttpError(409, "This comment thread is already resolved.")
+        c.resolution = { user: core.actorUuid(ctx), created_on: yield* now }
+        publish("pullrequest:comment_resolved", d, pr)
+        return ok(ctx, { type: "comment_resolution", user: core.accountJson(c.resolution.user), created_on: c.resolution.created_on })
+      })
+
+    const unresolve = (ctx: Ctx, p: Params) => {
+      const { d, pr } = findPr(ctx, p)
+      requireAuth(ctx)
+      const c = findComment(pr, p.comment_id!)
+      if (c.resolution === undefined) throw new HttpError(404, "This comment thread is not resolved.")
+      delete c.resolution
+      publish("pullrequest:comment_reopened", d, pr)
+      return noContent()
+    }
+
+    const R = "/repositories/:workspace/:repo_slug/pullrequests"
+    const PR = `${R}/:pull_request_id`
+    return {
+      routes: [
+        { path: R, GET: list, POST: create },
+        {
+          path: `${R}/activity`,
+          GET: (ctx, p) => {
+            const d = repoData(ctx, p)
+            return page(ctx, byDateDesc(d.pullRequests.flatMap((pr) => activityOf(d, pr))))
+          }
+        },
+        {
+          path: PR,
+          GET: (ctx, p) => {
+            const { d, pr } = findPr(ctx, p)
+            return ok(ctx, git.prJson(d, pr, full))
+          },
+          PUT: update
+        },
+        { path: `${PR}/approve`, POST: review("approved"), DELETE: unreview("approved") },
+        { path: `${PR}/request-changes`, POST: review("changes_requested"), DELETE: unreview("changes_requested") },
+        { path: `${PR}/decline`, POST: decline },
+        { path: `${PR}/merge`, POST: merge },
+        { path: `${PR}/merge/task-status/:task_id`, GET: taskStatus },
+        { path: `${PR}/diff`, GET: redirectTo("diff") },
+        { path: `${PR}/diffstat`, GET: redirectTo("diffstat") },
+        { path: `${PR}/patch`, GET: redirectTo("patch") },
+        {
+          path: `${PR}/activity`,
+          GET: (ctx, p) => {
+            const { d, pr } = findPr(ctx, p)
+            return page(ctx, byDateDesc(activityOf(d, pr)))
+          }
+        },
+        {
+          path: `${PR}/commits`,
+          GET: (ctx, p) => {
+            const { d, pr } = findPr(ctx, p)
+            return page(ctx, prCommits(d, pr).map((c) => git.commitJson(d, c)))
+          }
+        },
+        {
+          path: `${PR}/statuses`,
+          GET: (ctx, p) => {
+            const { d, pr } = findPr(ctx, p)
+            const hashes = new Set(prCommits(d, pr).map((c) => c.hash))
+            return page(ctx, d.statuses.filter((s) => hashes.has(s.commit)).map((s) => git.statusJson(d, s)))
+          }
+        },
+        {
+          path: `${PR}/comments`,
+          GET: (ctx, p) => {
+            const { d, pr } = findPr(ctx, p)
+            return page(ctx, pr.comments.map((c) => git.prCommentJson(d, pr, c)), ["inline", "parent", "resolution"])
+          },
+          POST: createComment
+        },
+        {
+          path: `${PR}/comments/:comment_id`,
+          GET: (ctx, p) => {
+            const { d, pr } = findPr(ctx, p)
+            return ok(ctx, git.prCommentJson(d, pr, findComment(pr, p.comment_id!)))
+          },
+          PUT: updateComment,
+          DELETE: deleteComment
+        },
+        { path: `${PR}/comments/:comment_id/resolve`, POST: resolve, DELETE: unresolve }
+      ]
+    }
+  }
+}
