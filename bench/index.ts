@@ -1,5 +1,125 @@
 /**
- * `npm run bench`: the benchmarks. The streaming benchmark against peers is not written yet (see
- * the performance issue); this entry point exists so the command works.
+ * `npm run bench`: streams a realistic repository listing over loopback HTTP and measures, side by
+ * side, a raw fetch + JSON.parse baseline, the `bitbucket` npm package, and effect-bitbucket
+ * (default settings, without prefetch, and with `concurrency: 8`). Prints a table and writes
+ * bench/results/latest.json.
+ *
+ * Options: --quick (smaller listings), --repeat N (median of N runs, default 1).
  */
-console.log("no benchmarks yet")
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { availableParallelism, cpus } from "node:os"
+
+const args = process.argv.slice(2)
+const quick = args.includes("--quick")
+const repeatIndex = args.indexOf("--repeat")
+const repeat = repeatIndex >= 0 ? Math.max(1, Number(args[repeatIndex + 1])) : 1
+const scale = (n: number) => (quick ? Math.max(100, Math.round(n / 10)) : n)
+
+interface Measurement {
+  readonly items: number
+  readonly wallMs: number
+  readonly cpuMs: number
+  readonly peakRssMb: number
+}
+
+const node = (script: string, scriptArgs: ReadonlyArray<string>): ChildProcess =>
+  spawn(process.execPath, ["--import", "tsx", script, ...scriptArgs], { stdio: ["ignore", "pipe", "inherit"] })
+
+const firstLine = (child: ChildProcess) =>
+  new Promise<string>((resolve, reject) => {
+    let buffer = ""
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString()
+      const newline = buffer.indexOf("\n")
+      if (newline >= 0) resolve(buffer.slice(0, newline))
+    })
+    child.on("exit", (code) => reject(new Error(`process exited with ${code} before answering`)))
+  })
+
+const withServer = async <A>(items: number, latencyMs: number, f: (baseUrl: string) => Promise<A>): Promise<A> => {
+  const server = node("bench/server.ts", [String(items), String(latencyMs)])
+  try {
+    const port = await firstLine(server)
+    return await f(`http://127.0.0.1:${port}/2.0`)
+  } finally {
+    server.kill()
+  }
+}
+
+const measureOnce = async (client: string, baseUrl: string): Promise<Measurement> =>
+  JSON.parse(await firstLine(node("bench/client.ts", [client, baseUrl]))) as Measurement
+
+const measure = async (client: string, baseUrl: string): Promise<Measurement> => {
+  const runs: Array<Measurement> = []
+  for (let i = 0; i < repeat; i++) runs.push(await measureOnce(client, baseUrl))
+  return runs.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!
+}
+
+interface Row extends Measurement {
+  readonly scenario: string
+  readonly client: string
+  readonly itemsPerSecond: number
+  readonly ratioToRaw: number
+}
+
+const rows: Array<Row> = []
+
+const scenario = async (name: string, items: number, latencyMs: number, clients: ReadonlyArray<string>) => {
+  await withServer(items, latencyMs, async (baseUrl) => {
+    let rawWall = Number.NaN
+    for (const client of clients) {
+      const m = await measure(client, baseUrl)
+      if (m.items !== items) throw new Error(`${client} streamed ${m.items} items, expected ${items}`)
+      if (client === "raw") rawWall = m.wallMs
+      rows.push({ scenario: name, client, ...m, itemsPerSecond: (m.items / m.wallMs) * 1000, ratioToRaw: m.wallMs / rawWall })
+      process.stderr.write(`  ${name} ${client}: ${m.wallMs.toFixed(0)} ms\n`)
+    }
+  })
+}
+
+const all = ["raw", "bitbucket", "effect", "effect-prefetch0", "effect-c8"]
+const aItems = scale(100_000)
+const bItems = scale(20_000)
+const bLatency = 20
+const cSmall = scale(10_000)
+const cLarge = scale(1_000_000)
+
+process.stderr.write(`Running benchmarks (${quick ? "quick" : "full"}, repeat ${repeat})...\n`)
+await scenario(`a: ${aItems} items, 0 ms/page`, aItems, 0, all)
+await scenario(`b: ${bItems} items, ${bLatency} ms/page`, bItems, bLatency, all)
+await scenario(`c: ${cSmall} items (memory)`, cSmall, 0, ["raw", "effect"])
+await scenario(`c: ${cLarge} items (memory)`, cLarge, 0, ["raw", "effect"])
+
+const pad = (s: string, n: number) => s.padEnd(n)
+const num = (n: number, digits = 0) => n.toFixed(digits).padStart(10)
+console.log()
+console.log(`${pad("scenario", 32)}${pad("client", 18)}${"wall ms".padStart(10)}${"items/s".padStart(10)}${"cpu ms".padStart(10)}${"RSS MB".padStart(10)}${"x raw".padStart(10)}`)
+for (const r of rows) {
+  console.log(`${pad(r.scenario, 32)}${pad(r.client, 18)}${num(r.wallMs)}${num(r.itemsPerSecond)}${num(r.cpuMs)}${num(r.peakRssMb, 1)}${num(r.ratioToRaw, 2)}`)
+}
+
+const get = (scenarioPrefix: string, client: string) => rows.find((r) => r.scenario.startsWith(scenarioPrefix) && r.client === client)!
+const pagesB = Math.ceil(bItems / 100)
+const floorB8 = Math.ceil(pagesB / 8) * bLatency
+const targets = [
+  ["(a) effect default within 1.5x of raw", get("a:", "effect").ratioToRaw, 1.5, (v: number, t: number) => v <= t],
+  ["(a) effect default faster than bitbucket (ratio < 1)", get("a:", "effect").wallMs / get("a:", "bitbucket").wallMs, 1, (v: number, t: number) => v < t],
+  ["(b) effect c8 at least 5x faster than bitbucket", get("b:", "bitbucket").wallMs / get("b:", "effect-c8").wallMs, 5, (v: number, t: number) => v >= t],
+  [`(b) effect c8 within 1.3x of the floor (${floorB8} ms)`, get("b:", "effect-c8").wallMs / floorB8, 1.3, (v: number, t: number) => v <= t],
+  ["(c) peak RSS at the large listing / at the small one", get(`c: ${cLarge} `, "effect").peakRssMb / get(`c: ${cSmall} `, "effect").peakRssMb, 1.2, (v: number, t: number) => v <= t],
+  ["prefetch: default / prefetch 0 wall time, (a)", get("a:", "effect").wallMs / get("a:", "effect-prefetch0").wallMs, 1.05, (v: number, t: number) => v <= t],
+  ["prefetch: default / prefetch 0 wall time, (b)", get("b:", "effect").wallMs / get("b:", "effect-prefetch0").wallMs, 1.05, (v: number, t: number) => v <= t]
+] as const
+console.log()
+for (const [name, value, target, ok] of targets) {
+  console.log(`${ok(value, target) ? "met    " : "MISSED "} ${pad(name, 56)} ${value.toFixed(2)} (target ${target})`)
+}
+const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", node: process.version }
+console.log(`\n${machine.cores} cores, ${machine.cpu}, Node ${machine.node}`)
+
+mkdirSync("bench/results", { recursive: true })
+writeFileSync(
+  "bench/results/latest.json",
+  JSON.stringify({ date: new Date().toISOString(), quick, repeat, machine, rows, targets: targets.map(([name, value, target, ok]) => ({ name, value, target, met: ok(value, target) })) }, null, 2)
+)

@@ -81,20 +81,41 @@ export const Link = Struct({ href: Schema.String, name: Schema.optional(Schema.S
 export type Link = typeof Link.Type
 
 /**
- * A `links` object: link name to a link, or to a list of links (`clone`).
+ * The schema of a `links` object: link name to a link, or to a list of links (`clone`).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Links = Schema.Record({ key: Schema.String, value: Schema.Union(Link, Schema.Array(Link)) })
+export const Links: Schema.Schema<Links> = Schema.declare(
+  (u: unknown): u is Links => isRecord(u) && Object.values(u).every((v) => (Array.isArray(v) ? v.every(isLink) : isLink(v))),
+  {
+    identifier: "Links",
+    description: "an object of links: each value a { href, name? } or a list of them",
+    arbitrary: () => (fc) =>
+      fc.dictionary(
+        fc.string(),
+        fc.oneof(fc.record({ href: fc.webUrl() }), fc.array(fc.record({ href: fc.webUrl(), name: fc.string() })))
+      )
+  }
+)
 
 /**
- * A `links` object.
+ * A `links` object: link name to a link or a list of links.
+ *
+ * It is checked, not copied: every resource carries a dozen links, and validating them in place
+ * keeps decoding of large listings cheap. Decoding and encoding return it unchanged.
  *
  * @since 0.1.0
  * @category models
  */
-export type Links = typeof Links.Type
+export interface Links {
+  readonly [rel: string]: Link | ReadonlyArray<Link>
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const isLink = (u: unknown): boolean =>
+  isRecord(u) && typeof u["href"] === "string" && (u["name"] === undefined || typeof u["name"] === "string")
 
 /**
  * The typed text of rendered content: `{ raw, markup, html }`.

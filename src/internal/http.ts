@@ -4,7 +4,7 @@
  * @internal
  */
 import { Headers, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Option, ParseResult, Random, Schema } from "effect"
+import { Clock, Duration, Effect, Either, Option, ParseResult, Random, Schema } from "effect"
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
@@ -239,16 +239,21 @@ const refuseOrigin = (method: Method, url: string) =>
 export const request = (target: Target) =>
   Effect.flatMap(resolve(target), (url) => send(target.method, url, target))
 
-const decoders = new WeakMap<Schema.Schema.AnyNoContext, (u: unknown) => Effect.Effect<unknown, ParseResult.ParseError>>()
+type Decoder = (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
 
-/** A cached decoding function for a schema. */
+const decoders = new WeakMap<Schema.Schema.AnyNoContext, Decoder>()
+
+/**
+ * A cached, synchronous decoding function for a schema (resource schemas need no services, and
+ * skipping the Effect machinery per item matters on million-item listings).
+ */
 export const decoderFor = <A, I>(schema: Schema.Schema<A, I>) => {
   let decode = decoders.get(schema)
   if (decode === undefined) {
-    decode = Schema.decodeUnknown(schema) as (u: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+    decode = Schema.decodeUnknownEither(schema) as Decoder
     decoders.set(schema, decode)
   }
-  return decode as (u: unknown) => Effect.Effect<A, ParseResult.ParseError>
+  return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
 }
 
 /** Parses a received body as JSON. */
@@ -273,7 +278,10 @@ export const decode = <A, I>(
   value: unknown,
   received: Pick<Received, "method" | "url" | "status">
 ): Effect.Effect<A, BitbucketError.DecodeError> =>
-  Effect.mapError(decoderFor(schema)(value), (error) => decodeError(error, received))
+  Either.match(decoderFor(schema)(value), {
+    onLeft: (error) => Effect.fail(decodeError(error, received)),
+    onRight: Effect.succeed
+  })
 
 /** Parses and decodes a received JSON body. */
 export const decodeReceived = <A, I>(received: Received, schema: Schema.Schema<A, I>) =>

@@ -1,0 +1,79 @@
+/**
+ * One measurement, in a fresh process (so that peak RSS is this client's alone): walks the bench
+ * listing with one client and prints `{ items, wallMs, cpuMs, peakRssMb }` as JSON. Peak RSS is
+ * sampled every 20 ms while the listing runs.
+ *
+ * Usage: tsx bench/client.ts <client> <baseUrl>
+ * Clients: raw | bitbucket | effect | effect-prefetch0 | effect-c8 | effect-undici | effect-undici-c8
+ * (effect-* use FetchHttpClient, like the raw baseline; effect-undici-* use @effect/platform-node's undici client)
+ */
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import bitbucketPackageModule from "bitbucket"
+import { Effect, Layer, Stream } from "effect"
+import { Authenticator, BitbucketConfig, Repository } from "../src/index.js"
+
+const [client = "raw", baseUrl = "http://127.0.0.1:0/2.0"] = process.argv.slice(2)
+const first = `${baseUrl}/repositories/bench?pagelen=100`
+
+let peakRss = process.memoryUsage().rss
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+}, 20)
+
+/** The floor: fetch + JSON.parse following `next`, no decoding. */
+const raw = async () => {
+  let count = 0
+  let url: string | undefined = first
+  while (url !== undefined) {
+    const response: Response = await fetch(url, { headers: { accept: "application/json" } })
+    const page = (await response.json()) as { values: ReadonlyArray<unknown>; next?: string }
+    count += page.values.length
+    url = page.next
+  }
+  return count
+}
+
+/** The `bitbucket` npm package, walking pages with its own helpers. */
+const bitbucketPackage = async () => {
+  const bitbucket = new bitbucketPackageModule.Bitbucket({ baseUrl, notice: false })
+  let count = 0
+  let { data } = await bitbucket.repositories.list({ workspace: "bench", pagelen: 100 })
+  count += data.values?.length ?? 0
+  while (bitbucket.hasNextPage(data)) {
+    data = (await bitbucket.getNextPage(data)).data
+    count += data.values?.length ?? 0
+  }
+  return count
+}
+
+const effect = (
+  options: { readonly concurrency?: number; readonly prefetch?: number },
+  http: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer
+) =>
+  Repository.findForWorkspace({ workspace: "bench" }, { pagelen: 100, ...options }).pipe(
+    Stream.runCount,
+    Effect.provide(Layer.mergeAll(Authenticator.anonymous, http, BitbucketConfig.layer({ baseUrl }))),
+    Effect.runPromise
+  )
+
+const clients: Record<string, () => Promise<number>> = {
+  raw,
+  bitbucket: bitbucketPackage,
+  effect: () => effect({}),
+  "effect-prefetch0": () => effect({ prefetch: 0 }),
+  "effect-c8": () => effect({ concurrency: 8 }),
+  "effect-undici": () => effect({}, NodeHttpClient.layerUndici),
+  "effect-undici-c8": () => effect({ concurrency: 8 }, NodeHttpClient.layerUndici)
+}
+
+const run = clients[client]
+if (run === undefined) throw new Error(`unknown client ${client}`)
+const cpu0 = process.cpuUsage()
+const t0 = performance.now()
+const items = await run()
+const wallMs = performance.now() - t0
+const cpu = process.cpuUsage(cpu0)
+clearInterval(sampler)
+peakRss = Math.max(peakRss, process.memoryUsage().rss)
+console.log(JSON.stringify({ items, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 1024 / 1024 }))
