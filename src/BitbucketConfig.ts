@@ -28,8 +28,10 @@ import { version } from "./internal/version.js"
  * so nothing was created), unless `retryNonIdempotent` is set. The wait before retry `n` (from 0)
  * is `min(maxDelay, baseDelay * 2^n)` scaled by a random factor in [0.5, 1] (jitter); after a 429
  * it is the `Retry-After` Bitbucket sent or, since it usually sends none, at least
- * `rateLimitDelay`. Retrying stops after `maxRetries` retries or when the next wait would end
- * after `maxElapsed` since the first attempt.
+ * `rateLimitDelay`. Retrying stops after `maxRetries` retries, when the next wait would end
+ * after `maxElapsed` since the first attempt, or when the client-wide retry `budget` is spent.
+ * A transport error that certainly happened before anything was sent (connection refused, DNS)
+ * is retried for every method.
  *
  * @since 0.1.0
  * @category models
@@ -47,6 +49,51 @@ export interface RetryPolicy {
   readonly maxElapsed: Duration.Duration
   /** Also retry POST/PATCH after transport errors, timeouts and 5xx (risking a duplicate write). Default false. */
   readonly retryNonIdempotent: boolean
+  /**
+   * The client-wide retry budget, like the AWS SDK's retry quota: every retry spends tokens
+   * (`retryCost`, or `timeoutCost` after a transport error or timeout), every success gives
+   * `successRefund` back, up to `capacity`. When the budget is spent, failures are not retried
+   * until successes refill it, so an outage does not multiply the load. It is shared by every
+   * request made with the same settings. Default capacity 500, costs 5 and 10, refund 1.
+   */
+  readonly budget: RetryBudget
+}
+
+/**
+ * The retry budget's numbers. `capacity: Infinity` switches it off.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryBudget {
+  readonly capacity: number
+  readonly retryCost: number
+  readonly timeoutCost: number
+  readonly successRefund: number
+}
+
+/**
+ * Client-side rate limiting, shared by every fiber that uses the same settings.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimit {
+  /**
+   * At most this many requests in any window of `interval` (a sliding window; waiting fibers
+   * queue in order). Undefined: no client-side cap (default). Bitbucket's own limits are per
+   * rolling hour, e.g. 1,000 an hour on repository endpoints.
+   */
+  readonly maxRequests: number | undefined
+  /** The interval of `maxRequests`. Default 1 hour. */
+  readonly interval: Duration.Duration
+  /**
+   * When an answer carries `X-RateLimit-NearLimit: true`, every request of the next
+   * `nearLimitWindow` first waits `nearLimitDelay`. Default 1 second, for 1 minute.
+   */
+  readonly nearLimitDelay: Duration.Duration
+  /** How long to keep slowing down after the last near-limit answer. Default 1 minute. */
+  readonly nearLimitWindow: Duration.Duration
 }
 
 /**
@@ -66,10 +113,17 @@ export interface Settings {
   readonly concurrency: number
   /** Timeout of one HTTP attempt, body included. Default 30 seconds. */
   readonly timeout: Duration.Duration
+  /**
+   * Timeout of a whole operation: every attempt, backoff and rate-limit wait of one request (one
+   * page, for a listing). Default 3 minutes.
+   */
+  readonly operationTimeout: Duration.Duration
   /** `User-Agent` header. Default `effect-bitbucket/<version>`. */
   readonly userAgent: string
   /** Retry policy. */
   readonly retry: RetryPolicy
+  /** Client-side rate limiting and reaction to Bitbucket's near-limit signal. */
+  readonly rateLimit: RateLimit
 }
 
 /**
@@ -91,6 +145,7 @@ export const defaults: Settings = {
   prefetch: 1,
   concurrency: 1,
   timeout: Duration.seconds(30),
+  operationTimeout: Duration.minutes(3),
   userAgent: `effect-bitbucket/${version}`,
   retry: {
     maxRetries: 4,
@@ -98,7 +153,14 @@ export const defaults: Settings = {
     maxDelay: Duration.seconds(20),
     rateLimitDelay: Duration.seconds(10),
     maxElapsed: Duration.minutes(2),
-    retryNonIdempotent: false
+    retryNonIdempotent: false,
+    budget: { capacity: 500, retryCost: 5, timeoutCost: 10, successRefund: 1 }
+  },
+  rateLimit: {
+    maxRequests: undefined,
+    interval: Duration.hours(1),
+    nearLimitDelay: Duration.seconds(1),
+    nearLimitWindow: Duration.minutes(1)
   }
 }
 
@@ -132,6 +194,7 @@ export interface PartialSettings {
   readonly prefetch?: number
   readonly concurrency?: number
   readonly timeout?: Duration.DurationInput
+  readonly operationTimeout?: Duration.DurationInput
   readonly userAgent?: string
   readonly retry?: {
     readonly maxRetries?: number
@@ -140,6 +203,13 @@ export interface PartialSettings {
     readonly rateLimitDelay?: Duration.DurationInput
     readonly maxElapsed?: Duration.DurationInput
     readonly retryNonIdempotent?: boolean
+    readonly budget?: Partial<RetryBudget>
+  }
+  readonly rateLimit?: {
+    readonly maxRequests?: number | undefined
+    readonly interval?: Duration.DurationInput
+    readonly nearLimitDelay?: Duration.DurationInput
+    readonly nearLimitWindow?: Duration.DurationInput
   }
 }
 
@@ -161,12 +231,14 @@ const duration = (input: Duration.DurationInput | undefined, fallback: Duration.
  */
 export const make = (overrides: PartialSettings = {}, base: Settings = defaults): Settings => {
   const retry = overrides.retry ?? {}
+  const rateLimit = overrides.rateLimit ?? {}
   return {
     baseUrl: (overrides.baseUrl ?? base.baseUrl).replace(/\/+$/, ""),
     pagelen: overrides.pagelen ?? base.pagelen,
     prefetch: overrides.prefetch ?? base.prefetch,
     concurrency: overrides.concurrency ?? base.concurrency,
     timeout: duration(overrides.timeout, base.timeout),
+    operationTimeout: duration(overrides.operationTimeout, base.operationTimeout),
     userAgent: overrides.userAgent ?? base.userAgent,
     retry: {
       maxRetries: retry.maxRetries ?? base.retry.maxRetries,
@@ -174,7 +246,14 @@ export const make = (overrides: PartialSettings = {}, base: Settings = defaults)
       maxDelay: duration(retry.maxDelay, base.retry.maxDelay),
       rateLimitDelay: duration(retry.rateLimitDelay, base.retry.rateLimitDelay),
       maxElapsed: duration(retry.maxElapsed, base.retry.maxElapsed),
-      retryNonIdempotent: retry.retryNonIdempotent ?? base.retry.retryNonIdempotent
+      retryNonIdempotent: retry.retryNonIdempotent ?? base.retry.retryNonIdempotent,
+      budget: { ...base.retry.budget, ...retry.budget }
+    },
+    rateLimit: {
+      maxRequests: "maxRequests" in rateLimit ? rateLimit.maxRequests : base.rateLimit.maxRequests,
+      interval: duration(rateLimit.interval, base.rateLimit.interval),
+      nearLimitDelay: duration(rateLimit.nearLimitDelay, base.rateLimit.nearLimitDelay),
+      nearLimitWindow: duration(rateLimit.nearLimitWindow, base.rateLimit.nearLimitWindow)
     }
   }
 }

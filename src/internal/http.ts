@@ -9,6 +9,7 @@ import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
 import { decodeError, displayUrl, malformedBody, parseRetryAfter, statusError } from "./errors.js"
+import * as Throttle from "./throttle.js"
 import { buildPath, originOf, type Query, queryString } from "./url.js"
 
 /** HTTP methods the API uses. */
@@ -60,7 +61,7 @@ const buildRequest = (
   method: Method,
   url: string,
   settings: Settings,
-  options: { readonly body?: Body | undefined; readonly accept?: string | undefined }
+  options: SendOptions
 ): HttpClientRequest.HttpClientRequest => {
   let request = HttpClientRequest.make(method)(url).pipe(
     HttpClientRequest.setHeaders({ accept: options.accept ?? "application/json", "user-agent": settings.userAgent })
@@ -81,7 +82,25 @@ const buildRequest = (
 
 type Attempt =
   | { readonly _tag: "Response"; readonly request: HttpClientRequest.HttpClientRequest; readonly received: Received }
-  | { readonly _tag: "Failure"; readonly error: BitbucketError.TransportError }
+  | {
+    readonly _tag: "Failure"
+    readonly error: BitbucketError.TransportError
+    /** The request certainly did not reach the server (connection refused, DNS failure). */
+    readonly notSent: boolean
+  }
+
+const notSentCodes: ReadonlySet<unknown> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"])
+
+/** Did the request fail before anything was sent? Looks through the error's causes. */
+const failedBeforeSending = (error: unknown, depth = 0): boolean => {
+  if (typeof error !== "object" || error === null || depth > 6) return false
+  const e = error as { code?: unknown; cause?: unknown; errors?: unknown }
+  if (notSentCodes.has(e.code)) return true
+  if (Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => failedBeforeSending(inner, depth + 1))) {
+    return true
+  }
+  return failedBeforeSending(e.cause, depth + 1)
+}
 
 const transportError = (method: Method, url: string, error: HttpClientError.HttpClientError | "timeout", timeout: Duration.Duration) =>
   new BitbucketError.TransportError({
@@ -101,7 +120,7 @@ const attempt = (
   method: Method,
   url: string,
   withCredentials: boolean,
-  options: { readonly body?: Body | undefined; readonly accept?: string | undefined }
+  options: SendOptions
 ): Effect.Effect<Attempt, BitbucketError.BitbucketError> =>
   Effect.gen(function*() {
     const unauthenticated = buildRequest(method, url, settings, options)
@@ -115,7 +134,11 @@ const attempt = (
     return yield* exchange.pipe(
       Effect.timeoutFail({ duration: settings.timeout, onTimeout: () => "timeout" as const }),
       Effect.catchAll((error) =>
-        Effect.succeed<Attempt>({ _tag: "Failure", error: transportError(method, url, error, settings.timeout) })
+        Effect.succeed<Attempt>({
+          _tag: "Failure",
+          error: transportError(method, url, error, settings.timeout),
+          notSent: error !== "timeout" && error._tag === "RequestError" && failedBeforeSending(error.cause)
+        })
       )
     )
   })
@@ -164,14 +187,20 @@ const failStatus = (received: Received) =>
 export const send = (
   method: Method,
   url: string,
-  options: {
-    readonly body?: Body | undefined
-    readonly accept?: string | undefined
-    readonly followRedirects?: boolean | undefined
-  } = {}
+  options: SendOptions = {}
+): Effect.Effect<Received, BitbucketError.BitbucketError, Requirements> =>
+  Effect.flatMap(BitbucketConfig, (settings) => sendWith(settings, method, url, options))
+
+/** What a request carries besides its method and URL. */
+export type SendOptions = Pick<Target, "body" | "accept" | "followRedirects">
+
+const sendWith = (
+  settings: Settings,
+  method: Method,
+  url: string,
+  options: SendOptions
 ): Effect.Effect<Received, BitbucketError.BitbucketError, Requirements> =>
   Effect.gen(function*() {
-    const settings = yield* BitbucketConfig
     const http = yield* HttpClient.HttpClient
     const auth = yield* Authenticator
     const apiOrigin = originOf(settings.baseUrl)
@@ -179,8 +208,6 @@ export const send = (
       return yield* refuseOrigin(method, url)
     }
     const policy = settings.retry
-    const retryAllowed = (status: number | undefined) =>
-      status === 429 || idempotent(method) || policy.retryNonIdempotent
     const started = yield* Clock.currentTimeMillis
     let currentUrl = url
     let withCredentials = true
@@ -188,19 +215,27 @@ export const send = (
     let renewed = false
     let redirects = 0
     while (true) {
+      yield* Throttle.acquire(settings)
       const result = yield* attempt(http, auth, settings, method, currentUrl, withCredentials, options)
-      const status = result._tag === "Response" ? result.received.status : undefined
+      const now = yield* Clock.currentTimeMillis
+      let status: number | undefined
+      let retryAfter = Option.none<Duration.Duration>()
       if (result._tag === "Response") {
         const received = result.received
-        if (received.status >= 200 && received.status < 300) return received
-        if (received.status === 401 && withCredentials && !renewed) {
+        status = received.status
+        if (received.headers["x-ratelimit-nearlimit"] === "true") Throttle.nearLimit(settings, now)
+        if (status >= 200 && status < 300) {
+          Throttle.refund(settings)
+          return received
+        }
+        if (status === 401 && withCredentials && !renewed) {
           renewed = true
           if (yield* auth.onUnauthorized(result.request)) continue
         }
         const location = received.headers["location"]
         if (
-          options.followRedirects === true && received.status >= 300 && received.status < 400 &&
-          location !== undefined && redirects < maxRedirects
+          options.followRedirects === true && status >= 300 && status < 400 && location !== undefined &&
+          redirects < maxRedirects
         ) {
           redirects++
           currentUrl = new URL(location, currentUrl).toString()
@@ -208,21 +243,35 @@ export const send = (
           withCredentials = withCredentials && originOf(currentUrl) === apiOrigin
           continue
         }
-        if (!retryableStatus(received.status)) return yield* failStatus(received)
+        if (!retryableStatus(status)) return yield* failStatus(received)
+        retryAfter = parseRetryAfter(received.headers["retry-after"], now)
       }
-      const now = yield* Clock.currentTimeMillis
-      const retryAfter = result._tag === "Response"
-        ? parseRetryAfter(result.received.headers["retry-after"], now)
-        : Option.none()
+      // Safe to retry: idempotent methods; any method when the request was refused (429) or never
+      // left (connection refused); anything when the caller opted in.
+      const safe = idempotent(method) || policy.retryNonIdempotent || status === 429 ||
+        (result._tag === "Failure" && result.notSent)
       const delay = yield* backoff(policy, retries, status, retryAfter)
-      const withinBudget = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
-      if (!retryAllowed(status) || !withinBudget) {
+      const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
+      if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
         return yield* (result._tag === "Response" ? failStatus(result.received) : Effect.fail(result.error))
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
       yield* Effect.sleep(Duration.millis(delay))
     }
+  }).pipe(
+    Effect.timeoutFail({
+      duration: settings.operationTimeout,
+      onTimeout: () => operationTimedOut(method, url)
+    })
+  )
+
+const operationTimedOut = (method: Method, url: string) =>
+  new BitbucketError.TransportError({
+    message: `${method} ${displayUrl(url)} did not complete within the operation timeout (BitbucketConfig.operationTimeout)`,
+    method,
+    url: displayUrl(url),
+    reason: "Timeout"
   })
 
 const refuseOrigin = (method: Method, url: string) =>

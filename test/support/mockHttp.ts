@@ -13,7 +13,7 @@ export interface Recorded {
   readonly body: string
 }
 
-export type Reply = Response | "transport-error" | Effect.Effect<Response>
+export type Reply = Response | "transport-error" | "connection-refused" | Effect.Effect<Response>
 
 const bodyOf = (request: HttpClientRequest.HttpClientRequest): string => {
   const body = request.body
@@ -42,6 +42,11 @@ export const mockHttp = (handler: (request: Recorded, index: number) => Reply) =
       const reply = handler(recorded, requests.length - 1)
       if (reply === "transport-error") {
         return Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", description: "connection reset" }))
+      }
+      if (reply === "connection-refused") {
+        // What fetch reports when nothing listens: a TypeError whose cause has the socket code.
+        const cause = new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) })
+        return Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause, description: "fetch failed" }))
       }
       const response = reply instanceof Response ? Effect.succeed(reply) : reply
       return Effect.map(response, (r) => HttpClientResponse.fromWeb(request, r))

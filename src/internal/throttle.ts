@@ -1,0 +1,70 @@
+/**
+ * Client-wide state of the pipeline: the retry budget, the client-side rate limiter and the
+ * near-limit slowdown. It is kept per settings object, so every request made with the same
+ * `BitbucketConfig` shares it, and a new `BitbucketConfig.layer(...)` starts afresh.
+ * @internal
+ */
+import { Clock, Duration, Effect } from "effect"
+import type { Settings } from "../BitbucketConfig.js"
+
+interface State {
+  /** Tokens left in the retry budget. */
+  budget: number
+  /** Send times (epoch millis) of the last `maxRequests` requests, oldest first. */
+  sent: Array<number>
+  /** Slow down until this time (epoch millis): Bitbucket said we are near the limit. */
+  nearLimitUntil: number
+}
+
+const states = new WeakMap<Settings, State>()
+
+const stateOf = (settings: Settings): State => {
+  let state = states.get(settings)
+  if (state === undefined) {
+    state = { budget: settings.retry.budget.capacity, sent: [], nearLimitUntil: 0 }
+    states.set(settings, state)
+  }
+  return state
+}
+
+/** Tries to spend the cost of one retry; false when the budget is spent. */
+export const spendRetry = (settings: Settings, kind: "status" | "transport"): boolean => {
+  const state = stateOf(settings)
+  const { retryCost, timeoutCost } = settings.retry.budget
+  const cost = kind === "transport" ? timeoutCost : retryCost
+  if (state.budget < cost) return false
+  state.budget -= cost
+  return true
+}
+
+/** Gives back some budget after a success. */
+export const refund = (settings: Settings): void => {
+  const state = stateOf(settings)
+  const { capacity, successRefund } = settings.retry.budget
+  state.budget = Math.min(capacity, state.budget + successRefund)
+}
+
+/** Remembers that Bitbucket said the caller is near its rate limit. */
+export const nearLimit = (settings: Settings, now: number): void => {
+  stateOf(settings).nearLimitUntil = now + Duration.toMillis(settings.rateLimit.nearLimitWindow)
+}
+
+/**
+ * Waits for a slot before sending: the near-limit slowdown, then the client-side limiter (a
+ * sliding window: at most `maxRequests` sends in any `interval`; slots are reserved in order, so
+ * concurrent fibers queue fairly).
+ */
+export const acquire = (settings: Settings): Effect.Effect<void> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const state = stateOf(settings)
+    let at = now < state.nearLimitUntil ? now + Duration.toMillis(settings.rateLimit.nearLimitDelay) : now
+    const maxRequests = settings.rateLimit.maxRequests
+    if (maxRequests !== undefined && maxRequests > 0) {
+      if (state.sent.length >= maxRequests) {
+        at = Math.max(at, state.sent[state.sent.length - maxRequests]! + Duration.toMillis(settings.rateLimit.interval))
+      }
+      state.sent.push(at)
+      if (state.sent.length > maxRequests) state.sent.splice(0, state.sent.length - maxRequests)
+    }
+    return at > now ? Effect.sleep(Duration.millis(at - now)) : Effect.void
+  })

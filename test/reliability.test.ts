@@ -1,0 +1,129 @@
+/**
+ * The pipeline's reliability rules under a scripted server and the TestClock: the retry budget,
+ * rate-limit awareness, the client-side limiter, the operation timeout, and which failures a POST
+ * may be retried after.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Exit, Fiber, Layer, TestClock } from "effect"
+import { BitbucketConfig, Repository } from "../src/index.js"
+import * as Http from "../src/internal/http.js"
+import { json, mockHttp, text } from "./support/mockHttp.js"
+
+const repo = { type: "repository", name: "hello" }
+const find = Repository.find({ workspace: "demo", repo_slug: "hello" })
+const post = Http.json({ method: "POST", path: "/repositories/demo/hello", body: { _tag: "Json", value: { scm: "git" } } }, Repository.Repository)
+
+const advance = (times = 30, step = "10 seconds") =>
+  Effect.gen(function*() {
+    for (let i = 0; i < times; i++) yield* TestClock.adjust(step)
+  })
+
+const runWithClock = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(Effect.exit(effect))
+    yield* advance()
+    return yield* Fiber.join(fiber)
+  })
+
+describe("retry budget", () => {
+  it.effect("stops retrying once spent, so an outage does not multiply the load, and refills on success", () =>
+    Effect.gen(function*() {
+      let down = true
+      const mock = mockHttp(() => (down ? text("unavailable", 503) : json(repo)))
+      // A budget of 10 pays for two retries (5 each).
+      const layer = Layer.merge(mock.anonymous, BitbucketConfig.layer({ retry: { budget: { capacity: 10, retryCost: 5, successRefund: 5 } } }))
+      const first = yield* runWithClock(find.pipe(Effect.provide(layer)))
+      expect(Exit.isFailure(first)).toBe(true)
+      expect(mock.requests).toHaveLength(3) // one attempt + two retries, then the budget is empty
+      const second = yield* runWithClock(find.pipe(Effect.provide(layer)))
+      expect(Exit.isFailure(second)).toBe(true)
+      expect(mock.requests).toHaveLength(4) // no retry at all: the budget is spent
+      down = false
+      yield* runWithClock(find.pipe(Effect.provide(layer))) // a success gives 5 back
+      down = true
+      yield* runWithClock(find.pipe(Effect.provide(layer)))
+      expect(mock.requests).toHaveLength(7) // 5 + one attempt and one paid retry
+    }))
+
+  it.effect("is kept per settings: another BitbucketConfig layer has its own", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => text("unavailable", 503))
+      const budget = { retry: { budget: { capacity: 5, retryCost: 5 } } }
+      yield* runWithClock(find.pipe(Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer(budget)))))
+      yield* runWithClock(find.pipe(Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer(budget)))))
+      expect(mock.requests).toHaveLength(4)
+    }))
+})
+
+describe("rate limits", () => {
+  it.effect("after X-RateLimit-NearLimit, requests slow down for the near-limit window", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(repo, 200, { "x-ratelimit-nearlimit": "true" }))
+      const layer = Layer.merge(mock.anonymous, BitbucketConfig.layer({ rateLimit: { nearLimitDelay: "2 seconds", nearLimitWindow: "1 minute" } }))
+      yield* find.pipe(Effect.provide(layer))
+      expect(mock.requests).toHaveLength(1)
+      const fiber = yield* Effect.fork(find.pipe(Effect.provide(layer)))
+      yield* TestClock.adjust("1 second")
+      expect(mock.requests).toHaveLength(1)
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(fiber)
+      expect(mock.requests).toHaveLength(2)
+    }))
+
+  it.effect("the client-side limiter caps requests per interval across fibers", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(repo))
+      const layer = Layer.merge(mock.anonymous, BitbucketConfig.layer({ rateLimit: { maxRequests: 3, interval: "1 minute" } }))
+      const fiber = yield* Effect.fork(Effect.all(Array.from({ length: 7 }, () => find), { concurrency: "unbounded" }).pipe(Effect.provide(layer)))
+      yield* TestClock.adjust("1 second")
+      expect(mock.requests).toHaveLength(3)
+      yield* TestClock.adjust("59 seconds")
+      expect(mock.requests).toHaveLength(6)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      expect(mock.requests).toHaveLength(7)
+    }))
+})
+
+describe("timeouts", () => {
+  it.effect("the operation timeout bounds every attempt and backoff of one request", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => text("unavailable", 503))
+      const layer = Layer.merge(
+        mock.anonymous,
+        BitbucketConfig.layer({ operationTimeout: "3 seconds", retry: { maxRetries: 10, baseDelay: "1 second", maxElapsed: "10 minutes" } })
+      )
+      const fiber = yield* Effect.fork(Effect.flip(find.pipe(Effect.provide(layer))))
+      yield* TestClock.adjust("3 seconds")
+      const error = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+      expect(error.message).toContain("operation timeout")
+      expect(mock.requests.length).toBeLessThanOrEqual(4)
+    }))
+})
+
+describe("which failures a POST is retried after", () => {
+  it.effect("a POST is retried when the connection was refused: nothing was sent", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) => (i === 0 ? "connection-refused" : json(repo)))
+      const exit = yield* runWithClock(post.pipe(Effect.provide(mock.anonymous)))
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(mock.requests).toHaveLength(2)
+    }))
+
+  it.effect("a POST is not retried after a reset connection: it may have been processed", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) => (i === 0 ? "transport-error" : json(repo)))
+      const exit = yield* runWithClock(post.pipe(Effect.provide(mock.anonymous)))
+      expect(Exit.isFailure(exit)).toBe(true)
+      expect(mock.requests).toHaveLength(1)
+    }))
+
+  it.effect("a POST is not retried after a timeout", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) => (i === 0 ? Effect.never : json(repo)))
+      const exit = yield* runWithClock(post.pipe(Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer({ timeout: "5 seconds" })))))
+      expect(Exit.isFailure(exit)).toBe(true)
+      expect(mock.requests).toHaveLength(1)
+    }))
+})
