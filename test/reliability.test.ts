@@ -4,7 +4,7 @@
  * may be retried after.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Layer, TestClock } from "effect"
+import { type Duration, Effect, Exit, Fiber, Layer, TestClock } from "effect"
 import { BitbucketConfig, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { json, mockHttp, text } from "./support/mockHttp.js"
@@ -13,7 +13,7 @@ const repo = { type: "repository", name: "hello" }
 const find = Repository.find({ workspace: "demo", repo_slug: "hello" })
 const post = Http.json({ method: "POST", path: "/repositories/demo/hello", body: { _tag: "Json", value: { scm: "git" } } }, Repository.Repository)
 
-const advance = (times = 30, step = "10 seconds") =>
+const advance = (times = 30, step: Duration.DurationInput = "10 seconds") =>
   Effect.gen(function*() {
     for (let i = 0; i < times; i++) yield* TestClock.adjust(step)
   })
