@@ -121,14 +121,14 @@ export const Group = Resource.Struct({
 export type Group = typeof Group.Type
 
 /**
- * A branch restriction. Every field but `type` is optional and unknown fields are kept; kinds,
+ * A branch restriction. Every field is optional (a `fields` selection can trim any of them, `type` included) and unknown fields are kept; kinds,
  * match kinds and branch types Bitbucket adds later decode as plain strings.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const BranchRestriction = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   id: Schema.optional(Schema.Number),
   kind: Schema.optional(Schema.Union(Kind, Schema.String)),
   branch_match_kind: Schema.optional(Schema.Union(BranchMatchKind, Schema.String)),

@@ -43,7 +43,7 @@ export type State = typeof State.Type
  * @category schemas
  */
 export const BuildStatus = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   key: Schema.optional(Schema.String),
   state: Schema.optional(Schema.Union(State, Schema.String)),
   name: Schema.optional(Schema.NullOr(Schema.String)),

@@ -46,7 +46,7 @@ export const Inline = Resource.Struct({
  * @category schemas
  */
 export const Comment = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   id: Schema.optional(Schema.Number),
   content: Schema.optional(Resource.Rendered),
   user: Schema.optional(Account),

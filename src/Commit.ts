@@ -46,14 +46,14 @@ export const CommitLink = Resource.Struct({
 })
 
 /**
- * A commit. Every field but `type` is optional: pull requests and refs embed commits with only
+ * A commit. Every field is optional (a `fields` selection can trim any of them, `type` included): pull requests and refs embed commits with only
  * `hash` and `links`.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Commit = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   hash: Schema.optional(Schema.String),
   date: Schema.optional(Schema.String),
   message: Schema.optional(Schema.String),

@@ -41,7 +41,7 @@ export interface ListOptions {
   readonly sort?: string | undefined
   /**
    * Partial response: `-links` removes, `+values.reviewers` adds, `values.name,values.uuid` selects.
-   * A selection always keeps `next` and `values.type`, so paging and decoding keep working.
+   * A selection always keeps `next`, `page`, `pagelen` and `size`, so paging keeps working.
    */
   readonly fields?: string | undefined
   /** Items per page (Bitbucket caps it, usually at 100). Default `BitbucketConfig.pagelen`. */
@@ -145,7 +145,7 @@ const completeFields = (fields: string | undefined): string | undefined => {
   const parts = fields.split(",").map((f) => f.trim()).filter((f) => f.length > 0)
   const selects = parts.some((f) => !f.startsWith("+") && !f.startsWith("-"))
   if (!selects) return parts.join(",")
-  for (const needed of ["next", "page", "pagelen", "size", "values.type"]) {
+  for (const needed of ["next", "page", "pagelen", "size"]) {
     if (!parts.includes(needed)) parts.push(needed)
   }
   return parts.join(",")

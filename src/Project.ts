@@ -25,7 +25,7 @@ import { Account } from "./User.js"
  * @category schemas
  */
 export const Project = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   key: Schema.optional(Schema.String),
   name: Schema.optional(Schema.String),

@@ -72,14 +72,14 @@ export const Endpoint = Resource.Struct({
 })
 
 /**
- * A pull request. Every field but `type` is optional (listings omit `reviewers` and
+ * A pull request. Every field is optional (a `fields` selection can trim any of them, `type` included) (listings omit `reviewers` and
  * `participants` unless asked for with `fields`); unknown fields are kept.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const PullRequest = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   id: Schema.optional(Schema.Number),
   title: Schema.optional(Schema.String),
   description: Schema.optional(Schema.String),

@@ -30,7 +30,7 @@ import * as Resource from "./Resource.js"
  * @category schemas
  */
 export const Ref = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   name: Schema.optional(Schema.String),
   target: Schema.optional(Commit),
   links: Schema.optional(Resource.Links),

@@ -50,7 +50,7 @@ export const MainBranch = Resource.Struct({
  * @category schemas
  */
 export const ParentRepository = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   full_name: Schema.optional(Schema.String),
   name: Schema.optional(Schema.String),
@@ -58,14 +58,14 @@ export const ParentRepository = Resource.Struct({
 })
 
 /**
- * A repository. Every field but `type` is optional: Bitbucket embeds repositories with a few fields
+ * A repository. Every field is optional (a `fields` selection can trim any of them, `type` included): Bitbucket embeds repositories with a few fields
  * (in pull requests), and `fields=` can trim anything. Unknown fields are kept.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Repository = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   full_name: Schema.optional(Schema.String),
   name: Schema.optional(Schema.String),

@@ -47,14 +47,14 @@ export const SnippetFile = Resource.Struct({
 export type SnippetFile = typeof SnippetFile.Type
 
 /**
- * A snippet. Every field but `type` is optional; unknown fields are kept. `id` is the encoded id
+ * A snippet. Every field is optional (a `fields` selection can trim any of them, `type` included); unknown fields are kept. `id` is the encoded id
  * used in paths (`encoded_id`); `files` maps each file name to its links.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Snippet = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   id: Schema.optional(Schema.Union(Schema.String, Schema.Number)),
   title: Schema.optional(Schema.NullOr(Schema.String)),
   scm: Schema.optional(Schema.String),

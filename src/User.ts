@@ -26,7 +26,7 @@ import * as Resource from "./Resource.js"
  * @category schemas
  */
 export const Account = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   account_id: Schema.optional(Schema.String),
   display_name: Schema.optional(Schema.String),
@@ -86,7 +86,7 @@ export const find = Effect.fn("Bitbucket.User.find")(function*(ref: { readonly s
  * @category schemas
  */
 export const Email = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   email: Schema.optional(Schema.String),
   is_primary: Schema.optional(Schema.Boolean),
   is_confirmed: Schema.optional(Schema.Boolean),

@@ -95,7 +95,7 @@ export type Event = typeof Event.Type
 export type SubjectType = "repository" | "workspace"
 
 /**
- * A webhook subscription. Every field but `type` is optional and unknown fields are kept; event
+ * A webhook subscription. Every field is optional (a `fields` selection can trim any of them, `type` included) and unknown fields are kept; event
  * keys and subject types Bitbucket adds later decode as plain strings. Webhooks carry `created_at`
  * (not `created_on`); the secret is never returned, only `secret_set`.
  *
@@ -103,7 +103,7 @@ export type SubjectType = "repository" | "workspace"
  * @category schemas
  */
 export const Webhook = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   url: Schema.optional(Schema.String),
   description: Schema.optional(Schema.NullOr(Schema.String)),

@@ -26,7 +26,7 @@ import { Account } from "./User.js"
  * @category schemas
  */
 export const Workspace = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   slug: Schema.optional(Schema.String),
   name: Schema.optional(Schema.String),
@@ -133,7 +133,7 @@ export const findForCurrentUser = (
  * @category schemas
  */
 export const Membership = Resource.Struct({
-  type: Schema.String,
+  type: Schema.optional(Schema.String),
   user: Schema.optional(Account),
   workspace: Schema.optional(Workspace),
   links: Schema.optional(Resource.Links)

@@ -151,13 +151,13 @@ describe("Pagination", () => {
       expect(mock.requests).toHaveLength(5)
     }))
 
-  it.effect("a fields selection keeps next and values.type so paging and decoding work", () =>
+  it.effect("a fields selection keeps next, page, pagelen and size so paging works", () =>
     Effect.gen(function*() {
       const mock = listing(repos(3))
       yield* Stream.runDrain(Repository.findForWorkspace({ workspace: "demo" }, { fields: "values.name" })).pipe(
         Effect.provide(mock.anonymous)
       )
-      expect(mock.requests[0]!.url.searchParams.get("fields")).toBe("values.name,next,page,pagelen,size,values.type")
+      expect(mock.requests[0]!.url.searchParams.get("fields")).toBe("values.name,next,page,pagelen,size")
     }))
 
   it.effect("sends the default pagelen from BitbucketConfig, and the call's own when given", () =>

@@ -1,0 +1,37 @@
+/**
+ * Example 4: list open pull requests that match a BBQL filter, with `fields` trimming the answer
+ * to what we print.
+ *
+ * Run: npx tsx examples/04-open-pull-requests.ts
+ */
+import { Console, Effect, Stream } from "effect"
+import { PullRequest, Repository } from "../src/index.js"
+import { ExampleLayer, live } from "./runtime.js"
+
+/** Open pull requests whose title mentions `word`, newest first, as one-line summaries. */
+export const openPullRequestsMentioning = (fullName: string, word: string) =>
+  Effect.flatMap(Repository.parseFullName(fullName), (repo) =>
+    PullRequest.findForRepository(repo, {
+      state: "OPEN",
+      q: `title ~ ${JSON.stringify(word)} OR description ~ ${JSON.stringify(word)}`,
+      sort: "-updated_on",
+      fields: "values.id,values.title,values.author.display_name,values.updated_on"
+    }).pipe(
+      Stream.map((pr) => `#${pr.id} ${pr.title} (by ${pr.author?.display_name ?? "unknown"})`),
+      Stream.runCollect
+    ))
+
+export const main = Effect.gen(function*() {
+  const fullName = live ? process.env["BITBUCKET_REPO"] ?? "" : "demo/effect-playground"
+  if (fullName === "") return yield* Console.log("skipped: set BITBUCKET_REPO to the repository to list")
+  const lines = yield* openPullRequestsMentioning(fullName, live ? process.env["BITBUCKET_QUERY"] ?? "" : "e")
+  yield* Console.log(`Open pull requests of ${fullName}:`)
+  for (const line of lines) yield* Console.log(`  ${line}`)
+})
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  Effect.runPromise(main.pipe(Effect.provide(ExampleLayer))).catch((error) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+}
