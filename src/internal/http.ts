@@ -305,6 +305,16 @@ export const decoderFor = <A, I>(schema: Schema.Schema<A, I>) => {
   return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
 }
 
+const dropProto = (key: string, value: unknown) => (key === "__proto__" ? undefined : value)
+
+/**
+ * Parses JSON text. `__proto__` keys are dropped: decoding copies objects by assignment, where such
+ * a key would replace the copy's prototype and let a hostile answer slip unvalidated inherited
+ * fields under known names. (The reviver runs only when the text contains the key.)
+ */
+export const parseJsonText = (text: string): unknown =>
+  text.includes("\"__proto__\"") ? JSON.parse(text, dropProto) : JSON.parse(text)
+
 /** Parses a received body as JSON. */
 export const parseJson = (received: Received): Effect.Effect<unknown, BitbucketError.DecodeError> => {
   const text = bodyText(received)
@@ -312,7 +322,7 @@ export const parseJson = (received: Received): Effect.Effect<unknown, BitbucketE
     return Effect.fail(malformedBody(received, "expected a JSON body, got an empty one"))
   }
   try {
-    return Effect.succeed(JSON.parse(text))
+    return Effect.succeed(parseJsonText(text))
   } catch {
     const contentType = received.headers["content-type"] ?? "no content type"
     return Effect.fail(
