@@ -19,8 +19,8 @@
  *
  * @since 0.1.0
  */
+import * as BitbucketError from "./BitbucketError.js"
 import { Effect, Schema, Stream } from "effect"
-import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
@@ -47,8 +47,10 @@ export const SnippetFile = Resource.Struct({
 export type SnippetFile = typeof SnippetFile.Type
 
 /**
- * A snippet. Every field is optional (a `fields` selection can trim any of them, `type` included); unknown fields are kept. `id` is the encoded id
- * used in paths (`encoded_id`); `files` maps each file name to its links.
+ * A snippet. Every field is optional (a `fields` selection can trim any of them, `type` included);
+ * unknown fields are kept. `files` maps each file name to its links. Bitbucket documents `id` both
+ * as a number and as the encoded id used in paths: use {@link refOf} to get the path's
+ * `{ workspace, encoded_id }` from the snippet's own `self` link.
  *
  * @since 0.1.0
  * @category schemas
@@ -85,6 +87,38 @@ export type Snippet = typeof Snippet.Type
 export interface SnippetRef {
   readonly workspace: string
   readonly encoded_id: string
+}
+
+/**
+ * The `{ workspace, encoded_id }` of a snippet you hold, read from its `links.self` (the encoded id
+ * is what paths use; `id` may be a number). Fails with `InvalidInput` when the snippet came
+ * without a usable `self` link (e.g. trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const text = Effect.gen(function* () {
+ *   const created = yield* Snippet.create({ workspace: "demo" }, { files: [{ name: "a.txt", content: "hi" }] })
+ *   return yield* Snippet.contentText(yield* Snippet.refOf(created), "a.txt")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (snippet: Snippet): Effect.Effect<SnippetRef, BitbucketError.InvalidInput> => {
+  const self = Resource.href(snippet, "self")
+  const match = self === undefined ? null : /\/snippets\/([^/?#]+)\/([^/?#]+)\/?(?:[?#]|$)/.exec(self)
+  return match === null
+    ? Effect.fail(
+      new BitbucketError.InvalidInput({
+        message: "the snippet has no links.self of the form .../snippets/{workspace}/{encoded_id}",
+        parameter: "snippet"
+      })
+    )
+    : Effect.succeed({ workspace: decodeURIComponent(match[1]!), encoded_id: decodeURIComponent(match[2]!) })
 }
 
 /**

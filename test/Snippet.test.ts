@@ -293,3 +293,19 @@ describe("Snippet watching", () => {
       ])
     }))
 })
+
+describe("Snippet.refOf", () => {
+  it.effect("reads workspace and encoded id from links.self, whatever id holds", () =>
+    Effect.gen(function*() {
+      const ref = yield* Snippet.refOf({
+        type: "snippet",
+        id: 1005,
+        links: { self: { href: "https://api.bitbucket.org/2.0/snippets/demo/yGGPG" } }
+      })
+      expect(ref).toEqual({ workspace: "demo", encoded_id: "yGGPG" })
+      const braces = yield* Snippet.refOf({ links: { self: { href: "https://api.bitbucket.org/2.0/snippets/%7Bws%7D/kypj/" } } })
+      expect(braces).toEqual({ workspace: "{ws}", encoded_id: "kypj" })
+      const error = yield* Effect.flip(Snippet.refOf({ type: "snippet", id: "kypj" }))
+      expect(error).toMatchObject({ _tag: "InvalidInput", parameter: "snippet" })
+    }))
+})
