@@ -107,7 +107,10 @@ export interface Settings {
   readonly baseUrl: string
   /** `pagelen` sent by listings unless the call says otherwise. Default 50 (Bitbucket's own default is 10). */
   readonly pagelen: number
-  /** Pages fetched ahead of a sequential listing's consumer. 0 fetches on demand. Default 1. */
+  /**
+   * 1 (default): a listing requests the next page as soon as it knows its link, so it loads while
+   * the current page is decoded and consumed. 0: pages are fetched on demand. Larger values act as 1.
+   */
   readonly prefetch: number
   /** Pages fetched at once by list-based listings, unless the call says otherwise. Default 1 (sequential). */
   readonly concurrency: number

@@ -22,7 +22,7 @@
  *
  * @since 0.1.0
  */
-import { Chunk, Effect, Option, Ref, Schema, Stream } from "effect"
+import { Chunk, Effect, Fiber, Option, Ref, Schema, Stream } from "effect"
 import { BitbucketConfig } from "./BitbucketConfig.js"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
@@ -48,7 +48,7 @@ export interface ListOptions {
   readonly pagelen?: number | undefined
   /** Pages fetched at once, for list-based listings. Default `BitbucketConfig.concurrency` (1). */
   readonly concurrency?: number | undefined
-  /** Pages fetched ahead of the consumer. Default `BitbucketConfig.prefetch` (1). */
+  /** Fetch the next page while the current one is decoded and consumed (1) or not (0). Default `BitbucketConfig.prefetch` (1). */
   readonly prefetch?: number | undefined
 }
 
@@ -114,30 +114,39 @@ const cached = <A, I>(
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
+/** A page fetched and parsed, not yet decoded. */
+interface Fetched {
+  readonly received: Http.Received
+  readonly body: unknown
+}
+
+const fetchJson = (url: string): Effect.Effect<Fetched, BitbucketError.BitbucketError, Http.Requirements> =>
+  Effect.flatMap(Http.send("GET", url), (received) => Effect.map(Http.parseJson(received), (body) => ({ received, body })))
+
+const nextOf = (body: unknown): string | undefined =>
+  isRecord(body) && typeof body["next"] === "string" ? body["next"] : undefined
+
 /**
- * Fetches and decodes one page at an absolute URL. A bare array is a page without `next`; with
- * `single`, any other object is a one-item page (what `Resource.follow` needs).
+ * Decodes a fetched page. A bare array is a page without `next`; with `single`, any other object
+ * is a one-item page (what `Resource.follow` needs).
  */
-const fetchPage = <A, I>(url: string, item: Schema.Schema<A, I>, single: boolean) =>
-  Effect.gen(function*() {
-    const received = yield* Http.send("GET", url)
-    const body = yield* Http.parseJson(received)
-    if (Array.isArray(body)) {
-      const values = yield* Http.decode(
-        cached(arraySchemas, item, () => Schema.Array(item)) as Schema.Schema<ReadonlyArray<A>>,
-        body,
-        received
-      )
-      return { values } satisfies Page<A>
-    }
-    if (isRecord(body) && Array.isArray(body["values"])) {
-      return yield* Http.decode(cached(pageSchemas, item, () => Page(item)) as Schema.Schema<Page<A>>, body, received)
-    }
-    if (single && isRecord(body)) {
-      return { values: [yield* Http.decode(item, body, received)] } satisfies Page<A>
-    }
-    return yield* Effect.fail(malformedBody(received, "expected a page of values or a JSON array"))
-  })
+const decodePage = <A, I>(
+  { body, received }: Fetched,
+  item: Schema.Schema<A, I>,
+  single: boolean
+): Effect.Effect<Page<A>, BitbucketError.DecodeError> => {
+  if (Array.isArray(body)) {
+    const schema = cached(arraySchemas, item, () => Schema.Array(item)) as Schema.Schema<ReadonlyArray<A>>
+    return Effect.map(Http.decode(schema, body, received), (values) => ({ values }))
+  }
+  if (isRecord(body) && Array.isArray(body["values"])) {
+    return Http.decode(cached(pageSchemas, item, () => Page(item)) as Schema.Schema<Page<A>>, body, received)
+  }
+  if (single && isRecord(body)) {
+    return Effect.map(Http.decode(item, body, received), (value) => ({ values: [value] }))
+  }
+  return Effect.fail(malformedBody(received, "expected a page of values or a JSON array"))
+}
 
 /** Adds what paging and decoding need to a `fields` selection (a list with bare names). */
 const completeFields = (fields: string | undefined): string | undefined => {
@@ -183,53 +192,60 @@ export const streamUrl = <A, I>(
   options: { readonly concurrency?: number | undefined; readonly prefetch?: number | undefined; readonly single?: boolean } =
     {}
 ): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
-  Stream.unwrap(
-    Effect.map(BitbucketConfig, (settings) => {
+  Stream.unwrapScoped(
+    Effect.gen(function*() {
+      const settings = yield* BitbucketConfig
+      const scope = yield* Effect.scope
       const concurrency = Math.max(1, options.concurrency ?? settings.concurrency)
-      const prefetch = Math.max(0, options.prefetch ?? settings.prefetch)
+      const prefetch = Math.max(0, options.prefetch ?? settings.prefetch) > 0
       const single = options.single ?? false
       const seen = new Set<string>()
-      const get = (url: string) => {
-        if (seen.has(url)) return Effect.fail(loopError(url))
-        seen.add(url)
-        return fetchPage(url, item, single)
-      }
-      const sequential = (start: Option.Option<string>) =>
-        Stream.paginateChunkEffect(start, (url) =>
-          Option.match(url, {
-            onNone: () => Effect.succeed([Chunk.empty<A>(), Option.none<Option.Option<string>>()] as const),
-            onSome: (url) =>
-              Effect.map(get(url), (page) =>
-                [
-                  Chunk.unsafeFromArray(page.values),
-                  page.next === undefined ? Option.none() : Option.some(Option.some(page.next))
-                ] as const)
-          }))
-      const pages: Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> = Stream.unwrap(
-        Effect.map(get(firstUrl), (first) => {
-          const head = Stream.fromChunk(Chunk.unsafeFromArray(first.values))
-          const next = first.next
-          if (next === undefined) return head
-          const listBased = concurrency > 1 && first.page !== undefined && first.size !== undefined &&
-            first.pagelen !== undefined && first.pagelen > 0
-          if (!listBased) return Stream.concat(head, sequential(Option.some(next)))
-          const lastPage = Math.ceil(first.size! / first.pagelen!)
-          const pageNumbers = Array.from({ length: Math.max(0, lastPage - first.page!) }, (_, i) => first.page! + 1 + i)
-          return Stream.unwrap(Effect.map(Ref.make<Option.Option<string>>(Option.none()), (after) =>
-            Stream.concat(
-              head,
-              Stream.fromIterable(pageNumbers).pipe(
-                Stream.mapEffect((n) =>
-                  Effect.tap(get(pageUrl(next, n)), (page) =>
-                    n === lastPage ? Ref.set(after, Option.fromNullable(page.next)) : Effect.void), { concurrency }),
-                Stream.mapConcatChunk((page) => Chunk.unsafeFromArray(page.values)),
-                // The listing grew while we read it: carry on from the last page's `next`.
-                Stream.concat(Stream.unwrap(Effect.map(Ref.get(after), sequential)))
-              )
-            )))
+      const fetchOnce = (url: string) =>
+        Effect.suspend(() => {
+          if (seen.has(url)) return Effect.fail(loopError(url))
+          seen.add(url)
+          return fetchJson(url)
         })
+      // With prefetch, the next page is requested as soon as its link is known, before the current
+      // page is decoded, and keeps loading while the consumer works on the current page.
+      const start = (url: string) =>
+        prefetch ? Effect.map(Effect.forkIn(fetchOnce(url), scope), Fiber.join) : Effect.succeed(fetchOnce(url))
+      type Pending = Effect.Effect<Fetched, BitbucketError.BitbucketError, Http.Requirements>
+      const sequential = (pending: Pending) =>
+        Stream.paginateChunkEffect(pending, (current) =>
+          Effect.gen(function*() {
+            const fetched = yield* current
+            const next = nextOf(fetched.body)
+            const after: Option.Option<Pending> = next === undefined ? Option.none() : Option.some(yield* start(next))
+            const page = yield* decodePage(fetched, item, single)
+            return [Chunk.unsafeFromArray(page.values), after] as const
+          }))
+      const first = yield* fetchOnce(firstUrl)
+      const next = nextOf(first.body)
+      const body = first.body
+      const listBased = concurrency > 1 && next !== undefined && isRecord(body) && typeof body["page"] === "number" &&
+        typeof body["size"] === "number" && typeof body["pagelen"] === "number" && body["pagelen"] > 0
+      if (!listBased) return sequential(Effect.succeed(first))
+      const firstPage = yield* decodePage(first, item, single)
+      const lastPage = Math.ceil(firstPage.size! / firstPage.pagelen!)
+      const pageNumbers = Array.from({ length: Math.max(0, lastPage - firstPage.page!) }, (_, i) => firstPage.page! + 1 + i)
+      const after = yield* Ref.make<string | undefined>(undefined)
+      return Stream.fromChunk(Chunk.unsafeFromArray(firstPage.values)).pipe(
+        Stream.concat(
+          Stream.fromIterable(pageNumbers).pipe(
+            Stream.mapEffect((n) =>
+              fetchOnce(pageUrl(next, n)).pipe(
+                Effect.tap((fetched) => (n === lastPage ? Ref.set(after, nextOf(fetched.body)) : Effect.void)),
+                Effect.flatMap((fetched) => decodePage(fetched, item, single))
+              ), { concurrency }),
+            Stream.mapConcatChunk((page) => Chunk.unsafeFromArray(page.values))
+          )
+        ),
+        // The listing grew while we read it: carry on from the last page's `next`.
+        Stream.concat(
+          Stream.unwrap(Effect.map(Ref.get(after), (url) => (url === undefined ? Stream.empty : sequential(fetchOnce(url)))))
+        )
       )
-      return prefetch > 0 ? Stream.bufferChunks(pages, { capacity: prefetch }) : pages
     })
   )
 
