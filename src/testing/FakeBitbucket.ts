@@ -15,6 +15,37 @@
  * - Creating a repository that exists answers 400 `Repository with this Slug and Owner already exists.`;
  *   `PUT` on a missing repository creates it (201 with `Location`).
  *
+ * Three ways to talk to it:
+ * - in memory: {@link layer} (an `HttpClient` that calls {@link FakeBitbucket.handle});
+ * - over real HTTP on 127.0.0.1: {@link serve} / {@link layerServer}, for any HTTP client (the
+ *   library with `NodeHttpClient`/`FetchHttpClient`, the `bitbucket` npm package, curl);
+ * - from a terminal: `npm run fake-server -- --port 7990 [--seed seed.json] [--faults faults.json]`
+ *   prints the base URL and the seeded credentials and serves until Ctrl-C.
+ *
+ * Faults on demand ({@link FaultConfig}: 429, 5xx, 555, HTML error pages, latency, dropped
+ * connections, truncated JSON, near-limit headers) are drawn from a seeded PRNG (mulberry32), so a
+ * run replays exactly; set them at start (`faults` option) or at any time with
+ * {@link FakeBitbucket.setFaults}. Rules are checked in order, the first that fires decides, and the
+ * request log records it (`RecordedRequest.fault`):
+ *
+ * ```ts
+ * const fake = yield* FakeBitbucket.make({
+ *   faults: {
+ *     seed: 42,
+ *     rules: [
+ *       // the first two listings of demo are rate limited (text/plain, no Retry-After)
+ *       { route: "GET /2.0/repositories/demo", times: 2, fault: { kind: "status", status: 429 } },
+ *       // one in ten diffs times out the Bitbucket way
+ *       { route: /^GET \/2\.0\/repositories\/[^/]+\/[^/]+\/diff\//, rate: 0.1, fault: { kind: "status", status: 555 } },
+ *       // every POST waits 2 seconds (on Effect's Clock: TestClock in tests)
+ *       { route: "POST /2.0", fault: { kind: "latency", millis: 2000 } },
+ *       // and 5% of everything else drops the connection
+ *       { rate: 0.05, fault: { kind: "disconnect" } }
+ *     ]
+ *   }
+ * })
+ * ```
+ *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -25,12 +56,19 @@ import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type { FaultConfig } from "./internal/faults.js"
+import { fromJson, isDisconnect, validate } from "./internal/faults.js"
+import type { ListenError } from "./internal/serve.js"
+import { listen } from "./internal/serve.js"
 import { makeServer } from "./internal/server.js"
 import type { RecordedRequest } from "./internal/server.js"
 import { defaultSeed } from "./internal/seed.js"
 import type { Seed } from "./internal/seed.js"
 
+export type { AppliedFault, Fault, FaultConfig, FaultRule } from "./internal/faults.js"
+export { ListenError } from "./internal/serve.js"
 export type { RecordedRequest } from "./internal/server.js"
 export type {
   Seed,
@@ -61,9 +99,17 @@ export interface FakeBitbucket {
   readonly baseUrl: string
   /** The OAuth base URL, e.g. `https://bitbucket.org/site/oauth2`; the token endpoint is `${oauthUrl}/access_token`. */
   readonly oauthUrl: string
-  /** Answers one request, as Bitbucket would. Never fails; records the request. */
+  /**
+   * Answers one request, as Bitbucket would (or as a fault says). Never fails; records the
+   * request. A `disconnect` fault answers `Response.error()` (a network error: `type === "error"`,
+   * status 0), which {@link client} turns into a transport `RequestError` and {@link serve} into
+   * a destroyed socket.
+   */
   readonly handle: (request: Request) => Effect.Effect<Response>
-  /** Every request received so far (including refused requests to foreign hosts made through {@link client}). */
+  /**
+   * Every request received so far (including refused requests to foreign hosts made through
+   * {@link client}); a faulted request carries the `fault` that was applied.
+   */
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   /** Empties the request log. */
   readonly clearRequests: Effect.Effect<void>
@@ -77,6 +123,32 @@ export interface FakeBitbucket {
    * client or user.
    */
   readonly createAuthorizationCode: (clientId: string, user: string) => Effect.Effect<string>
+  /**
+   * Replaces the fault rules (`undefined` switches faults off). The PRNG restarts from the new
+   * config's seed and every rule's `times` counter from 0. Dies on an invalid config.
+   *
+   * @example
+   * ```ts
+   * yield* fake.setFaults({ rules: [{ route: "GET /2.0/repositories/demo", times: 2, fault: { kind: "status", status: 503 } }] })
+   * // ... the next two listings of demo answer 503, then all is well again
+   * yield* fake.setFaults(undefined)
+   * ```
+   */
+  readonly setFaults: (config: FaultConfig | undefined) => Effect.Effect<void>
+  /** The fault rules in force, if any. */
+  readonly faults: Effect.Effect<FaultConfig | undefined>
+}
+
+/**
+ * A fake served over HTTP by {@link serve}: its `baseUrl` and `oauthUrl` are on the server's own
+ * origin, e.g. `http://127.0.0.1:54321/2.0` and `http://127.0.0.1:54321/site/oauth2`.
+ *
+ * @since 0.1.0
+ */
+export interface Served extends FakeBitbucket {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string
+  readonly port: number
 }
 
 /**
@@ -109,6 +181,8 @@ export interface Options {
   readonly baseUrl?: string
   /** Default `https://bitbucket.org/site/oauth2`. */
   readonly oauthUrl?: string
+  /** Fault rules in force from the start (see {@link FaultConfig}); default none. */
+  readonly faults?: FaultConfig
 }
 
 /**
@@ -125,7 +199,8 @@ export const make = (options: Options = {}): Effect.Effect<FakeBitbucket> =>
     const server = makeServer({
       seed: options.seed ?? defaultSeed,
       baseUrl: options.baseUrl ?? "https://api.bitbucket.org/2.0",
-      oauthUrl: options.oauthUrl ?? "https://bitbucket.org/site/oauth2"
+      oauthUrl: options.oauthUrl ?? "https://bitbucket.org/site/oauth2",
+      faults: options.faults
     })
     const fake: FakeBitbucket = {
       baseUrl: server.baseUrl,
@@ -135,7 +210,9 @@ export const make = (options: Options = {}): Effect.Effect<FakeBitbucket> =>
       clearRequests: server.clearRequests,
       record: server.record,
       snapshot: server.snapshot,
-      createAuthorizationCode: server.createAuthorizationCode
+      createAuthorizationCode: server.createAuthorizationCode,
+      setFaults: (config) => Effect.suspend(() => server.setFaults(config === undefined ? undefined : validate(config))),
+      faults: server.faults
     }
     return fake
   })
@@ -187,7 +264,7 @@ const headersRecord = (headers: Headers): Record<string, string> => {
 /**
  * An `HttpClient` that sends requests to the fake in memory. Requests to any origin other than the
  * fake's API and OAuth origins are recorded and then fail with a `RequestError` of reason
- * `"Transport"`. Redirects are not followed.
+ * `"Transport"`, and so does a request hit by a `disconnect` fault. Redirects are not followed.
  *
  * @example
  * ```ts
@@ -226,6 +303,13 @@ export const client = (fake: FakeBitbucket): HttpClient.HttpClient => {
         })
       }
       const response = yield* fake.handle(webRequest)
+      if (isDisconnect(response)) {
+        return yield* new HttpClientError.RequestError({
+          request,
+          reason: "Transport",
+          description: "FakeBitbucket dropped the connection (disconnect fault)"
+        })
+      }
       return HttpClientResponse.fromWeb(request, response)
     })
   )
@@ -251,3 +335,116 @@ export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient 
     Effect.map(make(options), (fake) =>
       Context.make(FakeBitbucket, fake).pipe(Context.add(HttpClient.HttpClient, client(fake))))
   )
+
+/**
+ * Options of {@link serve} and {@link layerServer}.
+ *
+ * @example
+ * ```ts
+ * const options: FakeBitbucket.ServeOptions = {
+ *   port: 0, // a free port
+ *   faults: { seed: 42, rules: [{ rate: 0.1, fault: { kind: "status", status: 503 } }] }
+ * }
+ * ```
+ * @since 0.1.0
+ */
+export interface ServeOptions {
+  /** TCP port; 0 (the default) picks a free one (read it from `baseUrl` or `port`). */
+  readonly port?: number
+  /** The server listens on loopback only. */
+  readonly host?: "127.0.0.1"
+  /** Default {@link defaultSeed}. */
+  readonly seed?: Seed
+  /** Fault rules in force from the start; change them later with {@link FakeBitbucket.setFaults}. */
+  readonly faults?: FaultConfig
+}
+
+/**
+ * Serves a fresh fake over real HTTP on `127.0.0.1` (node:http) until the scope closes. The API
+ * answers under `${origin}/2.0` and the OAuth token endpoint at `${origin}/site/oauth2/access_token`;
+ * every link in every answer carries the server's own origin. Node requests are handed to
+ * {@link FakeBitbucket.handle} as web `Request`s and its `Response`s go back byte for byte (status,
+ * headers including `Location`, body); a `disconnect` fault destroys the socket.
+ *
+ * Handlers run with the services of the fiber that called `serve`: under `TestClock`, timestamps
+ * and OAuth token expiry follow the test clock, and a `latency` fault waits for `TestClock.adjust`
+ * (use `it.live`/`it.scopedLive` when a real client waits on real latency).
+ *
+ * Fails with {@link ListenError} when the port cannot be bound.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Effect, Layer, Stream } from "effect"
+ * import { Authenticator, BitbucketConfig, Repository } from "effect-bitbucket"
+ * import { FakeBitbucket } from "effect-bitbucket/testing"
+ *
+ * const program = Effect.gen(function*() {
+ *   const server = yield* FakeBitbucket.serve({ port: 0 })
+ *   return yield* Repository.findForWorkspace({ workspace: "demo" }).pipe(
+ *     Stream.runCollect,
+ *     Effect.provide(Layer.mergeAll(
+ *       BitbucketConfig.layer({ baseUrl: server.baseUrl }),
+ *       Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }),
+ *       NodeHttpClient.layerUndici
+ *     ))
+ *   )
+ * }).pipe(Effect.scoped)
+ * ```
+ * @since 0.1.0
+ */
+export const serve = (options: ServeOptions = {}): Effect.Effect<Served, ListenError, Scope.Scope> =>
+  Effect.gen(function*() {
+    if (options.faults !== undefined) yield* Effect.sync(() => validate(options.faults!))
+    const server = yield* listen({ port: options.port, host: options.host })
+    const fake = yield* make({
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.faults !== undefined ? { faults: options.faults } : {}),
+      baseUrl: `${server.origin}/2.0`,
+      oauthUrl: `${server.origin}/site/oauth2`
+    })
+    server.setHandler(fake.handle)
+    return { ...fake, origin: server.origin, port: server.port }
+  })
+
+/**
+ * Provides the `FakeBitbucket` tag with a fake served over HTTP (see {@link serve}); the server
+ * stops when the layer's scope closes. Pair it with a real `HttpClient` and a `BitbucketConfig`
+ * pointed at the server's `baseUrl`.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { layer } from "@effect/vitest"
+ * import { Effect, Layer } from "effect"
+ * import { Authenticator, BitbucketConfig } from "effect-bitbucket"
+ * import { FakeBitbucket } from "effect-bitbucket/testing"
+ *
+ * const Server = FakeBitbucket.layerServer({ port: 0 })
+ * const Config = Layer.unwrapEffect(
+ *   Effect.map(FakeBitbucket.FakeBitbucket, (fake) => BitbucketConfig.layer({ baseUrl: fake.baseUrl }))
+ * )
+ * const Live = Layer.mergeAll(Config, Authenticator.anonymous, NodeHttpClient.layerUndici).pipe(
+ *   Layer.provideMerge(Server)
+ * )
+ * layer(Live)("over loopback", (it) => { ... })
+ * ```
+ * @since 0.1.0
+ */
+export const layerServer = (options: ServeOptions = {}): Layer.Layer<FakeBitbucket, ListenError> =>
+  Layer.scoped(FakeBitbucket, serve(options))
+
+/**
+ * Reads a fault configuration from parsed JSON (e.g. a `--faults` file). A RegExp route is
+ * written `{ "regex": "...", "flags": "i" }`; a string route as is. Throws on an invalid config.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs"
+ *
+ * // faults.json: {"seed":7,"rules":[{"route":{"regex":"^GET /2\\.0/repositories/"},"rate":0.2,"fault":{"kind":"status","status":429}}]}
+ * const faults = FakeBitbucket.faultConfigFromJson(JSON.parse(readFileSync("faults.json", "utf8")))
+ * ```
+ * @since 0.1.0
+ */
+export const faultConfigFromJson = (json: unknown): FaultConfig => fromJson(json)

@@ -129,6 +129,8 @@ export interface Ctx {
   readonly url: URL
   readonly headers: Headers
   readonly body: string
+  /** The raw request body (for multipart uploads whose files may not be UTF-8). */
+  readonly bytes?: Uint8Array
   readonly principal: Principal
 }
 

@@ -50,6 +50,11 @@ export interface SeedUser {
   readonly appPasswords?: ReadonlyArray<string>
   /** Extra fields merged into the user's JSON representation. */
   readonly extra?: Readonly<Record<string, unknown>>
+  /**
+   * Further email addresses of the account (`GET /user/emails`); `email` is always the primary,
+   * confirmed one.
+   */
+  readonly emails?: ReadonlyArray<{ readonly email: string; readonly is_confirmed: boolean }>
 }
 
 /**
@@ -412,6 +417,114 @@ export interface SeedOAuthConsumer {
 }
 
 /**
+ * A comment on a snippet. Ids are unique across the whole fake, like other comments.
+ *
+ * @example
+ * ```ts
+ * const c: FakeBitbucket.SeedSnippetComment = { id: 4001, user: "bob@example.com", raw: "Handy!", created_on: "2024-05-02T10:00:00.000000+00:00" }
+ * ```
+ */
+export interface SeedSnippetComment {
+  readonly id: number
+  readonly user: UserRef
+  readonly raw: string
+  readonly created_on: string
+  readonly updated_on?: string
+  /** Id of the comment this one replies to. */
+  readonly parent?: number
+}
+
+/**
+ * A snippet: a small git repository of files owned by a workspace. File contents are base64 so
+ * that any bytes (binary, Latin-1 text) survive the JSON seed.
+ *
+ * @example
+ * ```ts
+ * const snippet: FakeBitbucket.SeedSnippet = {
+ *   id: 2001, encoded_id: "aB3dE", workspace: "demo", title: "Hello", is_private: false,
+ *   creator: "alice@example.com", created_on: "2024-05-01T10:00:00.000000+00:00",
+ *   files: { "hello.txt": Buffer.from("hello\n").toString("base64") }
+ * }
+ * ```
+ */
+export interface SeedSnippet {
+  /** The numeric id (the `id` field). */
+  readonly id: number
+  /** The id used in URLs: `/snippets/{workspace}/{encoded_id}`. */
+  readonly encoded_id: string
+  /** Slug of the owning workspace. */
+  readonly workspace: string
+  readonly title: string
+  readonly is_private: boolean
+  readonly creator: UserRef
+  readonly created_on: string
+  readonly updated_on?: string
+  /** File name to base64 content. */
+  readonly files: Readonly<Record<string, string>>
+  readonly watchers?: ReadonlyArray<UserRef>
+  readonly comments?: ReadonlyArray<SeedSnippetComment>
+  /** Extra fields merged into the snippet's JSON representation. */
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A webhook subscription on a repository (`repository`, a `full_name`) or on a workspace
+ * (`workspace`, a slug). `secret` is write-only on the API; the JSON only says `secret_set`.
+ *
+ * @example
+ * ```ts
+ * const hook: FakeBitbucket.SeedWebhook = {
+ *   uuid: "{…}", repository: "demo/effect-playground", url: "https://ci.example.com/hook",
+ *   events: ["repo:push"], created_at: "2024-01-01T00:00:00.000000+00:00"
+ * }
+ * ```
+ */
+export interface SeedWebhook {
+  /** `{uuid}` with braces. */
+  readonly uuid: string
+  readonly repository?: string
+  readonly workspace?: string
+  readonly url: string
+  readonly description?: string
+  readonly active?: boolean
+  /** Event keys, e.g. `repo:push`, `pullrequest:created`. */
+  readonly events: ReadonlyArray<string>
+  readonly secret?: string | null
+  readonly created_at: string
+}
+
+/**
+ * A branch restriction (branch permission) of a repository.
+ *
+ * @example
+ * ```ts
+ * const rule: FakeBitbucket.SeedBranchRestriction = {
+ *   id: 7001, repository: "demo/effect-playground", kind: "push", branch_match_kind: "glob",
+ *   pattern: "main", users: ["alice@example.com"], groups: []
+ * }
+ * ```
+ */
+export interface SeedBranchRestriction {
+  /** Unique across the fake. */
+  readonly id: number
+  /** `full_name` of the repository. */
+  readonly repository: string
+  readonly kind: string
+  /** Default `glob`. */
+  readonly branch_match_kind?: "glob" | "branching_model"
+  /** The glob (for `glob`). */
+  readonly pattern?: string
+  /** `production`, `development`, `bugfix`, `release`, `feature` or `hotfix` (for `branching_model`). */
+  readonly branch_type?: string
+  /** Users exempt from a `push` or `restrict_merges` restriction. */
+  readonly users?: ReadonlyArray<UserRef>
+  /** Group slugs exempt from a `push` or `restrict_merges` restriction. */
+  readonly groups?: ReadonlyArray<string>
+  /** The number of a numeric restriction (e.g. `require_approvals_to_merge`). */
+  readonly value?: number | null
+}
+
+/**
  * Everything the fake Bitbucket starts with. Plain JSON-able data: copy `defaultSeed` and change
  * what a test needs.
  *
@@ -439,11 +552,19 @@ export interface Seed {
    * `PENDING` before it merges and answers `SUCCESS`. Default 1.
    */
   readonly mergeTaskPendingPolls?: number
+  /** Snippets (`/snippets/{workspace}/{encoded_id}`). */
+  readonly snippets?: ReadonlyArray<SeedSnippet>
+  /** Webhook subscriptions of repositories and workspaces. */
+  readonly webhooks?: ReadonlyArray<SeedWebhook>
+  /** Branch restrictions of repositories. */
+  readonly branchRestrictions?: ReadonlyArray<SeedBranchRestriction>
 }
 
 const ALICE = "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}"
 const BOB = "{7c1d2e3f-4a5b-4c6d-9e8f-1a2b3c4d5e62}"
 const CAROL = "{b3a4c5d6-e7f8-4a9b-8c0d-2e3f4a5b6c73}"
+
+const b64 = (text: string): string => Buffer.from(text, "utf8").toString("base64")
 
 const demoRepo = (
   slug: string,
@@ -515,6 +636,22 @@ const demoRepo = (
  *
  * Asynchronous merges answer `PENDING` once (`mergeTaskPendingPolls: 1`).
  *
+ * Emails: Alice also has `alice.anderson@personal.example` (confirmed) and
+ * `a.anderson@old-company.example` (unconfirmed); Bob has `bob.builds@example.org`.
+ *
+ * Snippets (`/snippets/{workspace}/{encoded_id}`): `demo/k3Rp9` (id 1001, public, Alice, files
+ * `retry.ts` and `README.md`, watched by Alice and Bob, comments 4001 by Bob and 4002 replying);
+ * `acme/Zt4mW` (1002, private, Alice, `deploy.sh`); `demo/bN8vL` (1003, public, Bob,
+ * `latin1.txt` in ISO-8859-1 and `dot.png`, both not UTF-8); `demo/qW2sD` (1004, private, Bob,
+ * `notes.md`).
+ *
+ * Webhooks: `{5e0b7c1d-1a2b-4c3d-8e4f-00000000b001}` on `demo/effect-playground` (active, with a
+ * secret) and `{5e0b7c1d-1a2b-4c3d-8e4f-00000000b002}` on workspace `acme` (inactive).
+ *
+ * Branch restrictions on `demo/effect-playground`: 7001 `push` on `main` (Alice exempt), 7002
+ * `require_approvals_to_merge` on `main` (value 1), 7003 `force` on the `production` branch type,
+ * 7004 `delete` on `release/*`.
+ *
  * @example
  * ```ts
  * const seed = { ...FakeBitbucket.defaultSeed, oauthTokenTtlSeconds: 10 }
@@ -531,7 +668,11 @@ export const defaultSeed: Seed = {
       username: "alice",
       created_on: "2019-04-01T10:00:00.000000+00:00",
       apiTokens: ["alice-api-token"],
-      appPasswords: ["alice-app-password"]
+      appPasswords: ["alice-app-password"],
+      emails: [
+        { email: "alice.anderson@personal.example", is_confirmed: true },
+        { email: "a.anderson@old-company.example", is_confirmed: false }
+      ]
     },
     {
       uuid: BOB,
@@ -541,7 +682,8 @@ export const defaultSeed: Seed = {
       email: "bob@example.com",
       username: "bob",
       created_on: "2020-06-15T08:30:00.000000+00:00",
-      apiTokens: ["bob-api-token"]
+      apiTokens: ["bob-api-token"],
+      emails: [{ email: "bob.builds@example.org", is_confirmed: true }]
     },
     {
       uuid: CAROL,
@@ -696,5 +838,94 @@ export const defaultSeed: Seed = {
   ],
   oauthTokenTtlSeconds: 7200,
   git: defaultGit(),
-  mergeTaskPendingPolls: 1
+  mergeTaskPendingPolls: 1,
+  snippets: [
+    {
+      id: 1001,
+      encoded_id: "k3Rp9",
+      workspace: "demo",
+      title: "Effect retry helpers",
+      is_private: false,
+      creator: ALICE,
+      created_on: "2024-05-01T09:00:00.000000+00:00",
+      updated_on: "2024-05-03T17:30:00.000000+00:00",
+      files: {
+        "retry.ts": b64(
+          "import { Effect, Schedule } from \"effect\"\n\n" +
+            "export const retrying = <A, E, R>(self: Effect.Effect<A, E, R>) =>\n" +
+            "  Effect.retry(self, Schedule.exponential(\"100 millis\").pipe(Schedule.jittered, Schedule.compose(Schedule.recurs(5))))\n"
+        ),
+        "README.md": b64("# Retry helpers\n\nExponential backoff with jitter, five attempts.\n")
+      },
+      watchers: [ALICE, BOB],
+      comments: [
+        { id: 4001, user: BOB, raw: "Handy, **thanks**!", created_on: "2024-05-02T10:00:00.000000+00:00" },
+        { id: 4002, user: ALICE, raw: "You're welcome.", created_on: "2024-05-02T11:00:00.000000+00:00", parent: 4001 }
+      ]
+    },
+    {
+      id: 1002,
+      encoded_id: "Zt4mW",
+      workspace: "acme",
+      title: "Deploy checklist",
+      is_private: true,
+      creator: ALICE,
+      created_on: "2024-06-10T08:00:00.000000+00:00",
+      files: { "deploy.sh": b64("#!/bin/sh\nset -eu\nterraform plan -out plan.tfplan\nterraform apply plan.tfplan\n") },
+      watchers: [ALICE]
+    },
+    {
+      id: 1003,
+      encoded_id: "bN8vL",
+      workspace: "demo",
+      title: "Latin-1 sample",
+      is_private: false,
+      creator: BOB,
+      created_on: "2024-07-01T12:00:00.000000+00:00",
+      files: {
+        // "café naïve\n" in ISO-8859-1: not valid UTF-8.
+        "latin1.txt": Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x61, 0xef, 0x76, 0x65, 0x0a]).toString("base64"),
+        "dot.png": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe]).toString("base64")
+      },
+      watchers: [BOB]
+    },
+    {
+      id: 1004,
+      encoded_id: "qW2sD",
+      workspace: "demo",
+      title: "Bob's scratch pad",
+      is_private: true,
+      creator: BOB,
+      created_on: "2024-08-15T15:00:00.000000+00:00",
+      files: { "notes.md": b64("- try the new pagination engine\n") },
+      watchers: [BOB]
+    }
+  ],
+  webhooks: [
+    {
+      uuid: "{5e0b7c1d-1a2b-4c3d-8e4f-00000000b001}",
+      repository: "demo/effect-playground",
+      url: "https://ci.example.com/hooks/bitbucket",
+      description: "CI trigger",
+      active: true,
+      events: ["repo:push", "pullrequest:created", "pullrequest:fulfilled"],
+      secret: "playground-hook-secret",
+      created_at: "2024-02-01T10:00:00.000000+00:00"
+    },
+    {
+      uuid: "{5e0b7c1d-1a2b-4c3d-8e4f-00000000b002}",
+      workspace: "acme",
+      url: "https://chat.example.com/acme/bitbucket",
+      description: "Chat notifications",
+      active: false,
+      events: ["repo:push", "repo:created", "project:updated"],
+      created_at: "2024-03-01T10:00:00.000000+00:00"
+    }
+  ],
+  branchRestrictions: [
+    { id: 7001, repository: "demo/effect-playground", kind: "push", branch_match_kind: "glob", pattern: "main", users: [ALICE], groups: [] },
+    { id: 7002, repository: "demo/effect-playground", kind: "require_approvals_to_merge", branch_match_kind: "glob", pattern: "main", value: 1 },
+    { id: 7003, repository: "demo/effect-playground", kind: "force", branch_match_kind: "branching_model", branch_type: "production" },
+    { id: 7004, repository: "demo/effect-playground", kind: "delete", branch_match_kind: "glob", pattern: "release/*" }
+  ]
 }

@@ -6,15 +6,22 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type { RecordedRequest, ServerOptions } from "./core.js"
+import type { RecordedRequest as CoreRecordedRequest, ServerOptions } from "./core.js"
 import { clone, errorResponse, HttpError, makeCore } from "./core.js"
+import type { AppliedFault, FaultConfig } from "./faults.js"
+import { applyFault, makeFaults } from "./faults.js"
 import { makeOAuth } from "./oauth.js"
 import { QueryError } from "./query.js"
 import { makeRouter } from "./router.js"
 import { routeModules } from "./routes/index.js"
 import type { Seed, UserRef } from "./seed.js"
 
-export type { RecordedRequest, ServerOptions } from "./core.js"
+export type { ServerOptions } from "./core.js"
+
+/** One request as the fake received it, with the fault applied to it, if any. */
+export interface RecordedRequest extends CoreRecordedRequest {
+  readonly fault?: AppliedFault
+}
 
 const headersRecord = (headers: Headers): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -25,8 +32,9 @@ const headersRecord = (headers: Headers): Record<string, string> => {
 }
 
 /** Builds the fake's state and handler. */
-export const makeServer = (options: ServerOptions) => {
+export const makeServer = (options: ServerOptions & { readonly faults?: FaultConfig | undefined }) => {
   const core = makeCore(options)
+  const faults = makeFaults(options.faults)
   const modules = routeModules.map((m) => m.make(core))
   const route = makeRouter(modules.flatMap((m) => m.routes))
   const oauth = makeOAuth(core)
@@ -36,8 +44,21 @@ export const makeServer = (options: ServerOptions) => {
 
   const handle = (request: Request): Effect.Effect<Response> =>
     Effect.gen(function*() {
-      const body = yield* Effect.promise(() => request.text())
-      yield* record({ method: request.method, url: request.url, headers: headersRecord(request.headers), body })
+      const bytes = new Uint8Array(yield* Effect.promise(() => request.arrayBuffer()))
+      const body = new TextDecoder().decode(bytes)
+      const fault = faults.decide(request.method.toUpperCase(), new URL(request.url).pathname)
+      yield* record({
+        method: request.method,
+        url: request.url,
+        headers: headersRecord(request.headers),
+        body,
+        ...(fault !== undefined ? { fault } : {})
+      })
+      return yield* fault === undefined ? respond(request, body, bytes) : applyFault(fault.fault, respond(request, body, bytes))
+    })
+
+  const respond = (request: Request, body: string, bytes: Uint8Array): Effect.Effect<Response> =>
+    Effect.gen(function*() {
       const nowMs = yield* Clock.currentTimeMillis
       const url = new URL(request.url)
       const method = request.method.toUpperCase()
@@ -57,7 +78,7 @@ export const makeServer = (options: ServerOptions) => {
           }
         })
         const principal = core.authenticate(request.headers, nowMs)
-        return route({ method, url, headers: request.headers, body, principal }, decoded)
+        return route({ method, url, headers: request.headers, body, bytes, principal }, decoded)
       })
     }).pipe(
       Effect.catchAllDefect((defect) => {
@@ -103,6 +124,8 @@ export const makeServer = (options: ServerOptions) => {
     requests: Effect.sync((): ReadonlyArray<RecordedRequest> => [...log]),
     clearRequests: Effect.sync(() => void log.splice(0, log.length)),
     snapshot,
-    createAuthorizationCode
+    createAuthorizationCode,
+    setFaults: (config: FaultConfig | undefined) => Effect.sync(() => faults.set(config)),
+    faults: Effect.sync(() => faults.current())
   }
 }

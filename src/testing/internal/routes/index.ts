@@ -5,13 +5,16 @@
  * @internal
  */
 import type { RouteModule } from "../router.js"
+import { branchRestrictions } from "./branchRestrictions.js"
 import { commits } from "./commits.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
 import { repositories } from "./repositories.js"
+import { snippets } from "./snippets.js"
 import { statuses } from "./statuses.js"
 import { users } from "./users.js"
+import { webhooks } from "./webhooks.js"
 import { workspaces } from "./workspaces.js"
 
 export const routeModules: ReadonlyArray<RouteModule> = [
@@ -22,5 +25,8 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   refs,
   commits,
   statuses,
-  pullRequests
+  pullRequests,
+  snippets,
+  webhooks,
+  branchRestrictions
 ]

@@ -1,5 +1,8 @@
 /**
- * Users: `GET /user`, `GET /user/workspaces`, `GET /users/{selected_user}`.
+ * Users: `GET /user`, `GET /user/workspaces`, `GET /users/{selected_user}`, `GET /user/emails`,
+ * `GET /user/emails/{email}`.
+ *
+ * The emails of an access token's bot account are an empty list (its `/user/emails/{email}` is 404).
  *
  * @internal
  */
@@ -57,8 +60,29 @@ export const users: RouteModule = {
       return ok(ctx, userJson(user, true))
     }
 
+    const emailsOf = (ctx: Ctx) => {
+      requireAuth(ctx)
+      const p = ctx.principal
+      if (p.kind !== "user") return []
+      const all = [
+        { email: p.user.email, is_primary: true, is_confirmed: true },
+        ...(p.user.emails ?? [])
+          .filter((e) => e.email.toLowerCase() !== p.user.email.toLowerCase())
+          .map((e) => ({ email: e.email, is_primary: false, is_confirmed: e.is_confirmed }))
+      ]
+      return all.map((e) => ({ type: "email", ...e, links: { self: href(`/user/emails/${seg(e.email)}`) } }))
+    }
+
+    const getEmail = (ctx: Ctx, email: string) => {
+      const found = emailsOf(ctx).find((e) => e.email.toLowerCase() === email.toLowerCase())
+      if (found === undefined) throw new HttpError(404, `Email address ${email} not found`)
+      return ok(ctx, found)
+    }
+
     return {
       routes: [
+        { path: "/user/emails", GET: (ctx) => page(ctx, emailsOf(ctx)) },
+        { path: "/user/emails/:email", GET: (ctx, p) => getEmail(ctx, p.email!) },
         { path: "/user", GET: currentUser },
         { path: "/user/workspaces", GET: workspaceAccess },
         { path: "/users/:selected_user", GET: (ctx, p) => getUser(ctx, p.selected_user!) }
