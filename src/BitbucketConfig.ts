@@ -123,6 +123,13 @@ export interface Settings {
   readonly operationTimeout: Duration.Duration
   /** `User-Agent` header. Default `effect-bitbucket/<version>`. */
   readonly userAgent: string
+  /**
+   * Hosts a redirect may lead to, besides the API origin, for operations that follow redirects
+   * (diffs, patches, snippet files): https only, `*.` for any subdomain. Requests to them carry no
+   * credentials; a redirect anywhere else fails with a `TransportError` (`RefusedOrigin`).
+   * Default `bitbucket.org`, `*.bitbucket.org`, `bbuseruploads.s3.amazonaws.com`.
+   */
+  readonly redirectHosts: ReadonlyArray<string>
   /** Retry policy. */
   readonly retry: RetryPolicy
   /** Client-side rate limiting and reaction to Bitbucket's near-limit signal. */
@@ -150,6 +157,7 @@ export const defaults: Settings = {
   timeout: Duration.seconds(30),
   operationTimeout: Duration.minutes(3),
   userAgent: `effect-bitbucket/${version}`,
+  redirectHosts: ["bitbucket.org", "*.bitbucket.org", "bbuseruploads.s3.amazonaws.com"],
   retry: {
     maxRetries: 4,
     baseDelay: Duration.millis(500),
@@ -199,6 +207,7 @@ export interface PartialSettings {
   readonly timeout?: Duration.DurationInput
   readonly operationTimeout?: Duration.DurationInput
   readonly userAgent?: string
+  readonly redirectHosts?: ReadonlyArray<string>
   readonly retry?: {
     readonly maxRetries?: number
     readonly baseDelay?: Duration.DurationInput
@@ -243,6 +252,7 @@ export const make = (overrides: PartialSettings = {}, base: Settings = defaults)
     timeout: duration(overrides.timeout, base.timeout),
     operationTimeout: duration(overrides.operationTimeout, base.operationTimeout),
     userAgent: overrides.userAgent ?? base.userAgent,
+    redirectHosts: overrides.redirectHosts ?? base.redirectHosts,
     retry: {
       maxRetries: retry.maxRetries ?? base.retry.maxRetries,
       baseDelay: duration(retry.baseDelay, base.retry.baseDelay),

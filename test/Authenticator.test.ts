@@ -597,20 +597,34 @@ describe("credentials stay on the API origin", () => {
       expect(authorization(mock.requests[0])).toBe(expected)
     }))
 
-  it.effect("a redirect to another origin is followed without the Authorization header", () =>
+  it.effect("a redirect to Bitbucket's content host is followed without the Authorization header", () =>
     Effect.gen(function*() {
       const mock = bitbucket({
-        api: () => new Response(null, { status: 302, headers: { location: "https://cdn.example.com/file.txt" } }),
+        api: () => new Response(null, { status: 302, headers: { location: "https://bbuseruploads.s3.amazonaws.com/file.txt" } }),
         other: () => text("file content", 200)
       })
       const body = yield* Http.text({ method: "GET", path: "/x", followRedirects: true }).pipe(Effect.provide(mock.with(auth)))
       expect(body).toBe("file content")
       expect(mock.requests.map((r) => r.url.href)).toEqual([
         "https://api.bitbucket.org/2.0/x",
-        "https://cdn.example.com/file.txt"
+        "https://bbuseruploads.s3.amazonaws.com/file.txt"
       ])
       expect(authorization(mock.requests[0])).toBe(expected)
       expect(Object.keys(mock.requests[1]!.headers)).not.toContain("authorization")
+    }))
+
+  it.effect("a redirect to any other host is refused and nothing is sent there", () =>
+    Effect.gen(function*() {
+      const mock = bitbucket({
+        api: () => new Response(null, { status: 302, headers: { location: "https://cdn.example.com/file.txt" } }),
+        other: () => text("file content", 200)
+      })
+      const error = yield* Effect.flip(Http.text({ method: "GET", path: "/x", followRedirects: true })).pipe(
+        Effect.provide(mock.with(auth))
+      )
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "RefusedOrigin" })
+      expect(error.message).toContain("https://cdn.example.com/file.txt")
+      expect(mock.requests.map((r) => r.url.host)).toEqual(["api.bitbucket.org"])
     }))
 
   it.effect("a same-origin redirect keeps the Authorization header", () =>
@@ -630,26 +644,26 @@ describe("credentials stay on the API origin", () => {
       const mock = bitbucket({
         api: (_, n) =>
           n === 0
-            ? new Response(null, { status: 302, headers: { location: "https://evil.example.com/bounce" } })
+            ? new Response(null, { status: 302, headers: { location: "https://media.bitbucket.org/bounce" } })
             : text("back", 200),
         other: () => new Response(null, { status: 302, headers: { location: "https://api.bitbucket.org/2.0/z" } })
       })
       const body = yield* Http.text({ method: "GET", path: "/x", followRedirects: true }).pipe(Effect.provide(mock.with(auth)))
       expect(body).toBe("back")
-      expect(mock.requests.map((r) => r.url.host)).toEqual(["api.bitbucket.org", "evil.example.com", "api.bitbucket.org"])
+      expect(mock.requests.map((r) => r.url.host)).toEqual(["api.bitbucket.org", "media.bitbucket.org", "api.bitbucket.org"])
       expect(mock.requests.map(authorization)).toEqual([expected, undefined, undefined])
     }))
 
   it.effect("OAuth bearer tokens do not follow a redirect to another origin either", () =>
     Effect.gen(function*() {
       const mock = bitbucket({
-        api: () => new Response(null, { status: 302, headers: { location: "https://cdn.example.com/f" } }),
+        api: () => new Response(null, { status: 302, headers: { location: "https://bitbucket.org/f" } }),
         other: () => text("ok", 200)
       })
       yield* Http.text({ method: "GET", path: "/x", followRedirects: true }).pipe(
         Effect.provide(mock.with(Authenticator.oauth2ClientCredentials(client)))
       )
-      expect(mock.requests.map((r) => r.url.host)).toEqual(["bitbucket.org", "api.bitbucket.org", "cdn.example.com"])
+      expect(mock.requests.map((r) => r.url.host)).toEqual(["bitbucket.org", "api.bitbucket.org", "bitbucket.org"])
       expect(authorization(mock.requests[1])).toBe("Bearer access-0")
       expect(Object.keys(mock.requests[2]!.headers)).not.toContain("authorization")
     }))

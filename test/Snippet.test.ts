@@ -50,28 +50,29 @@ const ref = { workspace: "demo", encoded_id: "kypj" }
 interface Sent {
   readonly method: string
   readonly url: URL
-  readonly form: FormData | undefined
+  readonly form: { readonly bytes: Uint8Array; readonly contentType: string } | undefined
 }
 
-/** A scripted client that keeps FormData bodies as they were sent. */
+/** A scripted client that keeps multipart bodies as the bytes that were sent. */
 const formClient = (reply: () => Response) => {
   const sent: Array<Sent> = []
   const client = HttpClient.make((request, url) =>
     Effect.sync(() => {
-      sent.push({ method: request.method, url, form: request.body._tag === "FormData" ? request.body.formData : undefined })
+      sent.push({
+        method: request.method,
+        url,
+        form: request.body._tag === "Uint8Array" ? { bytes: request.body.body, contentType: request.body.contentType } : undefined
+      })
       return HttpClientResponse.fromWeb(request, reply())
     })
   )
   return { sent, layer: Layer.merge(Layer.succeed(HttpClient.HttpClient, client), Authenticator.anonymous) }
 }
 
-/** Serializes a FormData as the wire does, then parses the bytes back: what a server would read. */
-const wire = (form: FormData) =>
+/** Parses the multipart bytes that went on the wire: what a server would read. */
+const wire = ({ bytes, contentType }: { readonly bytes: Uint8Array; readonly contentType: string }) =>
   Effect.promise(async () => {
-    const encoded = new Response(form)
-    const contentType = encoded.headers.get("content-type") ?? ""
-    const bytes = new Uint8Array(await encoded.arrayBuffer())
-    const parsed = await new Response(bytes, { headers: { "content-type": contentType } }).formData()
+    const parsed = await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData()
     const files = await Promise.all(
       parsed.getAll("file").map(async (entry) => {
         if (typeof entry === "string") throw new Error(`a "file" part without a file name: ${entry}`)

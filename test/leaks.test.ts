@@ -221,10 +221,17 @@ const scenarios: ReadonlyArray<Scenario> = [
     run: Stream.runCollect(Pagination.streamUrl("https://api.bitbucket.org/2.0/repositories/demo", Item))
   },
   {
-    name: "redirect to another host that fails",
+    name: "redirect to a content host that fails",
     expectTag: "NotFound",
-    api: () => new Response(null, { status: 302, headers: { location: "https://cdn.example.com/file" } }),
+    api: () => new Response(null, { status: 302, headers: { location: "https://bbuseruploads.s3.amazonaws.com/file" } }),
     other: () => text("gone", 404),
+    run: Http.text({ method: "GET", path: "/repositories/demo/x/src/main/README.md", followRedirects: true })
+  },
+  {
+    name: "redirect to a foreign host, refused",
+    expectTag: "TransportError",
+    api: () => new Response(null, { status: 302, headers: { location: "https://cdn.example.com/file" } }),
+    other: () => text("should not be reached", 200),
     run: Http.text({ method: "GET", path: "/repositories/demo/x/src/main/README.md", followRedirects: true })
   },
   {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { type Duration, Effect, Exit, Fiber, Layer, TestClock } from "effect"
-import { BitbucketConfig, Repository } from "../src/index.js"
+import { FetchHttpClient } from "@effect/platform"
+import { Authenticator, BitbucketConfig, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { json, mockHttp, text } from "./support/mockHttp.js"
 
@@ -124,6 +125,35 @@ describe("which failures a POST is retried after", () => {
       const mock = mockHttp((_, i) => (i === 0 ? Effect.never : json(repo)))
       const exit = yield* runWithClock(post.pipe(Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer({ timeout: "5 seconds" })))))
       expect(Exit.isFailure(exit)).toBe(true)
+      expect(mock.requests).toHaveLength(1)
+    }))
+})
+
+describe("redirects and trace headers on the wire", () => {
+  it.effect("fetch is told not to follow redirects itself, keeping the caller's other fetch options", () =>
+    Effect.gen(function*() {
+      const inits: Array<RequestInit | undefined> = []
+      const fakeFetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+        inits.push(init)
+        return json(repo)
+      }) as typeof globalThis.fetch
+      yield* find.pipe(
+        Effect.provide(Layer.mergeAll(FetchHttpClient.layer, Authenticator.anonymous)),
+        Effect.provideService(FetchHttpClient.Fetch, fakeFetch),
+        Effect.provideService(FetchHttpClient.RequestInit, { keepalive: true })
+      )
+      expect(inits[0]?.redirect).toBe("manual")
+      expect(inits[0]?.keepalive).toBe(true)
+      const headers = new Headers(inits[0]?.headers as HeadersInit)
+      expect(headers.has("traceparent")).toBe(false)
+      expect(headers.has("b3")).toBe(false)
+    }))
+
+  it.effect("a 302 on a JSON endpoint is an UnexpectedStatus, not a silently followed redirect", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(null, { status: 302, headers: { location: "https://elsewhere.example.com/x" } }))
+      const error = yield* Effect.flip(find).pipe(Effect.provide(mock.anonymous))
+      expect(error).toMatchObject({ _tag: "UnexpectedStatus", status: 302 })
       expect(mock.requests).toHaveLength(1)
     }))
 })

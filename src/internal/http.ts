@@ -3,7 +3,7 @@
  * mapping and decoding. Resource modules describe endpoints and call these functions only.
  * @internal
  */
-import { Headers, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, type Headers, HttpBody, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
 import { Clock, Duration, Effect, Either, Option, ParseResult, Random, Schema } from "effect"
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
@@ -19,6 +19,23 @@ export type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE"
 export type Body =
   | { readonly _tag: "Json"; readonly value: unknown }
   | { readonly _tag: "FormData"; readonly value: FormData }
+  | { readonly _tag: "Bytes"; readonly value: Uint8Array; readonly contentType: string }
+
+/**
+ * Serializes multipart bodies to bytes once, before the first attempt: every HTTP client can send
+ * bytes (undici's own FormData class is not Node's global one), and a retry resends the same body.
+ */
+const serializeBody = (body: Body | undefined): Effect.Effect<Body | undefined> =>
+  body?._tag === "FormData"
+    ? Effect.promise(async () => {
+      const response = new Response(body.value)
+      return {
+        _tag: "Bytes" as const,
+        value: new Uint8Array(await response.arrayBuffer()),
+        contentType: response.headers.get("content-type") ?? "multipart/form-data"
+      }
+    })
+    : Effect.succeed(body)
 
 /** An endpoint call: a path template under the base URL, its parameters, query and body. */
 export interface Target {
@@ -70,10 +87,12 @@ const buildRequest = (
   if (body === undefined) {
     // Bitbucket answers 411 to a body-less POST/PUT without Content-Length.
     if (method === "POST" || method === "PUT" || method === "PATCH") {
-      request = HttpClientRequest.bodyUint8Array(request, new Uint8Array(0))
+      request = HttpClientRequest.setBody(request, HttpBody.raw(new Uint8Array(0), { contentLength: 0 }))
     }
   } else if (body._tag === "Json") {
     request = HttpClientRequest.bodyUnsafeJson(request, body.value)
+  } else if (body._tag === "Bytes") {
+    request = HttpClientRequest.bodyUint8Array(request, body.value, body.contentType)
   } else {
     request = HttpClientRequest.bodyFormData(request, body.value)
   }
@@ -201,12 +220,15 @@ const sendWith = (
   options: SendOptions
 ): Effect.Effect<Received, BitbucketError.BitbucketError, Requirements> =>
   Effect.gen(function*() {
-    const http = yield* HttpClient.HttpClient
+    // Trace headers are not sent to Bitbucket; redirects are the pipeline's to follow, not fetch's.
+    const http = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
     const auth = yield* Authenticator
     const apiOrigin = originOf(settings.baseUrl)
     if (originOf(url) !== apiOrigin) {
       return yield* refuseOrigin(method, url)
     }
+    const prepared: SendOptions = { ...options, body: yield* serializeBody(options.body) }
+    const requestInit = Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({}))
     const policy = settings.retry
     const started = yield* Clock.currentTimeMillis
     let currentUrl = url
@@ -216,34 +238,42 @@ const sendWith = (
     let redirects = 0
     while (true) {
       yield* Throttle.acquire(settings)
-      const result = yield* attempt(http, auth, settings, method, currentUrl, withCredentials, options)
+      const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, withCredentials, prepared).pipe(
+        Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" })
+      )
       const now = yield* Clock.currentTimeMillis
       let status: number | undefined
       let retryAfter = Option.none<Duration.Duration>()
       if (result._tag === "Response") {
-        const received = result.received
-        status = received.status
+        const received: Received = result.received
+        const code: number = received.status
+        status = code
         if (received.headers["x-ratelimit-nearlimit"] === "true") Throttle.nearLimit(settings, now)
-        if (status >= 200 && status < 300) {
+        if (code >= 200 && code < 300) {
           Throttle.refund(settings)
           return received
         }
-        if (status === 401 && withCredentials && !renewed) {
+        if (code === 401 && withCredentials && !renewed) {
           renewed = true
           if (yield* auth.onUnauthorized(result.request)) continue
         }
-        const location = received.headers["location"]
+        const location: string | undefined = received.headers["location"]
         if (
-          options.followRedirects === true && status >= 300 && status < 400 && location !== undefined &&
+          prepared.followRedirects === true && code >= 300 && code < 400 && location !== undefined &&
           redirects < maxRedirects
         ) {
           redirects++
-          currentUrl = new URL(location, currentUrl).toString()
-          // Credentials stay on the API's origin: another host gets the request without them.
-          withCredentials = withCredentials && originOf(currentUrl) === apiOrigin
+          const target: URL = new URL(location, currentUrl)
+          // Credentials stay on the API's origin; Bitbucket's content hosts get the request without
+          // them, and any other host is refused.
+          if (target.origin !== apiOrigin && !isContentHost(target, settings.redirectHosts)) {
+            return yield* refuseRedirect(method, currentUrl, target.toString())
+          }
+          currentUrl = target.toString()
+          withCredentials = withCredentials && target.origin === apiOrigin
           continue
         }
-        if (!retryableStatus(status)) return yield* failStatus(received)
+        if (!retryableStatus(code)) return yield* failStatus(received)
         retryAfter = parseRetryAfter(received.headers["retry-after"], now)
       }
       // Safe to retry: idempotent methods; any method when the request was refused (429) or never
@@ -273,6 +303,21 @@ const operationTimedOut = (method: Method, url: string) =>
     url: displayUrl(url),
     reason: "Timeout"
   })
+
+/** Is this an https URL on one of the allowed content hosts (`*.` matches any subdomain)? */
+const isContentHost = (url: URL, hosts: ReadonlyArray<string>) =>
+  url.protocol === "https:" &&
+  hosts.some((host) => host.startsWith("*.") ? url.hostname.endsWith(host.slice(1)) : url.hostname === host)
+
+const refuseRedirect = (method: Method, from: string, to: string) =>
+  Effect.fail(
+    new BitbucketError.TransportError({
+      message: `${method} ${displayUrl(from)} redirected to ${displayUrl(to)}, which is neither the API origin nor one of BitbucketConfig.redirectHosts: not followed`,
+      method,
+      url: displayUrl(from),
+      reason: "RefusedOrigin"
+    })
+  )
 
 const refuseOrigin = (method: Method, url: string) =>
   Effect.fail(

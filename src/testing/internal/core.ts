@@ -578,7 +578,9 @@ export const makeBase = (options: ServerOptions) => {
   const redirect = (location: string, status = 302) =>
     new Response(null, { status, headers: { location } })
 
-  const noContent = () => new Response(null, { status: 204 })
+  // Bitbucket (a Django app) labels even empty answers; clients such as the bitbucket npm package
+  // read the content type of every answer.
+  const noContent = () => new Response(null, { status: 204, headers: { "content-type": "text/html; charset=utf-8" } })
 
   /** 400 with `fields`: `{ title: ["This field is required."] }`. */
   const invalid = (fields: Record<string, ReadonlyArray<string>>, detail?: string) => {
