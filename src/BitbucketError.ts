@@ -169,19 +169,7 @@ export class InvalidInput extends Data.TaggedError("InvalidInput")<{
  * @since 0.1.0
  * @category models
  */
-export type BitbucketError =
-  | BadRequest
-  | Unauthorized
-  | Forbidden
-  | NotFound
-  | Conflict
-  | Gone
-  | RateLimited
-  | ServerError
-  | UnexpectedStatus
-  | DecodeError
-  | TransportError
-  | InvalidInput
+export type BitbucketError = StatusError | DecodeError | TransportError | InvalidInput
 
 /**
  * The errors that come from an HTTP status.

@@ -90,6 +90,24 @@ const AvatarLinks = Schema.Struct({ avatar: Schema.Struct({ href: Schema.String 
 
 const Name = Schema.String.pipe(Schema.nonEmptyString({ message: () => "a project name must not be empty" }))
 
+/** The payload fields plus `avatar`, sent as `links.avatar.href` as Bitbucket expects. */
+const withAvatar = <Fields extends Schema.Struct.Fields>(fields: Fields) =>
+  Schema.transform(
+    Schema.Struct({ ...fields, links: Schema.optional(AvatarLinks) }),
+    Schema.Struct({ ...fields, avatar: Schema.optional(Schema.String) }),
+    {
+      strict: false,
+      decode: (input) => {
+        const { links, ...rest } = input as { readonly links?: typeof AvatarLinks.Type }
+        return links === undefined ? rest : { ...rest, avatar: links.avatar.href }
+      },
+      encode: (input) => {
+        const { avatar, ...rest } = input as { readonly avatar?: string }
+        return avatar === undefined ? rest : { ...rest, links: { avatar: { href: avatar } } }
+      }
+    }
+  )
+
 /**
  * The body of {@link create}: `key` and `name` are required; `avatar` is an image URL or a
  * `data:` URL (sent as `links.avatar.href`).
@@ -97,27 +115,12 @@ const Name = Schema.String.pipe(Schema.nonEmptyString({ message: () => "a projec
  * @since 0.1.0
  * @category payloads
  */
-export const CreatePayload = Schema.transform(
-  Schema.Struct({
-    key: Key,
-    name: Name,
-    description: Schema.optional(Schema.String),
-    is_private: Schema.optional(Schema.Boolean),
-    links: Schema.optional(AvatarLinks)
-  }),
-  Schema.Struct({
-    key: Key,
-    name: Name,
-    description: Schema.optional(Schema.String),
-    is_private: Schema.optional(Schema.Boolean),
-    avatar: Schema.optional(Schema.String)
-  }),
-  {
-    strict: true,
-    decode: ({ links, ...rest }) => (links === undefined ? rest : { ...rest, avatar: links.avatar.href }),
-    encode: ({ avatar, ...rest }) => (avatar === undefined ? rest : { ...rest, links: { avatar: { href: avatar } } })
-  }
-)
+export const CreatePayload = withAvatar({
+  key: Key,
+  name: Name,
+  description: Schema.optional(Schema.String),
+  is_private: Schema.optional(Schema.Boolean)
+})
 
 /**
  * The body of {@link create}.
@@ -133,27 +136,12 @@ export type CreatePayload = typeof CreatePayload.Type
  * @since 0.1.0
  * @category payloads
  */
-export const UpdatePayload = Schema.transform(
-  Schema.Struct({
-    key: Schema.optional(Key),
-    name: Schema.optional(Name),
-    description: Schema.optional(Schema.String),
-    is_private: Schema.optional(Schema.Boolean),
-    links: Schema.optional(AvatarLinks)
-  }),
-  Schema.Struct({
-    key: Schema.optional(Key),
-    name: Schema.optional(Name),
-    description: Schema.optional(Schema.String),
-    is_private: Schema.optional(Schema.Boolean),
-    avatar: Schema.optional(Schema.String)
-  }),
-  {
-    strict: true,
-    decode: ({ links, ...rest }) => (links === undefined ? rest : { ...rest, avatar: links.avatar.href }),
-    encode: ({ avatar, ...rest }) => (avatar === undefined ? rest : { ...rest, links: { avatar: { href: avatar } } })
-  }
-)
+export const UpdatePayload = withAvatar({
+  key: Schema.optional(Key),
+  name: Schema.optional(Name),
+  description: Schema.optional(Schema.String),
+  is_private: Schema.optional(Schema.Boolean)
+})
 
 /**
  * The body of {@link update}.
