@@ -4,7 +4,7 @@
  * @internal
  */
 import { FetchHttpClient, type Headers, HttpBody, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Either, Option, ParseResult, Random, Schema } from "effect"
+import { Clock, Duration, Effect, Either, Option, ParseResult, Random, Schema, type SchemaAST as AST } from "effect"
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
@@ -335,16 +335,54 @@ export const request = (target: Target) =>
 
 type Decoder = (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
 
+/**
+ * Is decoding with this AST the identity on valid input (no transformation anywhere)? Then a valid
+ * input can be returned as it is instead of copied. Resource schemas are all like that.
+ */
+const transformationFree = (ast: AST.AST, depth = 0): boolean => {
+  if (depth > 50) return false
+  switch (ast._tag) {
+    case "Transformation":
+    case "Suspend":
+      return false
+    case "Declaration":
+      return ast.typeParameters.length === 0
+    case "Refinement":
+      return transformationFree(ast.from, depth + 1)
+    case "Union":
+      return ast.types.every((member) => transformationFree(member, depth + 1))
+    case "TupleType":
+      return ast.elements.every((element) => transformationFree(element.type, depth + 1)) &&
+        ast.rest.every((rest) => transformationFree(rest.type, depth + 1))
+    case "TypeLiteral":
+      return ast.propertySignatures.every((property) => transformationFree(property.type, depth + 1)) &&
+        ast.indexSignatures.every((index) => transformationFree(index.type, depth + 1))
+    default:
+      return true
+  }
+}
+
 const decoders = new WeakMap<Schema.Schema.AnyNoContext, Decoder>()
 
 /**
  * A cached, synchronous decoding function for a schema (resource schemas need no services, and
  * skipping the Effect machinery per item matters on million-item listings).
+ *
+ * For transformation-free schemas, valid input is checked with `Schema.is` and returned as it is:
+ * the same value a decode would build, without a deep copy that a long listing would otherwise
+ * keep alive (and the garbage collector would then have to move). Invalid input goes through the
+ * full decode, which names the offending field.
  */
 export const decoderFor = <A, I>(schema: Schema.Schema<A, I>) => {
   let decode = decoders.get(schema)
   if (decode === undefined) {
-    decode = Schema.decodeUnknownEither(schema) as Decoder
+    const full = Schema.decodeUnknownEither(schema) as Decoder
+    if (transformationFree(schema.ast)) {
+      const valid = Schema.is(schema)
+      decode = (u) => (valid(u) ? Either.right(u) : full(u))
+    } else {
+      decode = full
+    }
     decoders.set(schema, decode)
   }
   return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
