@@ -21,11 +21,14 @@ export type Body =
   | { readonly _tag: "FormData"; readonly value: FormData }
   | { readonly _tag: "Bytes"; readonly value: Uint8Array; readonly contentType: string }
 
+/** A body ready to send: multipart already serialized. */
+type PreparedBody = Exclude<Body, { readonly _tag: "FormData" }>
+
 /**
  * Serializes multipart bodies to bytes once, before the first attempt: every HTTP client can send
  * bytes (undici's own FormData class is not Node's global one), and a retry resends the same body.
  */
-const serializeBody = (body: Body | undefined): Effect.Effect<Body | undefined> =>
+const serializeBody = (body: Body | undefined): Effect.Effect<PreparedBody | undefined> =>
   body?._tag === "FormData"
     ? Effect.promise(async () => {
       const response = new Response(body.value)
@@ -74,11 +77,18 @@ const retryableStatus = (status: number) =>
 
 const maxRedirects = 5
 
+/** What an attempt sends besides its method and URL. */
+interface Prepared {
+  readonly body: PreparedBody | undefined
+  readonly accept: string | undefined
+  readonly followRedirects: boolean | undefined
+}
+
 const buildRequest = (
   method: Method,
   url: string,
   settings: Settings,
-  options: SendOptions
+  options: Prepared
 ): HttpClientRequest.HttpClientRequest => {
   let request = HttpClientRequest.make(method)(url).pipe(
     HttpClientRequest.setHeaders({ accept: options.accept ?? "application/json", "user-agent": settings.userAgent })
@@ -91,10 +101,8 @@ const buildRequest = (
     }
   } else if (body._tag === "Json") {
     request = HttpClientRequest.bodyUnsafeJson(request, body.value)
-  } else if (body._tag === "Bytes") {
-    request = HttpClientRequest.bodyUint8Array(request, body.value, body.contentType)
   } else {
-    request = HttpClientRequest.bodyFormData(request, body.value)
+    request = HttpClientRequest.bodyUint8Array(request, body.value, body.contentType)
   }
   return request
 }
@@ -139,7 +147,7 @@ const attempt = (
   method: Method,
   url: string,
   withCredentials: boolean,
-  options: SendOptions
+  options: Prepared
 ): Effect.Effect<Attempt, BitbucketError.BitbucketError> =>
   Effect.gen(function*() {
     const unauthenticated = buildRequest(method, url, settings, options)
@@ -162,7 +170,7 @@ const attempt = (
     )
   })
 
-/** The wait before retry number `retry` (from 0), or none when the policy says stop. */
+/** The wait before retry number `retry` (from 0): `Retry-After` when sent, else backoff with jitter. */
 const backoff = (
   policy: RetryPolicy,
   retry: number,
@@ -199,9 +207,10 @@ const failStatus = (received: Received) =>
 /**
  * Sends a request to an absolute URL through the whole pipeline and reads its body.
  *
- * Credentials are attached only when the URL is on the base URL's origin; another origin is
- * refused (`TransportError` with reason `RefusedOrigin`), except for a redirect, which is followed
- * without credentials when `followRedirects` is set.
+ * The URL must be on the base URL's origin (else `TransportError` with reason `RefusedOrigin`),
+ * and only requests there carry credentials. With `followRedirects`, a redirect is followed on that
+ * origin (with credentials) or to one of `BitbucketConfig.redirectHosts` (without); any other is
+ * refused. Retries, the retry budget, rate limiting and both timeouts apply here.
  */
 export const send = (
   method: Method,
@@ -227,7 +236,11 @@ const sendWith = (
     if (originOf(url) !== apiOrigin) {
       return yield* refuseOrigin(method, url)
     }
-    const prepared: SendOptions = { ...options, body: yield* serializeBody(options.body) }
+    const prepared: Prepared = {
+      body: yield* serializeBody(options.body),
+      accept: options.accept,
+      followRedirects: options.followRedirects
+    }
     const requestInit = Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({}))
     const policy = settings.retry
     const started = yield* Clock.currentTimeMillis
