@@ -1,0 +1,116 @@
+/**
+ * Scripted workflows through the library against the in-memory FakeBitbucket: what a user's
+ * automation does end to end, then read back through Streams with BBQL filters.
+ */
+import { expect, layer } from "@effect/vitest"
+import { Chunk, Effect, Layer, Stream } from "effect"
+import {
+  Authenticator,
+  BuildStatus,
+  Comment,
+  Commit,
+  PullRequest,
+  Ref,
+  Repository,
+  Snippet,
+  Webhook
+} from "../src/index.js"
+import { FakeBitbucket } from "../src/testing/index.js"
+
+const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+  Layer.provideMerge(FakeBitbucket.layer())
+)
+
+const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+layer(AsAlice)("Resources I workflow", (it) => {
+  it.effect("repository, branch, pull request, comment, build status, approve, merge; listed back with q", () =>
+    Effect.gen(function*() {
+      const repo = { workspace: "demo", repo_slug: "workflow-repo" }
+      const created = yield* Repository.create(repo, { scm: "git", is_private: false, description: "made by a test", language: "typescript" })
+      expect(created.full_name).toBe("demo/workflow-repo")
+
+      // A new repository is empty, as on Bitbucket: the rest happens in one with history. Branch
+      // off a commit that main does not have, and open a pull request from the new branch.
+      const playground = { workspace: "demo", repo_slug: "effect-playground" }
+      const typo = yield* Ref.findBranch({ ...playground, name: "bugfix/typo" })
+      const branch = yield* Ref.createBranch(playground, { name: "feature/workflow", target: { hash: typo.target!.hash! } })
+      expect(branch.target?.hash).toBe(typo.target?.hash)
+      const source = branch
+      const pr = yield* PullRequest.create(
+        playground,
+        PullRequest.addReviewers(PullRequest.fromBranches(source, "main", { title: "Workflow: fix the typo" }), [
+          { account_id: "557058:bob" }
+        ])
+      )
+      expect(pr.reviewers?.map((r) => r.account_id)).toEqual(["557058:bob"])
+      const ref = { ...playground, pull_request_id: pr.id! }
+      const comment = yield* Comment.create(ref, { content: { raw: "Ship it" } })
+      expect(comment.content?.raw).toBe("Ship it")
+      const status = yield* BuildStatus.create(
+        { ...playground, commit: source.target!.hash! },
+        { key: "workflow-ci", state: "SUCCESSFUL", url: "https://ci.example.com/1", name: "Workflow CI" }
+      )
+      expect(status.state).toBe("SUCCESSFUL")
+      const approval = yield* PullRequest.approve(ref)
+      expect(approval.approved).toBe(true)
+      const merged = yield* PullRequest.merge(ref, { merge_strategy: "merge_commit" })
+      expect(merged.state).toBe("MERGED")
+
+      // Read everything back through Streams with BBQL filters.
+      const repos = yield* collect(Repository.findForWorkspace({ workspace: "demo" }, { q: 'description ~ "made by a test"' }))
+      expect(repos.map((r) => r.full_name)).toEqual(["demo/workflow-repo"])
+      const branches = yield* collect(Ref.findBranches(playground, { q: 'name ~ "workflow"' }))
+      expect(branches.map((b) => b.name)).toEqual(["feature/workflow"])
+      const mergedPrs = yield* collect(PullRequest.findForRepository(playground, { state: "MERGED", q: 'title ~ "Workflow"' }))
+      expect(mergedPrs.map((p) => p.id)).toEqual([pr.id])
+      const comments = yield* collect(Comment.findForPullRequest(ref, { q: 'content.raw ~ "Ship"' }))
+      expect(comments.map((c) => c.id)).toEqual([comment.id])
+      const statuses = yield* collect(BuildStatus.findForCommit({ ...playground, commit: source.target!.hash! }, { q: 'key = "workflow-ci"' }))
+      expect(statuses.map((s) => s.state)).toEqual(["SUCCESSFUL"])
+      const history = yield* collect(Commit.findForRepository(playground, { branch: "main" }).pipe(Stream.take(40)))
+      // Bitbucket abbreviates merge_commit.hash to 12 characters; the history has full hashes.
+      const mergeHash = merged.merge_commit?.hash ?? "none"
+      expect(history.filter((c) => c.hash?.startsWith(mergeHash))).toHaveLength(1)
+    }))
+})
+
+layer(AsAlice)("Resources II workflow", (it) => {
+  it.effect("a snippet with two files: read both back, comment on it, delete it", () =>
+    Effect.gen(function*() {
+      const bytes = new Uint8Array([0x00, 0xff, 0x80, 0x7f, 0xc3])
+      const snippet = yield* Snippet.create({ workspace: "demo" }, {
+        title: "Workflow snippet",
+        files: [{ name: "notes.md", content: "# Notes\n" }, { name: "blob.bin", content: bytes }]
+      })
+      const ref = yield* Snippet.refOf(snippet)
+      expect(Snippet.filenames(snippet).slice().sort()).toEqual(["blob.bin", "notes.md"])
+      expect(yield* Snippet.contentText(ref, "notes.md")).toBe("# Notes\n")
+      expect(Array.from(yield* Snippet.content(ref, "blob.bin"))).toEqual(Array.from(bytes))
+      const comment = yield* Comment.create(ref, { content: { raw: "Nice snippet" } })
+      const comments = yield* collect(Comment.findForSnippet(ref))
+      expect(comments.map((c) => c.id)).toContain(comment.id)
+      yield* Snippet.delete(ref)
+      const gone = yield* Effect.flip(Snippet.find(ref))
+      expect(gone._tag).toBe("NotFound")
+    }))
+
+  it.effect("a webhook: create, list, delete", () =>
+    Effect.gen(function*() {
+      const repo = { workspace: "demo", repo_slug: "effect-playground" }
+      const hook = yield* Webhook.create(repo, {
+        url: "https://ci.example.com/hooks/workflow",
+        description: "Workflow hook",
+        active: true,
+        events: ["repo:push", "pullrequest:created"],
+        secret: "workflow-secret"
+      })
+      expect(hook["secret"]).toBeUndefined()
+      expect(hook["secret_set"]).toBe(true)
+      const listed = yield* collect(Webhook.findForRepository(repo))
+      expect(listed.map((h) => h.uuid)).toContain(hook.uuid)
+      yield* Webhook.delete({ ...repo, uid: hook.uuid! })
+      const after = yield* collect(Webhook.findForRepository(repo))
+      expect(after.map((h) => h.uuid)).not.toContain(hook.uuid)
+    }))
+})
