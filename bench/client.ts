@@ -4,8 +4,9 @@
  * sampled every 20 ms while the listing runs.
  *
  * Usage: tsx bench/client.ts <client> <baseUrl>
- * Clients: raw | bitbucket | effect | effect-prefetch0 | effect-c8 | effect-undici | effect-undici-c8
- * (effect-* use FetchHttpClient, like the raw baseline; effect-undici-* use @effect/platform-node's undici client)
+ * Clients: raw | bitbucket | effect-fetch[-prefetch0|-c8] | effect-undici[-prefetch0|-c8]
+ * (effect-fetch-* use FetchHttpClient, like the raw baseline; effect-undici-* use
+ * @effect/platform-node's NodeHttpClient.layerUndici, the client a Node application would pick)
  */
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -60,10 +61,11 @@ const effect = (
 const clients: Record<string, () => Promise<number>> = {
   raw,
   bitbucket: bitbucketPackage,
-  effect: () => effect({}),
-  "effect-prefetch0": () => effect({ prefetch: 0 }),
-  "effect-c8": () => effect({ concurrency: 8 }),
+  "effect-fetch": () => effect({}),
+  "effect-fetch-prefetch0": () => effect({ prefetch: 0 }),
+  "effect-fetch-c8": () => effect({ concurrency: 8 }),
   "effect-undici": () => effect({}, NodeHttpClient.layerUndici),
+  "effect-undici-prefetch0": () => effect({ prefetch: 0 }, NodeHttpClient.layerUndici),
   "effect-undici-c8": () => effect({ concurrency: 8 }, NodeHttpClient.layerUndici)
 }
 

@@ -91,8 +91,25 @@ const itemJson = (i: number, origin: string) => {
   return parts.join(String(i))
 }
 
+/**
+ * Encoded pages, kept so that the clients measured one after the other get the same bytes without
+ * the server rebuilding them (up to about 500 MB; larger listings are built on each request).
+ */
+const pageCache = new Map<string, Buffer>()
+const pageCacheLimit = 2000
+
 const server = createServer((request, response) => {
   const origin = `http://${request.headers.host}`
+  const cached = pageCache.get(`${origin}${request.url}`)
+  const send = (body: Buffer) => {
+    const write = () => {
+      response.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": body.length })
+      response.end(body)
+    }
+    if (latencyMs > 0) setTimeout(write, latencyMs)
+    else write()
+  }
+  if (cached !== undefined) return send(cached)
   const url = new URL(request.url ?? "/", origin)
   if (url.pathname !== "/2.0/repositories/bench") {
     response.writeHead(404, { "content-type": "application/json" })
@@ -113,12 +130,9 @@ const server = createServer((request, response) => {
   const body = `{"pagelen":${pagelen},"size":${items},"page":${page},"values":[${values.join(",")}]${
     Object.entries(links).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join("")
   }}`
-  const send = () => {
-    response.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) })
-    response.end(body)
-  }
-  if (latencyMs > 0) setTimeout(send, latencyMs)
-  else send()
+  const encoded = Buffer.from(body, "utf8")
+  if (pageCache.size < pageCacheLimit) pageCache.set(`${origin}${request.url}`, encoded)
+  send(encoded)
 })
 server.keepAliveTimeout = 60_000
 server.listen(0, "127.0.0.1", () => {
