@@ -171,7 +171,7 @@ const attempt = (
   })
 
 /** The wait before retry number `retry` (from 0): `Retry-After` when sent, else backoff with jitter. */
-const backoff = (
+export const backoff = (
   policy: RetryPolicy,
   retry: number,
   status: number | undefined,
@@ -271,10 +271,16 @@ const sendWith = (
           if (yield* auth.onUnauthorized(result.request)) continue
         }
         const location: string | undefined = received.headers["location"]
-        if (
-          prepared.followRedirects === true && code >= 300 && code < 400 && location !== undefined &&
-          redirects < maxRedirects
-        ) {
+        if (prepared.followRedirects === true && code >= 300 && code < 400 && location !== undefined) {
+          if (redirects >= maxRedirects) {
+            const error = statusError({ method, url: currentUrl, status: code, body: "" })
+            return yield* Effect.fail(
+              new BitbucketError.UnexpectedStatus({
+                ...error,
+                message: `${method} ${displayUrl(url)}: stopped after ${maxRedirects} redirects (the last to ${displayUrl(location)})`
+              })
+            )
+          }
           redirects++
           const target: URL = new URL(location, currentUrl)
           // Credentials stay on the API's origin; Bitbucket's content hosts get the request without

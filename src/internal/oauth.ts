@@ -3,11 +3,11 @@
  * @internal
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Duration, Effect, Redacted, type Schema } from "effect"
-import { BitbucketConfig } from "../BitbucketConfig.js"
+import { Clock, Duration, Effect, Option, Redacted, type Schema } from "effect"
+import { BitbucketConfig, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { displayUrl, statusError } from "./errors.js"
-import { decode, parseJson, type Received } from "./http.js"
+import { displayUrl, parseRetryAfter, statusError } from "./errors.js"
+import { backoff, decode, parseJson, type Received } from "./http.js"
 
 /**
  * The `Authorization` value for HTTP Basic, with `user:password` encoded as UTF-8 (RFC 7617).
@@ -38,7 +38,7 @@ export const sendForm = <A, I>(
   )
   // The same per-attempt timeout as API requests: every API call waits on the token, so a token
   // endpoint that never answers must not hang them all.
-  return Effect.flatMap(BitbucketConfig, (settings) =>
+  const exchange = (settings: Settings) =>
     http.execute(request).pipe(
       Effect.flatMap((response) =>
         Effect.map(response.arrayBuffer, (buffer): Received => ({
@@ -60,7 +60,24 @@ export const sendForm = <A, I>(
           reason: error === "timeout" ? "Timeout" : "Transport"
         })
       )
-    )).pipe(
+    )
+  // A 429 means the grant was refused, not used: retried like any refused request. Nothing else is
+  // retried here, since a rotated refresh token may already have been spent.
+  const withRetries = Effect.gen(function*() {
+    const settings = yield* BitbucketConfig
+    const started = yield* Clock.currentTimeMillis
+    for (let retries = 0;; retries++) {
+      const received = yield* exchange(settings)
+      if (received.status !== 429) return received
+      const now = yield* Clock.currentTimeMillis
+      const delay = yield* backoff(settings.retry, retries, 429, parseRetryAfter(received.headers["retry-after"], now))
+      if (retries >= settings.retry.maxRetries || now + delay - started > Duration.toMillis(settings.retry.maxElapsed)) {
+        return received
+      }
+      yield* Effect.sleep(Duration.millis(delay))
+    }
+  })
+  return withRetries.pipe(
     Effect.flatMap((received): Effect.Effect<A, BitbucketError.BitbucketError> =>
       received.status >= 200 && received.status < 300
         ? Effect.flatMap(parseJson(received), (value) => decode(options.schema, value, received))
@@ -69,7 +86,8 @@ export const sendForm = <A, I>(
             method: "POST",
             url: options.url,
             status: received.status === 400 ? 401 : received.status,
-            body: new TextDecoder().decode(received.body)
+            body: new TextDecoder().decode(received.body),
+            retryAfter: Option.none()
           })
         )
     )

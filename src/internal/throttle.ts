@@ -10,7 +10,7 @@ import type { Settings } from "../BitbucketConfig.js"
 interface State {
   /** Tokens left in the retry budget. */
   budget: number
-  /** Send times (epoch millis) of the last `maxRequests` requests, oldest first. */
+  /** Send times (epoch millis) of the requests in the current window, reserved ones included, in order. */
   sent: Array<number>
   /** Slow down until this time (epoch millis): Bitbucket said we are near the limit. */
   nearLimitUntil: number
@@ -52,19 +52,29 @@ export const nearLimit = (settings: Settings, now: number): void => {
 /**
  * Waits for a slot before sending: the near-limit slowdown, then the client-side limiter (a
  * sliding window: at most `maxRequests` sends in any `interval`; slots are reserved in order, so
- * concurrent fibers queue fairly).
+ * concurrent fibers queue fairly). A request that gives up while waiting (timeout, interruption)
+ * releases its slot.
  */
 export const acquire = (settings: Settings): Effect.Effect<void> =>
   Effect.flatMap(Clock.currentTimeMillis, (now) => {
     const state = stateOf(settings)
     let at = now < state.nearLimitUntil ? now + Duration.toMillis(settings.rateLimit.nearLimitDelay) : now
     const maxRequests = settings.rateLimit.maxRequests
-    if (maxRequests !== undefined && maxRequests > 0) {
-      if (state.sent.length >= maxRequests) {
-        at = Math.max(at, state.sent[state.sent.length - maxRequests]! + Duration.toMillis(settings.rateLimit.interval))
-      }
-      state.sent.push(at)
-      if (state.sent.length > maxRequests) state.sent.splice(0, state.sent.length - maxRequests)
+    if (maxRequests === undefined || maxRequests <= 0) {
+      return at > now ? Effect.sleep(Duration.millis(at - now)) : Effect.void
     }
-    return at > now ? Effect.sleep(Duration.millis(at - now)) : Effect.void
+    const interval = Duration.toMillis(settings.rateLimit.interval)
+    const sent = state.sent
+    // Sends that left the window no longer count.
+    while (sent.length > 0 && sent[0]! <= now - interval) sent.shift()
+    if (sent.length >= maxRequests) at = Math.max(at, sent[sent.length - maxRequests]! + interval)
+    let index = sent.length
+    while (index > 0 && sent[index - 1]! > at) index--
+    sent.splice(index, 0, at)
+    if (at <= now) return Effect.void
+    const release = Effect.sync(() => {
+      const i = sent.indexOf(at)
+      if (i >= 0) sent.splice(i, 1)
+    })
+    return Effect.onInterrupt(Effect.sleep(Duration.millis(at - now)), () => release)
   })
