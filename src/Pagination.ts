@@ -120,8 +120,8 @@ interface Fetched {
   readonly body: unknown
 }
 
-const fetchJson = (url: string): Effect.Effect<Fetched, BitbucketError.BitbucketError, Http.Requirements> =>
-  Effect.flatMap(Http.send("GET", url), (received) => Effect.map(Http.parseJson(received), (body) => ({ received, body })))
+const parsed = (received: Http.Received): Effect.Effect<Fetched, BitbucketError.DecodeError> =>
+  Effect.map(Http.parseJson(received), (body) => ({ received, body }))
 
 const nextOf = (body: unknown): string | undefined =>
   isRecord(body) && typeof body["next"] === "string" ? body["next"] : undefined
@@ -200,16 +200,25 @@ export const streamUrl = <A, I>(
       const prefetch = Math.max(0, options.prefetch ?? settings.prefetch) > 0
       const single = options.single ?? false
       const seen = new Set<string>()
-      const fetchOnce = (url: string) =>
+      const sendOnce = (url: string) =>
         Effect.suspend(() => {
           if (seen.has(url)) return Effect.fail(loopError(url))
           seen.add(url)
-          return fetchJson(url)
+          return Http.send("GET", url)
         })
+      const fetchOnce = (url: string) => Effect.flatMap(sendOnce(url), parsed)
       // With prefetch, the next page is requested as soon as its link is known, before the current
-      // page is decoded, and keeps loading while the consumer works on the current page.
+      // page is decoded, and its bytes load while the consumer works on the current page. Parsing
+      // stays on the consumer's fiber, so at most one page of objects is alive at a time.
       const start = (url: string) =>
-        prefetch ? Effect.map(Effect.forkIn(fetchOnce(url), scope), Fiber.join) : Effect.succeed(fetchOnce(url))
+        prefetch
+          ? Effect.map(Effect.forkIn(sendOnce(url), scope), (fiber) =>
+            Effect.flatMap(
+              // A page that already arrived is taken as it is, without a trip through the scheduler.
+              Effect.suspend(() => fiber.unsafePoll() ?? Fiber.join(fiber)),
+              parsed
+            ))
+          : Effect.succeed(fetchOnce(url))
       type Pending = Effect.Effect<Fetched, BitbucketError.BitbucketError, Http.Requirements>
       const sequential = (pending: Pending) =>
         Stream.paginateChunkEffect(pending, (current) =>

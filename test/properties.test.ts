@@ -20,6 +20,7 @@ import {
   Workspace
 } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
+import { validator } from "../src/internal/validate.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
 const runs = { fastCheck: { numRuns: 300 } }
@@ -126,4 +127,28 @@ describe("hostile keys", () => {
       expect(Object.getPrototypeOf(repo)).toBe(Object.prototype)
       expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined()
     }))
+})
+
+describe("the compiled validity check (property)", () => {
+  for (const [name, schema] of Object.entries(schemas)) {
+    const check = validator(schema.ast)
+    const is = Schema.is(schema as Schema.Schema<unknown, unknown>)
+    const valid = Arbitrary.make(Schema.Struct(schema.fields)).filter(isJson)
+    const fieldNames = Object.keys(schema.fields)
+    // Valid values, and values with one known field (or a nested one) replaced by any JSON.
+    const mutated = fc.tuple(valid, fc.constantFrom(...fieldNames), jsonValue, fc.boolean()).map(([value, key, replacement, nested]) => {
+      const copy: Record<string, unknown> = JSON.parse(JSON.stringify(value))
+      const inner = copy[key]
+      if (nested && typeof inner === "object" && inner !== null && !Array.isArray(inner)) {
+        const innerKeys = Object.keys(inner)
+        if (innerKeys.length > 0) (inner as Record<string, unknown>)[innerKeys[0]!] = replacement
+      } else {
+        copy[key] = replacement
+      }
+      return copy
+    })
+    it.prop(`${name}: agrees with Schema.is`, [fc.oneof(valid, mutated, jsonValue)], ([value]) => {
+      expect(check(value)).toBe(is(value))
+    }, runs)
+  }
 })

@@ -10,6 +10,7 @@ import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketCo
 import * as BitbucketError from "../BitbucketError.js"
 import { decodeError, displayUrl, malformedBody, parseRetryAfter, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
+import { validator } from "./validate.js"
 import { buildPath, originOf, type Query, queryString } from "./url.js"
 
 /** HTTP methods the API uses. */
@@ -387,7 +388,8 @@ const decoders = new WeakMap<Schema.Schema.AnyNoContext, Decoder>()
  * A cached, synchronous decoding function for a schema (resource schemas need no services, and
  * skipping the Effect machinery per item matters on million-item listings).
  *
- * For transformation-free schemas, valid input is checked with `Schema.is` and returned as it is:
+ * For transformation-free schemas, valid input is checked (with a check compiled from the schema,
+ * see validate.ts) and returned as it is:
  * the same value a decode would build, without a deep copy that a long listing would otherwise
  * keep alive (and the garbage collector would then have to move). Invalid input goes through the
  * full decode, which names the offending field.
@@ -397,7 +399,7 @@ export const decoderFor = <A, I>(schema: Schema.Schema<A, I>) => {
   if (decode === undefined) {
     const full = Schema.decodeUnknownEither(schema) as Decoder
     if (transformationFree(schema.ast)) {
-      const valid = Schema.is(schema)
+      const valid = validator(schema.ast)
       decode = (u) => (valid(u) ? Either.right(u) : full(u))
     } else {
       decode = full
