@@ -194,7 +194,7 @@ export class BitbucketConfig extends Context.Reference<BitbucketConfig>()("effec
 }) {}
 
 /**
- * Settings to override: any subset, durations in any `Duration` input form.
+ * Settings to override (a subset), durations in every `Duration` input form.
  *
  * @since 0.1.0
  * @category models

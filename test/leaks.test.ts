@@ -11,19 +11,16 @@ import {
   Effect,
   Exit,
   Fiber,
-  HashMap,
   Layer,
-  List,
-  Logger,
   Option,
   Schema,
   Stream,
-  TestClock,
-  Tracer
+  TestClock
 } from "effect"
 import * as util from "node:util"
 import { Authenticator, Pagination, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
+import { capture } from "./support/capture.js"
 import { errorBody, json, mockHttp, type Recorded, type Reply, text } from "./support/mockHttp.js"
 
 const SECRET = "S3CR3T-leak-canary-7f3a"
@@ -60,84 +57,6 @@ const inspect = (u: unknown) => util.inspect(u, { depth: 10 })
 // Capturing logs and spans
 // ---------------------------------------------------------------------------------------------
 
-/** A span that records everything a tracer exporter could see. */
-class RecordingSpan implements Tracer.Span {
-  readonly _tag = "Span"
-  readonly spanId: string
-  readonly traceId: string
-  readonly sampled = true
-  status: Tracer.SpanStatus
-  readonly attributes = new Map<string, unknown>()
-  readonly links: Array<Tracer.SpanLink>
-  constructor(
-    readonly sink: Array<string>,
-    readonly name: string,
-    readonly parent: Option.Option<Tracer.AnySpan>,
-    readonly context: Context.Context<never>,
-    links: ReadonlyArray<Tracer.SpanLink>,
-    startTime: bigint,
-    readonly kind: Tracer.SpanKind
-  ) {
-    this.status = { _tag: "Started", startTime }
-    this.traceId = Option.isSome(parent) ? parent.value.traceId : `trace-${sink.length}`
-    this.spanId = `span-${sink.length}`
-    this.links = [...links]
-    sink.push(`span ${name} (${kind})`)
-  }
-  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
-    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
-    const attributes = [...this.attributes].map(([k, v]) => `${k}=${String(v)} ${inspect(v)}`).join("\n")
-    this.sink.push(`end ${this.name}\n${attributes}`)
-    if (Exit.isFailure(exit)) {
-      // What an exporter (e.g. @effect/opentelemetry) records for a failed span.
-      this.sink.push(Cause.pretty(exit.cause))
-      for (const error of Cause.prettyErrors(exit.cause)) this.sink.push(`${error.name}: ${error.message}\n${error.stack}`)
-    }
-  }
-  attribute(key: string, value: unknown): void {
-    this.attributes.set(key, value)
-    this.sink.push(`attribute ${this.name} ${key}=${String(value)} ${inspect(value)}`)
-  }
-  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
-    this.sink.push(`event ${this.name} ${name} ${inspect(attributes)}`)
-  }
-  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
-    this.links.push(...links)
-  }
-}
-
-const capture = () => {
-  const logs: Array<string> = []
-  const spans: Array<string> = []
-  const spanNames: Array<string> = []
-  const logger = Logger.make((options) => {
-    logs.push(Logger.stringLogger.log(options))
-    logs.push(Logger.logfmtLogger.log(options))
-    logs.push(Logger.jsonLogger.log(options))
-    logs.push(inspect(options.message))
-    logs.push(inspect(HashMap.toEntries(options.annotations)))
-    logs.push(List.toArray(options.spans).map((s) => s.label).join(" "))
-    if (!Cause.isEmpty(options.cause)) logs.push(Cause.pretty(options.cause))
-  })
-  const tracer = Tracer.make({
-    span: (name, parent, context, links, startTime, kind) => {
-      spanNames.push(name)
-      return new RecordingSpan(spans, name, parent, context, links, startTime, kind)
-    },
-    context: (f) => f()
-  })
-  /** Runs `effect` with the recording logger and tracer, logging its failure like an app would. */
-  const around = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-    effect.pipe(
-      Effect.tapErrorCause((cause) => Effect.logError(cause)),
-      Effect.tapError((error) => Effect.logError("Bitbucket call failed", error)),
-      Effect.tapError((error) => Effect.annotateLogs(Effect.logWarning("failed"), "error", error)),
-      Effect.withLogSpan("leak-test"),
-      Effect.withTracer(tracer),
-      Effect.provide(Logger.replace(Logger.defaultLogger, logger))
-    )
-  return { logs, spans, spanNames, around }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Credentials and scenarios
@@ -309,7 +228,7 @@ for (const auth of auths) {
       it.effect(`${scenario.name}`, () =>
         Effect.gen(function*() {
           const mock = makeMock(scenario)
-          const { around, logs, spanNames, spans } = capture()
+          const { around, logs, spanNames, spans } = capture("leak-test")
           const layer = Layer.provideMerge(auth.layer(), mock.layer)
           const exit = yield* withClock(around((scenario.run ?? find).pipe(Effect.provide(layer))))
 
@@ -362,7 +281,7 @@ describe("successful calls do not leak either", () => {
     it.effect(`${auth.name}: logs and spans of a successful call`, () =>
       Effect.gen(function*() {
         const mock = makeMock({ name: "ok", expectTag: "", api: () => json({ type: "repository", full_name: "demo/x" }) })
-        const { around, logs, spans } = capture()
+        const { around, logs, spans } = capture("leak-test")
         const repo = yield* around(
           find.pipe(Effect.tap((r) => Effect.log("found", r)), Effect.provide(Layer.provideMerge(auth.layer(), mock.layer)))
         )
@@ -415,7 +334,7 @@ describe("the services and tokens themselves", () => {
   it.effect("the OAuth token request's span records the client's Authorization header redacted", () =>
     Effect.gen(function*() {
       const mock = makeMock({ name: "ok", expectTag: "" })
-      const { around, spans, spanNames } = capture()
+      const { around, spans, spanNames } = capture("leak-test")
       yield* around(
         Authenticator.requestToken({ clientId: CLIENT_ID, clientSecret: SECRET }, { grant_type: "client_credentials" }).pipe(
           Effect.provide(mock.layer)

@@ -173,7 +173,7 @@ const runScenario = <A, E>(
   Effect.gen(function*() {
     const row: Row = { scenario, requests: "?", outcome: "hang", ms: 0, survived: false }
     rows.push(row)
-    const cap = capture()
+    const cap = capture("reliability-loopback")
     const started = Date.now()
     const guarded = yield* Effect.timeoutOption(Effect.exit(cap.around(Effect.provide(effect, layer))), HANG_GUARD)
     const ms = Date.now() - started

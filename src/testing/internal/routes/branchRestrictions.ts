@@ -13,7 +13,7 @@
  *   `require_passing_builds_to_merge`, `require_commits_behind`) need a non-negative integer
  *   `value`; other kinds answer `value: null`.
  * - A second rule with the same kind and match answers 400 with `fields` (no 409 in the spec).
- * - Groups are not modelled: any `{ slug }` is accepted and echoed back as a group.
+ * - Groups are not modelled: every `{ slug }` is accepted and echoed back as a group.
  *
  * @internal
  */
