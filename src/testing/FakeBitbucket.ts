@@ -334,7 +334,10 @@ export const client = (fake: FakeBitbucket): HttpClient.HttpClient => {
  *
  * @example
  * ```ts
+ * import { HttpClient } from "@effect/platform"
  * import { it } from "@effect/vitest"
+ * import { Effect } from "effect"
+ * import { FakeBitbucket } from "effect-bitbucket/testing"
  *
  * it.effect("lists repositories", () =>
  *   Effect.gen(function*() {
@@ -431,7 +434,7 @@ export const serve = (options: ServeOptions = {}): Effect.Effect<Served, ListenE
  * import { NodeHttpClient } from "@effect/platform-node"
  * import { layer } from "@effect/vitest"
  * import { Effect, Layer } from "effect"
- * import { Authenticator, BitbucketConfig } from "effect-bitbucket"
+ * import { Authenticator, BitbucketConfig, Repository } from "effect-bitbucket"
  * import { FakeBitbucket } from "effect-bitbucket/testing"
  *
  * const Server = FakeBitbucket.layerServer({ port: 0 })
@@ -441,7 +444,9 @@ export const serve = (options: ServeOptions = {}): Effect.Effect<Served, ListenE
  * const Live = Layer.mergeAll(Config, Authenticator.anonymous, NodeHttpClient.layerUndici).pipe(
  *   Layer.provideMerge(Server)
  * )
- * layer(Live)("over loopback", (it) => { ... })
+ * layer(Live)("over loopback", (it) => {
+ *   it.effect("reads a public repository", () => Effect.asVoid(Repository.find({ workspace: "demo", repo_slug: "hello-effect" })))
+ * })
  * ```
  * @since 0.1.0
  */
@@ -454,6 +459,7 @@ export const layerServer = (options: ServeOptions = {}): Layer.Layer<FakeBitbuck
  *
  * @example
  * ```ts
+ * import { FakeBitbucket } from "effect-bitbucket/testing"
  * import { readFileSync } from "node:fs"
  *
  * // faults.json: {"seed":7,"rules":[{"route":{"regex":"^GET /2\\.0/repositories/"},"rate":0.2,"fault":{"kind":"status","status":429}}]}
