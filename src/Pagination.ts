@@ -27,6 +27,7 @@ import { BitbucketConfig } from "./BitbucketConfig.js"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import { malformedBody } from "./internal/errors.js"
+import { isRecord } from "./internal/record.js"
 
 /**
  * Options every listing takes.
@@ -111,8 +112,6 @@ const cached = <A, I>(
   }
   return schema
 }
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** A page fetched and parsed, not yet decoded. */
 interface Fetched {

@@ -22,6 +22,7 @@ import { Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import type { Requirements } from "./internal/http.js"
 import { streamUrl } from "./Pagination.js"
+import { isRecord } from "./internal/record.js"
 
 /**
  * The index signature that keeps unknown fields.
@@ -112,8 +113,6 @@ export interface Links {
   readonly [rel: string]: Link | ReadonlyArray<Link>
 }
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
 const isLink = (u: unknown): boolean =>
   isRecord(u) && typeof u["href"] === "string" && (u["name"] === undefined || typeof u["name"] === "string")
 
@@ -147,7 +146,7 @@ export const attributes = (resource: { readonly [key: string]: unknown }): Reado
 
 const linksOf = (resource: { readonly [key: string]: unknown }): Record<string, unknown> => {
   const links = resource["links"]
-  return typeof links === "object" && links !== null && !Array.isArray(links) ? (links as Record<string, unknown>) : {}
+  return isRecord(links) ? links : {}
 }
 
 /**
@@ -183,9 +182,7 @@ export const relationships = (resource: { readonly [key: string]: unknown }): Re
 export const href = (resource: { readonly [key: string]: unknown }, rel: string): string | undefined => {
   const link = linksOf(resource)[rel]
   const first = Array.isArray(link) ? link[0] : link
-  return typeof first === "object" && first !== null && typeof (first as { href?: unknown }).href === "string"
-    ? (first as { href: string }).href
-    : undefined
+  return isRecord(first) && typeof first["href"] === "string" ? first["href"] : undefined
 }
 
 /**

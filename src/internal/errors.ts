@@ -4,6 +4,7 @@
  */
 import { Duration, Option, ParseResult } from "effect"
 import * as BitbucketError from "../BitbucketError.js"
+import { isRecord } from "./record.js"
 
 /** A URL safe to show: no user info. */
 export const displayUrl = (url: string | URL): string => {
@@ -24,8 +25,6 @@ interface ErrorBody {
   readonly id?: string
   readonly body?: string
 }
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const str = (u: unknown): string | undefined => (typeof u === "string" && u.length > 0 ? u : undefined)
 

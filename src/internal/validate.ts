@@ -10,12 +10,11 @@
  * @internal
  */
 import { Option, Schema, type SchemaAST as AST } from "effect"
+import { isRecord } from "./record.js"
 
 type Check = (u: unknown) => boolean
 
 const hasOwn = Object.prototype.hasOwnProperty
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const always: Check = () => true
 
