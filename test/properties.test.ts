@@ -19,7 +19,7 @@ import {
   Webhook,
   Workspace
 } from "../src/index.js"
-import * as Http from "../src/internal/http.js"
+import * as Json from "../src/internal/json.js"
 import { validator } from "../src/internal/validate.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
@@ -106,7 +106,7 @@ describe("open records (property)", () => {
     const extra = fc.dictionary(fc.string({ maxLength: 12 }).filter((k) => !(k in schema.fields)), jsonValue, { maxKeys: 6 })
     it.prop(`${name}: any value with extra fields decodes and re-encodes unchanged`, [known, extra], ([value, extras]) => {
       // As the pipeline parses it (`__proto__` keys dropped, see below).
-      const input = Http.parseJsonText(JSON.stringify({ ...value, ...extras }))
+      const input = Json.parseJsonText(JSON.stringify({ ...value, ...extras }))
       const decoded = Schema.decodeUnknownSync(schema as Schema.Schema<Record<string, unknown>, Record<string, unknown>>)(input)
       for (const key of Object.keys(extras)) expect(decoded[key]).toEqual((input as Record<string, unknown>)[key])
       const encoded = Schema.encodeSync(schema as Schema.Schema<Record<string, unknown>, Record<string, unknown>>)(decoded)

@@ -10,6 +10,7 @@ import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketCo
 import * as BitbucketError from "../BitbucketError.js"
 import { decodeError, displayUrl, malformedBody, parseRetryAfter, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
+import { isBlank, parseJsonBytes, utf8 } from "./json.js"
 import { validator } from "./validate.js"
 import { buildPath, originOf, type Query, queryString } from "./url.js"
 
@@ -188,10 +189,8 @@ export const backoff = (
     return exponential
   })
 
-const decoder = new TextDecoder("utf-8")
-
 /** The body as text (UTF-8). */
-export const bodyText = (received: Received): string => decoder.decode(received.body)
+export const bodyText = (received: Received): string => utf8(received.body)
 
 const failStatus = (received: Received) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -409,28 +408,18 @@ export const decoderFor = <A, I>(schema: Schema.Schema<A, I>) => {
   return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
 }
 
-const dropProto = (key: string, value: unknown) => (key === "__proto__" ? undefined : value)
-
-/**
- * Parses JSON text. `__proto__` keys are dropped: decoding copies objects by assignment, where such
- * a key would replace the copy's prototype and let a hostile answer slip unvalidated inherited
- * fields under known names. (The reviver runs only when the text contains the key.)
- */
-export const parseJsonText = (text: string): unknown =>
-  text.includes("\"__proto__\"") ? JSON.parse(text, dropProto) : JSON.parse(text)
-
 /** Parses a received body as JSON. */
 export const parseJson = (received: Received): Effect.Effect<unknown, BitbucketError.DecodeError> => {
-  const text = bodyText(received)
-  if (text.trim().length === 0) {
+  const body = received.body
+  if (isBlank(body)) {
     return Effect.fail(malformedBody(received, "expected a JSON body, got an empty one"))
   }
   try {
-    return Effect.succeed(parseJsonText(text))
+    return Effect.succeed(parseJsonBytes(body))
   } catch {
     const contentType = received.headers["content-type"] ?? "no content type"
     return Effect.fail(
-      malformedBody(received, `expected a JSON body, got malformed or non-JSON content (${contentType}, ${text.length} characters)`)
+      malformedBody(received, `expected a JSON body, got malformed or non-JSON content (${contentType}, ${body.length} bytes)`)
     )
   }
 }

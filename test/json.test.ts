@@ -1,0 +1,131 @@
+/**
+ * Large pages are parsed in pieces (src/internal/json.ts). These tests hold the piecewise parse
+ * equal to `JSON.parse` of the whole text: on pages of any JSON, on any bytes derived from them by
+ * mutation (both parse to the same value or both fail), and on the cases written to fool it.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { FastCheck as fc } from "effect"
+import { parseJsonBytes, parseJsonText, splitParse, splitThreshold } from "../src/internal/json.js"
+
+const encoder = new TextEncoder()
+const bytes = (text: string) => encoder.encode(text)
+
+/** What the whole-text parse gives: a value, or "throws". */
+const wholeParse = (input: Uint8Array): unknown => {
+  try {
+    return { value: parseJsonText(new TextDecoder().decode(input)) }
+  } catch {
+    return "throws"
+  }
+}
+/** The same through parseJsonBytes with splitting forced on (threshold 0). */
+const piecewise = (input: Uint8Array): unknown => {
+  try {
+    return { value: parseJsonBytes(input, 0) }
+  } catch {
+    return "throws"
+  }
+}
+
+const whitespace = fc.constantFrom("", " ", "\n", "\t ", "\r\n  ")
+const item = fc.jsonValue({ maxDepth: 3 })
+/** A page as Bitbucket writes it, with any JSON around and in it, and arbitrary whitespace. */
+const page = fc
+  .record({
+    before: fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "values"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+    values: fc.array(item, { maxLength: 8 }),
+    after: fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "values"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+    ws: fc.array(whitespace, { minLength: 6, maxLength: 6 })
+  })
+  .map(({ after, before, values, ws }) => {
+    const members = (o: object) => Object.entries(o).map(([k, v]) => `${JSON.stringify(k)}${ws[0]}:${ws[1]}${JSON.stringify(v)}`)
+    const array = `[${ws[2]}${values.map((v) => JSON.stringify(v, null, ws[3]!.length > 0 ? 1 : undefined)).join(`${ws[3]},${ws[4]}`)}${ws[2]}]`
+    return `${ws[5]}{${[...members(before), `"values"${ws[0]}:${ws[1]}${array}`, ...members(after)].join(",")}}${ws[5]}`
+  })
+
+const structural = fc.constantFrom(..."\"\\{}[],: x0\u00e9".split(""))
+/** Edits of a text: characters that matter to the splitter inserted, replaced or removed. */
+const mutated = fc.tuple(page, fc.array(fc.tuple(fc.nat(), fc.nat(2), structural), { minLength: 1, maxLength: 4 })).map(
+  ([text, edits]) => {
+    let out = text
+    for (const [at, kind, char] of edits) {
+      const i = at % (out.length + 1)
+      out = kind === 0 ? out.slice(0, i) + char + out.slice(i) : kind === 1 ? out.slice(0, i) + char + out.slice(i + 1) : out.slice(0, i) + out.slice(i + 1)
+    }
+    return out
+  }
+)
+
+describe("piecewise JSON parsing of pages", () => {
+  it.prop("any page parses to what JSON.parse gives, through the splitter", [page], ([text]) => {
+    const input = bytes(text)
+    // The splitter takes it (it does not hand every page to the fallback)...
+    expect(splitParse(input)).toEqual(parseJsonText(text))
+    // ...and the public entry agrees with the whole-text parse.
+    expect(piecewise(input)).toEqual(wholeParse(input))
+  }, { fastCheck: { numRuns: 1000 } })
+
+  it.prop("any mutation of a page: same value or both fail", [mutated, fc.nat(3)], ([text, offset]) => {
+    const input = bytes(text)
+    expect(piecewise(input)).toEqual(wholeParse(input))
+    // Also at an unaligned offset (the word-at-a-time skip in strings is off there).
+    const shifted = new Uint8Array(input.length + offset).subarray(offset)
+    shifted.set(input)
+    expect(piecewise(shifted)).toEqual(wholeParse(input))
+  }, { fastCheck: { numRuns: 3000 } })
+
+  const cases: ReadonlyArray<readonly [string, string]> = [
+    ["empty values", `{"values":[ ],"size":0}`],
+    ["trailing comma (invalid)", `{"values":[1,],"size":0}`],
+    ["missing comma (invalid)", `{"values":[1 2]}`],
+    ["values closed by a brace (invalid)", `{"values":[1}`],
+    ["two values keys: the last wins", `{"values":[1,2],"values":[3]}`],
+    ["escaped key equal to values", `{"values":[1,2],"valu\\u0065s":[]}`],
+    ["values is an object", `{"values":{"a":[1,2]}}`],
+    ["values is a string, then an array elsewhere", `{"values":"[1,2]","other":[3,4]}`],
+    ["values is null", `{"values":null}`],
+    ["brackets and quotes inside strings", `{"values":["a]b","c\\"],[d","\\\\",{"k":"}{"}],"next":"x,y"}`],
+    ["nested values key", `{"page":{"values":[9]},"values":[{"values":[1]}]}`],
+    ["top-level array", `[{"values":[1]}]`],
+    ["leading BOM", `\ufeff{"values":[1]}`],
+    ["BOM inside the array (invalid)", `{"values":[\ufeff1]}`],
+    ["__proto__ in an item", `{"values":[{"__proto__":{"x":1},"a":1}]}`],
+    ["__proto__ at the top", `{"__proto__":{"x":1},"values":[1]}`],
+    ["unterminated string (invalid)", `{"values":["abc]}`],
+    ["garbage after (invalid)", `{"values":[1]} x`],
+    ["extra closing (invalid)", `{"values":[1]}]`],
+    ["deeply nested items", `{"values":[[[[[{"a":[[]]}]]]]],"next":null}`]
+  ]
+  for (const [name, text] of cases) {
+    it(name, () => {
+      const input = bytes(text)
+      expect(piecewise(input)).toEqual(wholeParse(input))
+    })
+  }
+
+  it("invalid UTF-8 is replaced as the whole-text decode replaces it", () => {
+    const input = new Uint8Array([...bytes(`{"values":["a`), 0xc3, ...bytes(`","b`), 0xff, 0xfe, ...bytes(`"],"x":"`), 0xe2, 0x82, ...bytes(`"}`)])
+    expect(piecewise(input)).toEqual(wholeParse(input))
+    expect((piecewise(input) as { value: { values: Array<string> } }).value.values).toEqual(["a\ufffd", "b\ufffd\ufffd"])
+  })
+
+  it("a __proto__ key never becomes the prototype", () => {
+    const value = parseJsonBytes(bytes(`{"values":[{"__proto__":{"polluted":true}}]}`), 0) as { values: Array<object> }
+    expect(Object.getPrototypeOf(value.values[0])).toBe(Object.prototype)
+    expect((value.values[0] as Record<string, unknown>)["polluted"]).toBeUndefined()
+  })
+
+  it("a real-sized page (over the threshold) is parsed in pieces to the same value", () => {
+    const values = Array.from({ length: 100 }, (_, i) => ({
+      type: "repository",
+      full_name: `bench/repo-${i}`,
+      description: "x".repeat(1200) + "é",
+      links: { clone: [{ name: "https", href: `https://bitbucket.org/bench/repo-${i}.git` }] }
+    }))
+    const text = JSON.stringify({ pagelen: 100, size: 100, page: 1, values, next: "https://api.bitbucket.org/2.0/x?page=2" })
+    const input = bytes(text)
+    expect(input.length).toBeGreaterThan(splitThreshold)
+    expect(splitParse(input)).toEqual(JSON.parse(text))
+    expect(parseJsonBytes(input)).toEqual(JSON.parse(text))
+  })
+})
