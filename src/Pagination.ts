@@ -122,6 +122,29 @@ interface Fetched {
 const parsed = (received: Http.Received): Effect.Effect<Fetched, BitbucketError.DecodeError> =>
   Effect.map(Http.parseJson(received), (body) => ({ received, body }))
 
+/**
+ * Lets the event loop turn twice, so that a request just forked reaches its socket before this
+ * fiber goes on with CPU-bound parsing: the fork's steps run as microtasks, and undici then waits
+ * for the next check phase (`setImmediate`) before it reuses an idle keep-alive connection; a
+ * single turn would resume this fiber first, and the request would leave only after the page is
+ * parsed and consumed.
+ */
+const letForkedRequestsOut: Effect.Effect<void> = Effect.async<void>((resume) => {
+  let handle: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined
+  const later = typeof setImmediate === "function"
+    ? (f: () => void) => {
+      handle = setImmediate(f)
+    }
+    : (f: () => void) => {
+      handle = setTimeout(f, 0)
+    }
+  later(() => later(() => resume(Effect.void)))
+  return Effect.sync(() => {
+    if (typeof setImmediate === "function") clearImmediate(handle as ReturnType<typeof setImmediate>)
+    else clearTimeout(handle as ReturnType<typeof setTimeout>)
+  })
+})
+
 const nextOf = (body: unknown): string | undefined =>
   isRecord(body) && typeof body["next"] === "string" ? body["next"] : undefined
 
@@ -206,25 +229,35 @@ export const streamUrl = <A, I>(
           return Http.send("GET", url)
         })
       const fetchOnce = (url: string) => Effect.flatMap(sendOnce(url), parsed)
-      // With prefetch, the next page is requested as soon as its link is known, before the current
-      // page is decoded, and its bytes load while the consumer works on the current page. Parsing
-      // stays on the consumer's fiber, so at most one page of objects is alive at a time.
-      const start = (url: string) =>
+      // With prefetch, the next page is requested as soon as its link is known: after the current
+      // page's top level is parsed and before its items are, and its bytes load while this fiber
+      // parses and the consumer works. Parsing stays on the consumer's fiber, so at most one page
+      // of objects is alive at a time.
+      const start = (url: string): Effect.Effect<Pending, never, Http.Requirements> =>
         prefetch
-          ? Effect.map(Effect.forkIn(sendOnce(url), scope), (fiber) =>
-            Effect.flatMap(
-              // A page that already arrived is taken as it is, without a trip through the scheduler.
-              Effect.suspend(() => fiber.unsafePoll() ?? Fiber.join(fiber)),
-              parsed
-            ))
-          : Effect.succeed(fetchOnce(url))
-      type Pending = Effect.Effect<Fetched, BitbucketError.BitbucketError, Http.Requirements>
-      const sequential = (pending: Pending) =>
+          ? Effect.map(
+            Effect.zipLeft(Effect.forkIn(sendOnce(url), scope), letForkedRequestsOut),
+            // A page that already arrived is taken as it is, without a trip through the scheduler.
+            (fiber) => Effect.suspend(() => fiber.unsafePoll() ?? Fiber.join(fiber))
+          )
+          : Effect.succeed(sendOnce(url))
+      type Pending = Effect.Effect<Http.Received, BitbucketError.BitbucketError, Http.Requirements>
+      const sequential = (pending: Effect.Effect<Fetched | Http.Received, BitbucketError.BitbucketError, Http.Requirements>) =>
         Stream.paginateChunkEffect(pending, (current) =>
           Effect.gen(function*() {
-            const fetched = yield* current
-            const next = nextOf(fetched.body)
-            const after: Option.Option<Pending> = next === undefined ? Option.none() : Option.some(yield* start(next))
+            const got = yield* current
+            let fetched: Fetched
+            let after: Option.Option<Pending> = Option.none()
+            if ("body" in got && "received" in got) {
+              fetched = got
+              const next = nextOf(got.body)
+              if (next !== undefined) after = Option.some(yield* start(next))
+            } else {
+              const staged = yield* Http.parseJsonStaged(got)
+              const next = nextOf(staged.head)
+              if (next !== undefined) after = Option.some(yield* start(next))
+              fetched = { received: got, body: yield* staged.whole }
+            }
             const page = yield* decodePage(fetched, item, single)
             return [Chunk.unsafeFromArray(page.values), after] as const
           }))
@@ -241,17 +274,24 @@ export const streamUrl = <A, I>(
       return Stream.fromChunk(Chunk.unsafeFromArray(firstPage.values)).pipe(
         Stream.concat(
           Stream.fromIterable(pageNumbers).pipe(
-            Stream.mapEffect((n) =>
-              fetchOnce(pageUrl(next, n)).pipe(
+            // Pages load concurrently as bytes; each is parsed and decoded on the consumer's fiber
+            // when its turn comes, so the pages waiting in order hold bytes, not objects (which
+            // would outlive the young generation and make garbage collection expensive).
+            Stream.mapEffect((n) => Effect.map(sendOnce(pageUrl(next, n)), (received) => ({ n, received })), {
+              concurrency
+            }),
+            Stream.mapEffect(({ n, received }) =>
+              parsed(received).pipe(
                 Effect.tap((fetched) => (n === lastPage ? Ref.set(after, nextOf(fetched.body)) : Effect.void)),
                 Effect.flatMap((fetched) => decodePage(fetched, item, single))
-              ), { concurrency }),
+              )
+            ),
             Stream.mapConcatChunk((page) => Chunk.unsafeFromArray(page.values))
           )
         ),
         // The listing grew while we read it: carry on from the last page's `next`.
         Stream.concat(
-          Stream.unwrap(Effect.map(Ref.get(after), (url) => (url === undefined ? Stream.empty : sequential(fetchOnce(url)))))
+          Stream.unwrap(Effect.map(Ref.get(after), (url) => (url === undefined ? Stream.empty : sequential(sendOnce(url)))))
         )
       )
     })

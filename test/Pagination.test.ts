@@ -183,6 +183,31 @@ describe("Pagination", () => {
       expect(mock.requests.length).toBeGreaterThanOrEqual(2)
     }))
 
+  it.live("prefetch: the next page's request leaves before a busy consumer starts on the current page", () =>
+    Effect.gen(function*() {
+      // undici writes a request on an idle keep-alive connection only at the next check phase
+      // (setImmediate); this client does the same. A consumer that works synchronously must not
+      // keep the prefetched request from leaving.
+      const events: Array<string> = []
+      const items = repos(30)
+      const mock = mockHttp((request) =>
+        Effect.async((resume) => {
+          setImmediate(() => {
+            events.push(`sent page ${request.url.searchParams.get("page") ?? "1"}`)
+            resume(Effect.succeed(listingReply(items, request.url)))
+          })
+        })
+      )
+      yield* Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 10, prefetch: 1 }).pipe(
+        Stream.tap((repo) => Effect.sync(() => events.push(`consumed ${repo.name}`))),
+        Stream.runDrain,
+        Effect.provide(mock.anonymous)
+      )
+      expect(events.indexOf("sent page 2")).toBeGreaterThanOrEqual(0)
+      expect(events.indexOf("sent page 2")).toBeLessThan(events.indexOf("consumed repo-0"))
+      expect(events.indexOf("sent page 3")).toBeLessThan(events.indexOf("consumed repo-10"))
+    }))
+
   it.effect("streamUrl with a schema of our own decodes each item with it", () =>
     Effect.gen(function*() {
       const mock = listing([{ name: "a" }, { name: "b" }])

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { FastCheck as fc } from "effect"
-import { parseJsonBytes, parseJsonText, splitParse, splitThreshold } from "../src/internal/json.js"
+import { parseJsonBytes, parseJsonStaged, parseJsonText, splitParse, splitThreshold } from "../src/internal/json.js"
 
 const encoder = new TextEncoder()
 const bytes = (text: string) => encoder.encode(text)
@@ -63,6 +63,11 @@ describe("piecewise JSON parsing of pages", () => {
     expect(splitParse(input)).toEqual(parseJsonText(text))
     // ...and the public entry agrees with the whole-text parse.
     expect(piecewise(input)).toEqual(wholeParse(input))
+    // In two steps, the top level comes first with the same fields (`values` still empty).
+    const whole = parseJsonText(text) as Record<string, unknown>
+    const staged = parseJsonStaged(input, 0)
+    expect(staged.head).toEqual({ ...whole, values: [] })
+    expect(staged.whole()).toEqual(whole)
   }, { fastCheck: { numRuns: 1000 } })
 
   it.prop("any mutation of a page: same value or both fail", [mutated, fc.nat(3)], ([text, offset]) => {

@@ -10,7 +10,7 @@ import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketCo
 import * as BitbucketError from "../BitbucketError.js"
 import { decodeError, displayUrl, malformedBody, parseRetryAfter, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
-import { isBlank, parseJsonBytes, utf8 } from "./json.js"
+import * as Json from "./json.js"
 import { validator } from "./validate.js"
 import { buildPath, originOf, type Query, queryString } from "./url.js"
 
@@ -190,7 +190,7 @@ export const backoff = (
   })
 
 /** The body as text (UTF-8). */
-export const bodyText = (received: Received): string => utf8(received.body)
+export const bodyText = (received: Received): string => Json.utf8(received.body)
 
 const failStatus = (received: Received) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -408,21 +408,33 @@ export const decoderFor = <A, I>(schema: Schema.Schema<A, I>) => {
   return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
 }
 
-/** Parses a received body as JSON. */
-export const parseJson = (received: Received): Effect.Effect<unknown, BitbucketError.DecodeError> => {
-  const body = received.body
-  if (isBlank(body)) {
+const notJson = (received: Received) =>
+  malformedBody(
+    received,
+    `expected a JSON body, got malformed or non-JSON content (${received.headers["content-type"] ?? "no content type"}, ${received.body.length} bytes)`
+  )
+
+/**
+ * Parses a received JSON body in two steps: `head` is its top level (for a large page, everything
+ * but the items, so that its `next` link is known early), `whole` the entire value.
+ */
+export const parseJsonStaged = (
+  received: Received
+): Effect.Effect<{ readonly head: unknown; readonly whole: Effect.Effect<unknown, BitbucketError.DecodeError> }, BitbucketError.DecodeError> => {
+  if (Json.isBlank(received.body)) {
     return Effect.fail(malformedBody(received, "expected a JSON body, got an empty one"))
   }
   try {
-    return Effect.succeed(parseJsonBytes(body))
+    const staged = Json.parseJsonStaged(received.body)
+    return Effect.succeed({ head: staged.head, whole: Effect.try({ try: staged.whole, catch: () => notJson(received) }) })
   } catch {
-    const contentType = received.headers["content-type"] ?? "no content type"
-    return Effect.fail(
-      malformedBody(received, `expected a JSON body, got malformed or non-JSON content (${contentType}, ${body.length} bytes)`)
-    )
+    return Effect.fail(notJson(received))
   }
 }
+
+/** Parses a received body as JSON. */
+export const parseJson = (received: Received): Effect.Effect<unknown, BitbucketError.DecodeError> =>
+  Effect.flatMap(parseJsonStaged(received), (staged) => staged.whole)
 
 /** Decodes a parsed value with a schema; failures become `DecodeError` with the field path. */
 export const decode = <A, I>(

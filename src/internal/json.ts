@@ -191,11 +191,19 @@ export const isBlank = (bytes: Uint8Array, from = 0, to = bytes.length) => {
   return true
 }
 
+/** A body parsed in two steps: its top level first (cheap), then all of it. */
+export interface Staged {
+  /** The top level: the whole value, or for a large page its fields with `values` still empty. */
+  readonly head: unknown
+  /** The whole value (parses the items of a large page; throws when the body is not valid JSON). */
+  readonly whole: () => unknown
+}
+
 /**
- * Parses a page-shaped document in pieces, or returns undefined when it is not one for sure
- * (throws when a piece is not valid JSON).
+ * Parses a page-shaped document in two steps, or returns undefined when it is not one for sure
+ * (throws when its top level is not valid JSON). The items are parsed by `whole`.
  */
-export const splitParse = (bytes: Uint8Array): unknown => {
+const splitStages = (bytes: Uint8Array): Staged | undefined => {
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   let first = start
   while (isWhitespace(bytes[first])) first++
@@ -205,30 +213,56 @@ export const splitParse = (bytes: Uint8Array): unknown => {
   const outer = parseJsonText(
     pieceDecoder.decode(bytes.subarray(start, found.open)) + "[]" + pieceDecoder.decode(bytes.subarray(found.close + 1))
   ) as Record<string, unknown>
-  const values: Array<unknown> = []
-  const bounds = found.items
-  // `[ ]`: one blank piece, no items.
-  if (!(bounds.length === 2 && isBlank(bytes, bounds[0]!, bounds[1]!))) {
-    for (let k = 0; k < bounds.length; k += 2) {
-      values.push(parseJsonText(pieceDecoder.decode(bytes.subarray(bounds[k]!, bounds[k + 1]!))))
+  const whole = () => {
+    const values: Array<unknown> = []
+    const bounds = found.items
+    // `[ ]`: one blank piece, no items.
+    if (!(bounds.length === 2 && isBlank(bytes, bounds[0]!, bounds[1]!))) {
+      for (let k = 0; k < bounds.length; k += 2) {
+        values.push(parseJsonText(pieceDecoder.decode(bytes.subarray(bounds[k]!, bounds[k + 1]!))))
+      }
+    }
+    outer["values"] = values
+    return outer
+  }
+  return { head: outer, whole }
+}
+
+/** Parses a page-shaped document in pieces, or returns undefined when it is not one for sure. */
+export const splitParse = (bytes: Uint8Array): unknown => splitStages(bytes)?.whole()
+
+/**
+ * Parses a JSON body in two steps (see `Staged`): a large page's top level (its `next` link) is
+ * known before its items are parsed. Values and errors are those of `parseJsonBytes`.
+ */
+export const parseJsonStaged = (bytes: Uint8Array, threshold = splitThreshold): Staged => {
+  if (bytes.length >= threshold) {
+    try {
+      const staged = splitStages(bytes)
+      if (staged !== undefined) {
+        return {
+          head: staged.head,
+          whole: () => {
+            try {
+              return staged.whole()
+            } catch {
+              // Not valid in pieces: the whole-text parse gives the value or the error.
+              return parseJsonText(utf8(bytes))
+            }
+          }
+        }
+      }
+    } catch {
+      // The top level is not valid JSON: the whole-text parse below throws its error.
     }
   }
-  outer["values"] = values
-  return outer
+  const value = parseJsonText(utf8(bytes))
+  return { head: value, whole: () => value }
 }
 
 /**
  * Parses a JSON body from its bytes: the value `JSON.parse` gives for its UTF-8 text (without
  * `__proto__` keys), or the error it throws. Large page-shaped bodies are parsed in pieces.
  */
-export const parseJsonBytes = (bytes: Uint8Array, threshold = splitThreshold): unknown => {
-  if (bytes.length >= threshold) {
-    try {
-      const value = splitParse(bytes)
-      if (value !== undefined) return value
-    } catch {
-      // Not valid in pieces: the whole-text parse below gives the value or the error.
-    }
-  }
-  return parseJsonText(utf8(bytes))
-}
+export const parseJsonBytes = (bytes: Uint8Array, threshold = splitThreshold): unknown =>
+  parseJsonStaged(bytes, threshold).whole()
