@@ -129,23 +129,16 @@ const parsed = (received: Http.Received): Effect.Effect<Fetched, BitbucketError.
  * fiber goes on with CPU-bound parsing: the fork's steps run as microtasks, and undici then waits
  * for the next check phase (`setImmediate`) before it reuses an idle keep-alive connection; a
  * single turn would resume this fiber first, and the request would leave only after the page is
- * parsed and consumed.
+ * parsed and consumed. Without `setImmediate` (browsers), a yield to the scheduler.
  */
-const letForkedRequestsOut: Effect.Effect<void> = Effect.async<void>((resume) => {
-  let handle: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined
-  const later = typeof setImmediate === "function"
-    ? (f: () => void) => {
-      handle = setImmediate(f)
-    }
-    : (f: () => void) => {
-      handle = setTimeout(f, 0)
-    }
-  later(() => later(() => resume(Effect.void)))
-  return Effect.sync(() => {
-    if (typeof setImmediate === "function") clearImmediate(handle as ReturnType<typeof setImmediate>)
-    else clearTimeout(handle as ReturnType<typeof setTimeout>)
+const letForkedRequestsOut: Effect.Effect<void> = typeof setImmediate === "function"
+  ? Effect.async<void>((resume) => {
+    let handle = setImmediate(() => {
+      handle = setImmediate(() => resume(Effect.void))
+    })
+    return Effect.sync(() => clearImmediate(handle))
   })
-})
+  : Effect.yieldNow()
 
 const nextOf = (body: unknown): string | undefined =>
   isRecord(body) && typeof body["next"] === "string" ? body["next"] : undefined
