@@ -124,6 +124,16 @@ interface Fetched {
 const parsed = (received: Http.Received): Effect.Effect<Fetched, BitbucketError.DecodeError> =>
   Effect.map(Http.parseJson(received), (body) => ({ received, body }))
 
+/** A page fetched with its top level parsed (its `next` link readable), its items not yet. */
+interface Staged {
+  readonly received: Http.Received
+  readonly head: unknown
+  readonly whole: Effect.Effect<unknown, BitbucketError.DecodeError>
+}
+
+const staged = (received: Http.Received): Effect.Effect<Staged, BitbucketError.DecodeError> =>
+  Effect.map(Http.parseJsonStaged(received), ({ head, whole }) => ({ received, head, whole }))
+
 /**
  * Lets the event loop turn twice, so that a request just forked reaches its socket before this
  * fiber goes on with CPU-bound parsing: the fork's steps run as microtasks, and undici then waits
@@ -233,26 +243,17 @@ export const streamUrl = <A, I>(
           ? Effect.map(
             Effect.zipLeft(Effect.forkIn(sendOnce(url), scope), letForkedRequestsOut),
             // A page that already arrived is taken as it is, without a trip through the scheduler.
-            (fiber) => Effect.suspend(() => fiber.unsafePoll() ?? Fiber.join(fiber))
+            (fiber) => Effect.flatMap(Effect.suspend(() => fiber.unsafePoll() ?? Fiber.join(fiber)), staged)
           )
-          : Effect.succeed(sendOnce(url))
-      type Pending = Effect.Effect<Http.Received, BitbucketError.BitbucketError, Http.Requirements>
-      const sequential = (pending: Effect.Effect<Fetched | Http.Received, BitbucketError.BitbucketError, Http.Requirements>) =>
+          : Effect.succeed(Effect.flatMap(sendOnce(url), staged))
+      type Pending = Effect.Effect<Staged, BitbucketError.BitbucketError, Http.Requirements>
+      const sequential = (pending: Pending) =>
         Stream.paginateChunkEffect(pending, (current) =>
           Effect.gen(function*() {
-            const got = yield* current
-            let fetched: Fetched
-            let after: Option.Option<Pending> = Option.none()
-            if ("body" in got && "received" in got) {
-              fetched = got
-              const next = nextOf(got.body)
-              if (next !== undefined) after = Option.some(yield* start(next))
-            } else {
-              const staged = yield* Http.parseJsonStaged(got)
-              const next = nextOf(staged.head)
-              if (next !== undefined) after = Option.some(yield* start(next))
-              fetched = { received: got, body: yield* staged.whole }
-            }
+            const { head, received, whole } = yield* current
+            const next = nextOf(head)
+            const after: Option.Option<Pending> = next === undefined ? Option.none() : Option.some(yield* start(next))
+            const fetched: Fetched = { received, body: yield* whole }
             const page = yield* decodePage(fetched, item, single)
             return [Chunk.unsafeFromArray(page.values), after] as const
           }))
@@ -261,7 +262,7 @@ export const streamUrl = <A, I>(
       const body = first.body
       const listBased = concurrency > 1 && next !== undefined && isRecord(body) && typeof body["page"] === "number" &&
         typeof body["size"] === "number" && typeof body["pagelen"] === "number" && body["pagelen"] > 0
-      if (!listBased) return sequential(Effect.succeed(first))
+      if (!listBased) return sequential(Effect.succeed({ received: first.received, head: first.body, whole: Effect.succeed(first.body) }))
       const firstPage = yield* decodePage(first, item, single)
       const lastPage = Math.ceil(firstPage.size! / firstPage.pagelen!)
       const pageNumbers = Array.from({ length: Math.max(0, lastPage - firstPage.page!) }, (_, i) => firstPage.page! + 1 + i)
@@ -286,7 +287,7 @@ export const streamUrl = <A, I>(
         ),
         // The listing grew while we read it: carry on from the last page's `next`.
         Stream.concat(
-          Stream.unwrap(Effect.map(Ref.get(after), (url) => (url === undefined ? Stream.empty : sequential(sendOnce(url)))))
+          Stream.unwrap(Effect.map(Ref.get(after), (url) => (url === undefined ? Stream.empty : sequential(Effect.flatMap(sendOnce(url), staged)))))
         )
       )
     })
