@@ -265,26 +265,36 @@ export const streamUrl = <A, I>(
       if (!listBased) return sequential(Effect.succeed({ received: first.received, head: first.body, whole: Effect.succeed(first.body) }))
       const firstPage = yield* decodePage(first, item, single)
       const lastPage = Math.ceil(firstPage.size! / firstPage.pagelen!)
-      const pageNumbers = Array.from({ length: Math.max(0, lastPage - firstPage.page!) }, (_, i) => firstPage.page! + 1 + i)
       const after = yield* Ref.make<string | undefined>(undefined)
+      // The remaining pages, `concurrency` requests in flight: each step takes the oldest, starts
+      // the next page number, then parses and decodes on the consumer's fiber. So items come out
+      // in order, and the pages waiting their turn hold bytes, not objects.
+      const request = (n: number) => Effect.forkIn(sendOnce(pageUrl(next, n)), scope)
+      type InFlight = ReadonlyArray<Fiber.RuntimeFiber<Http.Received, BitbucketError.BitbucketError>>
+      const startWindow = Effect.forEach(
+        Array.from({ length: Math.min(concurrency, Math.max(0, lastPage - firstPage.page!)) }, (_, i) => firstPage.page! + 1 + i),
+        request
+      )
+      const rest = Stream.paginateChunkEffect(
+        { n: firstPage.page! + 1, inFlight: undefined as InFlight | undefined },
+        ({ inFlight: started, n }) =>
+          Effect.gen(function*() {
+            const inFlight = started ?? (yield* startWindow)
+            const [oldest, ...others] = inFlight
+            if (oldest === undefined) return [Chunk.empty<A>(), Option.none()] as const
+            const received = yield* Effect.suspend(() => oldest.unsafePoll() ?? Fiber.join(oldest))
+            const upcoming = n + inFlight.length
+            const window = upcoming <= lastPage ? [...others, yield* request(upcoming)] : others
+            if (window.length > others.length) yield* letForkedRequestsOut
+            const fetched = yield* parsed(received)
+            if (n === lastPage) yield* Ref.set(after, nextOf(fetched.body))
+            const page = yield* decodePage(fetched, item, single)
+            const state = window.length > 0 ? Option.some({ n: n + 1, inFlight: window }) : Option.none()
+            return [Chunk.unsafeFromArray(page.values), state] as const
+          })
+      )
       return Stream.fromChunk(Chunk.unsafeFromArray(firstPage.values)).pipe(
-        Stream.concat(
-          Stream.fromIterable(pageNumbers).pipe(
-            // Pages load concurrently as bytes; each is parsed and decoded on the consumer's fiber
-            // when its turn comes, so the pages waiting in order hold bytes, not objects (which
-            // would outlive the young generation and make garbage collection expensive).
-            Stream.mapEffect((n) => Effect.map(sendOnce(pageUrl(next, n)), (received) => ({ n, received })), {
-              concurrency
-            }),
-            Stream.mapEffect(({ n, received }) =>
-              parsed(received).pipe(
-                Effect.tap((fetched) => (n === lastPage ? Ref.set(after, nextOf(fetched.body)) : Effect.void)),
-                Effect.flatMap((fetched) => decodePage(fetched, item, single))
-              )
-            ),
-            Stream.mapConcatChunk((page) => Chunk.unsafeFromArray(page.values))
-          )
-        ),
+        Stream.concat(rest),
         // The listing grew while we read it: carry on from the last page's `next`.
         Stream.concat(
           Stream.unwrap(Effect.map(Ref.get(after), (url) => (url === undefined ? Stream.empty : sequential(Effect.flatMap(sendOnce(url), staged)))))

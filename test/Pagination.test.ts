@@ -123,6 +123,29 @@ describe("Pagination", () => {
       expect(maxInFlight).toBe(4)
     }))
 
+  it.live("with concurrency, a consumer that stops early cancels the pages in flight and asks for no more", () =>
+    Effect.gen(function*() {
+      let interrupted = 0
+      const items = repos(1000)
+      // Pages 1 to 3 answer at once, the others never before they are cancelled.
+      const mock = mockHttp((request) =>
+        Effect.sleep(Number(request.url.searchParams.get("page") ?? "1") <= 3 ? "0 millis" : "1 minute").pipe(
+          Effect.as(listingReply(items, request.url)),
+          Effect.onInterrupt(() => Effect.sync(() => interrupted++))
+        )
+      )
+      const taken = yield* Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 50, concurrency: 4 }).pipe(
+        Stream.take(120),
+        Stream.runCollect,
+        Effect.provide(mock.anonymous)
+      )
+      expect(Chunk.toReadonlyArray(Chunk.map(taken, (r) => r.name))).toEqual(items.slice(0, 120).map((r) => r.name))
+      // Page 1, then pages 2 to 5 at once; the turns of pages 2 and 3 start 6 and 7. Page 3 ends the
+      // take: 4 to 7 are cancelled, and nothing after them is asked for.
+      expect(mock.requests.map((r) => r.url.searchParams.get("page") ?? "1")).toEqual(["1", "2", "3", "4", "5", "6", "7"])
+      expect(interrupted).toBe(4)
+    }))
+
   it.effect("a next link that repeats a fetched page fails instead of looping", () =>
     Effect.gen(function*() {
       const mock = mockHttp((request) => json({ values: repos(1), next: `${base}/repositories/demo?page=1` , page: Number(request.url.searchParams.get("page") ?? 1) }))
