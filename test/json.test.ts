@@ -96,6 +96,8 @@ describe("piecewise JSON parsing of pages", () => {
     ["BOM inside the array (invalid)", `{"values":[\ufeff1]}`],
     ["__proto__ in an item", `{"values":[{"__proto__":{"x":1},"a":1}]}`],
     ["__proto__ at the top", `{"__proto__":{"x":1},"values":[1]}`],
+    ["__proto__ written with escapes, in an item", `{"values":[{"a":{"\\u005f_proto\\u005F_":{"x":1}}}]}`],
+    ["__proto__ as a string value, not a key", `{"values":["__proto__",{"k":"__proto__"}]}`],
     ["unterminated string (invalid)", `{"values":["abc]}`],
     ["garbage after (invalid)", `{"values":[1]} x`],
     ["extra closing (invalid)", `{"values":[1]}]`],
@@ -114,11 +116,19 @@ describe("piecewise JSON parsing of pages", () => {
     expect((piecewise(input) as { value: { values: Array<string> } }).value.values).toEqual(["a\ufffd", "b\ufffd\ufffd"])
   })
 
-  it("a __proto__ key never becomes the prototype", () => {
-    const value = parseJsonBytes(bytes(`{"values":[{"__proto__":{"polluted":true}}]}`), 0) as { values: Array<object> }
-    expect(Object.getPrototypeOf(value.values[0])).toBe(Object.prototype)
-    expect((value.values[0] as Record<string, unknown>)["polluted"]).toBeUndefined()
-  })
+  for (const key of ["__proto__", "\\u005f_proto__", "__pr\\u006fto__"]) {
+    for (const threshold of [0, splitThreshold]) {
+      it(`a ${key} key is dropped, at any depth (${threshold === 0 ? "in pieces" : "whole"})`, () => {
+        const text = `{"${key}":{"polluted":1},"values":[{"a":{"${key}":{"polluted":2}}},{"${key}":{"polluted":3}}]}`
+        const value = parseJsonBytes(bytes(text), threshold) as { values: Array<Record<string, object>> }
+        for (const object of [value, value.values[0]!["a"]!, value.values[1]!]) {
+          expect(Object.keys(object)).not.toContain("__proto__")
+          expect(Object.getPrototypeOf(object)).toBe(Object.prototype)
+          expect((object as Record<string, unknown>)["polluted"]).toBeUndefined()
+        }
+      })
+    }
+  }
 
   it("a real-sized page (over the threshold) is parsed in pieces to the same value", () => {
     const values = Array.from({ length: 100 }, (_, i) => ({

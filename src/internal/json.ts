@@ -17,10 +17,11 @@ const dropProto = (key: string, value: unknown) => (key === "__proto__" ? undefi
 /**
  * Parses JSON text. `__proto__` keys are dropped: decoding copies objects by assignment, where such
  * a key would replace the copy's prototype and let a hostile answer slip unvalidated inherited
- * fields under known names. (The reviver runs only when the text contains the key.)
+ * fields under known names. The reviver runs only when the text may hold such a key: it contains
+ * `__proto__`, or a `\u` escape (which could spell it).
  */
 export const parseJsonText = (text: string): unknown =>
-  text.includes("\"__proto__\"") ? JSON.parse(text, dropProto) : JSON.parse(text)
+  text.includes("__proto__") || text.includes("\\u") ? JSON.parse(text, dropProto) : JSON.parse(text)
 
 const decoder = new TextDecoder("utf-8")
 /** For pieces: a piece that happens to start with the bytes of a BOM must keep it, as the whole text does. */
@@ -40,7 +41,9 @@ const OPEN_BRACKET = 0x5b
 const CLOSE_BRACKET = 0x5d
 const COMMA = 0x2c
 const COLON = 0x3a
-const VALUES_KEY = [QUOTE, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x73, QUOTE] // "values"
+const keyBytes = (key: string) => Array.from(JSON.stringify(key), (c) => c.charCodeAt(0))
+const VALUES_KEY = keyBytes("values")
+const PROTO_KEY = keyBytes("__proto__")
 
 const isWhitespace = (byte: number | undefined) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
 
@@ -52,6 +55,8 @@ interface Layout {
   readonly close: number
   /** Start and end (exclusive) of each item, in order. */
   readonly items: ReadonlyArray<number>
+  /** Some key, at any depth, is `__proto__` (possibly written with escapes). */
+  readonly protoKey: boolean
 }
 
 /**
@@ -70,6 +75,8 @@ const layout = (bytes: Uint8Array, start: number): Layout | undefined => {
   let open = -1
   let close = -1
   let itemStart = -1
+  let stringEscaped = false
+  let protoKey = false
   const items: Array<number> = []
   // Strings are most of a page: inside one, whole 4-byte words without a quote or a backslash are
   // skipped at once (when the bytes are 4-aligned, as a fresh response buffer is).
@@ -83,8 +90,10 @@ const layout = (bytes: Uint8Array, start: number): Layout | undefined => {
         if (i >= n) break
       }
       const byte = bytes[i]!
-      if (byte === BACKSLASH) i++
-      else if (byte === QUOTE) {
+      if (byte === BACKSLASH) {
+        stringEscaped = true
+        i++
+      } else if (byte === QUOTE) {
         inString = false
         stringEnd = i + 1
       }
@@ -94,21 +103,24 @@ const layout = (bytes: Uint8Array, start: number): Layout | undefined => {
     if (byte === QUOTE) {
       inString = true
       stringStart = i
+      stringEscaped = false
       expectValues = false
       continue
     }
     switch (byte) {
-      case COLON:
-        // A key of the top-level object ends here.
-        if (depth === 1 && stringEnd >= 0) {
+      case COLON: {
+        // A key ends here (the last string); in valid JSON, nothing else comes before a colon.
+        if (stringEnd < 0) break
+        const key = stringEscaped ? escapedKey(bytes, stringStart, stringEnd) : undefined
+        if (stringEscaped ? key === "__proto__" : isKey(bytes, stringStart, stringEnd, PROTO_KEY)) protoKey = true
+        if (depth === 1) {
           // A key written with escapes may still mean "values": leave such documents whole.
-          if (hasBackslash(bytes, stringStart, stringEnd) && escapedKey(bytes, stringStart, stringEnd) === "values") {
-            return undefined
-          }
-          expectValues = isValuesKey(bytes, stringStart, stringEnd)
+          if (key === "values") return undefined
+          expectValues = !stringEscaped && isKey(bytes, stringStart, stringEnd, VALUES_KEY)
           if (expectValues && ++valuesKeys > 1) return undefined
         }
         break
+      }
       case OPEN_BRACE:
       case OPEN_BRACKET:
         depth++
@@ -142,7 +154,7 @@ const layout = (bytes: Uint8Array, start: number): Layout | undefined => {
     }
   }
   if (inString || depth !== 0 || open < 0 || close < 0) return undefined
-  return { open, close, items }
+  return { open, close, items, protoKey }
 }
 
 /** From an aligned index, the index of the first word holding a quote or a backslash (or the end). */
@@ -160,13 +172,6 @@ const skipPlainWords = (words: Uint32Array, from: number): number => {
   return k << 2
 }
 
-const hasBackslash = (bytes: Uint8Array, from: number, to: number) => {
-  for (let k = from; k < to; k++) {
-    if (bytes[k] === BACKSLASH) return true
-  }
-  return false
-}
-
 const escapedKey = (bytes: Uint8Array, from: number, to: number): unknown => {
   try {
     return JSON.parse(pieceDecoder.decode(bytes.subarray(from, to)))
@@ -175,10 +180,11 @@ const escapedKey = (bytes: Uint8Array, from: number, to: number): unknown => {
   }
 }
 
-const isValuesKey = (bytes: Uint8Array, from: number, to: number) => {
-  if (to - from !== VALUES_KEY.length) return false
-  for (let k = 0; k < VALUES_KEY.length; k++) {
-    if (bytes[from + k] !== VALUES_KEY[k]) return false
+/** Are the bytes from..to exactly this key (with its quotes)? */
+const isKey = (bytes: Uint8Array, from: number, to: number, key: ReadonlyArray<number>) => {
+  if (to - from !== key.length) return false
+  for (let k = 0; k < key.length; k++) {
+    if (bytes[from + k] !== key[k]) return false
   }
   return true
 }
@@ -210,7 +216,9 @@ const splitStages = (bytes: Uint8Array): Staged | undefined => {
   if (bytes[first] !== OPEN_BRACE) return undefined
   const found = layout(bytes, first)
   if (found === undefined) return undefined
-  const outer = parseJsonText(
+  // The scan saw every key: the reviver that drops `__proto__` keys runs only when one is there.
+  const parse = (text: string): unknown => (found.protoKey ? JSON.parse(text, dropProto) : JSON.parse(text))
+  const outer = parse(
     pieceDecoder.decode(bytes.subarray(start, found.open)) + "[]" + pieceDecoder.decode(bytes.subarray(found.close + 1))
   ) as Record<string, unknown>
   const whole = () => {
@@ -219,7 +227,7 @@ const splitStages = (bytes: Uint8Array): Staged | undefined => {
     // `[ ]`: one blank piece, no items.
     if (!(bounds.length === 2 && isBlank(bytes, bounds[0]!, bounds[1]!))) {
       for (let k = 0; k < bounds.length; k += 2) {
-        values.push(parseJsonText(pieceDecoder.decode(bytes.subarray(bounds[k]!, bounds[k + 1]!))))
+        values.push(parse(pieceDecoder.decode(bytes.subarray(bounds[k]!, bounds[k + 1]!))))
       }
     }
     outer["values"] = values
