@@ -23,6 +23,7 @@ import * as BitbucketError from "./BitbucketError.js"
 import type { Requirements } from "./internal/http.js"
 import { streamUrl } from "./Pagination.js"
 import { isRecord } from "./internal/record.js"
+import { CheckAnnotationId } from "./internal/validate.js"
 
 /**
  * The index signature that keeps unknown fields.
@@ -81,6 +82,24 @@ export const Link = Struct({ href: Schema.String, name: Schema.optional(Schema.S
  */
 export type Link = typeof Link.Type
 
+const isLink = (u: unknown): boolean =>
+  isRecord(u) && typeof u["href"] === "string" && (u["name"] === undefined || typeof u["name"] === "string")
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+/** Every own value a link or a list of links (a loop: this runs for every resource of a listing). */
+const isLinks = (u: unknown): boolean => {
+  if (!isRecord(u)) return false
+  for (const rel in u) {
+    if (!hasOwn.call(u, rel)) continue
+    const v = u[rel]
+    if (Array.isArray(v)) {
+      for (const link of v) if (!isLink(link)) return false
+    } else if (!isLink(v)) return false
+  }
+  return true
+}
+
 /**
  * The schema of a `links` object: link name to a link, or to a list of links (`clone`).
  *
@@ -88,8 +107,9 @@ export type Link = typeof Link.Type
  * @category schemas
  */
 export const Links: Schema.Schema<Links> = Schema.declare(
-  (u: unknown): u is Links => isRecord(u) && Object.values(u).every((v) => (Array.isArray(v) ? v.every(isLink) : isLink(v))),
+  (u: unknown): u is Links => isLinks(u),
   {
+    [CheckAnnotationId]: isLinks,
     identifier: "Links",
     description: "an object of links: each value a { href, name? } or a list of them",
     arbitrary: () => (fc) =>
@@ -113,8 +133,6 @@ export interface Links {
   readonly [rel: string]: Link | ReadonlyArray<Link>
 }
 
-const isLink = (u: unknown): boolean =>
-  isRecord(u) && typeof u["href"] === "string" && (u["name"] === undefined || typeof u["name"] === "string")
 
 /**
  * The typed text of rendered content: `{ raw, markup, html }`.

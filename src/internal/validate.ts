@@ -14,6 +14,13 @@ import { isRecord } from "./record.js"
 
 type Check = (u: unknown) => boolean
 
+/**
+ * An annotation for `Schema.declare` schemas: the declaration's own predicate, which the compiled
+ * check then calls directly (instead of going through `Schema.is` for that subtree). Only for
+ * declarations without type parameters whose decoding is exactly that predicate.
+ */
+export const CheckAnnotationId: unique symbol = Symbol.for("effect-bitbucket/CheckAnnotation")
+
 const hasOwn = Object.prototype.hasOwnProperty
 
 const always: Check = () => true
@@ -35,8 +42,22 @@ const compile = (ast: AST.AST): Check => {
       const literal = ast.literal
       return (u) => u === literal
     }
+    case "Declaration": {
+      const check = ast.annotations[CheckAnnotationId]
+      if (ast.typeParameters.length === 0 && typeof check === "function") return check as Check
+      break
+    }
     case "Union": {
-      const members = ast.types.map(compile)
+      // A string keyword covers the string literals beside it (`Union(Literal("a"), String)`).
+      const anyString = ast.types.some((member) => member._tag === "StringKeyword")
+      const types = anyString ? ast.types.filter((member) => !(member._tag === "Literal" && typeof member.literal === "string")) : ast.types
+      const members = types.map(compile)
+      if (members.length === 1) return members[0]!
+      if (members.length === 2) {
+        // The common shapes: optional fields (`X | undefined`) and nullable ones (`X | null`).
+        const [a, b] = members as [Check, Check]
+        return (u) => a(u) || b(u)
+      }
       return (u) => {
         for (const member of members) if (member(u)) return true
         return false
