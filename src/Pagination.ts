@@ -268,7 +268,9 @@ export const streamUrl = <A, I>(
       const after = yield* Ref.make<string | undefined>(undefined)
       // The remaining pages, `concurrency` requests in flight: each step takes the oldest, starts
       // the next page number, then parses and decodes on the consumer's fiber. So items come out
-      // in order, and the pages waiting their turn hold bytes, not objects.
+      // in order, and the pages waiting their turn hold bytes, not objects. (Stream.mapEffect with
+      // concurrency does the same in fewer lines, but keeps parsed pages reachable long enough for
+      // V8 to promote nearly all of them to the old generation: young collections got 3x slower.)
       const request = (n: number) => Effect.forkIn(sendOnce(pageUrl(next, n)), scope)
       type InFlight = ReadonlyArray<Fiber.RuntimeFiber<Http.Received, BitbucketError.BitbucketError>>
       const startWindow = Effect.forEach(
