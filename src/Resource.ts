@@ -133,7 +133,6 @@ export interface Links {
   readonly [rel: string]: Link | ReadonlyArray<Link>
 }
 
-
 /**
  * The typed text of rendered content: `{ raw, markup, html }`.
  *
