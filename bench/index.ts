@@ -5,8 +5,9 @@
  * Node user would pick (FetchHttpClient and NodeHttpClient.layerUndici). The server runs in its own
  * process, every measurement in a fresh one. Prints a table and writes bench/results/latest.json.
  *
- * Options: --quick (smaller listings), --repeat N (median of N runs, default 1), --only a,b (run
- * only these scenarios; the targets of the others are then not checked).
+ * Options: --quick (smaller listings), --repeat N (median of N runs, default 1; the clients of a
+ * scenario take turns, one run each per round, and the table shows how far the runs spread), --only
+ * a,b (run only these scenarios; the targets of the others are then not checked).
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
@@ -54,10 +55,11 @@ const withServer = async <A>(items: number, latencyMs: number, f: (baseUrl: stri
 const measureOnce = async (client: string, baseUrl: string): Promise<Measurement> =>
   JSON.parse(await firstLine(node("bench/client.ts", [client, baseUrl]))) as Measurement
 
-const measure = async (client: string, baseUrl: string): Promise<Measurement> => {
-  const runs: Array<Measurement> = []
-  for (let i = 0; i < repeat; i++) runs.push(await measureOnce(client, baseUrl))
-  return runs.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!
+/** The run of median wall time, and how far the runs spread around it. */
+const median = (runs: ReadonlyArray<Measurement>): Measurement & { readonly spread: number } => {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs)
+  const middle = sorted[Math.floor(sorted.length / 2)]!
+  return { ...middle, spread: (sorted[sorted.length - 1]!.wallMs - sorted[0]!.wallMs) / middle.wallMs }
 }
 
 interface Row extends Measurement {
@@ -65,6 +67,8 @@ interface Row extends Measurement {
   readonly client: string
   readonly itemsPerSecond: number
   readonly ratioToRaw: number
+  /** (slowest - fastest) / median wall time over the runs. */
+  readonly spread: number
 }
 
 const rows: Array<Row> = []
@@ -74,13 +78,21 @@ const scenario = async (name: string, items: number, latencyMs: number, clients:
   await withServer(items, latencyMs, async (baseUrl) => {
     // One unmeasured walk fills the server's page cache, so that no client pays for building pages.
     await measureOnce("raw", baseUrl)
-    let rawWall = Number.NaN
+    // Rounds of every client in turn (not every run of one client, then the next): this machine's
+    // speed drifts over minutes, and a slow spell then weighs on all clients alike.
+    const runs = new Map<string, Array<Measurement>>(clients.map((client) => [client, []]))
+    for (let round = 1; round <= repeat; round++) {
+      for (const client of clients) {
+        const m = await measureOnce(client, baseUrl)
+        if (m.items !== items) throw new Error(`${client} streamed ${m.items} items, expected ${items}`)
+        runs.get(client)!.push(m)
+        process.stderr.write(`  ${name} ${client} (run ${round}/${repeat}): ${m.wallMs.toFixed(0)} ms\n`)
+      }
+    }
+    const rawWall = runs.has("raw") ? median(runs.get("raw")!).wallMs : Number.NaN
     for (const client of clients) {
-      const m = await measure(client, baseUrl)
-      if (m.items !== items) throw new Error(`${client} streamed ${m.items} items, expected ${items}`)
-      if (client === "raw") rawWall = m.wallMs
+      const m = median(runs.get(client)!)
       rows.push({ scenario: name, client, ...m, itemsPerSecond: (m.items / m.wallMs) * 1000, ratioToRaw: m.wallMs / rawWall })
-      process.stderr.write(`  ${name} ${client}: ${m.wallMs.toFixed(0)} ms\n`)
     }
   })
 }
@@ -119,9 +131,10 @@ const pagesB = Math.ceil(bItems / 100)
 const floorB8 = Math.ceil(pagesB / 8) * bLatency
 const num = (n: number, digits = 0) => n.toFixed(digits).padStart(10)
 console.log()
-console.log(`${pad("scenario", 32)}${pad("client", 26)}${"wall ms".padStart(10)}${"items/s".padStart(10)}${"cpu ms".padStart(10)}${"RSS MB".padStart(10)}${"x raw".padStart(10)}`)
+console.log(`${pad("scenario", 32)}${pad("client", 26)}${"wall ms".padStart(10)}${"items/s".padStart(10)}${"cpu ms".padStart(10)}${"RSS MB".padStart(10)}${"x raw".padStart(10)}${"spread".padStart(10)}`)
 for (const r of rows) {
-  console.log(`${pad(r.scenario, 32)}${pad(r.client, 26)}${num(r.wallMs)}${num(r.itemsPerSecond)}${num(r.cpuMs)}${num(r.peakRssMb, 1)}${num(r.ratioToRaw, 2)}`)
+  const spread = repeat > 1 ? `${(r.spread * 100).toFixed(0)}%`.padStart(10) : "".padStart(10)
+  console.log(`${pad(r.scenario, 32)}${pad(r.client, 26)}${num(r.wallMs)}${num(r.itemsPerSecond)}${num(r.cpuMs)}${num(r.peakRssMb, 1)}${num(r.ratioToRaw, 2)}${spread}`)
 }
 
 /** A measured row; NaN figures when its scenario was not run (--only). */
