@@ -51,7 +51,11 @@ export interface ListOptions {
   readonly pagelen?: number | undefined
   /** Pages fetched at once, for list-based listings. Default `BitbucketConfig.concurrency` (1). */
   readonly concurrency?: number | undefined
-  /** Fetch the next page while the current one is decoded and consumed (1) or not (0). Default `BitbucketConfig.prefetch` (1). */
+  /**
+   * Fetch ahead while the current page is decoded and consumed (1) or only on demand (0): the next
+   * page, or with `concurrency` the first `concurrency` pages after the first. Default
+   * `BitbucketConfig.prefetch` (1).
+   */
   readonly prefetch?: number | undefined
 }
 
@@ -263,8 +267,8 @@ export const streamUrl = <A, I>(
       const listBased = concurrency > 1 && next !== undefined && isRecord(body) && typeof body["page"] === "number" &&
         typeof body["size"] === "number" && typeof body["pagelen"] === "number" && body["pagelen"] > 0
       if (!listBased) return sequential(Effect.succeed({ received: first.received, head: first.body, whole: Effect.succeed(first.body) }))
-      const firstPage = yield* decodePage(first, item, single)
-      const lastPage = Math.ceil(firstPage.size! / firstPage.pagelen!)
+      const firstNumber = body["page"] as number
+      const lastPage = Math.ceil((body["size"] as number) / (body["pagelen"] as number))
       const after = yield* Ref.make<string | undefined>(undefined)
       // The remaining pages, `concurrency` requests in flight: each step takes the oldest, starts
       // the next page number, then parses and decodes on the consumer's fiber. So items come out
@@ -274,11 +278,14 @@ export const streamUrl = <A, I>(
       const request = (n: number) => Effect.forkIn(sendOnce(pageUrl(next, n)), scope)
       type InFlight = ReadonlyArray<Fiber.RuntimeFiber<Http.Received, BitbucketError.BitbucketError>>
       const startWindow = Effect.forEach(
-        Array.from({ length: Math.min(concurrency, Math.max(0, lastPage - firstPage.page!)) }, (_, i) => firstPage.page! + 1 + i),
+        Array.from({ length: Math.min(concurrency, Math.max(0, lastPage - firstNumber)) }, (_, i) => firstNumber + 1 + i),
         request
       )
+      // With prefetch, the window's requests leave now, while the first page is decoded and consumed.
+      const early = prefetch ? yield* Effect.zipLeft(startWindow, letForkedRequestsOut) : undefined
+      const firstPage = yield* decodePage(first, item, single)
       const rest = Stream.paginateChunkEffect(
-        { n: firstPage.page! + 1, inFlight: undefined as InFlight | undefined },
+        { n: firstNumber + 1, inFlight: early },
         ({ inFlight: started, n }) =>
           Effect.gen(function*() {
             const inFlight = started ?? (yield* startWindow)

@@ -123,6 +123,25 @@ describe("Pagination", () => {
       expect(maxInFlight).toBe(4)
     }))
 
+  it.effect("with concurrency and prefetch, the next pages are requested while the first is consumed", () =>
+    Effect.gen(function*() {
+      const pagesAsked = (prefetch: number) =>
+        Effect.gen(function*() {
+          const mock = listing(repos(300))
+          // The consumer takes one item, then stops: what was asked for by then?
+          const first = yield* Stream.runHead(
+            Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 50, concurrency: 4, prefetch }).pipe(
+              Stream.tap(() => Effect.sleep("1 millis")),
+              Stream.provideLayer(mock.anonymous)
+            )
+          ).pipe(Effect.fork, Effect.tap(() => TestClock.adjust("1 millis")), Effect.flatMap(Fiber.join))
+          expect(first._tag).toBe("Some")
+          return mock.requests.map((r) => r.url.searchParams.get("page") ?? "1")
+        })
+      expect(yield* pagesAsked(1)).toEqual(["1", "2", "3", "4", "5"])
+      expect(yield* pagesAsked(0)).toEqual(["1"])
+    }))
+
   it.live("with concurrency, a consumer that stops early cancels the pages in flight and asks for no more", () =>
     Effect.gen(function*() {
       let interrupted = 0
