@@ -154,6 +154,10 @@ const letForkedRequestsOut: Effect.Effect<void> = typeof setImmediate === "funct
   })
   : Effect.yieldNow()
 
+/** The result of a forked request; one that already arrived is taken without a trip through the scheduler. */
+const joined = <A, E>(fiber: Fiber.RuntimeFiber<A, E>): Effect.Effect<A, E> =>
+  Effect.suspend(() => fiber.unsafePoll() ?? Fiber.join(fiber))
+
 const nextOf = (body: unknown): string | undefined =>
   isRecord(body) && typeof body["next"] === "string" ? body["next"] : undefined
 
@@ -238,6 +242,7 @@ export const streamUrl = <A, I>(
           return Http.send("GET", url)
         })
       const fetchOnce = (url: string) => Effect.flatMap(sendOnce(url), parsed)
+      const fetchStaged = (url: string) => Effect.flatMap(sendOnce(url), staged)
       // With prefetch, the next page is requested as soon as its link is known: after the current
       // page's top level is parsed and before its items are, and its bytes load while this fiber
       // parses and the consumer works. Parsing stays on the consumer's fiber, so at most one page
@@ -246,10 +251,9 @@ export const streamUrl = <A, I>(
         prefetch
           ? Effect.map(
             Effect.zipLeft(Effect.forkIn(sendOnce(url), scope), letForkedRequestsOut),
-            // A page that already arrived is taken as it is, without a trip through the scheduler.
-            (fiber) => Effect.flatMap(Effect.suspend(() => fiber.unsafePoll() ?? Fiber.join(fiber)), staged)
+            (fiber) => Effect.flatMap(joined(fiber), staged)
           )
-          : Effect.succeed(Effect.flatMap(sendOnce(url), staged))
+          : Effect.succeed(fetchStaged(url))
       type Pending = Effect.Effect<Staged, BitbucketError.BitbucketError, Http.Requirements>
       const sequential = (pending: Pending) =>
         Stream.paginateChunkEffect(pending, (current) =>
@@ -291,7 +295,7 @@ export const streamUrl = <A, I>(
             const inFlight = started ?? (yield* startWindow)
             const [oldest, ...others] = inFlight
             if (oldest === undefined) return [Chunk.empty<A>(), Option.none()] as const
-            const received = yield* Effect.suspend(() => oldest.unsafePoll() ?? Fiber.join(oldest))
+            const received = yield* joined(oldest)
             const upcoming = n + inFlight.length
             const window = upcoming <= lastPage ? [...others, yield* request(upcoming)] : others
             if (window.length > others.length) yield* letForkedRequestsOut
@@ -306,7 +310,7 @@ export const streamUrl = <A, I>(
         Stream.concat(rest),
         // The listing grew while we read it: carry on from the last page's `next`.
         Stream.concat(
-          Stream.unwrap(Effect.map(Ref.get(after), (url) => (url === undefined ? Stream.empty : sequential(Effect.flatMap(sendOnce(url), staged)))))
+          Stream.unwrap(Effect.map(Ref.get(after), (url) => (url === undefined ? Stream.empty : sequential(fetchStaged(url)))))
         )
       )
     })
