@@ -87,6 +87,27 @@ describe("rate limits", () => {
 })
 
 describe("timeouts", () => {
+  it.effect("a request whose limiter slot would come after its operation timeout fails then and holds no slot", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(repo))
+      const layer = Layer.merge(
+        mock.anonymous,
+        BitbucketConfig.layer({ operationTimeout: "15 seconds", rateLimit: { maxRequests: 1, interval: "10 seconds" } })
+      )
+      const run = yield* Effect.fork(Effect.all([find, find, Effect.flip(find)], { concurrency: "unbounded" }).pipe(Effect.provide(layer)))
+      yield* TestClock.adjust("6 seconds")
+      // Slots at 0 and 10 s are taken; the third would be at 20 s, after its deadline (15 s), so it
+      // must not reserve it: this request, started at 6 s, gets the slot at 20 s (before 21 s).
+      const late = yield* Effect.fork(find.pipe(Effect.provide(layer)))
+      yield* TestClock.adjust("9 seconds")
+      const [, , error] = yield* Fiber.join(run)
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+      expect(mock.requests).toHaveLength(2)
+      yield* TestClock.adjust("5 seconds")
+      expect(mock.requests).toHaveLength(3)
+      yield* Fiber.join(late)
+    }))
+
   it.effect("the operation timeout bounds every attempt and backoff of one request", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => text("unavailable", 503))

@@ -141,7 +141,16 @@ const transportError = (method: Method, url: string, error: HttpClientError.Http
     reason: error === "timeout" ? "Timeout" : "Transport"
   })
 
-/** One attempt: authenticate (same origin only), send, read the whole body, within the timeout. */
+/**
+ * How long an attempt may take: the attempt timeout, or what is left of the operation timeout when
+ * that is shorter (then running out fails the operation, with `deadlineError`).
+ */
+interface Limit {
+  readonly millis: number
+  readonly deadlineError: (() => BitbucketError.TransportError) | undefined
+}
+
+/** One attempt: authenticate (same origin only), send, read the whole body, within its limit. */
 const attempt = (
   http: HttpClient.HttpClient,
   auth: Authenticator["Type"],
@@ -149,7 +158,8 @@ const attempt = (
   method: Method,
   url: string,
   withCredentials: boolean,
-  options: Prepared
+  options: Prepared,
+  limit: Limit
 ): Effect.Effect<Attempt, BitbucketError.BitbucketError> =>
   Effect.gen(function*() {
     const unauthenticated = buildRequest(method, url, settings, options)
@@ -161,9 +171,9 @@ const attempt = (
         received: { method, url, status: response.status, headers: response.headers, body: new Uint8Array(buffer) }
       })))
     return yield* exchange.pipe(
-      Effect.timeoutFail({ duration: settings.timeout, onTimeout: () => "timeout" as const }),
+      Effect.timeoutFail({ duration: Duration.millis(limit.millis), onTimeout: () => "timeout" as const }),
       Effect.catchAll((error) =>
-        Effect.succeed<Attempt>({
+        error === "timeout" && limit.deadlineError !== undefined ? Effect.fail(limit.deadlineError()) : Effect.succeed<Attempt>({
           _tag: "Failure",
           error: transportError(method, url, error, settings.timeout),
           notSent: error !== "timeout" && error._tag === "RequestError" && failedBeforeSending(error.cause)
@@ -236,22 +246,36 @@ const sendWith = (
     if (originOf(url) !== apiOrigin) {
       return yield* refuseOrigin(method, url)
     }
+    // The operation timeout, kept without a race of its own around the whole loop (a race forks two
+    // fibers, and listings send many requests): attempts get at most what is left of it, waits
+    // that would pass it sleep until it and fail, and the rare other steps are raced against it.
+    const started = yield* Clock.currentTimeMillis
+    const deadline = started + Duration.toMillis(settings.operationTimeout)
+    const timedOut = () => operationTimedOut(method, url)
+    const bounded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.timeoutFail(effect, { duration: Duration.millis(Math.max(0, deadline - now)), onTimeout: timedOut }))
     const prepared: Prepared = {
-      body: yield* serializeBody(options.body),
+      body: options.body?._tag === "FormData" ? yield* bounded(serializeBody(options.body)) : options.body,
       accept: options.accept,
       followRedirects: options.followRedirects
     }
     const requestInit = Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({}))
     const policy = settings.retry
-    const started = yield* Clock.currentTimeMillis
+    const attemptMillis = Duration.toMillis(settings.timeout)
     let currentUrl = url
     let withCredentials = true
     let retries = 0
     let renewed = false
     let redirects = 0
     while (true) {
-      yield* Throttle.acquire(settings)
-      const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, withCredentials, prepared).pipe(
+      if (!(yield* Throttle.acquire(settings, deadline))) return yield* Effect.fail(timedOut())
+      const left = deadline - (yield* Clock.currentTimeMillis)
+      if (left <= 0) return yield* Effect.fail(timedOut())
+      const limit: Limit = left <= attemptMillis
+        ? { millis: left, deadlineError: timedOut }
+        : { millis: attemptMillis, deadlineError: undefined }
+      const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, withCredentials, prepared, limit).pipe(
         Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" })
       )
       const now = yield* Clock.currentTimeMillis
@@ -268,7 +292,7 @@ const sendWith = (
         }
         if (code === 401 && withCredentials && !renewed) {
           renewed = true
-          if (yield* auth.onUnauthorized(result.request)) continue
+          if (yield* bounded(auth.onUnauthorized(result.request))) continue
         }
         const location: string | undefined = received.headers["location"]
         if (prepared.followRedirects === true && code >= 300 && code < 400 && location !== undefined) {
@@ -306,14 +330,13 @@ const sendWith = (
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
+      if (now + delay >= deadline) {
+        yield* Effect.sleep(Duration.millis(deadline - now))
+        return yield* Effect.fail(timedOut())
+      }
       yield* Effect.sleep(Duration.millis(delay))
     }
-  }).pipe(
-    Effect.timeoutFail({
-      duration: settings.operationTimeout,
-      onTimeout: () => operationTimedOut(method, url)
-    })
-  )
+  })
 
 const operationTimedOut = (method: Method, url: string) =>
   new BitbucketError.TransportError({

@@ -52,29 +52,35 @@ export const nearLimit = (settings: Settings, now: number): void => {
 /**
  * Waits for a slot before sending: the near-limit slowdown, then the client-side limiter (a
  * sliding window: at most `maxRequests` sends in any `interval`; slots are reserved in order, so
- * concurrent fibers queue fairly). A request that gives up while waiting (timeout, interruption)
- * releases its slot.
+ * concurrent fibers queue fairly). A request that gives up while waiting (interruption) releases its
+ * slot. When the slot comes after `deadline` (epoch millis: the operation timeout), nothing is
+ * reserved: it waits until the deadline and gives false.
  */
-export const acquire = (settings: Settings): Effect.Effect<void> =>
+export const acquire = (settings: Settings, deadline: number): Effect.Effect<boolean> =>
   Effect.flatMap(Clock.currentTimeMillis, (now) => {
     const state = stateOf(settings)
     let at = now < state.nearLimitUntil ? now + Duration.toMillis(settings.rateLimit.nearLimitDelay) : now
     const maxRequests = settings.rateLimit.maxRequests
-    if (maxRequests === undefined || maxRequests <= 0) {
-      return at > now ? Effect.sleep(Duration.millis(at - now)) : Effect.void
-    }
-    const interval = Duration.toMillis(settings.rateLimit.interval)
     const sent = state.sent
-    // Sends that left the window no longer count.
-    while (sent.length > 0 && sent[0]! <= now - interval) sent.shift()
-    if (sent.length >= maxRequests) at = Math.max(at, sent[sent.length - maxRequests]! + interval)
+    if (maxRequests !== undefined && maxRequests > 0) {
+      const interval = Duration.toMillis(settings.rateLimit.interval)
+      // Sends that left the window no longer count.
+      while (sent.length > 0 && sent[0]! <= now - interval) sent.shift()
+      if (sent.length >= maxRequests) at = Math.max(at, sent[sent.length - maxRequests]! + interval)
+    }
+    if (at > deadline) return Effect.as(Effect.sleep(Duration.millis(Math.max(0, deadline - now))), false)
+    if (maxRequests === undefined || maxRequests <= 0) {
+      return at > now ? Effect.as(Effect.sleep(Duration.millis(at - now)), true) : succeedTrue
+    }
     let index = sent.length
     while (index > 0 && sent[index - 1]! > at) index--
     sent.splice(index, 0, at)
-    if (at <= now) return Effect.void
+    if (at <= now) return succeedTrue
     const release = Effect.sync(() => {
       const i = sent.indexOf(at)
       if (i >= 0) sent.splice(i, 1)
     })
-    return Effect.onInterrupt(Effect.sleep(Duration.millis(at - now)), () => release)
+    return Effect.as(Effect.onInterrupt(Effect.sleep(Duration.millis(at - now)), () => release), true)
   })
+
+const succeedTrue = Effect.succeed(true)
