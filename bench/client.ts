@@ -4,7 +4,7 @@
  * sampled every 20 ms while the listing runs.
  *
  * Usage: tsx bench/client.ts <client> <baseUrl>
- * Clients: raw | bitbucket | effect-fetch[-prefetch0|-c8] | effect-undici[-prefetch0|-c8], each with
+ * Clients: raw | raw-c8 | bitbucket | effect-fetch[-prefetch0|-c8] | effect-undici[-prefetch0|-c8], each with
  * an optional `-warm` suffix (measures a second listing in the same process)
  * (effect-fetch-* use FetchHttpClient, like the raw baseline; effect-undici-* use
  * @effect/platform-node's NodeHttpClient.layerUndici, the client a Node application would pick)
@@ -23,16 +23,46 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss)
 }, 20)
 
+interface RawPage {
+  readonly values: ReadonlyArray<unknown>
+  readonly next?: string
+  readonly size: number
+  readonly pagelen: number
+}
+
+const getPage = async (url: string) => {
+  const response: Response = await fetch(url, { headers: { accept: "application/json" } })
+  return (await response.json()) as RawPage
+}
+
 /** The floor: fetch + JSON.parse following `next`, no decoding. */
 const raw = async () => {
   let count = 0
   let url: string | undefined = first
   while (url !== undefined) {
-    const response: Response = await fetch(url, { headers: { accept: "application/json" } })
-    const page = (await response.json()) as { values: ReadonlyArray<unknown>; next?: string }
+    const page = await getPage(url)
     count += page.values.length
     url = page.next
   }
+  return count
+}
+
+/**
+ * The floor with 8 requests in flight, as `concurrency: 8` fetches a list-based listing: page 1,
+ * then the other pages by number, 8 at a time (fetch + JSON.parse, no decoding, no ordering).
+ */
+const rawConcurrent = async () => {
+  const page1 = await getPage(first)
+  const last = Math.ceil(page1.size / page1.pagelen)
+  let count = page1.values.length
+  let next = 2
+  const worker = async () => {
+    while (next <= last) {
+      const page = await getPage(`${first}&page=${next++}`)
+      count += page.values.length
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
   return count
 }
 
@@ -61,6 +91,7 @@ const effect = (
 
 const clients: Record<string, () => Promise<number>> = {
   raw,
+  "raw-c8": rawConcurrent,
   bitbucket: bitbucketPackage,
   "effect-fetch": () => effect({}),
   "effect-fetch-prefetch0": () => effect({ prefetch: 0 }),
