@@ -3,7 +3,7 @@
  *
  * A listing follows `next` links lazily, one page at a time, and fetches `prefetch` pages ahead of
  * the consumer (see `BitbucketConfig`): the next page is requested as soon as the current page's
- * `next` link is read, before its items are parsed. List-based listings (the first page carries
+ * `next` link is read, before its items are decoded and consumed. List-based listings (the first page carries
  * `page`, `pagelen` and `size`) can also fetch the remaining pages `concurrency` at a time; items
  * still come out in order and exactly once, and pages waiting their turn are held as bytes (parsed
  * when their turn comes), so memory stays flat. A bare JSON array answer is accepted as a single page.
@@ -244,9 +244,9 @@ export const streamUrl = <A, I>(
       const fetchOnce = (url: string) => Effect.flatMap(sendOnce(url), parsed)
       const fetchStaged = (url: string) => Effect.flatMap(sendOnce(url), staged)
       // With prefetch, the next page is requested as soon as its link is known: after the current
-      // page's top level is parsed and before its items are, and its bytes load while this fiber
-      // parses and the consumer works. Parsing stays on the consumer's fiber, so at most one page
-      // of objects is alive at a time.
+      // page's top level is parsed (for a large page under Node, with its items: see json.ts),
+      // and its bytes load while this fiber decodes and the consumer works. Parsing stays on the
+      // consumer's fiber, so at most one page of objects is alive at a time.
       const start = (url: string): Effect.Effect<Pending, never, Http.Requirements> =>
         prefetch
           ? Effect.map(

@@ -17,6 +17,10 @@
 
 const dropProto = (key: string, value: unknown) => (key === "__proto__" ? undefined : value)
 
+/** `JSON.parse`, with the reviver that drops `__proto__` keys when the text may hold one. */
+const parseGuarded = (text: string, mayHoldProto: boolean): unknown =>
+  mayHoldProto ? JSON.parse(text, dropProto) : JSON.parse(text)
+
 /**
  * Parses JSON text. `__proto__` keys are dropped: decoding copies objects by assignment, where such
  * a key would replace the copy's prototype and let a hostile answer slip unvalidated inherited
@@ -24,7 +28,7 @@ const dropProto = (key: string, value: unknown) => (key === "__proto__" ? undefi
  * `__proto__`, or a `\u` escape (which could spell it).
  */
 export const parseJsonText = (text: string): unknown =>
-  text.includes("__proto__") || text.includes("\\u") ? JSON.parse(text, dropProto) : JSON.parse(text)
+  parseGuarded(text, text.includes("__proto__") || text.includes("\\u"))
 
 const decoder = new TextDecoder("utf-8")
 /** For pieces: a piece that happens to start with the bytes of a BOM must keep it, as the whole text does. */
@@ -284,7 +288,7 @@ export const quickParse = (bytes: Uint8Array, start = 0): Record<string, unknown
   const outline = layout(envelope, first)
   if (outline === undefined || outline.open !== open - start) return undefined
   try {
-    const outer = (outline.protoKey ? JSON.parse(pieceDecoder.decode(envelope), dropProto) : JSON.parse(pieceDecoder.decode(envelope))) as Record<string, unknown>
+    const outer = parseGuarded(pieceDecoder.decode(envelope), outline.protoKey) as Record<string, unknown>
     const values: Array<unknown> = []
     let itemStart = open + 1
     while (isWhitespace(bytes[itemStart])) itemStart++
@@ -296,8 +300,7 @@ export const quickParse = (bytes: Uint8Array, start = 0): Record<string, unknown
       suspects.sort((a, b) => a - b)
       const parsePiece = (from: number, to: number) => {
         while (suspect < suspects.length && suspects[suspect]! < from) suspect++
-        const text = pieceDecoder.decode(bytes.subarray(from, to))
-        values.push(suspect < suspects.length && suspects[suspect]! < to ? JSON.parse(text, dropProto) : JSON.parse(text))
+        values.push(parseGuarded(pieceDecoder.decode(bytes.subarray(from, to)), suspect < suspects.length && suspects[suspect]! < to))
       }
       for (let at = buffer.indexOf(signature, itemStart + 1); at >= 0 && at < close; at = buffer.indexOf(signature, at + 1)) {
         let comma = at - 1
@@ -351,7 +354,7 @@ const splitStages = (bytes: Uint8Array, fast: boolean): Staged | undefined => {
   const found = layout(bytes, first)
   if (found === undefined) return undefined
   // The scan saw every key: the reviver that drops `__proto__` keys runs only when one is there.
-  const parse = (text: string): unknown => (found.protoKey ? JSON.parse(text, dropProto) : JSON.parse(text))
+  const parse = (text: string): unknown => parseGuarded(text, found.protoKey)
   const outer = parse(
     pieceDecoder.decode(bytes.subarray(start, found.open)) + "[]" + pieceDecoder.decode(bytes.subarray(found.close + 1))
   ) as Record<string, unknown>
