@@ -49,6 +49,8 @@ export const nearLimit = (settings: Settings, now: number): void => {
   stateOf(settings).nearLimitUntil = now + Duration.toMillis(settings.rateLimit.nearLimitWindow)
 }
 
+const succeedTrue = Effect.succeed(true)
+
 /**
  * Waits for a slot before sending: the near-limit slowdown, then the client-side limiter (a
  * sliding window: at most `maxRequests` sends in any `interval`; slots are reserved in order, so
@@ -82,5 +84,3 @@ export const acquire = (settings: Settings, deadline: number): Effect.Effect<boo
     })
     return Effect.as(Effect.onInterrupt(Effect.sleep(Duration.millis(at - now)), () => release), true)
   })
-
-const succeedTrue = Effect.succeed(true)
