@@ -244,26 +244,44 @@ export const streamUrl = <A, I>(
       const fetchOnce = (url: string) => Effect.flatMap(sendOnce(url), parsed)
       const fetchStaged = (url: string) => Effect.flatMap(sendOnce(url), staged)
       // With prefetch, the next page is requested as soon as its link is known: after the current
-      // page's top level is parsed (for a large page under Node, with its items: see json.ts),
-      // and its bytes load while this fiber decodes and the consumer works. Parsing stays on the
-      // consumer's fiber, so at most one page of objects is alive at a time.
-      const start = (url: string): Effect.Effect<Pending, never, Http.Requirements> =>
+      // page's top level is parsed and before its items are, and its bytes load while this fiber
+      // parses and the consumer works. Parsing stays on the consumer's fiber, so at most one page
+      // of objects is alive at a time.
+      const start = (url: string): Effect.Effect<Started, never, Http.Requirements> =>
         prefetch
-          ? Effect.map(
-            Effect.zipLeft(Effect.forkIn(sendOnce(url), scope), letForkedRequestsOut),
-            (fiber) => Effect.flatMap(joined(fiber), staged)
-          )
-          : Effect.succeed(fetchStaged(url))
+          ? Effect.suspend(() => {
+            const fresh = !seen.has(url)
+            const forget = Effect.sync(() => {
+              if (fresh) seen.delete(url)
+            })
+            return Effect.map(Effect.zipLeft(Effect.forkIn(sendOnce(url), scope), letForkedRequestsOut), (fiber) => ({
+              pending: Effect.flatMap(joined(fiber), staged),
+              cancel: Effect.zipRight(Fiber.interrupt(fiber), forget)
+            }))
+          })
+          : Effect.succeed({ pending: fetchStaged(url), cancel: Effect.void })
       type Pending = Effect.Effect<Staged, BitbucketError.BitbucketError, Http.Requirements>
+      interface Started {
+        readonly pending: Pending
+        /** Takes the request back: interrupted, and its URL no longer counted as seen. */
+        readonly cancel: Effect.Effect<void>
+      }
       const sequential = (pending: Pending) =>
         Stream.paginateChunkEffect(pending, (current) =>
           Effect.gen(function*() {
             const { head, received, whole } = yield* current
-            const next = nextOf(head)
-            const after: Option.Option<Pending> = next === undefined ? Option.none() : Option.some(yield* start(next))
+            const early = nextOf(head)
+            let started = early === undefined ? undefined : yield* start(early)
             const fetched: Fetched = { received, body: yield* whole }
+            // The top level read early is a guess for a large page (see json.ts): a document built
+            // to fool the fast parse can hide its link there, so the whole page has the last word.
+            const next = nextOf(fetched.body)
+            if (next !== early) {
+              if (started !== undefined) yield* started.cancel
+              started = next === undefined ? undefined : yield* start(next)
+            }
             const page = yield* decodePage(fetched, item, single)
-            return [Chunk.unsafeFromArray(page.values), after] as const
+            return [Chunk.unsafeFromArray(page.values), Option.map(Option.fromNullable(started), (s) => s.pending)] as const
           }))
       const first = yield* fetchOnce(firstUrl)
       const next = nextOf(first.body)

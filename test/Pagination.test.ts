@@ -165,6 +165,32 @@ describe("Pagination", () => {
       expect(interrupted).toBe(4)
     }))
 
+  it.effect("a large page whose early top level misleads about next: the whole page's link is followed", () =>
+    Effect.gen(function*() {
+      // Pages over the size parsed in pieces, written to fool the guess of their top level (json.ts):
+      // an array after `values` whose objects open like the items makes the last `]` the wrong one.
+      const url = (page: number) => `${base}/repositories/demo?pagelen=50&page=${page}`
+      const items = (page: number) =>
+        Array.from({ length: 50 }, (_, i) => ({ type: "repository", name: `repo-${(page - 1) * 50 + i}`, pad: "x".repeat(2500) }))
+      const values = (page: number) => JSON.stringify(items(page))
+      const decoys = JSON.stringify([{ type: "repository", name: "decoy" }, { type: "repository", name: "decoy" }])
+      const pages: Record<string, string> = {
+        "1": `{"values":${values(1)},"next":"${url(2)}"}`,
+        // The guess reads page 4 from an earlier duplicate key; the last `next` (page 3) wins.
+        "2": `{"next":"${url(4)}","values":${values(2)},"next":"${url(3)}","x":${decoys}}`,
+        // The guess misses `next` altogether.
+        "3": `{"values":${values(3)},"next":"${url(4)}","x":${decoys}}`,
+        "4": `{"values":${values(4)}}`
+      }
+      const mock = mockHttp((request) => text(pages[request.url.searchParams.get("page") ?? "1"]!, 200, "application/json"))
+      const result = yield* names(
+        Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 50 }).pipe(Stream.provideLayer(mock.anonymous))
+      )
+      expect(result).toEqual([1, 2, 3, 4].flatMap((page) => items(page).map((r) => r.name)))
+      // Page 4, asked for too early and taken back, is not a loop when its turn comes.
+      expect(mock.requests.map((r) => r.url.searchParams.get("page") ?? "1").filter((p) => p !== "4")).toEqual(["1", "2", "3"])
+    }))
+
   it.effect("a next link that repeats a fetched page fails instead of looping", () =>
     Effect.gen(function*() {
       const mock = mockHttp((request) => json({ values: repos(1), next: `${base}/repositories/demo?page=1` , page: Number(request.url.searchParams.get("page") ?? 1) }))

@@ -253,7 +253,7 @@ const signatureOf = (bytes: Uint8Array, from: number): Uint8Array | undefined =>
 /**
  * The fast way through a large page, where Node's native byte search is available: finds the
  * `values` array and its items without scanning every byte in JavaScript, then proves the guess by
- * parsing. Undefined whenever it cannot be sure (the exact scan of `layout` then does the work).
+ * parsing. Undefined when it does not apply; `whole` throws when it cannot prove the page.
  *
  * - The `values` array: the first `"values"` key's `[`, and the document's last `]`. The page
  *   without its items (those bytes with `[]` between) goes through `layout`, which holds its `[`
@@ -266,7 +266,7 @@ const signatureOf = (bytes: Uint8Array, from: number): Uint8Array | undefined =>
  *   at the last `]`, proves that bracket is the one closing `values`.
  * - Pieces holding `__proto__` or a `\u` escape are parsed with the reviver that drops the key.
  */
-export const quickParse = (bytes: Uint8Array, start = 0): Record<string, unknown> | undefined => {
+const quickStages = (bytes: Uint8Array, start: number): Staged | undefined => {
   if (NodeBuffer === undefined) return undefined
   const buffer = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
   const key = buffer.indexOf('"values"', start)
@@ -287,14 +287,21 @@ export const quickParse = (bytes: Uint8Array, start = 0): Record<string, unknown
   if (envelope[first] !== OPEN_BRACE) return undefined
   const outline = layout(envelope, first)
   if (outline === undefined || outline.open !== open - start) return undefined
+  // A guess until the items are parsed: the last `]` may not be the one closing `values`, and the
+  // fields between the two would then be missing here (or the envelope not even valid).
+  let outer: Record<string, unknown>
   try {
-    const outer = parseGuarded(pieceDecoder.decode(envelope), outline.protoKey) as Record<string, unknown>
+    outer = parseGuarded(pieceDecoder.decode(envelope), outline.protoKey) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+  const whole = () => {
     const values: Array<unknown> = []
     let itemStart = open + 1
     while (isWhitespace(bytes[itemStart])) itemStart++
     if (itemStart < close) {
       const signature = signatureOf(bytes, itemStart)
-      if (signature === undefined) return undefined
+      if (signature === undefined) throw new Error("not a page of objects")
       const suspects = [...occurrences(buffer, "__proto__", itemStart, close), ...occurrences(buffer, "\\u", itemStart, close)]
       let suspect = 0
       suspects.sort((a, b) => a - b)
@@ -316,6 +323,14 @@ export const quickParse = (bytes: Uint8Array, start = 0): Record<string, unknown
     }
     outer["values"] = values
     return outer
+  }
+  return { head: outer, whole }
+}
+
+/** The fast way's value for a page, or undefined when it does not apply or cannot prove it. */
+export const quickParse = (bytes: Uint8Array, start = 0): unknown => {
+  try {
+    return quickStages(bytes, start)?.whole()
   } catch {
     return undefined
   }
@@ -323,7 +338,11 @@ export const quickParse = (bytes: Uint8Array, start = 0): Record<string, unknown
 
 /** A body parsed in two steps: its top level first (cheap), then all of it. */
 export interface Staged {
-  /** The top level: the whole value, or for a large page its fields with `values` still empty. */
+  /**
+   * The top level: the whole value, or for a large page its fields with `values` still empty. A
+   * guess when the fast way took the page: in a document built to fool it, some fields may be
+   * missing (or an earlier duplicate's) until `whole` has proven it. Check it against `whole`.
+   */
   readonly head: unknown
   /** The whole value (parses the items of a large page; throws when the body is not valid JSON). */
   readonly whole: () => unknown
@@ -338,19 +357,8 @@ const splitStages = (bytes: Uint8Array, fast: boolean): Staged | undefined => {
   let first = start
   while (isWhitespace(bytes[first])) first++
   if (bytes[first] !== OPEN_BRACE) return undefined
-  // The fast way parses everything at once: the top level is known when the items are.
-  const quick = fast ? quickParse(bytes, start) : undefined
-  if (quick !== undefined) {
-    const values = quick["values"]
-    quick["values"] = []
-    return {
-      head: quick,
-      whole: () => {
-        quick["values"] = values
-        return quick
-      }
-    }
-  }
+  const quick = fast ? quickStages(bytes, start) : undefined
+  if (quick !== undefined) return quick
   const found = layout(bytes, first)
   if (found === undefined) return undefined
   // The scan saw every key: the reviver that drops `__proto__` keys runs only when one is there.
@@ -381,9 +389,8 @@ export const splitParse = (bytes: Uint8Array, fast = true): unknown => splitStag
 
 /**
  * Parses a JSON body in two steps (see `Staged`): a large page's top level (its `next` link) is
- * known before its items are parsed, or, when `quickParse` takes the page, as soon as they are
- * (still less time than the exact scan of `layout` would take). Values and errors are those of
- * `parseJsonBytes`; `fast: false` leaves `quickParse` out (for tests of the exact scan).
+ * known before its items are parsed. Values and errors are those of `parseJsonBytes`; `fast:
+ * false` leaves the fast way out (for tests of the exact scan).
  */
 export const parseJsonStaged = (bytes: Uint8Array, threshold = splitThreshold, fast = true): Staged => {
   if (bytes.length >= threshold) {
@@ -396,7 +403,14 @@ export const parseJsonStaged = (bytes: Uint8Array, threshold = splitThreshold, f
             try {
               return staged.whole()
             } catch {
-              // Not valid in pieces: the whole-text parse gives the value or the error.
+              // Not proven the fast way: the exact scan. Not valid in pieces: the whole-text parse
+              // gives the value or the error.
+              try {
+                const exact = fast ? splitStages(bytes, false) : undefined
+                if (exact !== undefined) return exact.whole()
+              } catch {
+                // Not valid in pieces.
+              }
               return parseJsonText(utf8(bytes))
             }
           }
