@@ -3,7 +3,7 @@
  *
  * A listing follows `next` links lazily, one page at a time, and fetches `prefetch` pages ahead of
  * the consumer (see `BitbucketConfig`): the next page is requested as soon as the current page's
- * `next` link is read, before its items are decoded and consumed. List-based listings (the first page carries
+ * `next` link is read, before its items are parsed. List-based listings (the first page carries
  * `page`, `pagelen` and `size`) can also fetch the remaining pages `concurrency` at a time; items
  * still come out in order and exactly once, and pages waiting their turn are held as bytes (parsed
  * when their turn comes), so memory stays flat. A bare JSON array answer is accepted as a single page.
