@@ -287,6 +287,10 @@ const quickStages = (bytes: Uint8Array, start: number): Staged | undefined => {
   if (envelope[first] !== OPEN_BRACE) return undefined
   const outline = layout(envelope, first)
   if (outline === undefined || outline.open !== open - start) return undefined
+  let firstItem = open + 1
+  while (isWhitespace(bytes[firstItem])) firstItem++
+  const signature = firstItem < close ? signatureOf(bytes, firstItem) : undefined
+  if (firstItem < close && signature === undefined) return undefined
   // A guess until the items are parsed: the last `]` may not be the one closing `values`, and the
   // fields between the two would then be missing here (or the envelope not even valid).
   let outer: Record<string, unknown>
@@ -297,11 +301,8 @@ const quickStages = (bytes: Uint8Array, start: number): Staged | undefined => {
   }
   const whole = () => {
     const values: Array<unknown> = []
-    let itemStart = open + 1
-    while (isWhitespace(bytes[itemStart])) itemStart++
-    if (itemStart < close) {
-      const signature = signatureOf(bytes, itemStart)
-      if (signature === undefined) throw new Error("not a page of objects")
+    let itemStart = firstItem
+    if (signature !== undefined) {
       const suspects = [...occurrences(buffer, "__proto__", itemStart, close), ...occurrences(buffer, "\\u", itemStart, close)]
       let suspect = 0
       suspects.sort((a, b) => a - b)
