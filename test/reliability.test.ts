@@ -4,7 +4,7 @@
  * may be retried after.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { type Duration, Effect, Exit, Fiber, Layer, TestClock } from "effect"
+import { Clock, type Duration, Effect, Exit, Fiber, Layer, Option, Random, TestClock } from "effect"
 import { FetchHttpClient } from "@effect/platform"
 import { Authenticator, BitbucketConfig, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
@@ -121,6 +121,23 @@ describe("timeouts", () => {
       expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
       expect(error.message).toContain("operation timeout")
       expect(mock.requests.length).toBeLessThanOrEqual(4)
+    }))
+
+  it.effect("with backoff jitter in fractions of a millisecond, the failure comes at the deadline, not a hair after", () =>
+    Effect.gen(function*() {
+      // 40 seeded jitters: waits computed as `deadline - now` from a fractional clock used to end
+      // a few femtoseconds after the deadline, and a TestClock moved to it never woke them.
+      for (let seed = 0; seed < 40; seed++) {
+        const mock = mockHttp(() => text("unavailable", 503))
+        const layer = Layer.merge(
+          mock.anonymous,
+          BitbucketConfig.layer({ operationTimeout: "3 seconds", retry: { maxRetries: 10, baseDelay: "1 second", maxElapsed: "10 minutes" } })
+        )
+        const fiber = yield* Effect.fork(Effect.flip(find.pipe(Effect.provide(layer), Effect.withRandom(Random.make(seed)))))
+        yield* TestClock.adjust("3 seconds")
+        const outcome = yield* Fiber.await(fiber).pipe(Effect.timeoutOption("1 second"), Effect.withClock(Clock.make()))
+        expect(Option.isSome(outcome), `seed ${seed}: still waiting at the deadline`).toBe(true)
+      }
     }))
 })
 

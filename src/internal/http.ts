@@ -252,9 +252,13 @@ const sendWith = (
     const started = yield* Clock.currentTimeMillis
     const deadline = started + Duration.toMillis(settings.operationTimeout)
     const timedOut = () => operationTimedOut(method, url)
+    // Whole milliseconds, rounded down: a wait computed as `deadline - now` from a clock with a
+    // fractional time must not end a hair after the deadline (a TestClock moved to the deadline
+    // would never wake it).
+    const leftAt = (now: number) => Math.max(0, Math.floor(deadline - now))
     const bounded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.timeoutFail(effect, { duration: Duration.millis(Math.max(0, deadline - now)), onTimeout: timedOut }))
+        Effect.timeoutFail(effect, { duration: Duration.millis(leftAt(now)), onTimeout: timedOut }))
     const prepared: Prepared = {
       body: options.body?._tag === "FormData" ? yield* bounded(serializeBody(options.body)) : options.body,
       accept: options.accept,
@@ -270,7 +274,7 @@ const sendWith = (
     let redirects = 0
     while (true) {
       if (!(yield* Throttle.acquire(settings, deadline))) return yield* Effect.fail(timedOut())
-      const left = deadline - (yield* Clock.currentTimeMillis)
+      const left = leftAt(yield* Clock.currentTimeMillis)
       if (left <= 0) return yield* Effect.fail(timedOut())
       const limit: Limit = left <= attemptMillis
         ? { millis: left, deadlineError: timedOut }
@@ -331,7 +335,7 @@ const sendWith = (
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
       if (now + delay >= deadline) {
-        yield* Effect.sleep(Duration.millis(deadline - now))
+        yield* Effect.sleep(Duration.millis(leftAt(now)))
         return yield* Effect.fail(timedOut())
       }
       yield* Effect.sleep(Duration.millis(delay))

@@ -70,7 +70,8 @@ export const acquire = (settings: Settings, deadline: number): Effect.Effect<boo
       while (sent.length > 0 && sent[0]! <= now - interval) sent.shift()
       if (sent.length >= maxRequests) at = Math.max(at, sent[sent.length - maxRequests]! + interval)
     }
-    if (at > deadline) return Effect.as(Effect.sleep(Duration.millis(Math.max(0, deadline - now))), false)
+    // Whole milliseconds, rounded down, as in http.ts: the wait must not end after the deadline.
+    if (at > deadline) return Effect.as(Effect.sleep(Duration.millis(Math.max(0, Math.floor(deadline - now)))), false)
     if (maxRequests === undefined || maxRequests <= 0) {
       return at > now ? Effect.as(Effect.sleep(Duration.millis(at - now)), true) : succeedTrue
     }
