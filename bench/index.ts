@@ -56,6 +56,16 @@ const withServer = async <A>(items: number, latencyMs: number, f: (baseUrl: stri
 const measureOnce = async (client: string, baseUrl: string): Promise<Measurement> =>
   JSON.parse(await firstLine(node("bench/client.ts", [client, baseUrl]))) as Measurement
 
+/**
+ * The median of a's wall time over b's within each round (NaN without runs). Two clients of a
+ * round ran minutes apart at most, so the machine's drift between rounds (20 to 70% here) weighs
+ * less than in a ratio of medians.
+ */
+const medianRatio = (as: ReadonlyArray<Measurement>, bs: ReadonlyArray<Measurement>): number => {
+  const ratios = as.map((run, i) => run.wallMs / bs[i]!.wallMs).sort((x, y) => x - y)
+  return ratios.length === 0 || ratios.length !== bs.length ? Number.NaN : ratios[Math.floor(ratios.length / 2)]!
+}
+
 /** The run of median wall time, and how far the runs spread around it. */
 const median = (runs: ReadonlyArray<Measurement>): Measurement & { readonly spread: number } => {
   const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs)
@@ -92,7 +102,7 @@ const scenario = async (name: string, items: number, latencyMs: number, clients:
         process.stderr.write(`  ${name} ${client} (run ${round}/${repeat}): ${m.wallMs.toFixed(0)} ms\n`)
       }
     }
-    const rawWall = runs.has("raw") ? median(runs.get("raw")!).wallMs : Number.NaN
+    const rawRuns = runs.get("raw") ?? []
     for (const client of clients) {
       const m = median(runs.get(client)!)
       rows.push({
@@ -100,7 +110,7 @@ const scenario = async (name: string, items: number, latencyMs: number, clients:
         client,
         ...m,
         itemsPerSecond: (m.items / m.wallMs) * 1000,
-        ratioToRaw: m.wallMs / rawWall,
+        ratioToRaw: medianRatio(runs.get(client)!, rawRuns),
         runs: runs.get(client)!
       })
     }
@@ -154,17 +164,9 @@ const get = (scenarioPrefix: string, client: string): Pick<Row, "wallMs" | "rati
   rows.find((r) => r.scenario.startsWith(scenarioPrefix) && r.client === client) ??
     { wallMs: Number.NaN, ratioToRaw: Number.NaN, peakRssMb: Number.NaN, runs: [] }
 
-/**
- * The wall time of one client over another's, in the same scenario: the median of the ratios
- * within each round. The two ran minutes apart at most, so the machine's drift between rounds
- * (20 to 30% here) weighs less than in a ratio of medians.
- */
-const paired = (scenarioPrefix: string, a: string, b: string): number => {
-  const as = get(scenarioPrefix, a).runs
-  const bs = get(scenarioPrefix, b).runs
-  const ratios = as.map((run, i) => run.wallMs / bs[i]!.wallMs).sort((x, y) => x - y)
-  return ratios.length === 0 || ratios.length !== bs.length ? Number.NaN : ratios[Math.floor(ratios.length / 2)]!
-}
+/** The wall time of one client over another's, in the same scenario (see `medianRatio`). */
+const paired = (scenarioPrefix: string, a: string, b: string): number =>
+  medianRatio(get(scenarioPrefix, a).runs, get(scenarioPrefix, b).runs)
 const targetsFor = (http: "fetch" | "undici") => {
   const c = (suffix = "") => `effect-${http}${suffix}`
   return [
