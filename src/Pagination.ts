@@ -270,13 +270,13 @@ export const streamUrl = <A, I>(
         Stream.paginateChunkEffect(pending, (current) =>
           Effect.gen(function*() {
             const { head, received, whole } = yield* current
-            const early = nextOf(head)
-            let started = early === undefined ? undefined : yield* start(early)
+            const guessed = nextOf(head)
+            let started = guessed === undefined ? undefined : yield* start(guessed)
             const fetched: Fetched = { received, body: yield* whole }
             // The top level read early is a guess for a large page (see json.ts): a document built
             // to fool the fast parse can hide its link there, so the whole page has the last word.
             const next = nextOf(fetched.body)
-            if (next !== early) {
+            if (next !== guessed) {
               if (started !== undefined) yield* started.cancel
               started = next === undefined ? undefined : yield* start(next)
             }
