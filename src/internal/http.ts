@@ -11,6 +11,7 @@ import * as BitbucketError from "../BitbucketError.js"
 import { decodeError, displayUrl, malformedBody, parseRetryAfter, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
+import { within } from "./timeout.js"
 import { validator } from "./validate.js"
 import { buildPath, originOf, type Query, queryString } from "./url.js"
 
@@ -170,8 +171,7 @@ const attempt = (
         request,
         received: { method, url, status: response.status, headers: response.headers, body: new Uint8Array(buffer) }
       })))
-    return yield* exchange.pipe(
-      Effect.timeoutFail({ duration: Duration.millis(limit.millis), onTimeout: () => "timeout" as const }),
+    return yield* within(exchange, limit.millis).pipe(
       Effect.catchAll((error) =>
         error === "timeout" && limit.deadlineError !== undefined ? Effect.fail(limit.deadlineError()) : Effect.succeed<Attempt>({
           _tag: "Failure",
