@@ -14,10 +14,10 @@ const maxTimerMillis = 2 ** 31 - 1
 /**
  * `effect`, or the failure "timeout" once `millis` have passed, with `effect` interrupted (and
  * waited for) first. Like `Effect.timeoutFail`, which forks two fibers, the effect and a sleep on
- * the current clock; on the live clock this forks only the effect and waits for it or a timer, so
- * a request costs one fiber less and about half the scheduler hops. Any other clock (a
- * `TestClock`, a clock of the application's own) keeps `Effect.timeoutFail`, so tests that move a
- * clock still drive the limit.
+ * the current clock, and waits for the loser; on the live clock this forks only the effect and
+ * waits for it or a timer: per request one fiber and about three scheduler hops less. Any other
+ * clock (a `TestClock`, a clock of the application's own) keeps `Effect.timeoutFail`, so tests
+ * that move a clock still drive the limit.
  */
 export const within = <A, E, R>(effect: Effect.Effect<A, E, R>, millis: number): Effect.Effect<A, E | "timeout", R> =>
   Effect.clockWith((clock) =>
