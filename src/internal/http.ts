@@ -248,7 +248,7 @@ const sendWith = (
     }
     // The operation timeout, kept without a race of its own around the whole loop (a race forks two
     // fibers, and listings send many requests): attempts get at most what is left of it, waits
-    // that would pass it sleep until it and fail, and the rare other steps are raced against it.
+    // that would pass it sleep until it and fail, and the rare other steps get `within` it.
     const started = yield* Clock.currentTimeMillis
     const deadline = started + Duration.toMillis(settings.operationTimeout)
     const timedOut = () => operationTimedOut(method, url)
@@ -258,7 +258,7 @@ const sendWith = (
     const leftAt = (now: number) => Math.max(0, Math.floor(deadline - now))
     const bounded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.timeoutFail(effect, { duration: Duration.millis(leftAt(now)), onTimeout: timedOut }))
+        Effect.catchIf(within(effect, leftAt(now)), (e): e is "timeout" => e === "timeout", () => Effect.fail(timedOut())))
     const prepared: Prepared = {
       body: options.body?._tag === "FormData" ? yield* bounded(serializeBody(options.body)) : options.body,
       accept: options.accept,

@@ -8,6 +8,7 @@ import { BitbucketConfig, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
 import { displayUrl, parseRetryAfter, statusError } from "./errors.js"
 import { backoff, decode, parseJson, type Received } from "./http.js"
+import { within } from "./timeout.js"
 
 /**
  * The `Authorization` value for HTTP Basic, with `user:password` encoded as UTF-8 (RFC 7617).
@@ -49,7 +50,7 @@ export const sendForm = <A, I>(
           body: new Uint8Array(buffer)
         }))
       ),
-      Effect.timeoutFail({ duration: settings.timeout, onTimeout: () => "timeout" as const }),
+      (self) => within(self, Duration.toMillis(settings.timeout)),
       Effect.mapError((error) =>
         new BitbucketError.TransportError({
           message: error === "timeout"
