@@ -11,7 +11,7 @@ import * as BitbucketError from "../BitbucketError.js"
 import { decodeError, displayUrl, malformedBody, parseRetryAfter, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
-import { within } from "./timeout.js"
+import { millisLeft, within } from "./timeout.js"
 import { validator } from "./validate.js"
 import { buildPath, originOf, type Query, queryString } from "./url.js"
 
@@ -252,10 +252,7 @@ const sendWith = (
     const started = yield* Clock.currentTimeMillis
     const deadline = started + Duration.toMillis(settings.operationTimeout)
     const timedOut = () => operationTimedOut(method, url)
-    // Whole milliseconds, rounded down: a wait computed as `deadline - now` from a clock with a
-    // fractional time must not end a hair after the deadline (a TestClock moved to the deadline
-    // would never wake it).
-    const leftAt = (now: number) => Math.max(0, Math.floor(deadline - now))
+    const leftAt = (now: number) => millisLeft(deadline, now)
     const bounded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.catchIf(within(effect, leftAt(now)), (e): e is "timeout" => e === "timeout", () => Effect.fail(timedOut())))

@@ -6,6 +6,7 @@
  */
 import { Clock, Duration, Effect } from "effect"
 import type { Settings } from "../BitbucketConfig.js"
+import { millisLeft } from "./timeout.js"
 
 interface State {
   /** Tokens left in the retry budget. */
@@ -70,8 +71,7 @@ export const acquire = (settings: Settings, deadline: number): Effect.Effect<boo
       while (sent.length > 0 && sent[0]! <= now - interval) sent.shift()
       if (sent.length >= maxRequests) at = Math.max(at, sent[sent.length - maxRequests]! + interval)
     }
-    // Whole milliseconds, rounded down, as in http.ts: the wait must not end after the deadline.
-    if (at > deadline) return Effect.as(Effect.sleep(Duration.millis(Math.max(0, Math.floor(deadline - now)))), false)
+    if (at > deadline) return Effect.as(Effect.sleep(Duration.millis(millisLeft(deadline, now))), false)
     if (maxRequests === undefined || maxRequests <= 0) {
       return at > now ? Effect.as(Effect.sleep(Duration.millis(at - now)), true) : succeedTrue
     }

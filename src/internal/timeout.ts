@@ -1,12 +1,19 @@
 /**
- * A time limit on one effect, as cheap as the clock allows: every request of a listing runs under
- * one, so its cost is paid per page.
+ * Time limits: what is left until a deadline, and a limit on one effect, as cheap as the clock
+ * allows (every request of a listing runs under one, so its cost is paid per page).
  * @internal
  */
 import { Duration, Effect, type Exit, Fiber } from "effect"
 
 /** The clock of every runtime that provides none of its own (a test's `TestClock` is another). */
 const liveClock = Effect.runSync(Effect.clock)
+
+/**
+ * What is left until `deadline` (epoch millis) at `now`, in whole milliseconds rounded down: a wait
+ * computed from a clock with a fractional time must not end a hair after the deadline (a TestClock
+ * moved to the deadline would never wake it).
+ */
+export const millisLeft = (deadline: number, now: number): number => Math.max(0, Math.floor(deadline - now))
 
 /** Longer than this, a JavaScript timer fires at once; Effect's clock treats it as no limit. */
 const maxTimerMillis = 2 ** 31 - 1
