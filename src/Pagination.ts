@@ -286,11 +286,14 @@ export const streamUrl = <A, I>(
       const first = yield* fetchOnce(firstUrl)
       const next = nextOf(first.body)
       const body = first.body
-      const listBased = concurrency > 1 && next !== undefined && isRecord(body) && typeof body["page"] === "number" &&
-        typeof body["size"] === "number" && typeof body["pagelen"] === "number" && body["pagelen"] > 0
+      const counted = isRecord(body) && typeof body["page"] === "number" && typeof body["size"] === "number" &&
+        typeof body["pagelen"] === "number" && body["pagelen"] > 0
+      const firstNumber = counted ? body["page"] as number : 0
+      const lastPage = counted ? Math.ceil((body["size"] as number) / (body["pagelen"] as number)) : 0
+      // Pages by number only when there are some after this one by the count; a `next` beyond the
+      // counted pages (the listing grew since it was counted) is followed link by link.
+      const listBased = concurrency > 1 && next !== undefined && lastPage > firstNumber
       if (!listBased) return sequential(Effect.succeed({ received: first.received, head: first.body, whole: Effect.succeed(first.body) }))
-      const firstNumber = body["page"] as number
-      const lastPage = Math.ceil((body["size"] as number) / (body["pagelen"] as number))
       const after = yield* Ref.make<string | undefined>(undefined)
       // The remaining pages, `concurrency` requests in flight: each step takes the oldest, starts
       // the next page number, then parses and decodes on the consumer's fiber. So items come out

@@ -100,6 +100,25 @@ describe("Pagination", () => {
       expect(mock.requests).toHaveLength(3)
     }))
 
+  it.effect("with concurrency, a first page whose size is already reached still has its next followed", () =>
+    Effect.gen(function*() {
+      // The listing grew between Bitbucket counting it and reading page 1: `size` says one page,
+      // `next` says there is another.
+      const mock = mockHttp((request) =>
+        request.url.searchParams.get("page") === "2"
+          ? json({ values: repos(3).slice(2), pagelen: 2, page: 2, size: 3 })
+          : json({ values: repos(2), pagelen: 2, page: 1, size: 2, next: `${base}/repositories/demo?pagelen=2&page=2` })
+      )
+      for (const prefetch of [0, 1]) {
+        const result = yield* names(
+          Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 2, concurrency: 4, prefetch }).pipe(
+            Stream.provideLayer(mock.anonymous)
+          )
+        )
+        expect(result).toEqual(["repo-0", "repo-1", "repo-2"])
+      }
+    }))
+
   it.effect("with concurrency, pages requested at once really overlap", () =>
     Effect.gen(function*() {
       let inFlight = 0
