@@ -187,6 +187,27 @@ describe("redirects and trace headers on the wire", () => {
       expect(headers.has("b3")).toBe(false)
     }))
 
+  it.effect("a followed redirect whose Location is not a URL is an UnexpectedStatus, not a defect", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(null, { status: 302, headers: { location: "http://[bad" } }))
+      const exit = yield* Effect.exit(Http.text({ method: "GET", path: "/x", followRedirects: true })).pipe(Effect.provide(mock.anonymous))
+      expect(exit).toMatchObject({ _tag: "Failure", cause: { _tag: "Fail" } })
+      const error = yield* Effect.flip(Http.text({ method: "GET", path: "/x", followRedirects: true })).pipe(Effect.provide(mock.anonymous))
+      expect(error).toMatchObject({ _tag: "UnexpectedStatus", status: 302 })
+      expect(error.message).toContain("not a URL")
+    }))
+
+  it.effect("a 202 whose Location to poll is not a URL is a DecodeError, not a defect", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(null, { status: 202, headers: { location: "http://[bad" } }))
+      const task = { schema: Repository.Repository, done: () => Option.none(), interval: "1 second", maxPolls: 3 } as const
+      const exit = yield* Effect.exit(Http.jsonAwaitingTask({ method: "POST", path: "/x" }, Repository.Repository, task)).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(exit).toMatchObject({ _tag: "Failure", cause: { _tag: "Fail", error: { _tag: "DecodeError", status: 202 } } })
+      expect(mock.requests).toHaveLength(1)
+    }))
+
   it.effect("a 302 on a JSON endpoint is an UnexpectedStatus, not a silently followed redirect", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => new Response(null, { status: 302, headers: { location: "https://elsewhere.example.com/x" } }))

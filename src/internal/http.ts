@@ -229,6 +229,15 @@ export const send = (
 ): Effect.Effect<Received, BitbucketError.BitbucketError, Requirements> =>
   Effect.flatMap(BitbucketConfig, (settings) => sendWith(settings, method, url, options))
 
+/** A `Location` header resolved against the URL that answered it, or undefined when it is not a URL. */
+const resolveLocation = (location: string, base: string): URL | undefined => {
+  try {
+    return new URL(location, base)
+  } catch {
+    return undefined
+  }
+}
+
 /** What a request carries besides its method and URL. */
 export type SendOptions = Pick<Target, "body" | "accept" | "followRedirects">
 
@@ -297,17 +306,19 @@ const sendWith = (
         }
         const location: string | undefined = received.headers["location"]
         if (prepared.followRedirects === true && code >= 300 && code < 400 && location !== undefined) {
-          if (redirects >= maxRedirects) {
+          const target = redirects < maxRedirects ? resolveLocation(location, currentUrl) : undefined
+          if (target === undefined) {
             const error = statusError({ method, url: currentUrl, status: code, body: "" })
             return yield* Effect.fail(
               new BitbucketError.UnexpectedStatus({
                 ...error,
-                message: `${method} ${displayUrl(url)}: stopped after ${maxRedirects} redirects (the last to ${displayUrl(location)})`
+                message: redirects < maxRedirects
+                  ? `${method} ${displayUrl(currentUrl)}: ${code} redirect to a Location that is not a URL`
+                  : `${method} ${displayUrl(url)}: stopped after ${maxRedirects} redirects (the last to ${displayUrl(location)})`
               })
             )
           }
           redirects++
-          const target: URL = new URL(location, currentUrl)
           // Credentials stay on the API's origin; Bitbucket's content hosts get the request without
           // them, and any other host is refused.
           if (target.origin !== apiOrigin && !isContentHost(target, settings.redirectHosts)) {
@@ -501,7 +512,10 @@ export const jsonAwaitingTask = <A, I, T, TI>(
     if (location === undefined) {
       return yield* Effect.fail(malformedBody(received, "202 Accepted without a Location to poll"))
     }
-    const url = new URL(location, received.url).toString()
+    const url = resolveLocation(location, received.url)?.toString()
+    if (url === undefined) {
+      return yield* Effect.fail(malformedBody(received, "202 Accepted with a Location to poll that is not a URL"))
+    }
     for (let poll = 0; poll < task.maxPolls; poll++) {
       yield* Effect.sleep(task.interval)
       const status = yield* decodeReceived(yield* send("GET", url), task.schema)
