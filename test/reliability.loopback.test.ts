@@ -545,6 +545,8 @@ describe("connection refused: nothing was sent, so any method is retried", () =>
         clientLayer(`http://127.0.0.1:${port}/2.0`, { settings: { retry: { maxRetries: 2 } } })
       )
       expect(down.error).toMatchObject({ _tag: "TransportError", reason: "Transport" })
+      // The socket's own error is in the message, not only "Transport".
+      expect((down.error as { message: string }).message).toMatch(/failed before a response: .*ECONNREFUSED/)
       done(down.row, 0)
     }))
 })
@@ -892,7 +894,8 @@ describe("bad output: a clear typed error or handled, never a hang", () => {
           name: "GET body shorter than Content-Length, maxRetries 1",
           slug: "short",
           tag: "TransportError",
-          message: /failed before a response|timed out/,
+          // The response came: the message says the body was cut, and why.
+          message: /failed while reading the response: \S|timed out/,
           requests: 2,
           settings: { retry: { maxRetries: 1 } }
         }

@@ -4,8 +4,8 @@
  * may be retried after.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, type Duration, Effect, Exit, Fiber, Layer, Option, Random, TestClock } from "effect"
-import { FetchHttpClient } from "@effect/platform"
+import { Clock, type Duration, Effect, Exit, Fiber, Layer, Option, Random, Redacted, TestClock } from "effect"
+import { FetchHttpClient, HttpClient, HttpClientError } from "@effect/platform"
 import { Authenticator, BitbucketConfig, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { json, mockHttp, text } from "./support/mockHttp.js"
@@ -123,6 +123,47 @@ describe("timeouts", () => {
       expect(mock.requests.length).toBeLessThanOrEqual(4)
     }))
 
+  it.effect("the time limits bound authentication too: a credential source that hangs fails the request in time", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(repo))
+      const hanging = Layer.succeed(Authenticator.Authenticator, Authenticator.make({ authenticate: () => Effect.never }))
+      // The operation timeout, when it comes first...
+      const byDeadline = yield* Effect.fork(Effect.flip(find.pipe(
+        Effect.provide(Layer.mergeAll(mock.layer, hanging, BitbucketConfig.layer({ operationTimeout: "3 seconds", timeout: "1 minute" })))
+      )))
+      yield* TestClock.adjust("3 seconds")
+      const late = yield* Fiber.join(byDeadline)
+      expect(late).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+      expect(late.message).toContain("operation timeout")
+      // ...and the attempt's own timeout.
+      const byAttempt = yield* Effect.fork(Effect.flip(find.pipe(
+        Effect.provide(Layer.mergeAll(mock.layer, hanging, BitbucketConfig.layer({ timeout: "2 seconds", retry: { maxRetries: 0 } })))
+      )))
+      yield* TestClock.adjust("2 seconds")
+      const slow = yield* Fiber.join(byAttempt)
+      expect(slow).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+      expect(slow.message).toContain("timed out after 2s")
+      expect(mock.requests).toHaveLength(0)
+    }))
+
+  it.effect("a POST whose authentication timed out is retried: nothing was sent", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(repo))
+      let calls = 0
+      const slowOnce = Layer.succeed(
+        Authenticator.Authenticator,
+        Authenticator.make({ authenticate: (request) => (calls++ === 0 ? Effect.never : Effect.succeed(request)) })
+      )
+      const fiber = yield* Effect.fork(Effect.exit(post.pipe(
+        Effect.provide(Layer.mergeAll(mock.layer, slowOnce, BitbucketConfig.layer({ timeout: "2 seconds", retry: { maxRetries: 1 } })))
+      )))
+      yield* advance()
+      const exit = yield* Fiber.join(fiber)
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(calls).toBe(2)
+      expect(mock.requests).toHaveLength(1)
+    }))
+
   it.effect("with backoff jitter in fractions of a millisecond, the failure comes at the deadline, not a hair after", () =>
     Effect.gen(function*() {
       // 40 seeded jitters: waits computed as `deadline - now` from a fractional clock used to end
@@ -214,5 +255,49 @@ describe("redirects and trace headers on the wire", () => {
       const error = yield* Effect.flip(find).pipe(Effect.provide(mock.anonymous))
       expect(error).toMatchObject({ _tag: "UnexpectedStatus", status: 302 })
       expect(mock.requests).toHaveLength(1)
+    }))
+})
+
+describe("transport failures say why", () => {
+  it.effect("the message has each cause's message and code, with the credentials a cause quotes blanked out", () =>
+    Effect.gen(function*() {
+      const token = "s3cret-token-value"
+      // undici quotes an invalid header value in its error; the value may be the credential.
+      const client = HttpClient.make((request) =>
+        Effect.fail(
+          new HttpClientError.RequestError({
+            request,
+            reason: "Transport",
+            cause: new TypeError("fetch failed", {
+              cause: Object.assign(new Error(`Headers.append: "Bearer ${token}\n" is an invalid header value.`), { code: "UND_ERR_INVALID_ARG" })
+            })
+          })
+        )
+      )
+      const layer = Layer.mergeAll(
+        Layer.succeed(HttpClient.HttpClient, client),
+        Authenticator.accessToken({ token: Redacted.make(token) }),
+        BitbucketConfig.layer({ retry: { maxRetries: 0 } })
+      )
+      const error = yield* Effect.flip(find).pipe(Effect.provide(layer))
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Transport" })
+      expect(error.message).toMatch(/failed before a response: fetch failed: Headers.append: .* is an invalid header value. \(UND_ERR_INVALID_ARG\)/s)
+      expect(error.message).toContain("<redacted>")
+      expect(error.message).not.toContain(token)
+      expect(JSON.stringify(error)).not.toContain(token)
+    }))
+
+  it.effect("a body that fails while being read says so, with its cause", () =>
+    Effect.gen(function*() {
+      const broken = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("{\"type\":"))
+          controller.error(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }))
+        }
+      })
+      const mock = mockHttp(() => new Response(broken, { status: 200 }))
+      const error = yield* Effect.flip(find).pipe(Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer({ retry: { maxRetries: 0 } }))))
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Transport" })
+      expect(error.message).toContain("failed while reading the response: other side closed (UND_ERR_SOCKET)")
     }))
 })

@@ -18,6 +18,37 @@ export const displayUrl = (url: string | URL): string => {
   }
 }
 
+/**
+ * What an HTTP client failure was, told from its causes: each level's message and error code, for
+ * example `failed before a response: fetch failed: connect ECONNREFUSED 127.0.0.1:443`. A cause
+ * may quote a header value (undici does, for an invalid one), so every `secrets` string (the
+ * credentials the request carried) is blanked out. The request itself is never shown.
+ */
+export const clientFailure = (
+  error: { readonly _tag: string; readonly reason: string; readonly description?: string | undefined; readonly cause?: unknown },
+  secrets: ReadonlyArray<string>
+): string => {
+  const parts: Array<string> = error.description === undefined ? [] : [error.description]
+  let level: unknown = error.cause
+  for (let depth = 0; depth < 5 && typeof level === "object" && level !== null; depth++) {
+    const e = level as { readonly message?: unknown; readonly code?: unknown; readonly cause?: unknown; readonly errors?: unknown }
+    let text = typeof e.message === "string" ? e.message.trim().slice(0, 300) : ""
+    if (typeof e.code === "string" && !text.includes(e.code)) text = text === "" ? e.code : `${text} (${e.code})`
+    if (text !== "" && parts[parts.length - 1] !== text) parts.push(text)
+    // Node reports a refused connection to every address of a host as an AggregateError.
+    level = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined)
+  }
+  let detail = parts.length > 0 ? parts.join(": ") : error.reason
+  for (const secret of secrets) {
+    if (secret.length >= 4) detail = detail.split(secret).join("<redacted>")
+  }
+  return `${error._tag === "ResponseError" ? "failed while reading the response" : "failed before a response"}: ${detail}`
+}
+
+/** What a failure message must not show of an Authorization header: its value, and the credential after the scheme. */
+export const secretsOf = (authorization: string | undefined): ReadonlyArray<string> =>
+  authorization === undefined ? [] : [authorization, authorization.slice(authorization.indexOf(" ") + 1)]
+
 interface ErrorBody {
   readonly bitbucketMessage?: string
   readonly detail?: string

@@ -8,7 +8,7 @@ import { Clock, Duration, Effect, Either, Option, ParseResult, Random, Schema, t
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { decodeError, displayUrl, malformedBody, parseRetryAfter, statusError } from "./errors.js"
+import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, secretsOf, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
 import { millisLeft, within } from "./timeout.js"
@@ -132,11 +132,17 @@ const failedBeforeSending = (error: unknown, depth = 0): boolean => {
   return failedBeforeSending(e.cause, depth + 1)
 }
 
-const transportError = (method: Method, url: string, error: HttpClientError.HttpClientError | "timeout", timeout: Duration.Duration) =>
+const transportError = (
+  method: Method,
+  url: string,
+  error: HttpClientError.HttpClientError | "timeout",
+  timeout: Duration.Duration,
+  secrets: ReadonlyArray<string> = []
+) =>
   new BitbucketError.TransportError({
     message: error === "timeout"
       ? `${method} ${displayUrl(url)} timed out after ${Duration.format(timeout)}`
-      : `${method} ${displayUrl(url)} failed before a response: ${error.description ?? error.reason}`,
+      : `${method} ${displayUrl(url)} ${clientFailure(error, secrets)}`,
     method,
     url: displayUrl(url),
     reason: error === "timeout" ? "Timeout" : "Transport"
@@ -151,7 +157,10 @@ interface Limit {
   readonly deadlineError: (() => BitbucketError.TransportError) | undefined
 }
 
-/** One attempt: authenticate (same origin only), send, read the whole body, within its limit. */
+/**
+ * One attempt: authenticate (same origin only), send, read the whole body, all within its limit
+ * (a token renewal that hangs counts against it too).
+ */
 const attempt = (
   http: HttpClient.HttpClient,
   auth: Authenticator["Type"],
@@ -162,23 +171,38 @@ const attempt = (
   options: Prepared,
   limit: Limit
 ): Effect.Effect<Attempt, BitbucketError.BitbucketError> =>
-  Effect.gen(function*() {
+  Effect.suspend(() => {
     const unauthenticated = buildRequest(method, url, settings, options)
-    const request = withCredentials ? yield* auth.authenticate(unauthenticated) : unauthenticated
-    const exchange = Effect.flatMap(http.execute(request), (response) =>
-      Effect.map(response.arrayBuffer, (buffer): Attempt => ({
-        _tag: "Response",
-        request,
-        received: { method, url, status: response.status, headers: response.headers, body: new Uint8Array(buffer) }
-      })))
-    return yield* within(exchange, limit.millis).pipe(
-      Effect.catchAll((error) =>
-        error === "timeout" && limit.deadlineError !== undefined ? Effect.fail(limit.deadlineError()) : Effect.succeed<Attempt>({
-          _tag: "Failure",
-          error: transportError(method, url, error, settings.timeout),
-          notSent: error !== "timeout" && error._tag === "RequestError" && failedBeforeSending(error.cause)
-        })
+    // Until the request is handed to the client nothing has been sent, so any method may be retried.
+    let sending = false
+    const exchange = (request: HttpClientRequest.HttpClientRequest) => {
+      sending = true
+      return Effect.matchEffect(
+        Effect.flatMap(http.execute(request), (response) =>
+          Effect.map(response.arrayBuffer, (buffer): Attempt => ({
+            _tag: "Response",
+            request,
+            received: { method, url, status: response.status, headers: response.headers, body: new Uint8Array(buffer) }
+          }))),
+        {
+          onFailure: (error) =>
+            Effect.succeed<Attempt>({
+              _tag: "Failure",
+              error: transportError(method, url, error, settings.timeout, secretsOf(request.headers["authorization"])),
+              notSent: error._tag === "RequestError" && failedBeforeSending(error.cause)
+            }),
+          onSuccess: Effect.succeed
+        }
       )
+    }
+    const authenticated = withCredentials ? auth.authenticate(unauthenticated) : Effect.succeed(unauthenticated)
+    return within(Effect.flatMap(authenticated, exchange), limit.millis).pipe(
+      Effect.catchIf((error): error is "timeout" => error === "timeout", () =>
+        limit.deadlineError !== undefined ? Effect.fail(limit.deadlineError()) : Effect.succeed<Attempt>({
+          _tag: "Failure",
+          error: transportError(method, url, "timeout", settings.timeout),
+          notSent: !sending
+        }))
     )
   })
 

@@ -6,7 +6,7 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Duration, Effect, Option, Redacted, type Schema } from "effect"
 import { BitbucketConfig, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { displayUrl, parseRetryAfter, statusError } from "./errors.js"
+import { clientFailure, displayUrl, parseRetryAfter, secretsOf, statusError } from "./errors.js"
 import { backoff, decode, parseJson, type Received } from "./http.js"
 import { within } from "./timeout.js"
 
@@ -55,7 +55,7 @@ export const sendForm = <A, I>(
         new BitbucketError.TransportError({
           message: error === "timeout"
             ? `POST ${displayUrl(options.url)} (OAuth token request) timed out after ${Duration.format(settings.timeout)}`
-            : `POST ${displayUrl(options.url)} (OAuth token request) failed before a response: ${error.description ?? error.reason}`,
+            : `POST ${displayUrl(options.url)} (OAuth token request) ${clientFailure(error, secretsOf(request.headers["authorization"]))}`,
           method: "POST",
           url: displayUrl(options.url),
           reason: error === "timeout" ? "Timeout" : "Transport"
