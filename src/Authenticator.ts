@@ -22,7 +22,7 @@
  * @since 0.1.0
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, Config, Context, Effect, Layer, Option, Redacted, Schema, SynchronizedRef } from "effect"
+import { Clock, Config, Context, Effect, Fiber, Layer, Option, Redacted, Schema, SynchronizedRef } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import { basicAuthorization, sendForm } from "./internal/oauth.js"
 
@@ -326,32 +326,48 @@ interface CachedToken {
   readonly expiresAt: number
 }
 
+interface OAuthState {
+  readonly grant: Readonly<Record<string, string>>
+  readonly token: Option.Option<CachedToken>
+  /** The renewal in flight, which every caller needing a token waits on. */
+  readonly renewal: Option.Option<Fiber.Fiber<Redacted.Redacted<string>, BitbucketError.BitbucketError>>
+}
+
 const oauth2Layer = (
   client: OAuth2Client & { readonly refreshSkew?: number },
   initialGrant: Readonly<Record<string, string>>,
   nextGrant: (token: OAuth2Token, previous: Readonly<Record<string, string>>) => Readonly<Record<string, string>>
 ): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
-  Layer.effect(
+  Layer.scoped(
     Authenticator,
     Effect.gen(function*() {
       const http = yield* HttpClient.HttpClient
+      const scope = yield* Effect.scope
       const skewMillis = (client.refreshSkew ?? 60) * 1000
-      const state = yield* SynchronizedRef.make<{ grant: Readonly<Record<string, string>>; token: Option.Option<CachedToken> }>(
-        { grant: initialGrant, token: Option.none() }
-      )
-      const current = SynchronizedRef.modifyEffect(state, (s) =>
+      const state = yield* SynchronizedRef.make<OAuthState>({ grant: initialGrant, token: Option.none(), renewal: Option.none() })
+      // A renewal runs in a fiber of the layer's own: a caller that stops waiting (its own timeout,
+      // a stream cut short) does not cut it off, so the new tokens are kept even when the server
+      // has already spent the old refresh token. The layer's end interrupts it.
+      const renew = (grant: Readonly<Record<string, string>>) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
-          if (Option.isSome(s.token) && now < s.token.value.expiresAt - skewMillis) {
-            return [s.token.value.header, s] as const
-          }
-          const token = yield* requestToken(client, s.grant).pipe(Effect.provideService(HttpClient.HttpClient, http))
+          const token = yield* requestToken(client, grant).pipe(Effect.provideService(HttpClient.HttpClient, http))
           const cached: CachedToken = {
             header: Redacted.make(`Bearer ${Redacted.value(token.accessToken)}`),
             expiresAt: now + token.expiresIn * 1000
           }
-          return [cached.header, { grant: nextGrant(token, s.grant), token: Option.some(cached) }] as const
-        }))
+          yield* SynchronizedRef.set(state, { grant: nextGrant(token, grant), token: Option.some(cached), renewal: Option.none() })
+          return cached.header
+        }).pipe(Effect.onError(() => SynchronizedRef.update(state, (s) => ({ ...s, renewal: Option.none() }))))
+      const current = Effect.flatten(SynchronizedRef.modifyEffect(state, (s) =>
+        Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          if (Option.isSome(s.token) && now < s.token.value.expiresAt - skewMillis) {
+            return [Effect.succeed(s.token.value.header), s] as const
+          }
+          const renewal = Option.isSome(s.renewal) ? s.renewal.value : yield* Effect.forkIn(renew(s.grant), scope)
+          return [Effect.flatten(Fiber.await(renewal)), { ...s, renewal: Option.some(renewal) }] as const
+        })))
       return make({
         authenticate: (request) =>
           Effect.map(current, (header) => HttpClientRequest.setHeader(request, "Authorization", Redacted.value(header))),
@@ -396,6 +412,9 @@ export const oauth2ClientCredentials = (
 /**
  * OAuth 2.0 refresh token grant: like {@link oauth2ClientCredentials}, starting from a refresh
  * token (e.g. from {@link exchangeCode}); a rotated refresh token is kept for the next renewal.
+ * A renewal runs to its end even when the request that started it stops waiting (its own timeout,
+ * a stream cut short), so a refresh token the server has already spent is never kept in place of
+ * the new one.
  *
  * @example
  * ```ts

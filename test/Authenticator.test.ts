@@ -330,6 +330,43 @@ describe("oauth2RefreshToken", () => {
       expect(mock.apiRequests().map(authorization)).toEqual(["Bearer access-0", "Bearer access-1", "Bearer access-2"])
     }))
 
+  it.effect("a caller that stops waiting mid-renewal does not lose the rotated refresh token", () =>
+    Effect.gen(function*() {
+      // The server rotates on receipt: once a grant is handled, its refresh token is spent.
+      let valid = "refresh-1"
+      const mock = bitbucket({
+        token: (n, request) => {
+          const sent = new URLSearchParams(request.body).get("refresh_token")
+          if (sent !== valid) return json({ error: "invalid_grant", error_description: `refresh token ${sent} already used` }, 400)
+          valid = `refresh-${n + 2}`
+          return Effect.delay(Effect.sync(() => json(tokenBody(`access-${n}`, { refresh_token: valid }))), "2 seconds")
+        }
+      })
+      yield* Effect.gen(function*() {
+        // The first caller gives up (its own timeout) while the token request is in flight.
+        const first = yield* Effect.fork(Effect.exit(Effect.timeout(find, "1 second")))
+        yield* TestClock.adjust("1 second")
+        expect(Exit.isFailure(yield* Fiber.join(first))).toBe(true)
+        // The renewal finishes anyway; the next caller gets its token, no new grant is spent.
+        const second = yield* Effect.fork(find)
+        yield* TestClock.adjust("1 second")
+        yield* Fiber.join(second)
+        // And a renewal an hour later uses the rotated refresh token.
+        yield* TestClock.adjust("1 hour")
+        const third = yield* Effect.fork(find)
+        yield* TestClock.adjust("2 seconds")
+        yield* Fiber.join(third)
+      }).pipe(
+        Effect.provide(mock.with(Authenticator.oauth2RefreshToken({ ...client, refreshToken: "refresh-1" })))
+      )
+      expect(mock.tokenRequests().map((r) => r.body)).toEqual([
+        "grant_type=refresh_token&refresh_token=refresh-1",
+        "grant_type=refresh_token&refresh_token=refresh-2"
+      ])
+      expect(mock.apiRequests().map(authorization)).toEqual(["Bearer access-0", "Bearer access-1"])
+      expect(valid).toBe("refresh-3")
+    }))
+
   it.effect("a plain-string refresh token is form-encoded", () =>
     Effect.gen(function*() {
       const mock = bitbucket({})
