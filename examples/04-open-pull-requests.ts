@@ -24,8 +24,9 @@ export const openPullRequestsMentioning = (fullName: string, word: string) =>
 export const main = Effect.gen(function*() {
   const fullName = live ? process.env["BITBUCKET_REPO"] ?? "" : "demo/effect-playground"
   if (fullName === "") return yield* Console.log("skipped: set BITBUCKET_REPO to the repository to list")
-  const lines = yield* openPullRequestsMentioning(fullName, live ? process.env["BITBUCKET_QUERY"] ?? "" : "e")
-  yield* Console.log(`Open pull requests of ${fullName}:`)
+  const word = live ? process.env["BITBUCKET_QUERY"] ?? "" : "e"
+  const lines = yield* openPullRequestsMentioning(fullName, word)
+  yield* Console.log(`Open pull requests of ${fullName} whose title or description contains ${JSON.stringify(word)}:`)
   for (const line of lines) yield* Console.log(`  ${line}`)
 })
 
