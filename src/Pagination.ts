@@ -239,7 +239,8 @@ export const streamUrl = <A, I>(
         Effect.suspend(() => {
           if (seen.has(url)) return Effect.fail(loopError(url))
           seen.add(url)
-          return Http.send("GET", url)
+          // A listing may answer with a redirect: a pull request's diffstat always does.
+          return Http.send("GET", url, { followRedirects: true })
         })
       const fetchOnce = (url: string) => Effect.flatMap(sendOnce(url), parsed)
       const fetchStaged = (url: string) => Effect.flatMap(sendOnce(url), staged)

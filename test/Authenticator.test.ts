@@ -640,10 +640,13 @@ describe("credentials stay on the API origin", () => {
         api: () => new Response(null, { status: 302, headers: { location: "https://bbuseruploads.s3.amazonaws.com/file.txt" } }),
         other: () => text("file content", 200)
       })
-      const body = yield* Http.text({ method: "GET", path: "/x", followRedirects: true }).pipe(Effect.provide(mock.with(auth)))
+      const body = yield* Http.text({ method: "GET", path: "/x", query: { at: "main" }, followRedirects: true }).pipe(
+        Effect.provide(mock.with(auth))
+      )
       expect(body).toBe("file content")
+      // The content host's URL is taken as it is (it is signed): the request's query stays behind.
       expect(mock.requests.map((r) => r.url.href)).toEqual([
-        "https://api.bitbucket.org/2.0/x",
+        "https://api.bitbucket.org/2.0/x?at=main",
         "https://bbuseruploads.s3.amazonaws.com/file.txt"
       ])
       expect(authorization(mock.requests[0])).toBe(expected)
@@ -670,9 +673,12 @@ describe("credentials stay on the API origin", () => {
         api: (_, n) =>
           n === 0 ? new Response(null, { status: 302, headers: { location: "/2.0/y" } }) : text("same origin", 200)
       })
-      const body = yield* Http.text({ method: "GET", path: "/x", followRedirects: true }).pipe(Effect.provide(mock.with(auth)))
+      const body = yield* Http.text({ method: "GET", path: "/x", query: { at: "main" }, followRedirects: true }).pipe(
+        Effect.provide(mock.with(auth))
+      )
       expect(body).toBe("same origin")
-      expect(mock.requests.map((r) => r.url.href)).toEqual(["https://api.bitbucket.org/2.0/x", "https://api.bitbucket.org/2.0/y"])
+      // On the API's origin the request's query goes along.
+      expect(mock.requests.map((r) => r.url.href)).toEqual(["https://api.bitbucket.org/2.0/x?at=main", "https://api.bitbucket.org/2.0/y?at=main"])
       expect(mock.requests.map(authorization)).toEqual([expected, expected])
     }))
 

@@ -114,3 +114,27 @@ layer(AsAlice)("Resources II workflow", (it) => {
       expect(after.map((h) => h.uuid)).not.toContain(hook.uuid)
     }))
 })
+
+layer(AsAlice)("redirected reads", (it) => {
+  it.effect("a pull request's diffstat and diff follow Bitbucket's redirect, and keep their options", () =>
+    Effect.gen(function*() {
+      const pr = { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }
+      const fake = yield* FakeBitbucket.FakeBitbucket
+      const before = (yield* fake.requests).length
+      // The diffstat endpoint only ever answers 302; pages of one file show `pagelen` went along.
+      const stats = yield* collect(PullRequest.diffstat(pr, { pagelen: 1 }))
+      const paths = stats.map((s) => String(s.new?.path ?? s.old?.path))
+      expect(paths.length).toBeGreaterThan(0)
+      const sent = (yield* fake.requests).slice(before).map((r) => r.url)
+      expect(sent[0]).toContain("/pullrequests/1/diffstat?pagelen=1")
+      expect(sent[1]).toMatch(/\/diffstat\/[0-9a-f]+\.\.[0-9a-f]+\?.*pagelen=1/)
+      expect(sent).toHaveLength(1 + paths.length)
+      // The diff's options are the target's parameters: only the file asked for, or nothing.
+      const whole = yield* PullRequest.diff(pr)
+      const first = yield* PullRequest.diff(pr, { path: paths[0]! })
+      expect(whole).toContain(`+++ b/${paths[0]}`)
+      expect(first).toContain(`+++ b/${paths[0]}`)
+      if (paths.length > 1) expect(first.length).toBeLessThan(whole.length)
+      expect(yield* PullRequest.diff(pr, { path: "does/not/exist.ts" })).toBe("")
+    }))
+})

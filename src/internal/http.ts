@@ -243,8 +243,8 @@ const failStatus = (received: Received) =>
  *
  * The URL must be on the base URL's origin (else `TransportError` with reason `RefusedOrigin`),
  * and only requests there carry credentials. With `followRedirects`, a redirect is followed on that
- * origin (with credentials) or to one of `BitbucketConfig.redirectHosts` (without); any other is
- * refused. Retries, the retry budget, rate limiting and both timeouts apply here.
+ * origin (with credentials and the request's query parameters) or to one of
+ * `BitbucketConfig.redirectHosts` (without either); any other is refused. Retries, the retry budget, rate limiting and both timeouts apply here.
  */
 export const send = (
   method: Method,
@@ -259,6 +259,14 @@ const resolveLocation = (location: string, base: string): URL | undefined => {
     return new URL(location, base)
   } catch {
     return undefined
+  }
+}
+
+/** Sets every query parameter of `from` on `to`, replacing those of the same name. */
+const carryQuery = (from: URL, to: URL) => {
+  for (const name of new Set(from.searchParams.keys())) {
+    to.searchParams.delete(name)
+    for (const value of from.searchParams.getAll(name)) to.searchParams.append(name, value)
   }
 }
 
@@ -348,6 +356,10 @@ const sendWith = (
           if (target.origin !== apiOrigin && !isContentHost(target, settings.redirectHosts)) {
             return yield* refuseRedirect(method, currentUrl, target.toString())
           }
+          // Bitbucket's redirects on its own origin (a pull request's diff, diffstat and patch, a
+          // renamed repository) drop the query: the request's parameters go along, replacing any of
+          // the same name. A content host's URL is signed, so it is left as it is.
+          if (target.origin === apiOrigin) carryQuery(new URL(url), target)
           currentUrl = target.toString()
           withCredentials = withCredentials && target.origin === apiOrigin
           continue
