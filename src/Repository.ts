@@ -402,14 +402,15 @@ export {
 }
 
 /**
- * What to send when forking: the fork's name, and where to put it (default: your workspace).
+ * What to send when forking: where to put the fork (Bitbucket requires the workspace), and its
+ * name (required too when the fork goes to the same workspace as the original).
  *
  * @since 0.1.0
  * @category schemas
  */
 export const ForkPayload = Schema.Struct({
   name: Schema.optional(Schema.NonEmptyTrimmedString),
-  workspace: Schema.optional(Schema.Struct({ slug: Schema.NonEmptyTrimmedString })),
+  workspace: Schema.Struct({ slug: Schema.NonEmptyTrimmedString }),
   description: Schema.optional(Schema.String),
   is_private: Schema.optional(Schema.Boolean),
   fork_policy: Schema.optional(ForkPolicy),
@@ -439,7 +440,7 @@ export type ForkPayload = typeof ForkPayload.Type
  * @since 0.1.0
  * @category constructors
  */
-export const fork = Effect.fn("Bitbucket.Repository.fork")(function*(ref: RepositoryRef, payload: ForkPayload = {}) {
+export const fork = Effect.fn("Bitbucket.Repository.fork")(function*(ref: RepositoryRef, payload: ForkPayload) {
   return yield* Http.jsonWithBody(
     { method: "POST", path: "/repositories/{workspace}/{repo_slug}/forks", params: ref },
     ForkPayload,

@@ -283,6 +283,7 @@ describe("Resources I: invalid payloads fail before any request", () => {
   const invalid: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, Requirements>, string]> = [
     ["a pull request without a title", PullRequest.create(repo, { title: "", source: { branch: { name: "x" } } }), "payload.title"],
     ["a pull request with a blank source branch", PullRequest.create(repo, { title: "t", source: { branch: { name: " " } } }), "payload.source.branch.name"],
+    ["a fork into a blank workspace", Repository.fork(repo, { workspace: { slug: " " } }), "payload.workspace.slug"],
     ["an unknown merge strategy", PullRequest.merge(pr, { merge_strategy: "rebase" as never }), "payload.merge_strategy"],
     ["a bad build state", BuildStatus.create({ ...repo, commit: "abc" }, { key: "ci", state: "PASSED" as never, url: "https://x" }), "payload.state"],
     ["an empty comment", Comment.create(pr, { content: { raw: "" } }), "payload.content.raw"],
