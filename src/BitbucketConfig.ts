@@ -17,7 +17,8 @@
  *
  * @since 0.1.0
  */
-import { Config, type ConfigError, Context, Duration, Effect, Layer, Option } from "effect"
+import { Cause, Config, ConfigError, Context, Duration, Effect, Layer, Option } from "effect"
+import { baseUrlProblem } from "./internal/url.js"
 import { version } from "./internal/version.js"
 
 /**
@@ -225,11 +226,44 @@ export interface PartialSettings {
   }
 }
 
-const duration = (input: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
-  input === undefined ? fallback : Duration.decode(input)
+const invalid = (message: string) => new Cause.IllegalArgumentException(`BitbucketConfig: ${message}`)
+
+const duration = (name: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) => {
+  if (input === undefined) return fallback
+  const decoded = Duration.decodeUnknown(input)
+  if (Option.isNone(decoded)) throw invalid(`${name} is not a duration: ${JSON.stringify(input)}`)
+  return decoded.value
+}
+
+/** Throws for settings no request could use: counts that are not whole, limits that are not positive. */
+const check = (settings: Settings): Settings => {
+  const wholeAtLeast = (name: string, value: number | undefined, min: number) => {
+    if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+      throw invalid(`${name} must be a whole number of at least ${min}, got ${value}`)
+    }
+  }
+  const atLeast = (name: string, value: number, min: number) => {
+    if (!(value >= min)) throw invalid(`${name} must be at least ${min}, got ${value}`)
+  }
+  const positive = (name: string, value: Duration.Duration) => {
+    if (!Duration.greaterThan(value, Duration.zero)) throw invalid(`${name} must be longer than zero, got ${Duration.format(value)}`)
+  }
+  const problem = baseUrlProblem(settings.baseUrl)
+  if (problem !== undefined) throw invalid(problem)
+  wholeAtLeast("pagelen", settings.pagelen, 1)
+  wholeAtLeast("prefetch", settings.prefetch, 0)
+  wholeAtLeast("concurrency", settings.concurrency, 1)
+  positive("timeout", settings.timeout)
+  positive("operationTimeout", settings.operationTimeout)
+  wholeAtLeast("retry.maxRetries", settings.retry.maxRetries, 0)
+  for (const [name, value] of Object.entries(settings.retry.budget)) atLeast(`retry.budget.${name}`, value, 0)
+  wholeAtLeast("rateLimit.maxRequests", settings.rateLimit.maxRequests, 1)
+  positive("rateLimit.interval", settings.rateLimit.interval)
+  return settings
+}
 
 /**
- * The defaults with some settings replaced.
+ * The defaults with some settings replaced; invalid settings throw, as for {@link layer}.
  *
  * @example
  * ```ts
@@ -244,35 +278,38 @@ const duration = (input: Duration.DurationInput | undefined, fallback: Duration.
 export const make = (overrides: PartialSettings = {}, base: Settings = defaults): Settings => {
   const retry = overrides.retry ?? {}
   const rateLimit = overrides.rateLimit ?? {}
-  return {
-    baseUrl: (overrides.baseUrl ?? base.baseUrl).replace(/\/+$/, ""),
+  return check({
+    baseUrl: (overrides.baseUrl ?? base.baseUrl).trim().replace(/\/+$/, ""),
     pagelen: overrides.pagelen ?? base.pagelen,
     prefetch: overrides.prefetch ?? base.prefetch,
     concurrency: overrides.concurrency ?? base.concurrency,
-    timeout: duration(overrides.timeout, base.timeout),
-    operationTimeout: duration(overrides.operationTimeout, base.operationTimeout),
+    timeout: duration("timeout", overrides.timeout, base.timeout),
+    operationTimeout: duration("operationTimeout", overrides.operationTimeout, base.operationTimeout),
     userAgent: overrides.userAgent ?? base.userAgent,
     redirectHosts: overrides.redirectHosts ?? base.redirectHosts,
     retry: {
       maxRetries: retry.maxRetries ?? base.retry.maxRetries,
-      baseDelay: duration(retry.baseDelay, base.retry.baseDelay),
-      maxDelay: duration(retry.maxDelay, base.retry.maxDelay),
-      rateLimitDelay: duration(retry.rateLimitDelay, base.retry.rateLimitDelay),
-      maxElapsed: duration(retry.maxElapsed, base.retry.maxElapsed),
+      baseDelay: duration("retry.baseDelay", retry.baseDelay, base.retry.baseDelay),
+      maxDelay: duration("retry.maxDelay", retry.maxDelay, base.retry.maxDelay),
+      rateLimitDelay: duration("retry.rateLimitDelay", retry.rateLimitDelay, base.retry.rateLimitDelay),
+      maxElapsed: duration("retry.maxElapsed", retry.maxElapsed, base.retry.maxElapsed),
       retryNonIdempotent: retry.retryNonIdempotent ?? base.retry.retryNonIdempotent,
       budget: { ...base.retry.budget, ...retry.budget }
     },
     rateLimit: {
       maxRequests: "maxRequests" in rateLimit ? rateLimit.maxRequests : base.rateLimit.maxRequests,
-      interval: duration(rateLimit.interval, base.rateLimit.interval),
-      nearLimitDelay: duration(rateLimit.nearLimitDelay, base.rateLimit.nearLimitDelay),
-      nearLimitWindow: duration(rateLimit.nearLimitWindow, base.rateLimit.nearLimitWindow)
+      interval: duration("rateLimit.interval", rateLimit.interval, base.rateLimit.interval),
+      nearLimitDelay: duration("rateLimit.nearLimitDelay", rateLimit.nearLimitDelay, base.rateLimit.nearLimitDelay),
+      nearLimitWindow: duration("rateLimit.nearLimitWindow", rateLimit.nearLimitWindow, base.rateLimit.nearLimitWindow)
     }
-  }
+  })
 }
 
 /**
- * A layer that replaces some settings and keeps the defaults for the rest.
+ * A layer that replaces some settings and keeps the defaults for the rest. Settings no request
+ * could use (a base URL that is not `https`, except on loopback; a `pagelen` or `concurrency` that
+ * is not a whole number of at least 1; a timeout of zero or less; a string that is not a
+ * duration) throw an `IllegalArgumentException` at once, naming the setting.
  *
  * @example
  * ```ts
@@ -288,7 +325,9 @@ export const layer = (overrides: PartialSettings): Layer.Layer<BitbucketConfig> 
   Layer.succeed(BitbucketConfig, make(overrides))
 
 /**
- * Settings from configuration: `BITBUCKET_BASE_URL` (optional) over the defaults.
+ * Settings from configuration: `BITBUCKET_BASE_URL` (optional; blank counts as unset) over the
+ * defaults. A value that is not an absolute `https` URL (plain `http` only on loopback) fails with
+ * a `ConfigError` naming the variable.
  *
  * @example
  * ```ts
@@ -302,6 +341,13 @@ export const layer = (overrides: PartialSettings): Layer.Layer<BitbucketConfig> 
  */
 export const layerConfig: Layer.Layer<BitbucketConfig, ConfigError.ConfigError> = Layer.effect(
   BitbucketConfig,
-  Effect.map(Config.option(Config.string("BITBUCKET_BASE_URL")), (baseUrl) =>
-    make(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {}))
+  Effect.flatMap(Config.option(Config.string("BITBUCKET_BASE_URL")), (value) => {
+    // A variable set to nothing (as CI systems export a missing secret) counts as unset.
+    const baseUrl = Option.getOrElse(value, () => "").trim().replace(/\/+$/, "")
+    if (baseUrl === "") return Effect.succeed(make())
+    const problem = baseUrlProblem(baseUrl)
+    return problem === undefined
+      ? Effect.succeed(make({ baseUrl }))
+      : Effect.fail(ConfigError.InvalidData(["BITBUCKET_BASE_URL"], problem))
+  })
 )

@@ -26,7 +26,7 @@
  */
 import { Chunk, Effect, Fiber, Option, Ref, Schema, Stream } from "effect"
 import { BitbucketConfig } from "./BitbucketConfig.js"
-import type * as BitbucketError from "./BitbucketError.js"
+import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import { malformedBody } from "./internal/errors.js"
 import { isRecord } from "./internal/record.js"
@@ -184,6 +184,18 @@ const decodePage = <A, I>(
 }
 
 /** Adds what paging and decoding need to a `fields` selection (a list with bare names). */
+/** A listing's numeric options are whole numbers: `pagelen` and `concurrency` at least 1, `prefetch` at least 0. */
+const checkCounts = (options: { readonly pagelen?: number | undefined; readonly concurrency?: number | undefined; readonly prefetch?: number | undefined }) =>
+  Effect.suspend(() => {
+    for (const [name, min] of [["pagelen", 1], ["concurrency", 1], ["prefetch", 0]] as const) {
+      const value = options[name]
+      if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+        return Effect.fail(new BitbucketError.InvalidInput({ message: `"${name}" must be a whole number of at least ${min}, got ${value}`, parameter: name }))
+      }
+    }
+    return Effect.void
+  })
+
 const completeFields = (fields: string | undefined): string | undefined => {
   if (fields === undefined) return undefined
   const parts = fields.split(",").map((f) => f.trim()).filter((f) => f.length > 0)
@@ -229,10 +241,11 @@ export const streamUrl = <A, I>(
 ): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
   Stream.unwrapScoped(
     Effect.gen(function*() {
+      yield* checkCounts(options)
       const settings = yield* BitbucketConfig
       const scope = yield* Effect.scope
-      const concurrency = Math.max(1, options.concurrency ?? settings.concurrency)
-      const prefetch = Math.max(0, options.prefetch ?? settings.prefetch) > 0
+      const concurrency = options.concurrency ?? settings.concurrency
+      const prefetch = (options.prefetch ?? settings.prefetch) > 0
       const single = options.single ?? false
       const seen = new Set<string>()
       const sendOnce = (url: string) =>
@@ -360,6 +373,7 @@ export const stream = <A, I>(
 ): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
   Stream.unwrap(
     Effect.gen(function*() {
+      yield* checkCounts(options)
       const settings = yield* BitbucketConfig
       const url = yield* Http.resolve({
         path: target.path,

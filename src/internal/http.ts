@@ -71,7 +71,7 @@ export type Requirements = Authenticator | HttpClient.HttpClient
 /** The absolute URL of a target, with its parameters validated and encoded. */
 export const resolve = (target: Pick<Target, "path" | "params" | "query">) =>
   Effect.flatMap(BitbucketConfig, (settings) =>
-    Effect.map(buildPath(target.path, target.params ?? {}), (path) => `${settings.baseUrl}${path}${queryString(target.query)}`))
+    Effect.zipWith(buildPath(target.path, target.params ?? {}), queryString(target.query), (path, query) => `${settings.baseUrl}${path}${query}`))
 
 const idempotent = (method: Method) => method === "GET" || method === "HEAD" || method === "PUT" || method === "DELETE"
 
@@ -284,7 +284,7 @@ const sendWith = (
     const http = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
     const auth = yield* Authenticator
     const apiOrigin = originOf(settings.baseUrl)
-    if (originOf(url) !== apiOrigin) {
+    if (apiOrigin === undefined || originOf(url) !== apiOrigin) {
       return yield* refuseOrigin(method, url)
     }
     // The operation timeout, kept without a race of its own around the whole loop (a race forks two

@@ -37,6 +37,7 @@ export const encodeSegment = (name: string, value: unknown): Effect.Effect<strin
   if (value.trim().length === 0) {
     return Effect.fail(new BitbucketError.InvalidInput({ message: `"${name}" must not be empty`, parameter: name }))
   }
+  if (loneSurrogate.test(value)) return Effect.fail(malformedText(name, value))
   if (value === "." || value === ".." || controlChars.test(value)) {
     return Effect.fail(
       new BitbucketError.InvalidInput({
@@ -64,18 +65,26 @@ export const buildPath = (
   )
 }
 
+/** Text with half of a UTF-16 surrogate pair alone: no URL can carry it (it has no UTF-8 form). */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+const malformedText = (name: string, value: string) =>
+  new BitbucketError.InvalidInput({ message: `"${name}" is not well-formed text (a lone UTF-16 surrogate): ${JSON.stringify(value)}`, parameter: name })
+
 /** Encodes a query string with `encodeURIComponent` (so `+` becomes `%2B` and spaces `%20`). */
-export const queryString = (query: Query | undefined): string => {
-  if (query === undefined) return ""
+export const queryString = (query: Query | undefined): Effect.Effect<string, BitbucketError.InvalidInput> => {
+  if (query === undefined) return Effect.succeed("")
   const parts: Array<string> = []
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue
     const values = Array.isArray(value) ? value : [value]
     for (const v of values as ReadonlyArray<string | number | boolean>) {
-      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`)
+      const text = String(v)
+      if (loneSurrogate.test(text)) return Effect.fail(malformedText(key, text))
+      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`)
     }
   }
-  return parts.length === 0 ? "" : `?${parts.join("&")}`
+  return Effect.succeed(parts.length === 0 ? "" : `?${parts.join("&")}`)
 }
 
 /** The origin of a URL, or undefined when it does not parse. */
@@ -85,4 +94,29 @@ export const originOf = (url: string): string | undefined => {
   } catch {
     return undefined
   }
+}
+
+const loopbackHosts: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"])
+
+/**
+ * What is wrong with a base URL, or undefined: it must be an absolute `https` URL (plain `http`
+ * only on this machine, where credentials do not cross a network) without a query or fragment.
+ */
+export const baseUrlProblem = (url: string): string | undefined => {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return `baseUrl is not an absolute URL such as https://api.bitbucket.org/2.0${url.includes("@") ? "" : `: ${JSON.stringify(url)}`}`
+  }
+  if (parsed.username !== "" || parsed.password !== "") return "baseUrl must not carry credentials (give them to an Authenticator)"
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    return `baseUrl must be an https URL such as https://api.bitbucket.org/2.0, not a ${JSON.stringify(parsed.protocol)} one`
+  }
+  const shown = JSON.stringify(parsed.origin + parsed.pathname)
+  if (parsed.protocol === "http:" && !loopbackHosts.has(parsed.hostname)) {
+    return `baseUrl must use https (plain http only on 127.0.0.1, localhost or [::1], so credentials never cross a network unencrypted): ${shown}`
+  }
+  if (parsed.search !== "" || parsed.hash !== "") return `baseUrl must not carry a query or a fragment: ${shown}`
+  return undefined
 }
