@@ -1,7 +1,8 @@
 /**
  * Where the examples run: against the in-memory fake Bitbucket (the default, offline), or against
  * the real API when Bitbucket credentials are in the environment (`BITBUCKET_ACCESS_TOKEN`,
- * `BITBUCKET_EMAIL` + `BITBUCKET_API_TOKEN`, or `BITBUCKET_CLIENT_ID` + `BITBUCKET_CLIENT_SECRET`).
+ * `BITBUCKET_EMAIL` + `BITBUCKET_API_TOKEN`, `BITBUCKET_CLIENT_ID` + `BITBUCKET_CLIENT_SECRET`, or
+ * the legacy `BITBUCKET_USERNAME` + `BITBUCKET_APP_PASSWORD`).
  *
  * The examples import the library from ../src; in your project, import from "effect-bitbucket".
  */
@@ -22,9 +23,6 @@ export const live = credentialVariables.some((name) => (process.env[name] ?? "")
 
 /** The workspace the examples read (`BITBUCKET_WORKSPACE`, or the fake's public `demo`). */
 export const workspace = process.env["BITBUCKET_WORKSPACE"] ?? "demo"
-
-/** A repository the examples may write to (`BITBUCKET_REPO`, or the fake's `demo/hello-effect`). */
-export const writableRepository = process.env["BITBUCKET_REPO"] ?? "demo/hello-effect"
 
 /** The fake, with Alice's API token (one of the seeded credentials). */
 const FakeLayer = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(

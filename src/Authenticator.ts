@@ -22,9 +22,10 @@
  * @since 0.1.0
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, Config, Context, Effect, Fiber, Layer, Option, Redacted, Schema, SynchronizedRef } from "effect"
+import { Clock, Config, ConfigError, Context, Effect, Fiber, Layer, Option, Redacted, Schema, SynchronizedRef } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import { basicAuthorization, sendForm } from "./internal/oauth.js"
+import { baseUrlProblem } from "./internal/url.js"
 
 /**
  * A secret given as a plain string or, better, as a `Redacted` (what `Config.redacted` reads).
@@ -454,7 +455,11 @@ export const oauth2RefreshToken = (
  *    {@link oauth2RefreshToken} or {@link oauth2ClientCredentials}
  * 5. otherwise {@link anonymous}
  *
- * Secrets are read with `Config.redacted`. An empty or blank variable counts as unset.
+ * Secrets are read with `Config.redacted`. Values are trimmed, and an empty or blank variable
+ * counts as unset. Half of a pair (say `BITBUCKET_EMAIL` without `BITBUCKET_API_TOKEN`) with no
+ * complete set fails with a `ConfigError` naming the missing variable, instead of going anonymous.
+ * `BITBUCKET_OAUTH_TOKEN_URL` (optional) replaces Bitbucket's OAuth token endpoint, for a proxy
+ * or a local fake.
  *
  * @example
  * ```ts
@@ -471,18 +476,18 @@ export const oauth2RefreshToken = (
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig: Layer.Layer<Authenticator, never, HttpClient.HttpClient> = Layer.unwrapEffect(
+export const layerConfig: Layer.Layer<Authenticator, ConfigError.ConfigError, HttpClient.HttpClient> = Layer.unwrapEffect(
   Effect.gen(function*() {
     // An empty (or blank) variable counts as unset: CI systems export a missing secret as "", and
     // it must not shadow the credentials further down the list (or send `Bearer ` with nothing).
-    const nonEmpty = (value: string) => value.trim().length > 0
-    const opt = <A>(config: Config.Config<A>, value: (a: A) => string) =>
+    // Values are trimmed: a secret pasted with its newline must not become a 401.
+    const opt = <A>(config: Config.Config<A>, trim: (a: A) => A, value: (a: A) => string) =>
       Effect.map(
         Effect.orElseSucceed(Config.option(config), () => Option.none<A>()),
-        Option.filter((a: A) => nonEmpty(value(a)))
+        (found) => Option.filter(Option.map(found, trim), (a) => value(a).length > 0)
       )
-    const str = (name: string) => opt(Config.string(name), (s) => s)
-    const secret = (name: string) => opt(Config.redacted(name), Redacted.value)
+    const str = (name: string) => opt(Config.string(name), (s) => s.trim(), (s) => s)
+    const secret = (name: string) => opt(Config.redacted(name), (r) => Redacted.make(Redacted.value(r).trim()), Redacted.value)
     const accessTokenValue = yield* secret("BITBUCKET_ACCESS_TOKEN")
     if (Option.isSome(accessTokenValue)) return accessToken({ token: accessTokenValue.value })
     const email = yield* str("BITBUCKET_EMAIL")
@@ -497,10 +502,27 @@ export const layerConfig: Layer.Layer<Authenticator, never, HttpClient.HttpClien
     const clientSecret = yield* secret("BITBUCKET_CLIENT_SECRET")
     if (Option.isSome(clientId) && Option.isSome(clientSecret)) {
       const refreshToken = yield* secret("BITBUCKET_REFRESH_TOKEN")
-      const client = { clientId: clientId.value, clientSecret: clientSecret.value }
+      const tokenUrl = yield* str("BITBUCKET_OAUTH_TOKEN_URL")
+      if (Option.isSome(tokenUrl)) {
+        const problem = baseUrlProblem(tokenUrl.value, "BITBUCKET_OAUTH_TOKEN_URL")
+        if (problem !== undefined) return yield* Effect.fail(ConfigError.InvalidData(["BITBUCKET_OAUTH_TOKEN_URL"], problem))
+      }
+      const client = { clientId: clientId.value, clientSecret: clientSecret.value, tokenUrl: Option.getOrUndefined(tokenUrl) }
       return Option.isSome(refreshToken)
         ? oauth2RefreshToken({ ...client, refreshToken: refreshToken.value })
         : oauth2ClientCredentials(client)
+    }
+    // Half a pair and nothing complete: say which variable is missing rather than go anonymous.
+    const halves: ReadonlyArray<readonly [boolean, boolean, string, string]> = [
+      [Option.isSome(email), Option.isSome(token), "BITBUCKET_EMAIL", "BITBUCKET_API_TOKEN"],
+      [Option.isSome(username), Option.isSome(password), "BITBUCKET_USERNAME", "BITBUCKET_APP_PASSWORD"],
+      [Option.isSome(clientId), Option.isSome(clientSecret), "BITBUCKET_CLIENT_ID", "BITBUCKET_CLIENT_SECRET"]
+    ]
+    for (const [a, b, nameA, nameB] of halves) {
+      if (a !== b) {
+        const [present, missing] = a ? [nameA, nameB] : [nameB, nameA]
+        return yield* Effect.fail(ConfigError.MissingData([missing], `${present} is set but ${missing} is not: set both, or neither`))
+      }
     }
     return anonymous
   })

@@ -1,6 +1,6 @@
 import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Fiber, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Fiber, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
 import { Authenticator, BitbucketConfig, Pagination, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { errorBody, json, mockHttp, type Recorded, type Reply, text } from "./support/mockHttp.js"
@@ -582,11 +582,52 @@ describe("layerConfig", () => {
       expect(Object.keys(mock.requests[0]!.headers)).not.toContain("authorization")
     }))
 
-  it.effect("half a pair is not enough: BITBUCKET_EMAIL alone is anonymous", () =>
+  it.effect("half a pair with nothing complete is a ConfigError naming the missing variable, not anonymous", () =>
     Effect.gen(function*() {
-      const mock = yield* run([["BITBUCKET_EMAIL", "me@example.com"], ["BITBUCKET_CLIENT_ID", "cid"]])
-      expect(mock.requests).toHaveLength(1)
-      expect(Object.keys(mock.requests[0]!.headers)).not.toContain("authorization")
+      for (const [env, missing] of [
+        [[["BITBUCKET_EMAIL", "me@example.com"], ["BITBUCKET_CLIENT_ID", "cid"]], "BITBUCKET_API_TOKEN"],
+        [[["BITBUCKET_APP_PASSWORD", "pw"]], "BITBUCKET_USERNAME"],
+        [[["BITBUCKET_CLIENT_SECRET", "cs"], ["BITBUCKET_API_TOKEN", "  "]], "BITBUCKET_CLIENT_ID"]
+      ] as const) {
+        const exit = yield* Effect.exit(run(env))
+        expect(Exit.isFailure(exit)).toBe(true)
+        const pretty = Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""
+        expect(pretty).toContain(missing)
+        expect(pretty).toContain("Missing data")
+      }
+      // A complete set lower in the list still wins over half a pair above it.
+      const mock = yield* run([["BITBUCKET_EMAIL", "me@example.com"], ["BITBUCKET_USERNAME", "alice"], ["BITBUCKET_APP_PASSWORD", "pw"]])
+      expect(mock.requests.map(authorization)).toEqual([`Basic ${b64("alice:pw")}`])
+    }))
+
+  it.effect("values are trimmed: a secret pasted with its newline still works", () =>
+    Effect.gen(function*() {
+      const mock = yield* run([["BITBUCKET_EMAIL", " me@example.com "], ["BITBUCKET_API_TOKEN", "env-api\n"]])
+      expect(mock.requests.map(authorization)).toEqual([`Basic ${b64("me@example.com:env-api")}`])
+      const bearer = yield* run([["BITBUCKET_ACCESS_TOKEN", "env-access\r\n"]])
+      expect(bearer.requests.map(authorization)).toEqual(["Bearer env-access"])
+    }))
+
+  it.effect("BITBUCKET_OAUTH_TOKEN_URL replaces the token endpoint, and must be https off loopback", () =>
+    Effect.gen(function*() {
+      const proxyToken = "https://sso.example.com/oauth2/access_token"
+      const mock = bitbucket({ other: (request) => request.url.href === proxyToken ? json(tokenBody("proxied")) : text("no", 599) })
+      yield* find.pipe(
+        Effect.provide(mock.with(Authenticator.layerConfig)),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([
+          ["BITBUCKET_CLIENT_ID", "cid"],
+          ["BITBUCKET_CLIENT_SECRET", "csecret"],
+          ["BITBUCKET_OAUTH_TOKEN_URL", proxyToken]
+        ])))
+      )
+      expect(mock.requests.map((r) => r.url.href)).toEqual([proxyToken, "https://api.bitbucket.org/2.0/repositories/demo/x"])
+      expect(authorization(mock.requests[1])).toBe("Bearer proxied")
+      const exit = yield* Effect.exit(run([
+        ["BITBUCKET_CLIENT_ID", "cid"],
+        ["BITBUCKET_CLIENT_SECRET", "csecret"],
+        ["BITBUCKET_OAUTH_TOKEN_URL", "http://sso.example.com/token"]
+      ]))
+      expect(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "").toContain("BITBUCKET_OAUTH_TOKEN_URL must use https")
     }))
 
   it.effect("an empty variable counts as unset (CI often exports missing secrets as empty strings)", () =>

@@ -102,21 +102,21 @@ const loopbackHosts: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[
  * What is wrong with a base URL, or undefined: it must be an absolute `https` URL (plain `http`
  * only on this machine, where credentials do not cross a network) without a query or fragment.
  */
-export const baseUrlProblem = (url: string): string | undefined => {
+export const baseUrlProblem = (url: string, name = "baseUrl"): string | undefined => {
   let parsed: URL
   try {
     parsed = new URL(url)
   } catch {
-    return `baseUrl is not an absolute URL such as https://api.bitbucket.org/2.0${url.includes("@") ? "" : `: ${JSON.stringify(url)}`}`
+    return `${name} is not an absolute URL${url.includes("@") ? "" : `: ${JSON.stringify(url)}`}`
   }
-  if (parsed.username !== "" || parsed.password !== "") return "baseUrl must not carry credentials (give them to an Authenticator)"
+  if (parsed.username !== "" || parsed.password !== "") return `${name} must not carry credentials (give them to an Authenticator)`
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    return `baseUrl must be an https URL such as https://api.bitbucket.org/2.0, not a ${JSON.stringify(parsed.protocol)} one`
+    return `${name} must be an https URL, not a ${JSON.stringify(parsed.protocol)} one`
   }
   const shown = JSON.stringify(parsed.origin + parsed.pathname)
   if (parsed.protocol === "http:" && !loopbackHosts.has(parsed.hostname)) {
-    return `baseUrl must use https (plain http only on 127.0.0.1, localhost or [::1], so credentials never cross a network unencrypted): ${shown}`
+    return `${name} must use https (plain http only on 127.0.0.1, localhost or [::1], so credentials never cross a network unencrypted): ${shown}`
   }
-  if (parsed.search !== "" || parsed.hash !== "") return `baseUrl must not carry a query or a fragment: ${shown}`
+  if (parsed.search !== "" || parsed.hash !== "") return `${name} must not carry a query or a fragment: ${shown}`
   return undefined
 }

@@ -445,7 +445,7 @@ export const serve = (options: ServeOptions = {}): Effect.Effect<Served, ListenE
  *   Layer.provideMerge(Server)
  * )
  * layer(Live)("over loopback", (it) => {
- *   it.effect("reads a public repository", () => Effect.asVoid(Repository.find({ workspace: "demo", repo_slug: "hello-effect" })))
+ *   it.effect("reads a public repository", () => Effect.asVoid(Repository.find({ workspace: "demo", repo_slug: "effect-playground" })))
  * })
  * ```
  * @since 0.1.0
