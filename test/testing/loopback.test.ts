@@ -346,6 +346,14 @@ describe("loopback: the server's life cycle", () => {
       expect(error.message).toContain(`127.0.0.1:${first.port}`)
     }))
 
+  it.scoped("a port out of range fails with ListenError, not a crash", () =>
+    Effect.gen(function*() {
+      for (const port of [70000, -1]) {
+        const exit = yield* Effect.exit(FakeBitbucket.serve({ port }))
+        expect(exit).toMatchObject({ _tag: "Failure", cause: { _tag: "Fail", error: { _tag: "ListenError" } } })
+      }
+    }))
+
   it.scoped("redirects keep their Location, request bodies and headers arrive intact", () =>
     Effect.gen(function*() {
       const server = yield* FakeBitbucket.serve({ port: 0 })

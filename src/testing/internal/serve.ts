@@ -128,10 +128,16 @@ export const listen = (options: ListenOptions = {}): Effect.Effect<Listening, Li
       Effect.async<void, ListenError>((resume) => {
         const onError = (cause: unknown) => resume(Effect.fail(new ListenError({ port, host, cause })))
         server.once("error", onError)
-        server.listen(port, host, () => {
+        try {
+          server.listen(port, host, () => {
+            server.off("error", onError)
+            resume(Effect.void)
+          })
+        } catch (cause) {
+          // A port out of range (or not a number) throws here instead of emitting "error".
           server.off("error", onError)
-          resume(Effect.void)
-        })
+          onError(cause)
+        }
       }),
       () =>
         Effect.async<void>((resume) => {
