@@ -456,7 +456,10 @@ export const makeBase = (options: ServerOptions) => {
         const byToken = users.find((u) => u.email.toLowerCase() === name.toLowerCase() && (u.apiTokens ?? []).includes(secret))
         if (byToken !== undefined) return { kind: "user", user: byToken }
         const byAppPassword = users.find((u) => u.username !== undefined && u.username === name && (u.appPasswords ?? []).includes(secret))
-        if (byAppPassword !== undefined) return { kind: "user", user: byAppPassword }
+        // Bitbucket switched app passwords off on 2026-07-28: right credentials, still refused.
+        if (byAppPassword !== undefined) {
+          throw unauthorized("App passwords are no longer supported. Use an API token: your Atlassian account email and the token.")
+        }
         throw unauthorized("Invalid credentials.")
       }
       case "bearer": {

@@ -42,11 +42,11 @@ export interface SeedUser {
   /** The Atlassian account email: the user name of API-token Basic auth. */
   readonly email: string
   readonly created_on?: string
-  /** Legacy Bitbucket username: the user name of app-password Basic auth. */
+  /** Legacy Bitbucket username: the user name of app-password Basic auth (refused since 2026-07-28, as on Bitbucket). */
   readonly username?: string
   /** API tokens: `Authorization: Basic base64(email:token)`. */
   readonly apiTokens?: ReadonlyArray<string>
-  /** App passwords (legacy): `Authorization: Basic base64(username:appPassword)`. */
+  /** App passwords (legacy): `Authorization: Basic base64(username:appPassword)`, answered 401 as on Bitbucket since 2026-07-28. */
   readonly appPasswords?: ReadonlyArray<string>
   /** Extra fields merged into the user's JSON representation. */
   readonly extra?: Readonly<Record<string, unknown>>
@@ -600,7 +600,8 @@ const demoRepo = (
  *
  * Users:
  * - Alice `{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}`, account_id `557058:alice`, email
- *   `alice@example.com`, API token `alice-api-token`, app password `alice` / `alice-app-password`;
+ *   `alice@example.com`, API token `alice-api-token`, app password `alice` / `alice-app-password`
+ *   (refused with 401, as Bitbucket has refused app passwords since 2026-07-28);
  *   owner of `demo` and of `acme`.
  * - Bob `{7c1d2e3f-4a5b-4c6d-9e8f-1a2b3c4d5e62}`, account_id `557058:bob`, email `bob@example.com`,
  *   API token `bob-api-token`; collaborator of `demo`, member (read) of `acme`.
