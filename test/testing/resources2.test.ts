@@ -444,6 +444,8 @@ describe("FakeBitbucket: snippets", () => {
       expect(edited.status).toBe(200)
       expect(edited.body.content.raw).toBe("Nicer")
       expectError(yield* del(`/snippets/demo/k3Rp9/comments/${id}`, basic("nobody@example.com", "x")), 401)
+      // A collaborator of the workspace who is neither the author nor the snippet's creator may not.
+      expectError(yield* del(`/snippets/demo/k3Rp9/comments/${id}`, BOB), 403)
       expect((yield* del(`/snippets/demo/k3Rp9/comments/${id}`, CAROL)).status).toBe(204)
       expectError(yield* get(`/snippets/demo/k3Rp9/comments/${id}`), 404)
       expect((yield* get("/snippets/demo/k3Rp9/comments")).body.size).toBe(2)

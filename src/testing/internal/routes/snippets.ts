@@ -599,7 +599,12 @@ export const snippets: RouteModule = {
       requireAuth(ctx)
       const { s } = findSnippet(ctx, p)
       const c = findComment(s, p.comment_id!)
-      if (c.user !== core.actorUuid(ctx) && !canWrite(ctx, s)) throw new HttpError(403, "You can only delete your own comments.")
+      // The comment's author, the snippet's creator or a workspace admin (owner) may delete it.
+      const me = core.actorUuid(ctx)
+      const who = ctx.principal
+      const ws = findWorkspace(s.workspace)
+      const owner = who.kind === "user" && ws !== undefined && memberOf(who, ws)?.permission === "owner"
+      if (c.user !== me && s.creator !== me && !owner) throw new HttpError(403, "You can only delete your own comments.")
       s.comments.splice(s.comments.indexOf(c), 1)
       return core.noContent()
     }
