@@ -300,8 +300,13 @@ describe("FakeBitbucket: commits", () => {
       const updated = yield* json("PUT", `${R}/commit/${hash}/comments/${id}`, { content: { raw: "edited" } }, CAROL)
       expect(updated.status).toBe(201)
       expect(updated.body.content.raw).toBe("edited")
+      // With a visible reply, the comment stays, blanked and marked deleted; without, it is gone.
+      const reply = (yield* json("POST", `${R}/commit/${hash}/comments`, { content: { raw: "Agreed" }, parent: { id } }, CAROL)).body.id
       expect((yield* del(`${R}/commit/${hash}/comments/${id}`, CAROL)).status).toBe(204)
       expect((yield* get(`${R}/commit/${hash}/comments/${id}`)).body).toMatchObject({ deleted: true, content: { raw: "" } })
+      expect((yield* del(`${R}/commit/${hash}/comments/${reply}`, CAROL)).status).toBe(204)
+      expectError(yield* get(`${R}/commit/${hash}/comments/${reply}`), 404)
+      expect((yield* get(`${R}/commit/${hash}/comments`)).body.values.map((c: { id: number }) => c.id)).not.toContain(reply)
     })))
 })
 

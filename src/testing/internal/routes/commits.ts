@@ -214,8 +214,14 @@ export const commits: RouteModule = {
         const c = git.resolve(d, p.commit!)
         const comment = findComment(d, c.hash, p.comment_id!)
         requireCommentAuthor(ctx, d, comment.user, true)
-        comment.deleted = true
-        comment.updated_on = yield* now
+        // As on Bitbucket: a comment with visible replies stays, blanked and marked deleted, to
+        // keep the tree whole; any other is really deleted.
+        if (d.commitComments.some((x) => x.parent === comment.id && x.deleted !== true)) {
+          comment.deleted = true
+          comment.updated_on = yield* now
+        } else {
+          d.commitComments.splice(d.commitComments.indexOf(comment), 1)
+        }
         return noContent()
       })
 
