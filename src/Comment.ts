@@ -34,7 +34,7 @@ import { Account } from "./User.js"
  * @category schemas
  */
 export const Inline = Resource.Struct({
-  path: Schema.String,
+  path: Schema.optional(Schema.String),
   from: Schema.optional(Schema.NullOr(Schema.Number)),
   to: Schema.optional(Schema.NullOr(Schema.Number))
 })

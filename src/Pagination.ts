@@ -158,8 +158,9 @@ const letForkedRequestsOut: Effect.Effect<void> = typeof setImmediate === "funct
 const joined = <A, E>(fiber: Fiber.RuntimeFiber<A, E>): Effect.Effect<A, E> =>
   Effect.suspend(() => fiber.unsafePoll() ?? Fiber.join(fiber))
 
+/** The `next` link of a page (an object with a `values` array); a single object has none. */
 const nextOf = (body: unknown): string | undefined =>
-  isRecord(body) && typeof body["next"] === "string" ? body["next"] : undefined
+  isRecord(body) && typeof body["next"] === "string" && Array.isArray(body["values"]) ? body["next"] : undefined
 
 /**
  * Decodes a fetched page. A bare array is a page without `next`; with `single`, any other object
@@ -183,7 +184,6 @@ const decodePage = <A, I>(
   return Effect.fail(malformedBody(received, "expected a page of values or a JSON array"))
 }
 
-/** Adds what paging and decoding need to a `fields` selection (a list with bare names). */
 /** A listing's numeric options are whole numbers: `pagelen` and `concurrency` at least 1, `prefetch` at least 0. */
 const checkCounts = (options: { readonly pagelen?: number | undefined; readonly concurrency?: number | undefined; readonly prefetch?: number | undefined }) =>
   Effect.suspend(() => {
@@ -196,6 +196,7 @@ const checkCounts = (options: { readonly pagelen?: number | undefined; readonly 
     return Effect.void
   })
 
+/** Adds what paging and decoding need to a `fields` selection (a list with bare names). */
 const completeFields = (fields: string | undefined): string | undefined => {
   if (fields === undefined) return undefined
   const parts = fields.split(",").map((f) => f.trim()).filter((f) => f.length > 0)

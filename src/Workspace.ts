@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema, Stream } from "effect"
+import { Effect, Option, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
@@ -53,7 +53,7 @@ export type Workspace = typeof Workspace.Type
  */
 export const WorkspaceAccess = Resource.Struct({
   type: Schema.optional(Schema.String),
-  workspace: Workspace,
+  workspace: Schema.optional(Workspace),
   permission: Schema.optional(Schema.String)
 })
 
@@ -91,7 +91,7 @@ export const find = Effect.fn("Bitbucket.Workspace.find")(function*(ref: { reado
  * import { Stream } from "effect"
  * import { Workspace } from "effect-bitbucket"
  *
- * const slugs = Workspace.findAccessForCurrentUser().pipe(Stream.map((a) => a.workspace.slug))
+ * const lines = Workspace.findAccessForCurrentUser().pipe(Stream.map((a) => `${a.workspace?.slug}: ${a.permission}`))
  * ```
  *
  * @since 0.1.0
@@ -122,7 +122,8 @@ export const findForCurrentUser = (
   options: Pagination.ListOptions = {}
 ): Stream.Stream<Workspace, BitbucketError.BitbucketError, Http.Requirements> =>
   findAccessForCurrentUser(options).pipe(
-    Stream.map((access) => access.workspace),
+    // A `fields` selection may leave the workspace out of an entry.
+    Stream.filterMap((access) => Option.fromNullable(access.workspace)),
     Stream.withSpan("Bitbucket.Workspace.findForCurrentUser")
   )
 

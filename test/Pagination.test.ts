@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Exit, Fiber, Layer, Schema, Stream, TestClock } from "effect"
-import { BitbucketConfig, Pagination, Repository } from "../src/index.js"
+import { BitbucketConfig, Comment, Pagination, Repository, Workspace } from "../src/index.js"
 import { json, mockHttp, text } from "./support/mockHttp.js"
 
 const base = "https://api.bitbucket.org/2.0"
@@ -245,6 +245,23 @@ describe("Pagination", () => {
         Effect.provide(mock.anonymous)
       )
       expect(mock.requests[0]!.url.searchParams.get("fields")).toBe("values.name,next,page,pagelen,size")
+    }))
+
+  it.effect("whatever a fields selection trims still decodes (workspace access, inline comments)", () =>
+    Effect.gen(function*() {
+      const accessOnly = mockHttp(() => json({ values: [{ permission: "owner" }, { permission: "member", workspace: { slug: "acme" } }] }))
+      const access = yield* Stream.runCollect(Workspace.findAccessForCurrentUser({ fields: "values.permission,values.workspace.slug" })).pipe(
+        Effect.provide(accessOnly.anonymous)
+      )
+      expect(Chunk.toReadonlyArray(access).map((a) => a.permission)).toEqual(["owner", "member"])
+      // Entries without their workspace are skipped, not a DecodeError.
+      const workspaces = yield* Stream.runCollect(Workspace.findForCurrentUser()).pipe(Effect.provide(accessOnly.anonymous))
+      expect(Chunk.toReadonlyArray(workspaces).map((w) => w.slug)).toEqual(["acme"])
+      const inlineOnly = mockHttp(() => json({ values: [{ id: 1, inline: { to: 3 } }] }))
+      const comments = yield* Stream.runCollect(
+        Comment.findForPullRequest({ workspace: "demo", repo_slug: "x", pull_request_id: 1 }, { fields: "values.id,values.inline.to" })
+      ).pipe(Effect.provide(inlineOnly.anonymous))
+      expect(Chunk.toReadonlyArray(comments).map((c) => c.inline?.to)).toEqual([3])
     }))
 
   it.effect("sends the default pagelen from BitbucketConfig, and the call's own when given", () =>

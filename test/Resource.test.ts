@@ -44,6 +44,16 @@ describe("Resource", () => {
       expect(Chunk.toReadonlyArray(items).map((r) => r.full_name)).toEqual(["demo/hello-effect"])
     }))
 
+  it.effect("follow takes a single object with a `next` field for what it is, not a page", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ ...fullRepository, next: "https://api.bitbucket.org/2.0/repositories/demo/other" }))
+      const items = yield* Stream.runCollect(Resource.follow(repo, "self", Repository.Repository)).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(Chunk.toReadonlyArray(items).map((r) => r.full_name)).toEqual(["demo/hello-effect"])
+      expect(mock.requests).toHaveLength(1)
+    }))
+
   it.effect("follow refuses a link on another origin (html) and a missing link", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({}))

@@ -67,7 +67,7 @@ describe("Workspace", () => {
       const entry = Chunk.unsafeHead(entries)
       expect(entry.permission).toBe("owner")
       expect(entry["administrator"]).toBe(true)
-      expect(entry.workspace["forking_mode"]).toBe("allow_forks")
+      expect(entry.workspace?.["forking_mode"]).toBe("allow_forks")
       expect(mock.requests.map((r) => r.url.pathname)).toEqual(["/2.0/user/workspaces", "/2.0/user/workspaces"])
     }))
 
