@@ -184,7 +184,8 @@ const payloadFields = {
 
 /**
  * The body of {@link create}. A `glob` restriction (the default match kind) needs a `pattern`; a
- * `branching_model` one needs a `branch_type`. `value` is the number the kind needs (approvals,
+ * `branching_model` one needs a `branch_type`. The exempt `users` and `groups` of a `push` or
+ * `restrict_merges` rule are sent as empty lists when left out (Bitbucket requires them). `value` is the number the kind needs (approvals,
  * commits behind). An invalid body fails with `InvalidInput` and sends nothing.
  *
  * @since 0.1.0
@@ -305,7 +306,12 @@ export const create = Effect.fn("Bitbucket.BranchRestriction.create")(function*(
   ref: { readonly workspace: string; readonly repo_slug: string },
   payload: CreatePayload
 ) {
-  return yield* Http.jsonWithBody({ method: "POST", path: collection, params: ref }, CreatePayload, payload, BranchRestriction)
+  // Bitbucket requires `users` and `groups` on push and restrict_merges rules; left out, they mean
+  // that no one is exempt.
+  const body: CreatePayload = payload.kind === "push" || payload.kind === "restrict_merges"
+    ? { ...payload, users: payload.users ?? [], groups: payload.groups ?? [] }
+    : payload
+  return yield* Http.jsonWithBody({ method: "POST", path: collection, params: ref }, CreatePayload, body, BranchRestriction)
 })
 
 /**

@@ -103,6 +103,17 @@ describe("BranchRestriction", () => {
       })
     }))
 
+  it.effect("create sends empty exemption lists for a push or restrict_merges rule that gives none", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(pushRule, 201))
+      yield* BranchRestriction.create(repository, { kind: "restrict_merges", pattern: "develop" }).pipe(Effect.provide(mock.anonymous))
+      yield* BranchRestriction.create(repository, { kind: "delete", pattern: "release/*" }).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests.map((r) => JSON.parse(r.body))).toEqual([
+        { kind: "restrict_merges", pattern: "develop", users: [], groups: [] },
+        { kind: "delete", pattern: "release/*" }
+      ])
+    }))
+
   it.effect("create POSTs a branching-model rule with a value", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json(approvalsRule, 201))

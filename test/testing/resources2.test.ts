@@ -643,8 +643,10 @@ describe("FakeBitbucket: branch restrictions", () => {
       expectError(yield* json("POST", B, { kind: "require_approvals_to_merge", pattern: "develop" }, ALICE), 400, ["value"])
       expectError(yield* json("POST", B, { kind: "require_approvals_to_merge", pattern: "develop", value: -1 }, ALICE), 400, ["value"])
       expectError(yield* json("POST", B, { kind: "force", pattern: "x", users: [{ uuid: BOB_UUID }] }, ALICE), 400, ["users"])
-      expectError(yield* json("POST", B, { kind: "push", pattern: "x", users: [{ uuid: "{nobody}" }] }, ALICE), 400, ["users"])
-      expectError(yield* json("POST", B, { kind: "push", pattern: "main" }, ALICE), 400, ["pattern"])
+      expectError(yield* json("POST", B, { kind: "push", pattern: "x", users: [{ uuid: "{nobody}" }], groups: [] }, ALICE), 400, ["users"])
+      // push and restrict_merges need users and groups, empty lists being fine.
+      expectError(yield* json("POST", B, { kind: "push", pattern: "develop" }, ALICE), 400, ["groups", "users"])
+      expectError(yield* json("POST", B, { kind: "push", pattern: "main", users: [], groups: [] }, ALICE), 400, ["pattern"])
       expectError(yield* json("POST", B, { kind: "delete", pattern: "develop" }, BOB), 403)
 
       const created = yield* json("POST", B, {
@@ -680,5 +682,18 @@ describe("FakeBitbucket: branch restrictions", () => {
       expectError(yield* del(`${B}/${id}`, ALICE), 404)
       const fake = yield* FakeBitbucket.FakeBitbucket
       expect((yield* fake.snapshot).branchRestrictions!.map((r) => r.id)).toEqual([7001, 7002, 7003, 7004, 7006])
+    })))
+
+  it.effect("a delete restriction stops deleting the branches it covers", () =>
+    run(Effect.gen(function*() {
+      // 7004: delete on release/*.
+      const refused = yield* del(`${R}/refs/branches/release%2F1.x`, BOB)
+      expectError(refused, 403)
+      expect(refused.body.error.message).toContain("7004")
+      expect((yield* get(`${R}/refs/branches/release%2F1.x`)).status).toBe(200)
+      expect((yield* del(`${R}/refs/branches/docs%2Fguide`, BOB)).status).toBe(204)
+      // Once the rule is gone, so is the branch.
+      expect((yield* del(`${R}/branch-restrictions/7004`, ALICE)).status).toBe(204)
+      expect((yield* del(`${R}/refs/branches/release%2F1.x`, BOB)).status).toBe(204)
     })))
 })

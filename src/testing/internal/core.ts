@@ -676,6 +676,16 @@ export const makeBase = (options: ServerOptions) => {
     subscribe: (listener: (event: FakeEvent) => void) => void listeners.push(listener)
   }
 
+  // A module's veto on a change to a branch: branch restrictions register here, and the branch
+  // endpoints ask before they act (throwing the HttpError to answer).
+  const branchGuards: Array<(repo: SeedRepository, branch: string, action: "delete") => void> = []
+  const branches = {
+    guard: (check: (repo: SeedRepository, branch: string, action: "delete") => void) => void branchGuards.push(check),
+    check: (repo: SeedRepository, branch: string, action: "delete") => {
+      for (const check of branchGuards) check(repo, branch, action)
+    }
+  }
+
   return {
     seed,
     base,
@@ -744,7 +754,8 @@ export const makeBase = (options: ServerOptions) => {
     actorUuid,
     getWorkspaceOr,
     getRepository,
-    events
+    events,
+    branches
   }
 }
 

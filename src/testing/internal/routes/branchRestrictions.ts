@@ -8,7 +8,9 @@
  * `value` (for the numeric kinds). PUT ignores fields it does not carry.
  *
  * Decisions where Bitbucket's documentation is silent:
- * - Missing `branch_match_kind` means `glob`. `users`/`groups` default to empty lists.
+ * - Missing `branch_match_kind` means `glob`. `users` and `groups` are required when a `push` or
+ *   `restrict_merges` rule is created (the spec says so; empty lists are fine), empty otherwise.
+ * - A `delete` rule stops `DELETE R/refs/branches/{name}` on the branches it covers (403).
  * - The numeric kinds (`require_approvals_to_merge`, `require_default_reviewer_approvals_to_merge`,
  *   `require_passing_builds_to_merge`, `require_commits_behind`) need a non-negative integer
  *   `value`; other kinds answer `value: null`.
@@ -81,6 +83,25 @@ export const branchRestrictions: RouteModule = {
       value: r.value ?? null
     }))
     let counter = all.reduce((n, r) => Math.max(n, r.id), 0)
+
+    // Which branches a rule covers: a glob (`*` matches anything, `/` included), or a branch type
+    // of the default branching model (production and development: the main branch; the others:
+    // their `type/` prefix).
+    const covers = (r: RestrictionState, repo: SeedRepository, branch: string) => {
+      if (r.repository !== core.fullName(repo)) return false
+      if (r.branch_match_kind === "glob") {
+        const source = r.pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")
+        return new RegExp(`^${source}$`).test(branch)
+      }
+      const main = repo.mainbranch ?? "main"
+      return r.branch_type === "production" || r.branch_type === "development" ? branch === main : branch.startsWith(`${r.branch_type}/`)
+    }
+    core.branches.guard((repo, branch, action) => {
+      const rule = all.find((r) => r.kind === action && covers(r, repo, branch))
+      if (rule !== undefined) {
+        throw new HttpError(403, `You can't ${action} the branch "${branch}": branch restriction ${rule.id} forbids it.`)
+      }
+    })
 
     const target = (ctx: Ctx, p: Params) => {
       const { repo } = getRepository(ctx, p.workspace!, p.repo_slug!)
@@ -170,6 +191,13 @@ export const branchRestrictions: RouteModule = {
             else if (!slugs.includes(slug)) slugs.push(slug)
           }
           draft.groups = slugs
+        }
+      }
+      // The spec: push and restrict_merges "require users and groups to be specified" (empty lists
+      // allowed) when created.
+      if (mode === "create" && EXEMPTION_KINDS.has(draft.kind)) {
+        for (const field of ["users", "groups"] as const) {
+          if (!(field in body)) bad(field, `This field is required for ${draft.kind} restrictions (an empty list exempts no one).`)
         }
       }
       if (draft.kind !== "" && !EXEMPTION_KINDS.has(draft.kind) && (draft.users.length > 0 || draft.groups.length > 0)) {

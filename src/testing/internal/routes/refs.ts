@@ -109,6 +109,7 @@ export const refs: RouteModule = {
             if ((repo.mainbranch === undefined ? "main" : repo.mainbranch) === p.name) {
               throw new HttpError(400, "You can't delete the main branch.", `"${p.name}" is the repository's main branch.`)
             }
+            core.branches.check(repo, p.name!, "delete")
             d.git.branches.delete(p.name!)
             return noContent()
           }
