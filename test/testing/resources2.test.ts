@@ -268,7 +268,8 @@ describe("FakeBitbucket: snippets", () => {
       expectError(yield* get("/snippets/demo/qW2sD", CAROL), 403)
       expectError(yield* get("/snippets/demo/qW2sD/files/notes.md", CAROL), 403)
       expect((yield* get("/snippets/acme/Zt4mW", BOB)).body.title).toBe("Deploy checklist")
-      expect((yield* get("/snippets/acme/Zt4mW", ACME_WS_TOKEN)).status).toBe(200)
+      // Access tokens have no snippet scope: a workspace token may not read the workspace's snippets.
+      expectError(yield* get("/snippets/acme/Zt4mW", ACME_WS_TOKEN), 403)
       expectError(yield* get("/snippets/demo/nope1"), 404)
     })))
 
@@ -508,7 +509,12 @@ describe("FakeBitbucket: webhooks", () => {
       expectError(yield* get(`${R}/hooks/${encodeURIComponent(PLAYGROUND_HOOK)}`, BOB), 403)
       expectError(yield* get("/repositories/acme/api/hooks", CAROL), 403)
       expectError(yield* get("/repositories/acme/api/hooks"), 404)
-      expect((yield* get("/repositories/acme/api/hooks", "Bearer acme-api-repo-token")).body.size).toBe(0)
+      // Admin through a token is enough with the webhook scope, and nothing without it.
+      expect((yield* get("/repositories/acme/api/hooks", "Bearer acme-workspace-token")).body.size).toBe(0)
+      const unscoped = yield* get("/repositories/acme/api/hooks", "Bearer acme-api-repo-token")
+      expectError(unscoped, 403)
+      expect(unscoped.body.error.message).toBe("Your credentials lack one or more required privilege scopes.")
+      expect(unscoped.body.error.detail).toBe("Required: webhook. Granted: repository.")
       expectError(yield* get(`${R}/hooks/{00000000-0000-4000-8000-000000000000}`, ALICE), 404)
     })))
 
@@ -695,5 +701,31 @@ describe("FakeBitbucket: branch restrictions", () => {
       // Once the rule is gone, so is the branch.
       expect((yield* del(`${R}/branch-restrictions/7004`, ALICE)).status).toBe(204)
       expect((yield* del(`${R}/refs/branches/release%2F1.x`, BOB)).status).toBe(204)
+    })))
+})
+
+describe("FakeBitbucket: token scopes", () => {
+  it.effect("a token that lacks the scope a request needs gets 403, whatever its rights on the repository", () =>
+    run(Effect.gen(function*() {
+      const REPO_TOKEN = "Bearer acme-api-repo-token" // admin on acme/api; scopes: repository
+      const ALICE_TOKEN = "Bearer demo-access-token" // acts as Alice; scopes: repository, repository:write, account
+      const lacks = (reply: { readonly body: { readonly error: { readonly detail: string } } }, scope: string) =>
+        expect(reply.body.error.detail).toContain(`Required: ${scope}.`)
+      // Reading needs only `repository`.
+      expect((yield* get("/repositories/acme/api", REPO_TOKEN)).status).toBe(200)
+      const deleteByRepoToken = yield* del("/repositories/acme/api", REPO_TOKEN)
+      expectError(deleteByRepoToken, 403)
+      lacks(deleteByRepoToken, "repository:delete")
+      const deleteByAlice = yield* del("/repositories/demo/docs", ALICE_TOKEN)
+      expectError(deleteByAlice, 403)
+      lacks(deleteByAlice, "repository:delete")
+      expect((yield* get("/repositories/demo/docs", ALICE)).status).toBe(200)
+      lacks(yield* json("POST", `${R}/hooks`, { url: "https://ci.example.com/x", description: "x", events: ["repo:push"] }, ALICE_TOKEN), "webhook")
+      lacks(yield* json("POST", "/repositories/acme/api/refs/branches", { name: "x", target: { hash: "main" } }, REPO_TOKEN), "repository:write")
+      lacks(yield* json("POST", `${R}/pullrequests`, { title: "t", source: { branch: { name: "docs/guide" } } }, ALICE_TOKEN), "pullrequest:write")
+      // `repository:write` brings `repository` with it: Alice's token creates a branch.
+      expect((yield* json("POST", `${R}/refs/branches`, { name: "scoped", target: { hash: "main" } }, ALICE_TOKEN)).status).toBe(201)
+      // API tokens are not limited by scopes.
+      expect((yield* del("/repositories/demo/docs", ALICE)).status).toBe(204)
     })))
 })

@@ -52,8 +52,13 @@ export interface OAuthToken {
 
 export type Principal =
   | { readonly kind: "anonymous" }
-  | { readonly kind: "user"; readonly user: SeedUser }
+  /** `scopes`: those of the OAuth or access token the user came with; none for an API token. */
+  | { readonly kind: "user"; readonly user: SeedUser; readonly scopes?: ReadonlyArray<string> | undefined }
   | { readonly kind: "token"; readonly token: SeedAccessToken }
+
+/** The scopes that limit a principal, or undefined when none do. */
+export const scopesOf = (p: Principal): ReadonlyArray<string> | undefined =>
+  p.kind === "user" ? p.scopes : p.kind === "token" ? p.token.scopes : undefined
 
 export class HttpError {
   constructor(
@@ -468,7 +473,7 @@ export const makeBase = (options: ServerOptions) => {
           if (token.user !== undefined) {
             const user = findUser(token.user)
             if (user === undefined) throw unauthorized("Token is invalid or not supported for this endpoint.")
-            return { kind: "user", user }
+            return { kind: "user", user, scopes: token.scopes }
           }
           return { kind: "token", token }
         }
@@ -478,7 +483,7 @@ export const makeBase = (options: ServerOptions) => {
             throw new HttpError(401, "Access token expired. Use your refresh token to obtain a new access token.")
           }
           const user = findUser(oauth.owner)
-          if (user !== undefined) return { kind: "user", user }
+          if (user !== undefined) return { kind: "user", user, scopes: oauth.scopes }
         }
         throw new HttpError(401, "Token is invalid, expired, or not supported for this endpoint.")
       }

@@ -613,8 +613,11 @@ const demoRepo = (
  * private repositories `api`, `website`, `infra`, and `fast-parser`, a fork of `demo/fast-parser`;
  * projects `ACME`, `OPS`).
  *
- * Static access tokens (Bearer): `demo-access-token` (acts as Alice), `acme-workspace-token`
- * (workspace `acme`), `acme-api-repo-token` (repository `acme/api`).
+ * Static access tokens (Bearer), each limited by its scopes as on Bitbucket (403 for a request that
+ * needs another): `demo-access-token` (acts as Alice; `repository`, `repository:write`,
+ * `account`), `acme-workspace-token` (workspace `acme`; `repository`, `repository:admin`,
+ * `pullrequest`, `webhook`, `account`), `acme-api-repo-token` (repository `acme/api`;
+ * `repository`). OAuth tokens carry their consumer's scopes; API tokens are not limited.
  *
  * OAuth consumers: `fake-client-id` / `fake-client-secret` owned by Alice (authorization code
  * `fake-auth-code`), `carol-client-id` / `carol-client-secret` owned by Carol. Access tokens live
@@ -817,7 +820,7 @@ export const defaultSeed: Seed = {
   ],
   accessTokens: [
     { token: "demo-access-token", name: "Alice's token", user: ALICE, scopes: ["repository", "repository:write", "account"] },
-    { token: "acme-workspace-token", name: "acme-ci", workspace: "acme", scopes: ["repository", "repository:admin"] },
+    { token: "acme-workspace-token", name: "acme-ci", workspace: "acme", scopes: ["repository", "repository:admin", "pullrequest", "webhook", "account"] },
     { token: "acme-api-repo-token", name: "api-deploy", repository: "acme/api", scopes: ["repository"] }
   ],
   oauthConsumers: [
@@ -826,7 +829,7 @@ export const defaultSeed: Seed = {
       secret: "fake-client-secret",
       name: "Fake OAuth consumer",
       owner: ALICE,
-      scopes: ["account", "repository", "repository:write", "pullrequest"],
+      scopes: ["account", "repository", "repository:write", "repository:admin", "pullrequest:write", "snippet:write", "webhook"],
       authorizationCodes: ["fake-auth-code"]
     },
     {

@@ -7,11 +7,12 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { RecordedRequest as CoreRecordedRequest, ServerOptions } from "./core.js"
-import { clone, errorResponse, HttpError, makeCore } from "./core.js"
+import { clone, errorResponse, HttpError, makeCore, scopesOf } from "./core.js"
 import type { AppliedFault, FaultConfig } from "./faults.js"
 import { applyFault, makeFaults } from "./faults.js"
 import { makeOAuth } from "./oauth.js"
 import { QueryError } from "./query.js"
+import { grants, requiredScope } from "./scopes.js"
 import { makeRouter } from "./router.js"
 import { routeModules } from "./routes/index.js"
 import type { Seed, UserRef } from "./seed.js"
@@ -78,6 +79,11 @@ export const makeServer = (options: ServerOptions & { readonly faults?: FaultCon
           }
         })
         const principal = core.authenticate(request.headers, nowMs)
+        const granted = scopesOf(principal)
+        const required = granted === undefined ? undefined : requiredScope(method, decoded)
+        if (granted !== undefined && required !== undefined && !grants(granted, required)) {
+          throw new HttpError(403, "Your credentials lack one or more required privilege scopes.", `Required: ${required}. Granted: ${granted.join(", ")}.`)
+        }
         return route({ method, url, headers: request.headers, body, bytes, principal }, decoded)
       })
     }).pipe(

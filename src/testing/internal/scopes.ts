@@ -1,0 +1,64 @@
+/**
+ * OAuth and access-token scopes: which scope each endpoint the fake serves needs (as the API's
+ * specification lists them), and which scopes a granted one implies. A principal with scopes
+ * (an access token, an OAuth token) that lacks the one a request needs gets 403, as on
+ * Bitbucket; credentials without scopes (API tokens) are not limited by them.
+ *
+ * @internal
+ */
+
+/** The scope a request needs, or undefined when none applies (or the fake does not know the path). */
+export const requiredScope = (method: string, segments: ReadonlyArray<string>): string | undefined => {
+  const read = method === "GET" || method === "HEAD"
+  const [top, a, b, area, , sub] = segments
+  if (top === "snippets") {
+    // Comments on a snippet need only the read scope, whatever the method.
+    return read || segments.includes("comments") ? "snippet" : "snippet:write"
+  }
+  if (top === "workspaces" && b === "hooks") return "webhook"
+  if (top === "user") return a === "emails" ? "email" : "account"
+  if (top === "workspaces" && (b === "members" || b === "permissions")) return "account"
+  if (top !== "repositories" || a === undefined) return top === "repositories" ? "repository" : undefined
+  if (b === undefined) return "repository"
+  switch (area) {
+    case undefined:
+      return read ? "repository" : method === "DELETE" ? "repository:delete" : "repository:admin"
+    case "hooks":
+      return "webhook"
+    case "branch-restrictions":
+      return "repository:admin"
+    case "pullrequests":
+      // Comments and tasks need only the read scope; creating, updating and the state changes write.
+      return read || segments.includes("comments") || segments.includes("tasks") ? "pullrequest" : "pullrequest:write"
+    case "default-reviewers":
+      return read ? "pullrequest" : "repository:admin"
+    case "refs":
+    case "src":
+    case "downloads":
+      return read ? "repository" : "repository:write"
+    case "forks":
+      return read ? "repository" : "repository:write"
+    case "commit":
+      // Approving a commit writes; its comments, statuses and reports need only the read scope.
+      return sub === "approve" ? "repository:write" : segments[5] === "pullrequests" ? "pullrequest" : "repository"
+    default:
+      return "repository"
+  }
+}
+
+/** What a granted scope brings with it (Bitbucket's scopes are not a plain hierarchy). */
+const implied: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "repository:write": ["repository"],
+  "pullrequest": ["repository"],
+  "pullrequest:write": ["pullrequest", "repository", "repository:write"],
+  "snippet:write": ["snippet"],
+  "account:write": ["account"],
+  "issue:write": ["issue"],
+  "pipeline:write": ["pipeline"],
+  "project:admin": ["project"],
+  "wiki:write": ["wiki"]
+}
+
+/** Does a set of granted scopes cover the required one? */
+export const grants = (granted: ReadonlyArray<string>, required: string): boolean =>
+  granted.some((scope) => scope === required || (implied[scope] ?? []).includes(required))
