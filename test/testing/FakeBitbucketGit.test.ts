@@ -550,7 +550,13 @@ describe("FakeBitbucket: pull requests", () => {
         const first = yield* get(location, ALICE)
         expect(first.status).toBe(200)
         expect(first.body).toEqual({ task_status: "PENDING", links: { self: { href: location } } })
-        expect((yield* get(`${R}/pullrequests/1`)).body.state).toBe("OPEN")
+        // The merge itself happens at once: a second one (or a decline) is refused meanwhile.
+        expect((yield* get(`${R}/pullrequests/1`)).body.state).toBe("MERGED")
+        expectError(yield* json("POST", `${R}/pullrequests/1/merge`, {}, ALICE), 400)
+        expectError(yield* post(`${R}/pullrequests/1/decline`, ALICE), 400)
+        // Only who queued it, or someone who may write, may ask.
+        expectError(yield* get(location, CAROL), 403)
+        expectError(yield* get(location), 401)
         expect((yield* get(location, ALICE)).body.task_status).toBe("PENDING")
         const done = yield* get(location, ALICE)
         expect(done.body.task_status).toBe("SUCCESS")
@@ -562,15 +568,6 @@ describe("FakeBitbucket: pull requests", () => {
       }),
       { seed: { ...FakeBitbucket.defaultSeed, mergeTaskPendingPolls: 2 } }
     ))
-
-  it.effect("async merge that fails reports an error on the task", () =>
-    run(Effect.gen(function*() {
-      const accepted = yield* json("POST", `${R}/pullrequests/1/merge?async=true`, {}, ALICE)
-      // Declined while the merge is queued.
-      expect((yield* post(`${R}/pullrequests/1/decline`, ALICE)).status).toBe(200)
-      expect((yield* get(accepted.headers["location"]!, ALICE)).body.task_status).toBe("PENDING")
-      expectError(yield* get(accepted.headers["location"]!, ALICE), 400)
-    })))
 
   it.effect("diff, diffstat and patch redirect (302) to the repository's endpoints", () =>
     run(Effect.gen(function*() {

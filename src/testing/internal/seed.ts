@@ -549,7 +549,7 @@ export interface Seed {
   readonly git?: ReadonlyArray<SeedGitRepository>
   /**
    * How many times the task-status of an asynchronous merge (`POST …/merge?async=true`) answers
-   * `PENDING` before it merges and answers `SUCCESS`. Default 1.
+   * `PENDING` before `SUCCESS`. The merge itself happens when it is queued. Default 1.
    */
   readonly mergeTaskPendingPolls?: number
   /** Snippets (`/snippets/{workspace}/{encoded_id}`). */
@@ -638,7 +638,8 @@ const demoRepo = (
  *   (Alice, reviewer Bob), #2 MERGED (squash), #3 DECLINED, #4 SUPERSEDED; build statuses.
  * - Every other repository with a main branch has a single "Initial commit" on it.
  *
- * Asynchronous merges answer `PENDING` once (`mergeTaskPendingPolls: 1`).
+ * Asynchronous merges happen when queued; their task status answers `PENDING` once
+ * (`mergeTaskPendingPolls: 1`), then `SUCCESS`, to the user who queued it or one who may write.
  *
  * Emails: Alice also has `alice.anderson@personal.example` (confirmed) and
  * `a.anderson@old-company.example` (unconfirmed); Bob has `bob.builds@example.org`.

@@ -358,6 +358,14 @@ export const pullRequests: RouteModule = {
             closeSourceBranch: options.closeSourceBranch,
             pendingPolls: Math.max(0, core.seed.mergeTaskPendingPolls ?? 1)
           }
+          // The merge happens now, as Bitbucket's runs in the background at once: the pull request
+          // is MERGED for everyone (a second merge is refused); only its status takes a few polls.
+          try {
+            performMerge(d, pr, actor, actorLine(ctx), options, yield* now)
+            task.result = { ok: true }
+          } catch (e) {
+            task.result = { ok: false, message: e instanceof HttpError ? e.message : String(e) }
+          }
           d.mergeTasks.set(id, task)
           const location = `${prUrl(d, pr)}/merge/task-status/${id}`
           return ok(ctx, { type: "task", task_status: "PENDING", links: { self: { href: location } } }, 202, { location })
@@ -373,21 +381,17 @@ export const pullRequests: RouteModule = {
         if (task === undefined || task.pullRequest !== pr.id) {
           throw new HttpError(400, "Invalid task ID", `Task ${p.task_id} does not belong to pull request #${pr.id}.`)
         }
+        // Who queued the task, or someone who may write to the repository.
+        if (core.actorUuid(ctx) !== task.actor && core.repoPermission(ctx.principal, d.repo) !== "write" && core.repoPermission(ctx.principal, d.repo) !== "admin") {
+          requireAuth(ctx)
+          throw new HttpError(403, "You don't have access to this merge task.")
+        }
         const self = { self: { href: `${prUrl(d, pr)}/merge/task-status/${task.id}` } }
         if (task.pendingPolls > 0) {
           task.pendingPolls--
           return ok(ctx, { task_status: "PENDING", links: self })
         }
-        if (task.result === undefined) {
-          const ts = yield* now
-          try {
-            performMerge(d, pr, task.actor, task.actorAuthor, task, ts)
-            task.result = { ok: true }
-          } catch (e) {
-            task.result = { ok: false, message: e instanceof HttpError ? e.message : String(e) }
-          }
-        }
-        if (!task.result.ok) throw new HttpError(400, task.result.message)
+        if (task.result === undefined || !task.result.ok) throw new HttpError(400, task.result?.message ?? "The merge failed.")
         return ok(ctx, { task_status: "SUCCESS", links: self, merge_result: git.prJson(d, pr, full) })
       })
 
