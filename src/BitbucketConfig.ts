@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import { Cause, Config, ConfigError, Context, Duration, Effect, Layer, Option } from "effect"
-import { baseUrlProblem } from "./internal/url.js"
+import { baseUrlProblem, countProblem } from "./internal/url.js"
 import { version } from "./internal/version.js"
 
 /**
@@ -238,9 +238,8 @@ const duration = (name: string, input: Duration.DurationInput | undefined, fallb
 /** Throws for settings no request could use: counts that are not whole, limits that are not positive. */
 const check = (settings: Settings): Settings => {
   const wholeAtLeast = (name: string, value: number | undefined, min: number) => {
-    if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
-      throw invalid(`${name} must be a whole number of at least ${min}, got ${value}`)
-    }
+    const problem = countProblem(name, value, min)
+    if (problem !== undefined) throw invalid(problem)
   }
   const atLeast = (name: string, value: number, min: number) => {
     if (!(value >= min)) throw invalid(`${name} must be at least ${min}, got ${value}`)
@@ -343,7 +342,7 @@ export const layerConfig: Layer.Layer<BitbucketConfig, ConfigError.ConfigError> 
   BitbucketConfig,
   Effect.flatMap(Config.option(Config.string("BITBUCKET_BASE_URL")), (value) => {
     // A variable set to nothing (as CI systems export a missing secret) counts as unset.
-    const baseUrl = Option.getOrElse(value, () => "").trim().replace(/\/+$/, "")
+    const baseUrl = Option.getOrElse(value, () => "").trim()
     if (baseUrl === "") return Effect.succeed(make())
     const problem = baseUrlProblem(baseUrl)
     return problem === undefined

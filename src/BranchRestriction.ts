@@ -185,8 +185,9 @@ const payloadFields = {
 /**
  * The body of {@link create}. A `glob` restriction (the default match kind) needs a `pattern`; a
  * `branching_model` one needs a `branch_type`. The exempt `users` and `groups` of a `push` or
- * `restrict_merges` rule are sent as empty lists when left out (Bitbucket requires them). `value` is the number the kind needs (approvals,
- * commits behind). An invalid body fails with `InvalidInput` and sends nothing.
+ * `restrict_merges` rule are sent as empty lists when left out (Bitbucket requires them). `value`
+ * is the number the kind needs (approvals, commits behind). An invalid body fails with
+ * `InvalidInput` and sends nothing.
  *
  * @since 0.1.0
  * @category payloads

@@ -30,6 +30,7 @@ import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import { malformedBody } from "./internal/errors.js"
 import { isRecord } from "./internal/record.js"
+import { countProblem } from "./internal/url.js"
 
 /**
  * Options every listing takes.
@@ -188,10 +189,8 @@ const decodePage = <A, I>(
 const checkCounts = (options: { readonly pagelen?: number | undefined; readonly concurrency?: number | undefined; readonly prefetch?: number | undefined }) =>
   Effect.suspend(() => {
     for (const [name, min] of [["pagelen", 1], ["concurrency", 1], ["prefetch", 0]] as const) {
-      const value = options[name]
-      if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
-        return Effect.fail(new BitbucketError.InvalidInput({ message: `"${name}" must be a whole number of at least ${min}, got ${value}`, parameter: name }))
-      }
+      const problem = countProblem(name, options[name], min)
+      if (problem !== undefined) return Effect.fail(new BitbucketError.InvalidInput({ message: problem, parameter: name }))
     }
     return Effect.void
   })

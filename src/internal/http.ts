@@ -244,7 +244,8 @@ const failStatus = (received: Received) =>
  * The URL must be on the base URL's origin (else `TransportError` with reason `RefusedOrigin`),
  * and only requests there carry credentials. With `followRedirects`, a redirect is followed on that
  * origin (with credentials and the request's query parameters) or to one of
- * `BitbucketConfig.redirectHosts` (without either); any other is refused. Retries, the retry budget, rate limiting and both timeouts apply here.
+ * `BitbucketConfig.redirectHosts` (without either); any other is refused. Retries, the retry
+ * budget, rate limiting and both timeouts apply here.
  */
 export const send = (
   method: Method,

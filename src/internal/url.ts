@@ -96,6 +96,10 @@ export const originOf = (url: string): string | undefined => {
   }
 }
 
+/** What is wrong with a count setting or option, or undefined: it must be a whole number of at least `min`. */
+export const countProblem = (name: string, value: number | undefined, min: number): string | undefined =>
+  value === undefined || (Number.isInteger(value) && value >= min) ? undefined : `${name} must be a whole number of at least ${min}, got ${value}`
+
 const loopbackHosts: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"])
 
 /**
