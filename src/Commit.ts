@@ -233,7 +233,9 @@ export const unapprove = Effect.fn("Bitbucket.Commit.unapprove")(function*(ref: 
 })
 
 /**
- * Identifies a diff: `spec` is a commit (diff against its first parent) or `a..b`.
+ * Identifies a diff: `spec` is a commit (diff against its first parent) or `source..destination`:
+ * the changes of `source` not in `destination`, the opposite of `git diff`'s order (so
+ * `feature..main` previews what merging `feature` into `main` brings).
  *
  * @since 0.1.0
  * @category models
@@ -266,31 +268,60 @@ const diffQuery = (options: DiffOptions) => ({
   topic: options.topic
 })
 
+const diffTarget = (ref: DiffRef, options: DiffOptions): Http.Target => ({
+  method: "GET",
+  path: "/repositories/{workspace}/{repo_slug}/diff/{spec}",
+  params: ref,
+  query: diffQuery(options),
+  followRedirects: true
+})
+
+const patchTarget = (ref: DiffRef): Http.Target => ({
+  method: "GET",
+  path: "/repositories/{workspace}/{repo_slug}/patch/{spec}",
+  params: ref,
+  followRedirects: true
+})
+
 /**
- * The unified diff of a commit or range, as text.
+ * The unified diff of a commit or range, as text (decoded as UTF-8: lines of files in another
+ * encoding get U+FFFD; {@link diffBytes} keeps them as they are).
  *
  * @example
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const diff = Commit.diff({ workspace: "demo", repo_slug: "hello-effect", spec: "main..feature" }, { context: 5 })
+ * const diff = Commit.diff({ workspace: "demo", repo_slug: "hello-effect", spec: "feature..main" }, { context: 5 })
  * ```
  *
  * @since 0.1.0
  * @category actions
  */
 export const diff = Effect.fn("Bitbucket.Commit.diff")(function*(ref: DiffRef, options: DiffOptions = {}) {
-  return yield* Http.text({
-    method: "GET",
-    path: "/repositories/{workspace}/{repo_slug}/diff/{spec}",
-    params: ref,
-    query: diffQuery(options),
-    followRedirects: true
-  })
+  return yield* Http.text(diffTarget(ref, options))
 })
 
 /**
- * The patch (`git format-patch` style) of a commit or range, as text.
+ * The unified diff of a commit or range, as Bitbucket sends it: the files' own bytes, in whatever
+ * encoding they use (what `git apply` needs).
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const bytes = Commit.diffBytes({ workspace: "demo", repo_slug: "hello-effect", spec: "feature..main" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const diffBytes = Effect.fn("Bitbucket.Commit.diffBytes")(function*(ref: DiffRef, options: DiffOptions = {}) {
+  return yield* Http.bytes(diffTarget(ref, options))
+})
+
+/**
+ * The patch (`git format-patch` style) of a commit or range, as text (decoded as UTF-8; see
+ * {@link patchBytes} for the exact bytes).
  *
  * @example
  * ```ts
@@ -303,12 +334,24 @@ export const diff = Effect.fn("Bitbucket.Commit.diff")(function*(ref: DiffRef, o
  * @category actions
  */
 export const patch = Effect.fn("Bitbucket.Commit.patch")(function*(ref: DiffRef) {
-  return yield* Http.text({
-    method: "GET",
-    path: "/repositories/{workspace}/{repo_slug}/patch/{spec}",
-    params: ref,
-    followRedirects: true
-  })
+  return yield* Http.text(patchTarget(ref))
+})
+
+/**
+ * The patch of a commit or range, as Bitbucket sends it: the files' own bytes.
+ *
+ * @example
+ * ```ts
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const bytes = Commit.patchBytes({ workspace: "demo", repo_slug: "hello-effect", spec: "a1b2c3d" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const patchBytes = Effect.fn("Bitbucket.Commit.patchBytes")(function*(ref: DiffRef) {
+  return yield* Http.bytes(patchTarget(ref))
 })
 
 /**
@@ -318,7 +361,7 @@ export const patch = Effect.fn("Bitbucket.Commit.patch")(function*(ref: DiffRef)
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const files = Commit.diffstat({ workspace: "demo", repo_slug: "hello-effect", spec: "main..feature" })
+ * const files = Commit.diffstat({ workspace: "demo", repo_slug: "hello-effect", spec: "feature..main" })
  * ```
  *
  * @since 0.1.0

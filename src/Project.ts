@@ -205,7 +205,8 @@ export const create = Effect.fn("Bitbucket.Project.create")(function*(
 
 /**
  * Updates a project (`PUT /workspaces/{workspace}/projects/{project_key}`); fields left out are
- * unchanged.
+ * unchanged. Bitbucket creates the project when no project has that key (201), so check the key
+ * first (or use {@link create}) when a typo must not create one.
  *
  * @example
  * ```ts

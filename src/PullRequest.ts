@@ -589,8 +589,19 @@ export const merge = Effect.fn("Bitbucket.PullRequest.merge")(function*(
   )
 })
 
+const diffTarget = (ref: PullRequestRef, options: DiffOptions): Http.Target => ({
+  method: "GET",
+  path: `${one}/diff`,
+  params: ref,
+  query: { ...options },
+  followRedirects: true
+})
+
+const patchTarget = (ref: PullRequestRef): Http.Target => ({ method: "GET", path: `${one}/patch`, params: ref, followRedirects: true })
+
 /**
- * The pull request's diff, as text (Bitbucket's redirect to the diff is followed).
+ * The pull request's diff, as text (Bitbucket's redirect to the diff is followed; decoded as
+ * UTF-8, so lines of files in another encoding get U+FFFD: {@link diffBytes} keeps them).
  *
  * @example
  * ```ts
@@ -603,11 +614,29 @@ export const merge = Effect.fn("Bitbucket.PullRequest.merge")(function*(
  * @category actions
  */
 export const diff = Effect.fn("Bitbucket.PullRequest.diff")(function*(ref: PullRequestRef, options: DiffOptions = {}) {
-  return yield* Http.text({ method: "GET", path: `${one}/diff`, params: ref, query: { ...options }, followRedirects: true })
+  return yield* Http.text(diffTarget(ref, options))
 })
 
 /**
- * The pull request's patch, as text (the redirect is followed).
+ * The pull request's diff as Bitbucket sends it: the files' own bytes (what `git apply` needs).
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const bytes = PullRequest.diffBytes({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const diffBytes = Effect.fn("Bitbucket.PullRequest.diffBytes")(function*(ref: PullRequestRef, options: DiffOptions = {}) {
+  return yield* Http.bytes(diffTarget(ref, options))
+})
+
+/**
+ * The pull request's patch, as text (the redirect is followed; decoded as UTF-8, see
+ * {@link patchBytes} for the exact bytes).
  *
  * @example
  * ```ts
@@ -620,7 +649,24 @@ export const diff = Effect.fn("Bitbucket.PullRequest.diff")(function*(ref: PullR
  * @category actions
  */
 export const patch = Effect.fn("Bitbucket.PullRequest.patch")(function*(ref: PullRequestRef) {
-  return yield* Http.text({ method: "GET", path: `${one}/patch`, params: ref, followRedirects: true })
+  return yield* Http.text(patchTarget(ref))
+})
+
+/**
+ * The pull request's patch as Bitbucket sends it: the files' own bytes.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const bytes = PullRequest.patchBytes({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const patchBytes = Effect.fn("Bitbucket.PullRequest.patchBytes")(function*(ref: PullRequestRef) {
+  return yield* Http.bytes(patchTarget(ref))
 })
 
 const subListing = <A, I>(suffix: string, schema: Schema.Schema<A, I>, span: string) =>

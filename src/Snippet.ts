@@ -12,7 +12,7 @@
  *     title: "Hello",
  *     files: [{ name: "hello.txt", content: "hello, world\n" }]
  *   })
- *   const text = yield* Snippet.contentText({ workspace: "demo", encoded_id: String(snippet.id) }, "hello.txt")
+ *   const text = yield* Snippet.contentText(yield* Snippet.refOf(snippet), "hello.txt")
  *   return [Snippet.filenames(snippet), text] as const
  * })
  * ```
@@ -410,7 +410,9 @@ export const content = Effect.fn("Bitbucket.Snippet.content")(function*(
 })
 
 /**
- * A snippet's file as text (UTF-8); see {@link content} for the exact bytes.
+ * A snippet's file as text, decoded as UTF-8: a leading BOM is dropped and bytes that are not
+ * UTF-8 become U+FFFD, so a file in another encoding does not survive a round trip. See
+ * {@link content} for the exact bytes.
  *
  * @example
  * ```ts

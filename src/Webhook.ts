@@ -146,11 +146,18 @@ export const EventType = Resource.Struct({
 export type EventType = typeof EventType.Type
 
 /** The secret as the caller gives it: plain, or `Redacted` to keep it out of logs. */
-const Secret = Schema.Union(Schema.Redacted(Schema.String), Schema.String)
+const SecretText = Schema.String.pipe(Schema.maxLength(128))
+// One message for whatever is wrong with it: the members' own messages would quote the secret.
+const Secret = Schema.Union(Schema.Redacted(SecretText), SecretText).annotations({
+  message: () => ({ message: "a webhook secret is a string (plain or Redacted) of at most 128 characters", override: true })
+})
 
 const Url = Schema.String.pipe(Schema.nonEmptyString({ message: () => "a webhook url must not be empty" }))
 
-const Events = Schema.Array(Event).pipe(Schema.minItems(1, { message: () => "a webhook needs at least one event" }))
+const Events = Schema.Array(Event).pipe(
+  Schema.minItems(1, { message: () => "a webhook needs at least one event" }),
+  Schema.filter((events) => new Set(events).size === events.length, { message: () => "each event may be listed once" })
+)
 
 /**
  * The body of {@link create} and {@link createWorkspaceHook}. `secret` (plain or `Redacted`) signs

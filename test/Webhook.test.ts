@@ -132,7 +132,10 @@ describe("Repository webhooks", () => {
         [{ ...valid, events: [] }, "payload.events"],
         [{ ...valid, url: "" }, "payload.url"],
         [{ description: "CI", events: ["repo:push"], active: true }, "payload.url"],
-        [{ ...valid, active: "yes" }, "payload.active"]
+        [{ ...valid, active: "yes" }, "payload.active"],
+        [{ ...valid, events: ["repo:push", "repo:push"] }, "payload.events"],
+        [{ ...valid, secret: "s".repeat(129) }, "payload.secret"],
+        [{ ...valid, secret: Redacted.make("r".repeat(129)) }, "payload.secret"]
       ]
       for (const [payload, parameter] of cases) {
         const error = yield* Effect.flip(Webhook.create(repository, payload as Webhook.CreatePayload)).pipe(
@@ -140,6 +143,8 @@ describe("Repository webhooks", () => {
         )
         expect(error).toBeInstanceOf(BitbucketError.InvalidInput)
         expect(error._tag === "InvalidInput" ? error.parameter : undefined).toBe(parameter)
+        // A secret too long is named, never shown.
+        expect(error.message).not.toMatch(/sss|rrr/)
       }
       const updateError = yield* Effect.flip(
         Webhook.update({ ...repository, uid }, { events: ["pullrequest:merged" as Webhook.Event] })

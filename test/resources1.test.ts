@@ -245,6 +245,29 @@ describe("Resources I: text answers, redirects and long merges", () => {
       expect(mock.requests.map((r) => r.url.pathname)).toEqual([`${R}/pullrequests/7/diff`, `${R}/diff/demo/hello-effect:a1b2c3d%0D0f0f0f0f`])
     }))
 
+  it.effect("the bytes variants of diff and patch keep a file's own encoding; the text ones decode UTF-8", () =>
+    Effect.gen(function*() {
+      // `café` in Latin-1: E9 is not UTF-8.
+      const latin1 = new Uint8Array([...new TextEncoder().encode("+caf"), 0xe9, 0x0a])
+      const mock = mockHttp(() => new Response(latin1, { status: 200, headers: { "content-type": "text/plain" } }))
+      const results = yield* Effect.all([
+        Commit.diffBytes({ ...repo, spec: "abc" }, { path: "README" }),
+        Commit.patchBytes({ ...repo, spec: "abc" }),
+        PullRequest.diffBytes(pr),
+        PullRequest.patchBytes(pr)
+      ]).pipe(Effect.provide(mock.anonymous))
+      for (const bytes of results) expect(Array.from(bytes)).toEqual(Array.from(latin1))
+      expect(yield* Commit.diff({ ...repo, spec: "abc" }).pipe(Effect.provide(mock.anonymous))).toBe("+caf\uFFFD\n")
+      expect(mock.requests.map((r) => r.url.pathname)).toEqual([
+        `${R}/diff/abc`,
+        `${R}/patch/abc`,
+        `${R}/pullrequests/7/diff`,
+        `${R}/pullrequests/7/patch`,
+        `${R}/diff/abc`
+      ])
+      expect(mock.requests[0]!.url.search).toBe("?path=README")
+    }))
+
   it.effect("Commit.diff and Commit.patch return text", () =>
     Effect.gen(function*() {
       const mock = mockHttp((request) => text(request.url.pathname.includes("/patch/") ? "From abc\n" : "diff --git\n", 200))

@@ -240,6 +240,10 @@ describe("FakeBitbucket: commits", () => {
       // Without topic, main's later changes show (reversed).
       expect((yield* get(`${R}/diff/feature%2Fstreams..main?topic=false`)).text).toContain("README.md")
       expect((yield* get(`${R}/diff/feature%2Fstreams..main?path=README.md`)).text).toBe("")
+      // context=0: the changed lines only, as git diff -U0.
+      const bare = (yield* get(`${R}/diff/${head}?context=0`)).text
+      expect(bare).toContain("-const numbers = Stream.make(1, 2, 3)\n+const numbers = Stream.fromIterable([1, 2, 3])")
+      expect(bare.split("\n").filter((line) => line.startsWith(" "))).toEqual([])
 
       const patch = yield* get(`${R}/patch/feature%2Fstreams..main`)
       expect(patch.headers["content-type"]).toMatch(/^text\/plain/)

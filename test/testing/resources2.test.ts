@@ -346,6 +346,8 @@ describe("FakeBitbucket: snippets", () => {
       body.append("title", "Retry helpers v2")
       body.append("file", new Blob(["# v2\n"]), "README.md")
       body.append("files", "retry.ts")
+      // One field per file to delete: a name with a comma is one name, not two.
+      body.append("files", "a,b.txt")
       const updated = yield* form("PUT", "/snippets/demo/k3Rp9", body, ALICE)
       expect(updated.status).toBe(200)
       expect(updated.body.title).toBe("Retry helpers v2")

@@ -208,11 +208,12 @@ const lineOps = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): Array<Op> 
 const hunksOf = (ops: ReadonlyArray<Op>, context: number): string => {
   const changed = ops.map((op, i) => (op.kind !== " " ? i : -1)).filter((i) => i >= 0)
   if (changed.length === 0) return ""
-  // Group changes closer than 2 * context into one hunk.
+  // One hunk for changes at most 2 * context unchanged lines apart (as git does; with no context,
+  // a line replaced is one hunk of its removal and its addition).
   const groups: Array<[number, number]> = []
   for (const i of changed) {
     const last = groups[groups.length - 1]
-    if (last !== undefined && i - last[1] <= 2 * context) last[1] = i
+    if (last !== undefined && i - last[1] - 1 <= 2 * context) last[1] = i
     else groups.push([i, i])
   }
   const out: Array<string> = []

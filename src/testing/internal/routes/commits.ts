@@ -71,7 +71,9 @@ export const commits: RouteModule = {
 
     const changesFor = (ctx: Ctx, d: RepoData, spec: string): Array<FileChange> => {
       const topic = ctx.url.searchParams.has("topic") ? bool(ctx, "topic", true) : bool(ctx, "merge", true)
-      const context = core.parsePositiveInt(param(ctx, "context"), "context", 3)
+      // Any number of context lines, none included (git's -U0).
+      const rawContext = param(ctx, "context")
+      const context = rawContext === "0" ? 0 : core.parsePositiveInt(rawContext, "context", 3)
       const { newer, older } = git.specTrees(d, spec, topic)
       const paths = params(ctx, "path").filter((x) => x !== "")
       const all = git.changes(d, newer, older, context)

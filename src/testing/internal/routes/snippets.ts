@@ -365,7 +365,8 @@ export const snippets: RouteModule = {
                 if (value !== "git") bad("scm", `Invalid SCM: "${value}". Only git is supported.`)
                 break
               case "files":
-                listed.push(...value.split(",").map((x) => x.trim()).filter((x) => x !== ""))
+                // One field per file (a name may hold a comma).
+                if (value !== "") listed.push(value)
                 break
               case "file":
                 bad("file", "The file field must be a file upload with a file name.")
