@@ -308,7 +308,9 @@ export const make = (overrides: PartialSettings = {}, base: Settings = defaults)
  * A layer that replaces some settings and keeps the defaults for the rest. Settings no request
  * could use (a base URL that is not `https`, except on loopback; a `pagelen` or `concurrency` that
  * is not a whole number of at least 1; a timeout of zero or less; a string that is not a
- * duration) throw an `IllegalArgumentException` at once, naming the setting.
+ * duration) throw an `IllegalArgumentException` at once, naming the setting. (The layer holds
+ * one settings value, which is what keys the shared retry budget and limiter, so it is made when
+ * `layer` is called.)
  *
  * @example
  * ```ts

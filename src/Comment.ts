@@ -172,6 +172,14 @@ const collection = (subject: Subject): string =>
     ? "/repositories/{workspace}/{repo_slug}/commit/{commit}/comments"
     : "/snippets/{workspace}/{encoded_id}/comments"
 
+/** A listing of comments with a span of its own. */
+const listing = (span: string) =>
+(
+  subject: Subject,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: collection(subject), params: subject }, Comment, options).pipe(Stream.withSpan(span))
+
 /**
  * The comments on a pull request, commit or snippet (replies included; follow `parent`).
  *
@@ -188,13 +196,7 @@ const collection = (subject: Subject): string =>
  * @since 0.1.0
  * @category finders
  */
-export const findFor = (
-  subject: Subject,
-  options: Pagination.ListOptions = {}
-): Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> =>
-  Pagination.stream({ path: collection(subject), params: subject }, Comment, options).pipe(
-    Stream.withSpan("Bitbucket.Comment.findFor")
-  )
+export const findFor = listing("Bitbucket.Comment.findFor")
 
 /**
  * The comments on a pull request.
@@ -212,7 +214,7 @@ export const findFor = (
 export const findForPullRequest: (
   subject: PullRequestSubject,
   options?: Pagination.ListOptions
-) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = findFor
+) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = listing("Bitbucket.Comment.findForPullRequest")
 
 /**
  * The comments on a commit.
@@ -230,7 +232,7 @@ export const findForPullRequest: (
 export const findForCommit: (
   subject: CommitSubject,
   options?: Pagination.ListOptions
-) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = findFor
+) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = listing("Bitbucket.Comment.findForCommit")
 
 /**
  * The comments on a snippet.
@@ -248,7 +250,7 @@ export const findForCommit: (
 export const findForSnippet: (
   subject: SnippetSubject,
   options?: Pagination.ListOptions
-) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = findFor
+) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = listing("Bitbucket.Comment.findForSnippet")
 
 /**
  * One comment.

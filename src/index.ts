@@ -56,3 +56,20 @@ export * as User from "./User.js"
 export * as Webhook from "./Webhook.js"
 /** @since 0.1.0 */
 export * as Workspace from "./Workspace.js"
+
+/**
+ * What every operation needs from its environment: an `Authenticator` and an `HttpClient`. The
+ * operations' types name it; a function of yours that passes one on can name it too.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { type BitbucketError, Repository, type Requirements } from "effect-bitbucket"
+ *
+ * const isPrivate = (workspace: string, repo_slug: string): Effect.Effect<boolean, BitbucketError.BitbucketError, Requirements> =>
+ *   Effect.map(Repository.find({ workspace, repo_slug }), (repo) => repo.is_private === true)
+ * ```
+ *
+ * @since 0.1.0
+ */
+export type { Requirements } from "./internal/http.js"
