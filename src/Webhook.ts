@@ -21,8 +21,8 @@
  * @since 0.1.0
  */
 import { Effect, Redacted, Schema, Stream } from "effect"
-import { createHmac, timingSafeEqual } from "node:crypto"
 import type * as BitbucketError from "./BitbucketError.js"
+import { equalInConstantTime, hmacSha256 } from "./internal/hmac.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
@@ -497,7 +497,9 @@ export const verifySignature = (options: {
   const hex = match?.[1]
   if (hex === undefined) return false
   const secret = Redacted.isRedacted(options.secret) ? Redacted.value(options.secret) : options.secret
-  const expected = createHmac("sha256", secret).update(options.body).digest()
-  const given = Buffer.from(hex, "hex")
-  return given.length === expected.length && timingSafeEqual(given, expected)
+  const utf8 = new TextEncoder()
+  const body = typeof options.body === "string" ? utf8.encode(options.body) : options.body
+  const expected = hmacSha256(utf8.encode(secret), body)
+  const given = Uint8Array.from(hex.match(/../g)!, (pair) => parseInt(pair, 16))
+  return equalInConstantTime(given, expected)
 }

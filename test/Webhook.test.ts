@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Redacted, Stream } from "effect"
+import { createHash, createHmac } from "node:crypto"
 import { existsSync, readFileSync } from "node:fs"
 import * as BitbucketError from "../src/BitbucketError.js"
+import { hmacSha256, sha256 } from "../src/internal/hmac.js"
 import * as Webhook from "../src/Webhook.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
@@ -287,3 +289,28 @@ describe("verifySignature", () => {
     expect(Webhook.verifySignature({ secret: "key", body, signature: undefined })).toBe(false)
   })
 })
+
+describe("HMAC-SHA256 without node:crypto", () => {
+  it("equals node:crypto's on generated keys and messages of every length around the block sizes", () => {
+    let seed = 7
+    const random = (n: number) => Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24)
+    const lengths = [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 4096]
+    for (const keyLength of [0, 1, 32, 63, 64, 65, 200]) {
+      for (const length of lengths) {
+        const key = random(keyLength)
+        const message = random(length)
+        expect(Array.from(hmacSha256(key, message))).toEqual(Array.from(createHmac("sha256", key).update(message).digest()))
+      }
+    }
+    for (const length of lengths) {
+      const message = random(length)
+      expect(Array.from(sha256(message))).toEqual(Array.from(createHash("sha256").update(message).digest()))
+    }
+  })
+
+  it("the Webhook module does not import node:crypto (it runs outside Node)", () => {
+    const source = readFileSync(new URL("../src/Webhook.ts", import.meta.url), "utf8")
+    expect(source).not.toMatch(/from "node:/)
+  })
+})
+
