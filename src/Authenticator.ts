@@ -239,7 +239,8 @@ export interface OAuth2Client {
 }
 
 /**
- * Calls the token endpoint with a grant (form body, client authenticated with HTTP Basic).
+ * Calls the token endpoint with a grant (form body, client authenticated with HTTP Basic). The
+ * grant's values may be `Redacted` (a refresh token, an authorization code).
  *
  * @example
  * ```ts
@@ -256,14 +257,15 @@ export interface OAuth2Client {
  */
 export const requestToken = Effect.fn("Bitbucket.Authenticator.requestToken")(function*(
   client: OAuth2Client,
-  grant: Readonly<Record<string, string>>
+  grant: Readonly<Record<string, Secret>>
 ) {
   const http = yield* HttpClient.HttpClient
   const response = yield* sendForm(http, {
     url: client.tokenUrl ?? oauth2Urls.token,
     username: client.clientId,
     password: redact(client.clientSecret),
-    form: grant,
+    // Secrets of the grant (a refresh token, a code) stay Redacted until the body is built.
+    form: Object.fromEntries(Object.entries(grant).map(([name, value]) => [name, Redacted.value(redact(value))])),
     schema: TokenResponse
   })
   return toToken(response)
@@ -315,7 +317,7 @@ export const authorizeUrl = (options: {
  * @since 0.1.0
  * @category oauth2
  */
-export const exchangeCode = (options: OAuth2Client & { readonly code: string; readonly redirectUri?: string }) =>
+export const exchangeCode = (options: OAuth2Client & { readonly code: Secret; readonly redirectUri?: string }) =>
   requestToken(options, {
     grant_type: "authorization_code",
     code: options.code,
@@ -328,7 +330,7 @@ interface CachedToken {
 }
 
 interface OAuthState {
-  readonly grant: Readonly<Record<string, string>>
+  readonly grant: Readonly<Record<string, Secret>>
   readonly token: Option.Option<CachedToken>
   /** The renewal in flight, which every caller needing a token waits on. */
   readonly renewal: Option.Option<Fiber.Fiber<Redacted.Redacted<string>, BitbucketError.BitbucketError>>
@@ -336,8 +338,8 @@ interface OAuthState {
 
 const oauth2Layer = (
   client: OAuth2Client & { readonly refreshSkew?: number },
-  initialGrant: Readonly<Record<string, string>>,
-  nextGrant: (token: OAuth2Token, previous: Readonly<Record<string, string>>) => Readonly<Record<string, string>>
+  initialGrant: Readonly<Record<string, Secret>>,
+  nextGrant: (token: OAuth2Token, previous: Readonly<Record<string, Secret>>) => Readonly<Record<string, Secret>>
 ): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
   Layer.scoped(
     Authenticator,
@@ -349,7 +351,7 @@ const oauth2Layer = (
       // A renewal runs in a fiber of the layer's own: a caller that stops waiting (its own timeout,
       // a stream cut short) does not cut it off, so the new tokens are kept even when the server
       // has already spent the old refresh token. The layer's end interrupts it.
-      const renew = (grant: Readonly<Record<string, string>>) =>
+      const renew = (grant: Readonly<Record<string, Secret>>) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           const token = yield* requestToken(client, grant).pipe(Effect.provideService(HttpClient.HttpClient, http))
@@ -437,11 +439,11 @@ export const oauth2RefreshToken = (
 ): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
   oauth2Layer(
     options,
-    { grant_type: "refresh_token", refresh_token: Redacted.value(redact(options.refreshToken)) },
+    { grant_type: "refresh_token", refresh_token: redact(options.refreshToken) },
     (token, previous) =>
       Option.match(token.refreshToken, {
         onNone: () => previous,
-        onSome: (refresh) => ({ grant_type: "refresh_token", refresh_token: Redacted.value(refresh) })
+        onSome: (refresh) => ({ grant_type: "refresh_token", refresh_token: refresh })
       })
   )
 

@@ -496,6 +496,17 @@ describe("authorization code grant", () => {
       expect(JSON.stringify(token)).not.toContain("code-refresh")
     }))
 
+  it.effect("requestToken and exchangeCode take Redacted grant values", () =>
+    Effect.gen(function*() {
+      const mock = bitbucket({})
+      yield* Authenticator.requestToken(client, { grant_type: "refresh_token", refresh_token: Redacted.make("r-1") }).pipe(Effect.provide(mock.http))
+      yield* Authenticator.exchangeCode({ ...client, code: Redacted.make("c-1") }).pipe(Effect.provide(mock.http))
+      expect(mock.requests.map((r) => r.body)).toEqual([
+        "grant_type=refresh_token&refresh_token=r-1",
+        "grant_type=authorization_code&code=c-1"
+      ])
+    }))
+
   it.effect("exchangeCode sends redirect_uri when given", () =>
     Effect.gen(function*() {
       const mock = bitbucket({})
