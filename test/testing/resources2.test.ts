@@ -338,6 +338,23 @@ describe("FakeBitbucket: snippets", () => {
       expect([...Buffer.from(saved.files["blob.bin"]!, "base64")]).toEqual([...binary])
     })))
 
+  it.effect("PUT and DELETE at a revision change the snippet only at its latest revision (405 otherwise)", () =>
+    run(Effect.gen(function*() {
+      const first = values(yield* get("/snippets/demo/k3Rp9/commits"))[0].hash as string
+      const body = new FormData()
+      body.append("file", new Blob(["# v2\n"]), "README.md")
+      const updated = yield* form("PUT", `/snippets/demo/k3Rp9/${first}`, body, ALICE)
+      expect(updated.status).toBe(200)
+      const latest = values(yield* get("/snippets/demo/k3Rp9/commits"))[0].hash as string
+      expect(latest).not.toBe(first)
+      // The old revision is stale now: a change made against it is refused.
+      const stale = yield* form("PUT", `/snippets/demo/k3Rp9/${first}`, body, ALICE)
+      expectError(stale, 405)
+      expectError(yield* del(`/snippets/demo/k3Rp9/${first}`, ALICE), 405)
+      expect((yield* del(`/snippets/demo/k3Rp9/${latest}`, ALICE)).status).toBe(204)
+      expectError(yield* get("/snippets/demo/k3Rp9"), 404)
+    })))
+
   it.effect("updates: replaces and deletes files in a new revision; old revisions stay readable; JSON edits metadata", () =>
     run(Effect.gen(function*() {
       const before = (yield* get("/snippets/demo/k3Rp9")).body

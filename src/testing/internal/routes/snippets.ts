@@ -503,6 +503,18 @@ export const snippets: RouteModule = {
       return core.noContent()
     }
 
+    /**
+     * `PUT`/`DELETE` at a revision: a compare-and-swap on the snippet. At its latest revision it
+     * updates or deletes the snippet; at an older one the spec answers 405 (someone changed it since).
+     */
+    const atLatest = (action: (ctx: Ctx, p: Params) => Effect.Effect<Response> | Response) => (ctx: Ctx, p: Params) => {
+      const { s } = findSnippet(ctx, p)
+      if (findRevision(s, p.node_id!) !== latest(s)) {
+        throw new HttpError(405, "This is not the latest revision of the snippet.", `The latest revision is ${latest(s).node}.`)
+      }
+      return action(ctx, p)
+    }
+
     const findRevision = (s: SnippetState, node: string) => {
       const rev = node.length >= 7 ? s.revisions.find((r) => r.node.startsWith(node.toLowerCase())) : undefined
       if (rev === undefined) throw new HttpError(404, `Revision ${node} not found`)
@@ -653,7 +665,9 @@ export const snippets: RouteModule = {
           GET: (ctx, p) => {
             const { s } = findSnippet(ctx, p)
             return ok(ctx, snippetJson(ctx, s, findRevision(s, p.node_id!)))
-          }
+          },
+          PUT: atLatest(update),
+          DELETE: atLatest(remove)
         },
         { path: `${S}/files/*path`, GET: fileRedirect },
         { path: `${S}/:node_id/files/*path`, GET: fileContent },
