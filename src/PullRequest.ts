@@ -707,6 +707,28 @@ export const diffstat = subListing("diffstat", DiffStat, "Bitbucket.PullRequest.
 export const activity = subListing("activity", Resource.OpenRecord, "Bitbucket.PullRequest.activity")
 
 /**
+ * The activity of every pull request of a repository, newest first, as open records (each names
+ * its `pull_request`): pybitbucket's activity for the whole repository.
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const log = PullRequest.activityForRepository({ workspace: "demo", repo_slug: "hello-effect" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const activityForRepository = (
+  ref: RepositoryRef,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Resource.OpenRecord, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: `${list}/activity`, params: ref }, Resource.OpenRecord, options).pipe(
+    Stream.withSpan("Bitbucket.PullRequest.activityForRepository")
+  )
+
+/**
  * The commits of the pull request.
  *
  * @example

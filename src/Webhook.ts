@@ -171,7 +171,9 @@ export const CreatePayload = Schema.Struct({
   description: Schema.String,
   events: Events,
   active: Schema.Boolean,
-  secret: Schema.optional(Secret)
+  secret: Schema.optional(Secret),
+  /** Deliver to a server whose TLS certificate does not verify (pybitbucket's `disable_cert_verification`). */
+  skip_cert_verification: Schema.optional(Schema.Boolean)
 })
 
 /**
@@ -194,7 +196,8 @@ export const UpdatePayload = Schema.Struct({
   description: Schema.optional(Schema.String),
   events: Schema.optional(Events),
   active: Schema.optional(Schema.Boolean),
-  secret: Schema.optional(Schema.NullOr(Secret))
+  secret: Schema.optional(Schema.NullOr(Secret)),
+  skip_cert_verification: Schema.optional(Schema.Boolean)
 })
 
 /**

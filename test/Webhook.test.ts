@@ -166,6 +166,9 @@ describe("Repository webhooks", () => {
       expect(request.method).toBe("PUT")
       expect(request.url.toString()).toBe(`${base}/repositories/demo/hello/hooks/${encodedUid}`)
       expect(JSON.parse(request.body)).toEqual({ active: false, secret: null })
+      // pybitbucket's disable_cert_verification.
+      yield* Webhook.update({ ...repository, uid }, { skip_cert_verification: true }).pipe(Effect.provide(mock.anonymous))
+      expect(JSON.parse(mock.requests[1]!.body)).toEqual({ skip_cert_verification: true })
     }))
 
   it.effect("delete sends DELETE .../hooks/{uid}", () =>

@@ -138,3 +138,17 @@ layer(AsAlice)("redirected reads", (it) => {
       expect(yield* PullRequest.diff(pr, { path: "does/not/exist.ts" })).toBe("")
     }))
 })
+
+layer(AsAlice)("repository-wide pull request activity", (it) => {
+  it.effect("activityForRepository streams the activity of every pull request, each naming its pull request", () =>
+    Effect.gen(function*() {
+      const repo = { workspace: "demo", repo_slug: "effect-playground" }
+      const all = yield* collect(PullRequest.activityForRepository(repo, { pagelen: 5 }))
+      const ids = new Set(all.map((entry) => (entry["pull_request"] as { id: number }).id))
+      expect(ids.size).toBeGreaterThan(1)
+      // It holds each pull request's own activity.
+      const one = yield* collect(PullRequest.activity({ ...repo, pull_request_id: 1 }))
+      expect(all.filter((entry) => (entry["pull_request"] as { id: number }).id === 1)).toHaveLength(one.length)
+    }))
+})
+
