@@ -373,7 +373,8 @@ export const stream = <A, I>(
 ): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
   Stream.unwrap(
     Effect.gen(function*() {
-      yield* checkCounts(options)
+      // concurrency and prefetch are checked by streamUrl.
+      yield* checkCounts({ pagelen: options.pagelen })
       const settings = yield* BitbucketConfig
       const url = yield* Http.resolve({
         path: target.path,
