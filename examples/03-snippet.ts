@@ -7,7 +7,7 @@
  * Run: npx tsx examples/03-snippet.ts
  */
 import { Console, Effect } from "effect"
-import { Snippet } from "../src/index.js"
+import { Resource, Snippet } from "../src/index.js"
 import { ExampleLayer, live, workspace } from "./runtime.js"
 
 /** Uploads two files, reads them back byte for byte, and cleans up even if a read fails. */
@@ -23,7 +23,7 @@ export const roundTrip = (workspace: string) =>
     const ref = yield* Snippet.refOf(snippet)
     return yield* Effect.gen(function*() {
       const text = yield* Snippet.contentText(ref, "hello.ts")
-      const bytes = yield* Snippet.content(ref, "pixel.png")
+      const bytes = yield* Resource.collectBytes(Snippet.content(ref, "pixel.png"))
       return {
         id: ref.encoded_id,
         files: Snippet.filenames(snippet),

@@ -303,7 +303,7 @@ export const diff = Effect.fn("Bitbucket.Commit.diff")(function*(ref: DiffRef, o
 
 /**
  * The unified diff of a commit or range, as Bitbucket sends it: the files' own bytes, in whatever
- * encoding they use (what `git apply` needs).
+ * encoding they use (what `git apply` needs), streamed as they arrive.
  *
  * @example
  * ```ts
@@ -315,9 +315,11 @@ export const diff = Effect.fn("Bitbucket.Commit.diff")(function*(ref: DiffRef, o
  * @since 0.1.0
  * @category actions
  */
-export const diffBytes = Effect.fn("Bitbucket.Commit.diffBytes")(function*(ref: DiffRef, options: DiffOptions = {}) {
-  return yield* Http.bytes(diffTarget(ref, options))
-})
+export const diffBytes = (
+  ref: DiffRef,
+  options: DiffOptions = {}
+): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
+  Http.byteStream(diffTarget(ref, options)).pipe(Stream.withSpan("Bitbucket.Commit.diffBytes"))
 
 /**
  * The patch (`git format-patch` style) of a commit or range, as text (decoded as UTF-8; see
@@ -338,7 +340,7 @@ export const patch = Effect.fn("Bitbucket.Commit.patch")(function*(ref: DiffRef)
 })
 
 /**
- * The patch of a commit or range, as Bitbucket sends it: the files' own bytes.
+ * The patch of a commit or range, as Bitbucket sends it: the files' own bytes, streamed as they arrive.
  *
  * @example
  * ```ts
@@ -350,9 +352,8 @@ export const patch = Effect.fn("Bitbucket.Commit.patch")(function*(ref: DiffRef)
  * @since 0.1.0
  * @category actions
  */
-export const patchBytes = Effect.fn("Bitbucket.Commit.patchBytes")(function*(ref: DiffRef) {
-  return yield* Http.bytes(patchTarget(ref))
-})
+export const patchBytes = (ref: DiffRef): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
+  Http.byteStream(patchTarget(ref)).pipe(Stream.withSpan("Bitbucket.Commit.patchBytes"))
 
 /**
  * The files a commit or range changes, with line counts.

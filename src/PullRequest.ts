@@ -618,7 +618,7 @@ export const diff = Effect.fn("Bitbucket.PullRequest.diff")(function*(ref: PullR
 })
 
 /**
- * The pull request's diff as Bitbucket sends it: the files' own bytes (what `git apply` needs).
+ * The pull request's diff as Bitbucket sends it: the files' own bytes (what `git apply` needs), streamed as they arrive.
  *
  * @example
  * ```ts
@@ -630,9 +630,11 @@ export const diff = Effect.fn("Bitbucket.PullRequest.diff")(function*(ref: PullR
  * @since 0.1.0
  * @category actions
  */
-export const diffBytes = Effect.fn("Bitbucket.PullRequest.diffBytes")(function*(ref: PullRequestRef, options: DiffOptions = {}) {
-  return yield* Http.bytes(diffTarget(ref, options))
-})
+export const diffBytes = (
+  ref: PullRequestRef,
+  options: DiffOptions = {}
+): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
+  Http.byteStream(diffTarget(ref, options)).pipe(Stream.withSpan("Bitbucket.PullRequest.diffBytes"))
 
 /**
  * The pull request's patch, as text (the redirect is followed; decoded as UTF-8, see
@@ -653,7 +655,7 @@ export const patch = Effect.fn("Bitbucket.PullRequest.patch")(function*(ref: Pul
 })
 
 /**
- * The pull request's patch as Bitbucket sends it: the files' own bytes.
+ * The pull request's patch as Bitbucket sends it: the files' own bytes, streamed as they arrive.
  *
  * @example
  * ```ts
@@ -665,9 +667,8 @@ export const patch = Effect.fn("Bitbucket.PullRequest.patch")(function*(ref: Pul
  * @since 0.1.0
  * @category actions
  */
-export const patchBytes = Effect.fn("Bitbucket.PullRequest.patchBytes")(function*(ref: PullRequestRef) {
-  return yield* Http.bytes(patchTarget(ref))
-})
+export const patchBytes = (ref: PullRequestRef): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
+  Http.byteStream(patchTarget(ref)).pipe(Stream.withSpan("Bitbucket.PullRequest.patchBytes"))
 
 const subListing = <A, I>(suffix: string, schema: Schema.Schema<A, I>, span: string) =>
 (

@@ -18,7 +18,7 @@
  *
  * @since 0.1.0
  */
-import { Schema, Stream } from "effect"
+import { Effect, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import type { Requirements } from "./internal/http.js"
 import { streamUrl } from "./Pagination.js"
@@ -243,3 +243,33 @@ export const follow: {
     single: true
   }).pipe(Stream.withSpan("Bitbucket.Resource.follow", { attributes: { rel } }))
 }
+
+/**
+ * Collects a byte stream (`Snippet.content`, `Commit.diffBytes`, ...) into one `Uint8Array`, for
+ * bodies small enough to hold; stream large ones to their destination instead.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Resource, Snippet } from "effect-bitbucket"
+ *
+ * const logo: Effect.Effect<Uint8Array, unknown, unknown> = Resource.collectBytes(
+ *   Snippet.content({ workspace: "demo", encoded_id: "kypj" }, "logo.png")
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const collectBytes = <E, R>(bytes: Stream.Stream<Uint8Array, E, R>): Effect.Effect<Uint8Array, E, R> =>
+  Effect.map(Stream.runCollect(bytes), (chunks) => {
+    let length = 0
+    for (const chunk of chunks) length += chunk.length
+    const whole = new Uint8Array(length)
+    let offset = 0
+    for (const chunk of chunks) {
+      whole.set(chunk, offset)
+      offset += chunk.length
+    }
+    return whole
+  })

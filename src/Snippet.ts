@@ -390,24 +390,25 @@ const fileTarget = (ref: SnippetRef & { readonly node_id?: string | undefined },
 
 /**
  * The exact bytes of a snippet's file (`GET /snippets/{workspace}/{encoded_id}/files/{path}`,
- * following the redirect to the current revision). With `node_id`, the file at that revision.
+ * following the redirect to the current revision), streamed as they arrive. With `node_id`, the
+ * file at that revision. `Resource.collectBytes` gathers a small file into one `Uint8Array`.
  *
  * @example
  * ```ts
- * import { Snippet } from "effect-bitbucket"
+ * import { Resource, Snippet } from "effect-bitbucket"
  *
- * const logo = Snippet.content({ workspace: "demo", encoded_id: "kypj" }, "logo.png") // Effect<Uint8Array>
+ * const logo = Snippet.content({ workspace: "demo", encoded_id: "kypj" }, "logo.png") // Stream<Uint8Array>
+ * const whole = Resource.collectBytes(logo) // Effect<Uint8Array>
  * ```
  *
  * @since 0.1.0
  * @category content
  */
-export const content = Effect.fn("Bitbucket.Snippet.content")(function*(
+export const content = (
   ref: SnippetRef & { readonly node_id?: string | undefined },
   path: string
-) {
-  return yield* Http.bytes(fileTarget(ref, path))
-})
+): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
+  Http.byteStream(fileTarget(ref, path)).pipe(Stream.withSpan("Bitbucket.Snippet.content"))
 
 /**
  * A snippet's file as text, decoded as UTF-8: a leading BOM is dropped and bytes that are not

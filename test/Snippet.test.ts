@@ -4,6 +4,7 @@ import { Chunk, Effect, Layer, Stream } from "effect"
 import * as Authenticator from "../src/Authenticator.js"
 import * as BitbucketConfig from "../src/BitbucketConfig.js"
 import * as BitbucketError from "../src/BitbucketError.js"
+import * as Resource from "../src/Resource.js"
 import * as Snippet from "../src/Snippet.js"
 import { errorBody, json, mockHttp } from "./support/mockHttp.js"
 
@@ -226,7 +227,7 @@ describe("Snippet content", () => {
           ? new Response(null, { status: 302, headers: { location: revision } })
           : new Response(new Uint8Array([0xff, 0xfe, 0x00, 0x80]), { status: 200, headers: { "content-type": "application/octet-stream" } })
       )
-      const bytes = yield* Snippet.content(ref, "image.bin").pipe(Effect.provide(mock.anonymous))
+      const bytes = yield* Resource.collectBytes(Snippet.content(ref, "image.bin")).pipe(Effect.provide(mock.anonymous))
       expect(Array.from(bytes)).toEqual([0xff, 0xfe, 0x00, 0x80])
       expect(mock.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
         `GET ${base}/snippets/demo/kypj/files/image.bin`,
@@ -238,7 +239,7 @@ describe("Snippet content", () => {
   it.effect("content with a node_id reads that revision directly; a file name is one path segment", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => new Response("x", { status: 200 }))
-      yield* Snippet.content({ ...ref, node_id: "367ab19f3c" }, "my notes?.md").pipe(Effect.provide(mock.anonymous))
+      yield* Stream.runDrain(Snippet.content({ ...ref, node_id: "367ab19f3c" }, "my notes?.md")).pipe(Effect.provide(mock.anonymous))
       expect(mock.requests[0]!.url.toString()).toBe(`${base}/snippets/demo/kypj/367ab19f3c/files/my%20notes%3F.md`)
     }))
 
@@ -260,7 +261,7 @@ describe("Snippet content", () => {
   it.effect("a missing file is NotFound", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json(errorBody("No such file"), 404))
-      const error = yield* Effect.flip(Snippet.content(ref, "nope.txt")).pipe(Effect.provide(mock.anonymous))
+      const error = yield* Effect.flip(Stream.runDrain(Snippet.content(ref, "nope.txt"))).pipe(Effect.provide(mock.anonymous))
       expect(error).toBeInstanceOf(BitbucketError.NotFound)
     }))
 })

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Layer, Stream, TestClock } from "effect"
-import { Authenticator, BuildStatus, Comment, Commit, PullRequest, Ref, Repository } from "../src/index.js"
+import { Authenticator, BuildStatus, Comment, Commit, PullRequest, Ref, Repository, Resource } from "../src/index.js"
 import { fullRepository } from "./fixtures/repositories.js"
 import type { Requirements } from "../src/internal/http.js"
 import { json, mockHttp, text } from "./support/mockHttp.js"
@@ -255,7 +255,7 @@ describe("Resources I: text answers, redirects and long merges", () => {
         Commit.patchBytes({ ...repo, spec: "abc" }),
         PullRequest.diffBytes(pr),
         PullRequest.patchBytes(pr)
-      ]).pipe(Effect.provide(mock.anonymous))
+      ].map(Resource.collectBytes)).pipe(Effect.provide(mock.anonymous))
       for (const bytes of results) expect(Array.from(bytes)).toEqual(Array.from(latin1))
       expect(yield* Commit.diff({ ...repo, spec: "abc" }).pipe(Effect.provide(mock.anonymous))).toBe("+caf\uFFFD\n")
       expect(mock.requests.map((r) => r.url.pathname)).toEqual([

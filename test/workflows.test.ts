@@ -12,6 +12,7 @@ import {
   PullRequest,
   Ref,
   Repository,
+  Resource,
   Snippet,
   Webhook
 } from "../src/index.js"
@@ -86,7 +87,7 @@ layer(AsAlice)("Resources II workflow", (it) => {
       const ref = yield* Snippet.refOf(snippet)
       expect(Snippet.filenames(snippet).slice().sort()).toEqual(["blob.bin", "notes.md"])
       expect(yield* Snippet.contentText(ref, "notes.md")).toBe("# Notes\n")
-      expect(Array.from(yield* Snippet.content(ref, "blob.bin"))).toEqual(Array.from(bytes))
+      expect(Array.from(yield* Resource.collectBytes(Snippet.content(ref, "blob.bin")))).toEqual(Array.from(bytes))
       const comment = yield* Comment.create(ref, { content: { raw: "Nice snippet" } })
       const comments = yield* collect(Comment.findForSnippet(ref))
       expect(comments.map((c) => c.id)).toContain(comment.id)

@@ -4,7 +4,7 @@
  * @internal
  */
 import { FetchHttpClient, type Headers, HttpBody, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Either, Option, ParseResult, Random, Schema, type SchemaAST as AST } from "effect"
+import { Clock, Duration, Effect, Either, Option, ParseResult, Random, Schema, type SchemaAST as AST, Stream } from "effect"
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
@@ -64,6 +64,11 @@ export interface Received {
   readonly status: number
   readonly headers: Headers.Headers
   readonly body: Uint8Array
+  /**
+   * A 2xx body left unread for the caller to stream (requests sent with `streamBody`); `body` is
+   * then empty. Each chunk must come within the attempt timeout.
+   */
+  readonly stream?: Stream.Stream<Uint8Array, BitbucketError.TransportError>
 }
 
 export type Requirements = Authenticator | HttpClient.HttpClient
@@ -85,6 +90,7 @@ interface Prepared {
   readonly body: PreparedBody | undefined
   readonly accept: string | undefined
   readonly followRedirects: boolean | undefined
+  readonly streamBody: boolean | undefined
 }
 
 const buildRequest = (
@@ -148,6 +154,15 @@ const transportError = (
     reason: error === "timeout" ? "Timeout" : "Transport"
   })
 
+/** A streamed body that sent nothing for an attempt timeout. */
+const stalled = (method: Method, url: string, timeout: Duration.Duration) =>
+  new BitbucketError.TransportError({
+    message: `${method} ${displayUrl(url)}: the response body sent nothing for ${Duration.format(timeout)} (BitbucketConfig.timeout)`,
+    method,
+    url: displayUrl(url),
+    reason: "Timeout"
+  })
+
 /**
  * How long an attempt may take: the attempt timeout, or what is left of the operation timeout when
  * that is shorter (then running out fails the operation, with `deadlineError`).
@@ -178,12 +193,22 @@ const attempt = (
     const exchange = (request: HttpClientRequest.HttpClientRequest) => {
       sending = true
       return Effect.matchEffect(
-        Effect.flatMap(http.execute(request), (response) =>
-          Effect.map(response.arrayBuffer, (buffer): Attempt => ({
+        Effect.flatMap(http.execute(request), (response): Effect.Effect<Attempt, HttpClientError.HttpClientError> => {
+          const head = { method, url, status: response.status, headers: response.headers }
+          if (options.streamBody === true && response.status >= 200 && response.status < 300) {
+            const secrets = secretsOf(request.headers["authorization"])
+            const stream = response.stream.pipe(
+              Stream.mapError((error) => transportError(method, url, error, settings.timeout, secrets)),
+              Stream.timeoutFail(() => stalled(method, url, settings.timeout), settings.timeout)
+            )
+            return Effect.succeed({ _tag: "Response", request, received: { ...head, body: new Uint8Array(0), stream } })
+          }
+          return Effect.map(response.arrayBuffer, (buffer): Attempt => ({
             _tag: "Response",
             request,
-            received: { method, url, status: response.status, headers: response.headers, body: new Uint8Array(buffer) }
-          }))),
+            received: { ...head, body: new Uint8Array(buffer) }
+          }))
+        }),
         {
           onFailure: (error) =>
             Effect.succeed<Attempt>({
@@ -272,7 +297,13 @@ const carryQuery = (from: URL, to: URL) => {
 }
 
 /** What a request carries besides its method and URL. */
-export type SendOptions = Pick<Target, "body" | "accept" | "followRedirects">
+export interface SendOptions extends Pick<Target, "body" | "accept" | "followRedirects"> {
+  /**
+   * Leave a 2xx body unread, as `Received.stream`: the time limits and retries then cover the
+   * request up to the response's headers, and the body's chunks each come within the attempt timeout.
+   */
+  readonly streamBody?: boolean
+}
 
 const sendWith = (
   settings: Settings,
@@ -301,7 +332,8 @@ const sendWith = (
     const prepared: Prepared = {
       body: options.body?._tag === "FormData" ? yield* bounded(serializeBody(options.body)) : options.body,
       accept: options.accept,
-      followRedirects: options.followRedirects
+      followRedirects: options.followRedirects,
+      streamBody: options.streamBody
     }
     const requestInit = Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({}))
     const policy = settings.retry
@@ -572,8 +604,17 @@ export const jsonAwaitingTask = <A, I, T, TI>(
 /** Sends a target and returns its body as text. */
 export const text = (target: Target) => Effect.map(request({ accept: "text/plain", ...target }), bodyText)
 
-/** Sends a target and returns its body as bytes. */
-export const bytes = (target: Target) => Effect.map(request({ accept: "*/*", ...target }), (received) => received.body)
+/**
+ * Sends a target and streams its body's bytes as they arrive (never held whole). A failure while
+ * streaming is not retried: part of the body has been handed on already.
+ */
+export const byteStream = (target: Target): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Requirements> =>
+  Stream.unwrap(
+    Effect.map(
+      Effect.flatMap(resolve(target), (url) => send(target.method, url, { accept: "*/*", ...target, streamBody: true })),
+      (received) => received.stream ?? Stream.make(received.body)
+    )
+  )
 
 /** Sends a target and ignores its body. */
 export const empty = (target: Target) => Effect.asVoid(request(target))

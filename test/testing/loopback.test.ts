@@ -23,6 +23,7 @@ import {
   PullRequest,
   Ref,
   Repository,
+  Resource,
   Snippet,
   User
 } from "../../src/index.js"
@@ -272,7 +273,7 @@ describe("loopback: the same results in memory and over real HTTP", () => {
           })
           const ref = yield* Snippet.refOf(snippet)
           const text = yield* Snippet.contentText(ref, "hello.txt")
-          const bytes = yield* Snippet.content(ref, "pixel.bin")
+          const bytes = yield* Resource.collectBytes(Snippet.content(ref, "pixel.bin"))
           return { snippet, text, bytes: Array.from(bytes) }
         }).pipe(Effect.provide(asAlice))
         // (undici 7 could not send Node 20's global FormData; the pipeline now sends multipart
