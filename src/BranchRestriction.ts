@@ -97,13 +97,7 @@ export const BranchType = Schema.Literal("production", "development", "bugfix", 
  */
 export type BranchType = typeof BranchType.Type
 
-/**
- * A group as a restriction lists it.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Group = Resource.Struct({
+const GroupSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   slug: Schema.optional(Schema.String),
   full_slug: Schema.optional(Schema.String),
@@ -113,21 +107,22 @@ export const Group = Resource.Struct({
 })
 
 /**
+ * A group as a restriction lists it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Group: Resource.OpenStruct<typeof GroupSchema, Group> = GroupSchema
+
+/**
  * A group.
  *
  * @since 0.1.0
  * @category models
  */
-export type Group = typeof Group.Type
+export interface Group extends Schema.Schema.Type<typeof GroupSchema> {}
 
-/**
- * A branch restriction. Every field is optional (a `fields` selection can trim any of them, `type` included) and unknown fields are kept; kinds,
- * match kinds and branch types Bitbucket adds later decode as plain strings.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const BranchRestriction = Resource.Struct({
+const BranchRestrictionSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   id: Schema.optional(Schema.Number),
   kind: Schema.optional(Schema.Union(Kind, Schema.String)),
@@ -141,12 +136,21 @@ export const BranchRestriction = Resource.Struct({
 })
 
 /**
+ * A branch restriction. Every field is optional (a `fields` selection can trim any of them, `type` included) and unknown fields are kept; kinds,
+ * match kinds and branch types Bitbucket adds later decode as plain strings.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const BranchRestriction: Resource.OpenStruct<typeof BranchRestrictionSchema, BranchRestriction> = BranchRestrictionSchema
+
+/**
  * A branch restriction.
  *
  * @since 0.1.0
  * @category models
  */
-export type BranchRestriction = typeof BranchRestriction.Type
+export interface BranchRestriction extends Schema.Schema.Type<typeof BranchRestrictionSchema> {}
 
 /**
  * A user exempted from a `push` or `restrict_merges` restriction: `{ uuid }` or `{ account_id }`
@@ -182,17 +186,7 @@ const payloadFields = {
   value: Schema.optional(Value)
 }
 
-/**
- * The body of {@link create}. A `glob` restriction (the default match kind) needs a `pattern`; a
- * `branching_model` one needs a `branch_type`. The exempt `users` and `groups` of a `push` or
- * `restrict_merges` rule are sent as empty lists when left out (Bitbucket requires them). `value`
- * is the number the kind needs (approvals, commits behind). An invalid body fails with
- * `InvalidInput` and sends nothing.
- *
- * @since 0.1.0
- * @category payloads
- */
-export const CreatePayload = Schema.Struct({ kind: Kind, ...payloadFields }).pipe(
+const CreatePayloadSchema = Schema.Struct({ kind: Kind, ...payloadFields }).pipe(
   Schema.filter((p) => {
     if (p.branch_match_kind === "branching_model") {
       return p.branch_type !== undefined ||
@@ -204,12 +198,26 @@ export const CreatePayload = Schema.Struct({ kind: Kind, ...payloadFields }).pip
 )
 
 /**
+ * The body of {@link create}. A `glob` restriction (the default match kind) needs a `pattern`; a
+ * `branching_model` one needs a `branch_type`. The exempt `users` and `groups` of a `push` or
+ * `restrict_merges` rule are sent as empty lists when left out (Bitbucket requires them). `value`
+ * is the number the kind needs (approvals, commits behind). An invalid body fails with
+ * `InvalidInput` and sends nothing.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+
+/**
  * The body of {@link create}.
  *
  * @since 0.1.0
  * @category payloads
  */
-export type CreatePayload = typeof CreatePayload.Type
+export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSchema> {}
+
+const UpdatePayloadSchema = Schema.Struct({ kind: Schema.optional(Kind), ...payloadFields })
 
 /**
  * The body of {@link update}: only the fields to change (Bitbucket ignores the others).
@@ -217,7 +225,7 @@ export type CreatePayload = typeof CreatePayload.Type
  * @since 0.1.0
  * @category payloads
  */
-export const UpdatePayload = Schema.Struct({ kind: Schema.optional(Kind), ...payloadFields })
+export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
 
 /**
  * The body of {@link update}.
@@ -225,7 +233,7 @@ export const UpdatePayload = Schema.Struct({ kind: Schema.optional(Kind), ...pay
  * @since 0.1.0
  * @category payloads
  */
-export type UpdatePayload = typeof UpdatePayload.Type
+export interface UpdatePayload extends Schema.Schema.Type<typeof UpdatePayloadSchema> {}
 
 /**
  * Identifies a branch restriction.

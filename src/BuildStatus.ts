@@ -36,13 +36,7 @@ export const State = Schema.Literal("SUCCESSFUL", "FAILED", "INPROGRESS", "STOPP
  */
 export type State = typeof State.Type
 
-/**
- * A build status as Bitbucket returns it.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const BuildStatus = Resource.Struct({
+const BuildStatusSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   key: Schema.optional(Schema.String),
   state: Schema.optional(Schema.Union(State, Schema.String)),
@@ -57,20 +51,22 @@ export const BuildStatus = Resource.Struct({
 })
 
 /**
+ * A build status as Bitbucket returns it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const BuildStatus: Resource.OpenStruct<typeof BuildStatusSchema, BuildStatus> = BuildStatusSchema
+
+/**
  * A build status.
  *
  * @since 0.1.0
  * @category models
  */
-export type BuildStatus = typeof BuildStatus.Type
+export interface BuildStatus extends Schema.Schema.Type<typeof BuildStatusSchema> {}
 
-/**
- * What to report. `key` identifies the build: posting the same key again overwrites it.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreatePayload = Schema.Struct({
+const CreatePayloadSchema = Schema.Struct({
   key: Schema.NonEmptyTrimmedString,
   state: State,
   url: Schema.NonEmptyTrimmedString,
@@ -80,20 +76,22 @@ export const CreatePayload = Schema.Struct({
 })
 
 /**
+ * What to report. `key` identifies the build: posting the same key again overwrites it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+
+/**
  * What to report.
  *
  * @since 0.1.0
  * @category models
  */
-export type CreatePayload = typeof CreatePayload.Type
+export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSchema> {}
 
-/**
- * What to change in a reported build.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const UpdatePayload = Schema.Struct({
+const UpdatePayloadSchema = Schema.Struct({
   state: Schema.optional(State),
   url: Schema.optional(Schema.NonEmptyTrimmedString),
   name: Schema.optional(Schema.String),
@@ -102,12 +100,20 @@ export const UpdatePayload = Schema.Struct({
 })
 
 /**
+ * What to change in a reported build.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+
+/**
  * What to change.
  *
  * @since 0.1.0
  * @category models
  */
-export type UpdatePayload = typeof UpdatePayload.Type
+export interface UpdatePayload extends Schema.Schema.Type<typeof UpdatePayloadSchema> {}
 
 /**
  * Identifies one build status of a commit.

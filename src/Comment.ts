@@ -39,13 +39,7 @@ export const Inline = Resource.Struct({
   to: Schema.optional(Schema.NullOr(Schema.Number))
 })
 
-/**
- * A comment on a pull request, commit or snippet. Content comes back as `{ raw, markup, html }`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Comment = Resource.Struct({
+const CommentSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   id: Schema.optional(Schema.Number),
   content: Schema.optional(Resource.Rendered),
@@ -64,21 +58,22 @@ export const Comment = Resource.Struct({
 })
 
 /**
+ * A comment on a pull request, commit or snippet. Content comes back as `{ raw, markup, html }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Comment: Resource.OpenStruct<typeof CommentSchema, Comment> = CommentSchema
+
+/**
  * A comment.
  *
  * @since 0.1.0
  * @category models
  */
-export type Comment = typeof Comment.Type
+export interface Comment extends Schema.Schema.Type<typeof CommentSchema> {}
 
-/**
- * What to post: markdown in `content.raw`; `inline` places it on a line of a file (pull requests and
- * commits); `parent` makes it a reply.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreatePayload = Schema.Struct({
+const CreatePayloadSchema = Schema.Struct({
   content: Schema.Struct({ raw: Schema.NonEmptyString }),
   inline: Schema.optional(
     Schema.Struct({
@@ -91,12 +86,23 @@ export const CreatePayload = Schema.Struct({
 })
 
 /**
+ * What to post: markdown in `content.raw`; `inline` places it on a line of a file (pull requests and
+ * commits); `parent` makes it a reply.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+
+/**
  * What to post.
  *
  * @since 0.1.0
  * @category models
  */
-export type CreatePayload = typeof CreatePayload.Type
+export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSchema> {}
+
+const UpdatePayloadSchema = Schema.Struct({ content: Schema.Struct({ raw: Schema.NonEmptyString }) })
 
 /**
  * What to change: the content.
@@ -104,7 +110,7 @@ export type CreatePayload = typeof CreatePayload.Type
  * @since 0.1.0
  * @category schemas
  */
-export const UpdatePayload = Schema.Struct({ content: Schema.Struct({ raw: Schema.NonEmptyString }) })
+export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
 
 /**
  * What to change.
@@ -112,7 +118,7 @@ export const UpdatePayload = Schema.Struct({ content: Schema.Struct({ raw: Schem
  * @since 0.1.0
  * @category models
  */
-export type UpdatePayload = typeof UpdatePayload.Type
+export interface UpdatePayload extends Schema.Schema.Type<typeof UpdatePayloadSchema> {}
 
 /**
  * A pull request as the subject of comments.

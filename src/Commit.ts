@@ -45,14 +45,7 @@ export const CommitLink = Resource.Struct({
   links: Schema.optional(Resource.Links)
 })
 
-/**
- * A commit. Every field is optional (a `fields` selection can trim any of them, `type` included): pull requests and refs embed commits with only
- * `hash` and `links`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Commit = Resource.Struct({
+const CommitSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   hash: Schema.optional(Schema.String),
   date: Schema.optional(Schema.String),
@@ -66,20 +59,23 @@ export const Commit = Resource.Struct({
 })
 
 /**
+ * A commit. Every field is optional (a `fields` selection can trim any of them, `type` included): pull requests and refs embed commits with only
+ * `hash` and `links`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Commit: Resource.OpenStruct<typeof CommitSchema, Commit> = CommitSchema
+
+/**
  * A commit.
  *
  * @since 0.1.0
  * @category models
  */
-export type Commit = typeof Commit.Type
+export interface Commit extends Schema.Schema.Type<typeof CommitSchema> {}
 
-/**
- * One file of a diffstat.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const DiffStat = Resource.Struct({
+const DiffStatSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   status: Schema.optional(Schema.Union(Schema.Literal("added", "removed", "modified", "renamed"), Schema.String)),
   lines_added: Schema.optional(Schema.Number),
@@ -92,17 +88,19 @@ export const DiffStat = Resource.Struct({
  * One file of a diffstat.
  *
  * @since 0.1.0
- * @category models
- */
-export type DiffStat = typeof DiffStat.Type
-
-/**
- * A participant: an account's role and approval on a commit or pull request.
- *
- * @since 0.1.0
  * @category schemas
  */
-export const Participant = Resource.Struct({
+export const DiffStat: Resource.OpenStruct<typeof DiffStatSchema, DiffStat> = DiffStatSchema
+
+/**
+ * One file of a diffstat.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DiffStat extends Schema.Schema.Type<typeof DiffStatSchema> {}
+
+const ParticipantSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   user: Schema.optional(Account),
   role: Schema.optional(Schema.Union(Schema.Literal("PARTICIPANT", "REVIEWER"), Schema.String)),
@@ -112,12 +110,20 @@ export const Participant = Resource.Struct({
 })
 
 /**
+ * A participant: an account's role and approval on a commit or pull request.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Participant: Resource.OpenStruct<typeof ParticipantSchema, Participant> = ParticipantSchema
+
+/**
  * A participant.
  *
  * @since 0.1.0
  * @category models
  */
-export type Participant = typeof Participant.Type
+export interface Participant extends Schema.Schema.Type<typeof ParticipantSchema> {}
 
 /**
  * Identifies a commit: a hash (or any revision Bitbucket resolves) in a repository.

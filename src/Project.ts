@@ -18,13 +18,7 @@ import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
 
-/**
- * A project.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Project = Resource.Struct({
+const ProjectSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   key: Schema.optional(Schema.String),
@@ -42,9 +36,17 @@ export const Project = Resource.Struct({
  * A project.
  *
  * @since 0.1.0
+ * @category schemas
+ */
+export const Project: Resource.OpenStruct<typeof ProjectSchema, Project> = ProjectSchema
+
+/**
+ * A project.
+ *
+ * @since 0.1.0
  * @category models
  */
-export type Project = typeof Project.Type
+export interface Project extends Schema.Schema.Type<typeof ProjectSchema> {}
 
 /**
  * Identifies a project: workspace slug or `{uuid}`, and project key.
@@ -108,14 +110,7 @@ const withAvatar = <Fields extends Schema.Struct.Fields>(fields: Fields) =>
     }
   )
 
-/**
- * The body of {@link create}: `key` and `name` are required; `avatar` is an image URL or a
- * `data:` URL (sent as `links.avatar.href`).
- *
- * @since 0.1.0
- * @category payloads
- */
-export const CreatePayload = withAvatar({
+const CreatePayloadSchema = withAvatar({
   key: Key,
   name: Name,
   description: Schema.optional(Schema.String),
@@ -123,20 +118,23 @@ export const CreatePayload = withAvatar({
 })
 
 /**
+ * The body of {@link create}: `key` and `name` are required; `avatar` is an image URL or a
+ * `data:` URL (sent as `links.avatar.href`).
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+
+/**
  * The body of {@link create}.
  *
  * @since 0.1.0
  * @category payloads
  */
-export type CreatePayload = typeof CreatePayload.Type
+export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSchema> {}
 
-/**
- * The body of {@link update}: only the fields to change. A new `key` moves the project.
- *
- * @since 0.1.0
- * @category payloads
- */
-export const UpdatePayload = withAvatar({
+const UpdatePayloadSchema = withAvatar({
   key: Schema.optional(Key),
   name: Schema.optional(Name),
   description: Schema.optional(Schema.String),
@@ -144,12 +142,20 @@ export const UpdatePayload = withAvatar({
 })
 
 /**
+ * The body of {@link update}: only the fields to change. A new `key` moves the project.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+
+/**
  * The body of {@link update}.
  *
  * @since 0.1.0
  * @category payloads
  */
-export type UpdatePayload = typeof UpdatePayload.Type
+export interface UpdatePayload extends Schema.Schema.Type<typeof UpdatePayloadSchema> {}
 
 /**
  * The projects of a workspace (`GET /workspaces/{workspace}/projects`). Supports `q`, `sort`,

@@ -71,14 +71,7 @@ export const Endpoint = Resource.Struct({
   repository: Schema.optional(Schema.NullOr(Resource.OpenRecord))
 })
 
-/**
- * A pull request. Every field is optional (a `fields` selection can trim any of them, `type` included) (listings omit `reviewers` and
- * `participants` unless asked for with `fields`); unknown fields are kept.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const PullRequest = Resource.Struct({
+const PullRequestSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   id: Schema.optional(Schema.Number),
   title: Schema.optional(Schema.String),
@@ -104,12 +97,21 @@ export const PullRequest = Resource.Struct({
 })
 
 /**
+ * A pull request. Every field is optional (a `fields` selection can trim any of them, `type` included) (listings omit `reviewers` and
+ * `participants` unless asked for with `fields`); unknown fields are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PullRequest: Resource.OpenStruct<typeof PullRequestSchema, PullRequest> = PullRequestSchema
+
+/**
  * A pull request.
  *
  * @since 0.1.0
  * @category models
  */
-export type PullRequest = typeof PullRequest.Type
+export interface PullRequest extends Schema.Schema.Type<typeof PullRequestSchema> {}
 
 /**
  * A reviewer, by `uuid` or by `account_id`.
@@ -130,17 +132,19 @@ export const Reviewer = Schema.Union(
  */
 export type Reviewer = typeof Reviewer.Type
 
+const EndpointPayloadSchema = Schema.Struct({
+  branch: Schema.Struct({ name: Schema.NonEmptyTrimmedString }),
+  commit: Schema.optional(Schema.Struct({ hash: Schema.NonEmptyTrimmedString })),
+  repository: Schema.optional(Schema.Struct({ full_name: Schema.NonEmptyTrimmedString }))
+})
+
 /**
  * A source or destination to send: a branch, optionally a commit and (for a fork) a repository.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointPayload = Schema.Struct({
-  branch: Schema.Struct({ name: Schema.NonEmptyTrimmedString }),
-  commit: Schema.optional(Schema.Struct({ hash: Schema.NonEmptyTrimmedString })),
-  repository: Schema.optional(Schema.Struct({ full_name: Schema.NonEmptyTrimmedString }))
-})
+export const EndpointPayload: Schema.Schema<EndpointPayload, Schema.Schema.Encoded<typeof EndpointPayloadSchema>> = EndpointPayloadSchema
 
 /**
  * A source or destination to send.
@@ -148,15 +152,9 @@ export const EndpointPayload = Schema.Struct({
  * @since 0.1.0
  * @category models
  */
-export type EndpointPayload = typeof EndpointPayload.Type
+export interface EndpointPayload extends Schema.Schema.Type<typeof EndpointPayloadSchema> {}
 
-/**
- * What to create: a title and a source branch; the destination defaults to the main branch.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreatePayload = Schema.Struct({
+const CreatePayloadSchema = Schema.Struct({
   title: Schema.NonEmptyTrimmedString,
   source: EndpointPayload,
   destination: Schema.optional(EndpointPayload),
@@ -167,20 +165,22 @@ export const CreatePayload = Schema.Struct({
 })
 
 /**
+ * What to create: a title and a source branch; the destination defaults to the main branch.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+
+/**
  * What to create.
  *
  * @since 0.1.0
  * @category models
  */
-export type CreatePayload = typeof CreatePayload.Type
+export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSchema> {}
 
-/**
- * What to change (all optional).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const UpdatePayload = Schema.Struct({
+const UpdatePayloadSchema = Schema.Struct({
   title: Schema.optional(Schema.NonEmptyTrimmedString),
   description: Schema.optional(Schema.String),
   destination: Schema.optional(EndpointPayload),
@@ -190,20 +190,22 @@ export const UpdatePayload = Schema.Struct({
 })
 
 /**
+ * What to change (all optional).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+
+/**
  * What to change.
  *
  * @since 0.1.0
  * @category models
  */
-export type UpdatePayload = typeof UpdatePayload.Type
+export interface UpdatePayload extends Schema.Schema.Type<typeof UpdatePayloadSchema> {}
 
-/**
- * How to merge.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const MergePayload = Schema.Struct({
+const MergePayloadSchema = Schema.Struct({
   merge_strategy: Schema.optional(MergeStrategy),
   message: Schema.optional(Schema.String),
   close_source_branch: Schema.optional(Schema.Boolean)
@@ -213,9 +215,17 @@ export const MergePayload = Schema.Struct({
  * How to merge.
  *
  * @since 0.1.0
+ * @category schemas
+ */
+export const MergePayload: Schema.Schema<MergePayload, Schema.Schema.Encoded<typeof MergePayloadSchema>> = MergePayloadSchema
+
+/**
+ * How to merge.
+ *
+ * @since 0.1.0
  * @category models
  */
-export type MergePayload = typeof MergePayload.Type
+export interface MergePayload extends Schema.Schema.Type<typeof MergePayloadSchema> {}
 
 /**
  * Identifies a pull request.

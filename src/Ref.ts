@@ -23,13 +23,7 @@ import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
 
-/**
- * A branch or a tag: `type` is `branch`, `tag` or `named_branch`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Ref = Resource.Struct({
+const RefSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   name: Schema.optional(Schema.String),
   target: Schema.optional(Commit),
@@ -44,20 +38,22 @@ export const Ref = Resource.Struct({
 })
 
 /**
+ * A branch or a tag: `type` is `branch`, `tag` or `named_branch`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Ref: Resource.OpenStruct<typeof RefSchema, Ref> = RefSchema
+
+/**
  * A branch or tag.
  *
  * @since 0.1.0
  * @category models
  */
-export type Ref = typeof Ref.Type
+export interface Ref extends Schema.Schema.Type<typeof RefSchema> {}
 
-/**
- * What to create: a name and the commit it points at.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreatePayload = Schema.Struct({
+const CreatePayloadSchema = Schema.Struct({
   name: Schema.NonEmptyTrimmedString,
   target: Schema.Struct({ hash: Schema.NonEmptyTrimmedString }),
   /** Tags only: makes an annotated tag. */
@@ -65,12 +61,20 @@ export const CreatePayload = Schema.Struct({
 })
 
 /**
+ * What to create: a name and the commit it points at.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+
+/**
  * What to create.
  *
  * @since 0.1.0
  * @category models
  */
-export type CreatePayload = typeof CreatePayload.Type
+export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSchema> {}
 
 /**
  * Identifies a branch or tag by name (names may contain `/`; they are sent as one path segment).

@@ -57,14 +57,7 @@ export const ParentRepository = Resource.Struct({
   links: Schema.optional(Resource.Links)
 })
 
-/**
- * A repository. Every field is optional (a `fields` selection can trim any of them, `type` included): Bitbucket embeds repositories with a few fields
- * (in pull requests), and `fields=` can trim anything. Unknown fields are kept.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Repository = Resource.Struct({
+const RepositorySchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   full_name: Schema.optional(Schema.String),
@@ -90,12 +83,21 @@ export const Repository = Resource.Struct({
 })
 
 /**
+ * A repository. Every field is optional, `type` included: Bitbucket embeds repositories with a few
+ * fields (in pull requests), and a `fields` selection can trim any of them. Unknown fields are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Repository: Resource.OpenStruct<typeof RepositorySchema, Repository> = RepositorySchema
+
+/**
  * A repository.
  *
  * @since 0.1.0
  * @category models
  */
-export type Repository = typeof Repository.Type
+export interface Repository extends Schema.Schema.Type<typeof RepositorySchema> {}
 
 /**
  * Identifies a repository: workspace slug or `{uuid}`, and repository slug or `{uuid}`.
@@ -302,14 +304,7 @@ export const findWatchers = (
   Pagination.stream({ path: "/repositories/{workspace}/{repo_slug}/watchers", params: ref }, Account, options)
     .pipe(Stream.withSpan("Bitbucket.Repository.findWatchers"))
 
-/**
- * What to send when creating or updating a repository. All optional; Bitbucket defaults `scm` to
- * git and puts the repository in the workspace's oldest project unless `project.key` says otherwise.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Payload = Schema.Struct({
+const PayloadSchema = Schema.Struct({
   scm: Schema.optional(Schema.Literal("git")),
   name: Schema.optional(Schema.NonEmptyTrimmedString),
   is_private: Schema.optional(Schema.Boolean),
@@ -324,12 +319,21 @@ export const Payload = Schema.Struct({
 })
 
 /**
+ * What to send when creating or updating a repository. All optional; Bitbucket defaults `scm` to
+ * git and puts the repository in the workspace's oldest project unless `project.key` says otherwise.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Payload: Schema.Schema<Payload, Schema.Schema.Encoded<typeof PayloadSchema>> = PayloadSchema
+
+/**
  * What to send when creating or updating a repository.
  *
  * @since 0.1.0
  * @category models
  */
-export type Payload = typeof Payload.Type
+export interface Payload extends Schema.Schema.Type<typeof PayloadSchema> {}
 
 const one = "/repositories/{workspace}/{repo_slug}"
 
@@ -401,14 +405,7 @@ export {
   del as delete
 }
 
-/**
- * What to send when forking: where to put the fork (Bitbucket requires the workspace), and its
- * name (required too when the fork goes to the same workspace as the original).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const ForkPayload = Schema.Struct({
+const ForkPayloadSchema = Schema.Struct({
   name: Schema.optional(Schema.NonEmptyTrimmedString),
   workspace: Schema.Struct({ slug: Schema.NonEmptyTrimmedString }),
   description: Schema.optional(Schema.String),
@@ -420,12 +417,21 @@ export const ForkPayload = Schema.Struct({
 })
 
 /**
+ * What to send when forking: where to put the fork (Bitbucket requires the workspace), and its
+ * name (required too when the fork goes to the same workspace as the original).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ForkPayload: Schema.Schema<ForkPayload, Schema.Schema.Encoded<typeof ForkPayloadSchema>> = ForkPayloadSchema
+
+/**
  * What to send when forking.
  *
  * @since 0.1.0
  * @category models
  */
-export type ForkPayload = typeof ForkPayload.Type
+export interface ForkPayload extends Schema.Schema.Type<typeof ForkPayloadSchema> {}
 
 /**
  * Forks a repository.

@@ -67,12 +67,53 @@ export type OpenRecord = typeof OpenRecord.Type
 export const Struct = <Fields extends Schema.Struct.Fields>(fields: Fields) => Schema.Struct(fields, Extra)
 
 /**
+ * An open struct schema (see {@link Struct}) whose decoded type is named by an interface, so that
+ * editors and error messages show `Repository` rather than every field of it. It keeps the known
+ * `fields`, for building on.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Resource } from "effect-bitbucket"
+ *
+ * const TagSchema = Resource.Struct({ type: Schema.String, name: Schema.optional(Schema.String) })
+ * interface Tag extends Schema.Schema.Type<typeof TagSchema> {}
+ * const Tag: Resource.OpenStruct<typeof TagSchema, Tag> = TagSchema
+ * const Named = Schema.Struct(Tag.fields) // the known fields only
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OpenStruct<S extends OpenStruct.Any, A> extends Schema.Schema<A, Schema.Schema.Encoded<S>> {
+  readonly fields: S["fields"]
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export declare namespace OpenStruct {
+  /**
+   * Any struct schema without requirements.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Any extends Schema.Schema.AnyNoContext {
+    readonly fields: Schema.Struct.Fields
+  }
+}
+
+const LinkSchema = Struct({ href: Schema.String, name: Schema.optional(Schema.String) })
+
+/**
  * A link: `{ href, name? }`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Link = Struct({ href: Schema.String, name: Schema.optional(Schema.String) })
+export const Link: OpenStruct<typeof LinkSchema, Link> = LinkSchema
 
 /**
  * A link.
@@ -80,7 +121,7 @@ export const Link = Struct({ href: Schema.String, name: Schema.optional(Schema.S
  * @since 0.1.0
  * @category models
  */
-export type Link = typeof Link.Type
+export interface Link extends Schema.Schema.Type<typeof LinkSchema> {}
 
 const isLink = (u: unknown): boolean =>
   isRecord(u) && typeof u["href"] === "string" && (u["name"] === undefined || typeof u["name"] === "string")

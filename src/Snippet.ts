@@ -27,6 +27,10 @@ import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
 import { Workspace } from "./Workspace.js"
 
+const SnippetFileSchema = Resource.Struct({
+  links: Schema.optional(Resource.Links)
+})
+
 /**
  * A file of a snippet as the snippet lists it under `files`: its links (`self` points at the
  * file's contents at the snippet's current revision).
@@ -34,9 +38,7 @@ import { Workspace } from "./Workspace.js"
  * @since 0.1.0
  * @category schemas
  */
-export const SnippetFile = Resource.Struct({
-  links: Schema.optional(Resource.Links)
-})
+export const SnippetFile: Resource.OpenStruct<typeof SnippetFileSchema, SnippetFile> = SnippetFileSchema
 
 /**
  * A file of a snippet.
@@ -44,18 +46,9 @@ export const SnippetFile = Resource.Struct({
  * @since 0.1.0
  * @category models
  */
-export type SnippetFile = typeof SnippetFile.Type
+export interface SnippetFile extends Schema.Schema.Type<typeof SnippetFileSchema> {}
 
-/**
- * A snippet. Every field is optional (a `fields` selection can trim any of them, `type` included);
- * unknown fields are kept. `files` maps each file name to its links. Bitbucket documents `id` both
- * as a number and as the encoded id used in paths: use {@link refOf} to get the path's
- * `{ workspace, encoded_id }` from the snippet's own `self` link.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Snippet = Resource.Struct({
+const SnippetSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   id: Schema.optional(Schema.Union(Schema.String, Schema.Number)),
   title: Schema.optional(Schema.NullOr(Schema.String)),
@@ -71,12 +64,23 @@ export const Snippet = Resource.Struct({
 })
 
 /**
+ * A snippet. Every field is optional (a `fields` selection can trim any of them, `type` included);
+ * unknown fields are kept. `files` maps each file name to its links. Bitbucket documents `id` both
+ * as a number and as the encoded id used in paths: use {@link refOf} to get the path's
+ * `{ workspace, encoded_id }` from the snippet's own `self` link.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Snippet: Resource.OpenStruct<typeof SnippetSchema, Snippet> = SnippetSchema
+
+/**
  * A snippet.
  *
  * @since 0.1.0
  * @category models
  */
-export type Snippet = typeof Snippet.Type
+export interface Snippet extends Schema.Schema.Type<typeof SnippetSchema> {}
 
 /**
  * Identifies a snippet: its workspace (slug or `{uuid}`) and its encoded id.
@@ -130,16 +134,18 @@ export const refOf = (snippet: Snippet): Effect.Effect<SnippetRef, BitbucketErro
  */
 export type Role = "owner" | "contributor" | "member"
 
+const FileContentSchema = Schema.Struct({
+  name: Schema.String.pipe(Schema.nonEmptyString({ message: () => "a snippet file name must not be empty" })),
+  content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf)
+})
+
 /**
  * A file to upload: its name in the snippet and its contents (text is sent as UTF-8, bytes as they are).
  *
  * @since 0.1.0
  * @category payloads
  */
-export const FileContent = Schema.Struct({
-  name: Schema.String.pipe(Schema.nonEmptyString({ message: () => "a snippet file name must not be empty" })),
-  content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf)
-})
+export const FileContent: Schema.Schema<FileContent, Schema.Schema.Encoded<typeof FileContentSchema>> = FileContentSchema
 
 /**
  * A file to upload.
@@ -147,7 +153,7 @@ export const FileContent = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export type FileContent = typeof FileContent.Type
+export interface FileContent extends Schema.Schema.Type<typeof FileContentSchema> {}
 
 const Files = Schema.Array(FileContent).pipe(
   Schema.filter((files) => {
@@ -160,13 +166,7 @@ const Files = Schema.Array(FileContent).pipe(
   })
 )
 
-/**
- * The body of {@link create}: the snippet's metadata and its files.
- *
- * @since 0.1.0
- * @category payloads
- */
-export const CreatePayload = Schema.Struct({
+const CreatePayloadSchema = Schema.Struct({
   title: Schema.optional(Schema.String),
   is_private: Schema.optional(Schema.Boolean),
   scm: Schema.optional(Schema.Literal("git")),
@@ -174,12 +174,27 @@ export const CreatePayload = Schema.Struct({
 })
 
 /**
+ * The body of {@link create}: the snippet's metadata and its files.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+
+/**
  * The body of {@link create}.
  *
  * @since 0.1.0
  * @category payloads
  */
-export type CreatePayload = typeof CreatePayload.Type
+export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSchema> {}
+
+const UpdatePayloadSchema = Schema.Struct({
+  title: Schema.optional(Schema.String),
+  is_private: Schema.optional(Schema.Boolean),
+  files: Schema.optional(Files),
+  delete_files: Schema.optional(Schema.Array(Schema.String.pipe(Schema.nonEmptyString())))
+})
 
 /**
  * The body of {@link update}: only what changes. `files` are added or replaced; `delete_files`
@@ -188,12 +203,7 @@ export type CreatePayload = typeof CreatePayload.Type
  * @since 0.1.0
  * @category payloads
  */
-export const UpdatePayload = Schema.Struct({
-  title: Schema.optional(Schema.String),
-  is_private: Schema.optional(Schema.Boolean),
-  files: Schema.optional(Files),
-  delete_files: Schema.optional(Schema.Array(Schema.String.pipe(Schema.nonEmptyString())))
-})
+export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
 
 /**
  * The body of {@link update}.
@@ -201,7 +211,7 @@ export const UpdatePayload = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export type UpdatePayload = typeof UpdatePayload.Type
+export interface UpdatePayload extends Schema.Schema.Type<typeof UpdatePayloadSchema> {}
 
 /**
  * Builds the `multipart/form-data` body Bitbucket documents for snippets: metadata as top-level

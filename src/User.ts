@@ -17,15 +17,7 @@ import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 
-/**
- * An account as Bitbucket embeds it (`owner`, `author.user`, `reviewers`...) or returns it from
- * `/user`: `user`, `team` or `app_user`. Users are identified by `uuid` or `account_id`; Bitbucket
- * has no usernames any more.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Account = Resource.Struct({
+const AccountSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   account_id: Schema.optional(Schema.String),
@@ -37,12 +29,22 @@ export const Account = Resource.Struct({
 })
 
 /**
+ * An account as Bitbucket embeds it (`owner`, `author.user`, `reviewers`...) or returns it from
+ * `/user`: `user`, `team` or `app_user`. Users are identified by `uuid` or `account_id`; Bitbucket
+ * has no usernames any more.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Account: Resource.OpenStruct<typeof AccountSchema, Account> = AccountSchema
+
+/**
  * An account.
  *
  * @since 0.1.0
  * @category models
  */
-export type Account = typeof Account.Type
+export interface Account extends Schema.Schema.Type<typeof AccountSchema> {}
 
 /**
  * The authenticated account (`GET /user`).
@@ -79,13 +81,7 @@ export const find = Effect.fn("Bitbucket.User.find")(function*(ref: { readonly s
   return yield* Http.json({ method: "GET", path: "/users/{selected_user}", params: ref }, Account)
 })
 
-/**
- * An email address of the authenticated user, confirmed or not.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Email = Resource.Struct({
+const EmailSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   email: Schema.optional(Schema.String),
   is_primary: Schema.optional(Schema.Boolean),
@@ -94,12 +90,20 @@ export const Email = Resource.Struct({
 })
 
 /**
+ * An email address of the authenticated user, confirmed or not.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Email: Resource.OpenStruct<typeof EmailSchema, Email> = EmailSchema
+
+/**
  * An email address of the authenticated user.
  *
  * @since 0.1.0
  * @category models
  */
-export type Email = typeof Email.Type
+export interface Email extends Schema.Schema.Type<typeof EmailSchema> {}
 
 /**
  * The authenticated user's email addresses, confirmed and unconfirmed (`GET /user/emails`).

@@ -94,15 +94,7 @@ export type Event = typeof Event.Type
  */
 export type SubjectType = "repository" | "workspace"
 
-/**
- * A webhook subscription. Every field is optional (a `fields` selection can trim any of them, `type` included) and unknown fields are kept; event
- * keys and subject types Bitbucket adds later decode as plain strings. Webhooks carry `created_at`
- * (not `created_on`); the secret is never returned, only `secret_set`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Webhook = Resource.Struct({
+const WebhookSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   url: Schema.optional(Schema.String),
@@ -117,20 +109,24 @@ export const Webhook = Resource.Struct({
 })
 
 /**
+ * A webhook subscription. Every field is optional (a `fields` selection can trim any of them, `type` included) and unknown fields are kept; event
+ * keys and subject types Bitbucket adds later decode as plain strings. Webhooks carry `created_at`
+ * (not `created_on`); the secret is never returned, only `secret_set`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Webhook: Resource.OpenStruct<typeof WebhookSchema, Webhook> = WebhookSchema
+
+/**
  * A webhook subscription.
  *
  * @since 0.1.0
  * @category models
  */
-export type Webhook = typeof Webhook.Type
+export interface Webhook extends Schema.Schema.Type<typeof WebhookSchema> {}
 
-/**
- * An event type a subject can be subscribed to, from {@link findEventTypes}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const EventType = Resource.Struct({
+const EventTypeSchema = Resource.Struct({
   event: Schema.optional(Schema.Union(Event, Schema.String)),
   category: Schema.optional(Schema.String),
   label: Schema.optional(Schema.String),
@@ -138,12 +134,20 @@ export const EventType = Resource.Struct({
 })
 
 /**
+ * An event type a subject can be subscribed to, from {@link findEventTypes}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EventType: Resource.OpenStruct<typeof EventTypeSchema, EventType> = EventTypeSchema
+
+/**
  * An event type.
  *
  * @since 0.1.0
  * @category models
  */
-export type EventType = typeof EventType.Type
+export interface EventType extends Schema.Schema.Type<typeof EventTypeSchema> {}
 
 /** The secret as the caller gives it: plain, or `Redacted` to keep it out of logs. */
 const SecretText = Schema.String.pipe(Schema.maxLength(128))
@@ -159,14 +163,7 @@ const Events = Schema.Array(Event).pipe(
   Schema.filter((events) => new Set(events).size === events.length, { message: () => "each event may be listed once" })
 )
 
-/**
- * The body of {@link create} and {@link createWorkspaceHook}. `secret` (plain or `Redacted`) signs
- * every delivery; it is write-only.
- *
- * @since 0.1.0
- * @category payloads
- */
-export const CreatePayload = Schema.Struct({
+const CreatePayloadSchema = Schema.Struct({
   url: Url,
   description: Schema.String,
   events: Events,
@@ -177,21 +174,23 @@ export const CreatePayload = Schema.Struct({
 })
 
 /**
+ * The body of {@link create} and {@link createWorkspaceHook}. `secret` (plain or `Redacted`) signs
+ * every delivery; it is write-only.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+
+/**
  * The body of {@link create}.
  *
  * @since 0.1.0
  * @category payloads
  */
-export type CreatePayload = typeof CreatePayload.Type
+export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSchema> {}
 
-/**
- * The body of {@link update} and {@link updateWorkspaceHook}: only what changes. `secret: null`
- * removes the secret; leaving `secret` out keeps it.
- *
- * @since 0.1.0
- * @category payloads
- */
-export const UpdatePayload = Schema.Struct({
+const UpdatePayloadSchema = Schema.Struct({
   url: Schema.optional(Url),
   description: Schema.optional(Schema.String),
   events: Schema.optional(Events),
@@ -201,12 +200,21 @@ export const UpdatePayload = Schema.Struct({
 })
 
 /**
+ * The body of {@link update} and {@link updateWorkspaceHook}: only what changes. `secret: null`
+ * removes the secret; leaving `secret` out keeps it.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+
+/**
  * The body of {@link update}.
  *
  * @since 0.1.0
  * @category payloads
  */
-export type UpdatePayload = typeof UpdatePayload.Type
+export interface UpdatePayload extends Schema.Schema.Type<typeof UpdatePayloadSchema> {}
 
 /**
  * Identifies a repository webhook.

@@ -19,13 +19,7 @@ import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
 
-/**
- * A workspace.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Workspace = Resource.Struct({
+const WorkspaceSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   slug: Schema.optional(Schema.String),
@@ -40,9 +34,23 @@ export const Workspace = Resource.Struct({
  * A workspace.
  *
  * @since 0.1.0
+ * @category schemas
+ */
+export const Workspace: Resource.OpenStruct<typeof WorkspaceSchema, Workspace> = WorkspaceSchema
+
+/**
+ * A workspace.
+ *
+ * @since 0.1.0
  * @category models
  */
-export type Workspace = typeof Workspace.Type
+export interface Workspace extends Schema.Schema.Type<typeof WorkspaceSchema> {}
+
+const WorkspaceAccessSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  workspace: Schema.optional(Workspace),
+  permission: Schema.optional(Schema.String)
+})
 
 /**
  * One entry of `GET /user/workspaces`: the workspace plus the caller's access to it (the rest of
@@ -51,11 +59,7 @@ export type Workspace = typeof Workspace.Type
  * @since 0.1.0
  * @category schemas
  */
-export const WorkspaceAccess = Resource.Struct({
-  type: Schema.optional(Schema.String),
-  workspace: Schema.optional(Workspace),
-  permission: Schema.optional(Schema.String)
-})
+export const WorkspaceAccess: Resource.OpenStruct<typeof WorkspaceAccessSchema, WorkspaceAccess> = WorkspaceAccessSchema
 
 /**
  * An entry of `GET /user/workspaces`.
@@ -63,7 +67,7 @@ export const WorkspaceAccess = Resource.Struct({
  * @since 0.1.0
  * @category models
  */
-export type WorkspaceAccess = typeof WorkspaceAccess.Type
+export interface WorkspaceAccess extends Schema.Schema.Type<typeof WorkspaceAccessSchema> {}
 
 /**
  * A workspace by slug or `{uuid}`.
@@ -127,13 +131,7 @@ export const findForCurrentUser = (
     Stream.withSpan("Bitbucket.Workspace.findForCurrentUser")
   )
 
-/**
- * A workspace membership: the member's account and the workspace (`workspace_membership`).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Membership = Resource.Struct({
+const MembershipSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   user: Schema.optional(Account),
   workspace: Schema.optional(Workspace),
@@ -141,12 +139,20 @@ export const Membership = Resource.Struct({
 })
 
 /**
+ * A workspace membership: the member's account and the workspace (`workspace_membership`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Membership: Resource.OpenStruct<typeof MembershipSchema, Membership> = MembershipSchema
+
+/**
  * A workspace membership.
  *
  * @since 0.1.0
  * @category models
  */
-export type Membership = typeof Membership.Type
+export interface Membership extends Schema.Schema.Type<typeof MembershipSchema> {}
 
 /**
  * The members of a workspace (`GET /workspaces/{workspace}/members`), pybitbucket's team members.

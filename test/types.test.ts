@@ -1,0 +1,63 @@
+/**
+ * What an editor shows: the types of operations print with the resources' names
+ * (`Effect<Repository, ...>`), not every field of them. Asked of the TypeScript checker itself,
+ * so a resource whose type turns back into an anonymous structure fails here.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as path from "node:path"
+import ts from "typescript"
+
+const probe = path.resolve("test/.types-probe.ts")
+const source = `
+import { Commit, PullRequest, Repository, Snippet, User, Webhook, Workspace } from "../src/index.js"
+export const find = Repository.find({ workspace: "w", repo_slug: "r" })
+export const listing = Repository.findForWorkspace({ workspace: "w" })
+export const create = PullRequest.create
+export const comments = Commit.findForRepository({ workspace: "w", repo_slug: "r" })
+export const me = User.current()
+export const hooks = Webhook.findForRepository({ workspace: "w", repo_slug: "r" })
+export const workspace = Workspace.find({ workspace: "w" })
+export const content = Snippet.content({ workspace: "w", encoded_id: "e" }, "f")
+`
+
+const printed = (): Record<string, string> => {
+  const host = ts.createCompilerHost({})
+  const readFile = host.readFile
+  host.readFile = (file) => (path.resolve(file) === probe ? source : readFile.call(host, file))
+  const fileExists = host.fileExists
+  host.fileExists = (file) => path.resolve(file) === probe || fileExists.call(host, file)
+  const config = ts.getParsedCommandLineOfConfigFile("tsconfig.json", {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })
+  const program = ts.createProgram([probe], { ...config!.options, noEmit: true }, host)
+  const checker = program.getTypeChecker()
+  const file = program.getSourceFile(probe)!
+  const problems = ts.getPreEmitDiagnostics(program, file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))
+  expect(problems).toEqual([])
+  const out: Record<string, string> = {}
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement)) continue
+    for (const declaration of statement.declarationList.declarations) {
+      out[declaration.name.getText(file)] = checker.typeToString(
+        checker.getTypeAtLocation(declaration.name),
+        undefined,
+        ts.TypeFormatFlags.NoTruncation
+      )
+    }
+  }
+  return out
+}
+
+describe("types as an editor prints them", () => {
+  it("operations name their resources and payloads", { timeout: 60_000 }, () => {
+    const types = printed()
+    expect(types["find"]).toBe("Effect<Repository, BitbucketError, Requirements>")
+    expect(types["listing"]).toBe("Stream<Repository, BitbucketError, Requirements>")
+    expect(types["create"]).toBe(
+      "(ref: RepositoryRef, payload: CreatePayload) => Effect<PullRequest, BitbucketError, Requirements>"
+    )
+    expect(types["comments"]).toBe("Stream<Commit, BitbucketError, Requirements>")
+    expect(types["me"]).toBe("Effect<Account, BitbucketError, Requirements>")
+    expect(types["hooks"]).toBe("Stream<Webhook, BitbucketError, Requirements>")
+    expect(types["workspace"]).toBe("Effect<Workspace, BitbucketError, Requirements>")
+    expect(types["content"]).toBe("Stream<Uint8Array<ArrayBufferLike>, BitbucketError, Requirements>")
+  })
+})
