@@ -22,6 +22,7 @@
 import * as BitbucketError from "./BitbucketError.js"
 import { Effect, Schema, Stream } from "effect"
 import * as Http from "./internal/http.js"
+import * as Multipart from "./internal/multipart.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
@@ -218,25 +219,20 @@ export interface UpdatePayload extends Schema.Schema.Type<typeof UpdatePayloadSc
  * form fields (`title`, `is_private`, `scm`), each file as a `file` part with its file name, and
  * each file to delete as a `files` field without contents.
  */
-const toFormData = (payload: {
+const toMultipart = (payload: {
   readonly title?: string | undefined
   readonly is_private?: boolean | undefined
   readonly scm?: string | undefined
   readonly files?: ReadonlyArray<FileContent> | undefined
   readonly delete_files?: ReadonlyArray<string> | undefined
-}): FormData => {
-  const form = new FormData()
-  if (payload.title !== undefined) form.append("title", payload.title)
-  if (payload.is_private !== undefined) form.append("is_private", payload.is_private ? "true" : "false")
-  if (payload.scm !== undefined) form.append("scm", payload.scm)
-  for (const file of payload.files ?? []) {
-    const blob = typeof file.content === "string"
-      ? new Blob([file.content], { type: "text/plain;charset=utf-8" })
-      : new Blob([new Uint8Array(file.content)], { type: "application/octet-stream" })
-    form.append("file", blob, file.name)
-  }
-  for (const name of payload.delete_files ?? []) form.append("files", name)
-  return form
+}): Http.Body => {
+  const parts: Array<Multipart.Part> = []
+  if (payload.title !== undefined) parts.push({ name: "title", value: payload.title })
+  if (payload.is_private !== undefined) parts.push({ name: "is_private", value: payload.is_private ? "true" : "false" })
+  if (payload.scm !== undefined) parts.push({ name: "scm", value: payload.scm })
+  for (const file of payload.files ?? []) parts.push(Multipart.file("file", file.name, file.content))
+  for (const name of payload.delete_files ?? []) parts.push({ name: "files", value: name })
+  return { _tag: "Multipart", parts }
 }
 
 /**
@@ -327,7 +323,7 @@ export const create = Effect.fn("Bitbucket.Snippet.create")(function*(
   payload: CreatePayload
 ) {
   const encoded = yield* Http.encodePayload(CreatePayload, payload)
-  const body: Http.Body = { _tag: "FormData", value: toFormData(encoded) }
+  const body = toMultipart(encoded)
   return yield* (ref.workspace === undefined
     ? Http.json({ method: "POST", path: "/snippets", body }, Snippet)
     : Http.json({ method: "POST", path: "/snippets/{workspace}", params: { workspace: ref.workspace }, body }, Snippet))
@@ -358,7 +354,7 @@ export const update = Effect.fn("Bitbucket.Snippet.update")(function*(ref: Snipp
       method: "PUT",
       path: "/snippets/{workspace}/{encoded_id}",
       params: ref,
-      body: { _tag: "FormData", value: toFormData(encoded) }
+      body: toMultipart(encoded)
     },
     Snippet
   )

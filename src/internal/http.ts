@@ -11,6 +11,7 @@ import * as BitbucketError from "../BitbucketError.js"
 import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, secretsOf, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
+import * as Multipart from "./multipart.js"
 import { millisLeft, within } from "./timeout.js"
 import { validator } from "./validate.js"
 import { buildPath, originOf, type Query, queryString } from "./url.js"
@@ -21,27 +22,21 @@ export type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE"
 /** A request body. */
 export type Body =
   | { readonly _tag: "Json"; readonly value: unknown }
-  | { readonly _tag: "FormData"; readonly value: FormData }
+  | { readonly _tag: "Multipart"; readonly parts: ReadonlyArray<Multipart.Part> }
   | { readonly _tag: "Bytes"; readonly value: Uint8Array; readonly contentType: string }
 
 /** A body ready to send: multipart already serialized. */
-type PreparedBody = Exclude<Body, { readonly _tag: "FormData" }>
+type PreparedBody = Exclude<Body, { readonly _tag: "Multipart" }>
 
 /**
- * Serializes multipart bodies to bytes once, before the first attempt: every HTTP client can send
- * bytes (undici's own FormData class is not Node's global one), and a retry resends the same body.
+ * Serializes a multipart body to bytes once, before the first attempt: every HTTP client can send
+ * bytes, and a retry resends the same body.
  */
-const serializeBody = (body: Body | undefined): Effect.Effect<PreparedBody | undefined> =>
-  body?._tag === "FormData"
-    ? Effect.promise(async () => {
-      const response = new Response(body.value)
-      return {
-        _tag: "Bytes" as const,
-        value: new Uint8Array(await response.arrayBuffer()),
-        contentType: response.headers.get("content-type") ?? "multipart/form-data"
-      }
-    })
-    : Effect.succeed(body)
+const prepareBody = (body: Body | undefined): PreparedBody | undefined => {
+  if (body?._tag !== "Multipart") return body
+  const { body: value, contentType } = Multipart.encode(body.parts)
+  return { _tag: "Bytes", value, contentType }
+}
 
 /** An endpoint call: a path template under the base URL, its parameters, query and body. */
 export interface Target {
@@ -330,7 +325,7 @@ const sendWith = (
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.catchIf(within(effect, leftAt(now)), (e): e is "timeout" => e === "timeout", () => Effect.fail(timedOut())))
     const prepared: Prepared = {
-      body: options.body?._tag === "FormData" ? yield* bounded(serializeBody(options.body)) : options.body,
+      body: prepareBody(options.body),
       accept: options.accept,
       followRedirects: options.followRedirects,
       streamBody: options.streamBody

@@ -1,0 +1,60 @@
+/**
+ * `multipart/form-data` bodies, written byte for byte. `FormData` is not used: serializing it
+ * turns every line break of a text field into CRLF (as HTML forms must), which would change a
+ * commit message or a snippet title on its way to Bitbucket.
+ * @internal
+ */
+
+/** A form field: text, or a file with its name and type. */
+export type Part =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly filename: string; readonly contentType: string; readonly content: Uint8Array }
+
+const encoder = new TextEncoder()
+
+/** A file part: text is sent as UTF-8 (`text/plain;charset=utf-8`), bytes as they are. */
+export const file = (name: string, filename: string, content: string | Uint8Array): Part =>
+  typeof content === "string"
+    ? { name, filename, contentType: "text/plain;charset=utf-8", content: encoder.encode(content) }
+    : { name, filename, contentType: "application/octet-stream", content }
+
+/** Escapes a name for a quoted `Content-Disposition` parameter, as browsers do (UTF-8 kept). */
+const quoted = (name: string) => `"${name.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22")}"`
+
+const randomBoundary = (): string => {
+  const bytes = new Uint8Array(16)
+  globalThis.crypto.getRandomValues(bytes)
+  return `effect-bitbucket-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`
+}
+
+const contains = (haystack: Uint8Array, needle: Uint8Array): boolean => {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
+    return true
+  }
+  return false
+}
+
+/** The body and its `Content-Type` (with the boundary). */
+export const encode = (parts: ReadonlyArray<Part>): { readonly body: Uint8Array; readonly contentType: string } => {
+  const contents = parts.map((part) => ("value" in part ? encoder.encode(part.value) : part.content))
+  let boundary = randomBoundary()
+  // A boundary must not occur in any part; a random one practically never does, but make sure.
+  while (contents.some((content) => contains(content, encoder.encode(`--${boundary}`)))) boundary = randomBoundary()
+  const chunks: Array<Uint8Array> = []
+  parts.forEach((part, i) => {
+    const head = "value" in part
+      ? `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(part.name)}\r\n\r\n`
+      : `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(part.name)}; filename=${quoted(part.filename)}\r\n` +
+        `Content-Type: ${part.contentType}\r\n\r\n`
+    chunks.push(encoder.encode(head), contents[i]!, encoder.encode("\r\n"))
+  })
+  chunks.push(encoder.encode(`--${boundary}--\r\n`))
+  const body = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0))
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.length
+  }
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` }
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Multipart from "../src/internal/multipart.js"
+
+const parse = async (parts: ReadonlyArray<Multipart.Part>) => {
+  const { body, contentType } = Multipart.encode(parts)
+  return { form: await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData(), body, contentType }
+}
+
+describe("multipart bodies", () => {
+  it("keep text fields' line breaks as they are (FormData would send CRLF)", async () => {
+    const { form } = await parse([{ name: "message", value: "line one\nline two\r\nthree\n" }])
+    expect(form.get("message")).toBe("line one\nline two\r\nthree\n")
+  })
+
+  it("send files byte for byte, with their names, types and UTF-8 names", async () => {
+    const bytes = new Uint8Array([0, 0xff, 0x0d, 0x0a, 0x2d, 0x2d, 0x80])
+    const { form } = await parse([
+      Multipart.file("/docs/logo ü.png", "logo ü.png", bytes),
+      Multipart.file("file", "notes.md", "# Notes\n")
+    ])
+    const logo = form.get("/docs/logo ü.png") as File
+    expect(logo.name).toBe("logo ü.png")
+    expect(logo.type).toBe("application/octet-stream")
+    expect(Array.from(new Uint8Array(await logo.arrayBuffer()))).toEqual(Array.from(bytes))
+    const notes = form.get("file") as File
+    expect(await notes.text()).toBe("# Notes\n")
+    expect(notes.type).toBe("text/plain;charset=utf-8")
+  })
+
+  it("escape quotes and line breaks in names, so a name cannot forge another header or part", async () => {
+    const { body } = await parse([{ name: "a\"b\r\nContent-Type: evil", value: "x" }])
+    const text = new TextDecoder().decode(body)
+    expect(text).toContain('name="a%22b%0D%0AContent-Type: evil"')
+    expect(text.split("\r\n").filter((line) => line.startsWith("Content-Type"))).toEqual([])
+  })
+
+  it("use a boundary that occurs in no part, and a fresh one each time", () => {
+    const a = Multipart.encode([{ name: "x", value: "--effect-bitbucket-" }])
+    const b = Multipart.encode([{ name: "x", value: "y" }])
+    expect(a.contentType).not.toBe(b.contentType)
+    const boundary = a.contentType.split("boundary=")[1]!
+    const text = new TextDecoder().decode(a.body)
+    expect(text.split(`--${boundary}`)).toHaveLength(3)
+  })
+})
