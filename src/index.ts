@@ -51,6 +51,8 @@ export * as Resource from "./Resource.js"
 /** @since 0.1.0 */
 export * as Snippet from "./Snippet.js"
 /** @since 0.1.0 */
+export * as Source from "./Source.js"
+/** @since 0.1.0 */
 export * as User from "./User.js"
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"

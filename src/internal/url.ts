@@ -49,18 +49,38 @@ export const encodeSegment = (name: string, value: unknown): Effect.Effect<strin
   return Effect.succeed(encodeURIComponent(value))
 }
 
-/** Fills `{name}` placeholders of a path template with encoded segments. */
+/**
+ * Validates a file path in a repository (`src/main.ts`, a leading `/` ignored) and encodes it as
+ * path segments: each segment as {@link encodeSegment} does, empty segments (`a//b`) refused.
+ */
+export const encodePath = (name: string, value: unknown): Effect.Effect<string, BitbucketError.InvalidInput> => {
+  if (typeof value !== "string") return encodeSegment(name, value)
+  const segments = value.replace(/^\/+/, "").split("/")
+  if (segments.some((segment) => segment === "")) {
+    return Effect.fail(
+      new BitbucketError.InvalidInput({ message: `"${name}" must be a path without empty segments, got ${JSON.stringify(value)}`, parameter: name })
+    )
+  }
+  return Effect.map(Effect.forEach(segments, (segment) => encodeSegment(name, segment)), (encoded) => encoded.join("/"))
+}
+
+const placeholder = /\{([a-z_]+)(\*?)\}/g
+
+/**
+ * Fills the placeholders of a path template: `{name}` with one encoded segment, `{name*}` with a
+ * file path of one or more segments (see {@link encodePath}).
+ */
 export const buildPath = (
   template: string,
   params: object
 ): Effect.Effect<string, BitbucketError.InvalidInput> => {
-  const names = Array.from(template.matchAll(/\{([a-z_]+)\}/g), (m) => m[1]!)
+  const names = Array.from(template.matchAll(placeholder), (m) => [m[1]!, m[2] === "*"] as const)
   if (names.length === 0) return Effect.succeed(template)
   return Effect.map(
-    Effect.forEach(names, (name) => encodeSegment(name, (params as Record<string, unknown>)[name])),
+    Effect.forEach(names, ([name, many]) => (many ? encodePath : encodeSegment)(name, (params as Record<string, unknown>)[name])),
     (segments) => {
       let i = 0
-      return template.replace(/\{([a-z_]+)\}/g, () => segments[i++]!)
+      return template.replace(placeholder, () => segments[i++]!)
     }
   )
 }

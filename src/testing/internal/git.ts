@@ -18,6 +18,8 @@ export interface GitCommit {
   readonly date: string
   readonly parents: ReadonlyArray<string>
   readonly files: Readonly<Record<string, string | null>>
+  /** The exact bytes of files in `files` that are not UTF-8 text (there as the bytes decoded). */
+  readonly bytes?: Readonly<Record<string, Uint8Array>>
 }
 
 /** An annotated (or lightweight) tag. */
@@ -134,8 +136,8 @@ export class GitRepo {
     return this.reachable([of]).has(ancestor)
   }
 
-  /** The file tree at a commit: every ancestor's changes applied parents first. */
-  tree(hash: string): Map<string, string> {
+  /** The commits whose changes make up a commit's tree, parents first. */
+  private ancestry(hash: string): Array<GitCommit> {
     const order: Array<GitCommit> = []
     const seen = new Set<string>()
     const visit = (h: string) => {
@@ -147,14 +149,32 @@ export class GitRepo {
       order.push(c)
     }
     visit(hash)
+    return order
+  }
+
+  /** The file tree at a commit: every ancestor's changes applied parents first. */
+  tree(hash: string): Map<string, string> {
     const tree = new Map<string, string>()
-    for (const c of order) {
+    for (const c of this.ancestry(hash)) {
       for (const [path, content] of Object.entries(c.files)) {
         if (content === null) tree.delete(path)
         else tree.set(path, content)
       }
     }
     return tree
+  }
+
+  /** A file's bytes at a commit: as committed when they were bytes, else its text as UTF-8. */
+  fileBytes(hash: string, path: string): Uint8Array | undefined {
+    let bytes: Uint8Array | undefined
+    for (const c of this.ancestry(hash)) {
+      if (!Object.hasOwn(c.files, path)) continue
+      const content = c.files[path]
+      bytes = content === null || content === undefined
+        ? undefined
+        : (c.bytes !== undefined && Object.hasOwn(c.bytes, path) ? c.bytes[path] : undefined) ?? new TextEncoder().encode(content)
+    }
+    return bytes
   }
 
   /** Paths a commit touches. */

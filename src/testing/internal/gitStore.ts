@@ -101,15 +101,20 @@ export const makeGitStore = (core: BaseCore) => {
     mergeTasks: new Map()
   })
 
-  const toCommit = (c: SeedGitRepository["commits"][number]): GitCommit => ({
-    hash: c.hash,
-    message: c.message,
-    author: c.author.raw,
-    ...(c.author.user !== undefined ? { authorUser: userUuid(c.author.user) } : {}),
-    date: c.date,
-    parents: [...c.parents],
-    files: { ...(c.files ?? {}) }
-  })
+  const toCommit = (c: SeedGitRepository["commits"][number]): GitCommit => {
+    const bytes = Object.fromEntries(Object.entries(c.binaryFiles ?? {}).map(([path, b64]) => [path, new Uint8Array(Buffer.from(b64, "base64"))]))
+    const decoder = new TextDecoder()
+    return {
+      hash: c.hash,
+      message: c.message,
+      author: c.author.raw,
+      ...(c.author.user !== undefined ? { authorUser: userUuid(c.author.user) } : {}),
+      date: c.date,
+      parents: [...c.parents],
+      files: { ...(c.files ?? {}), ...Object.fromEntries(Object.entries(bytes).map(([path, b]) => [path, decoder.decode(b)])) },
+      ...(c.binaryFiles !== undefined ? { bytes } : {})
+    }
+  }
 
   const normalizeComment = (c: SeedComment): CommentState => ({
     ...c,
@@ -478,6 +483,9 @@ export const makeGitStore = (core: BaseCore) => {
         date: c.date,
         parents: [...c.parents],
         files: { ...c.files },
+        ...(c.bytes !== undefined
+          ? { binaryFiles: Object.fromEntries(Object.entries(c.bytes).map(([path, bytes]) => [path, Buffer.from(bytes).toString("base64")])) }
+          : {}),
         ...(d.approvals.has(c.hash) ? { approvedBy: d.approvals.get(c.hash)!.map((a) => a.user) } : {})
       })),
       branches: [...d.git.branches].map(([name, target]) => ({ name, target })),

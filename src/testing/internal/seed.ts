@@ -195,6 +195,11 @@ export interface SeedCommit {
   readonly parents: ReadonlyArray<string>
   /** Files set (full content) or deleted (`null`) by this commit. */
   readonly files?: Readonly<Record<string, string | null>>
+  /**
+   * Files set by this commit whose bytes are not UTF-8 text, base64-encoded (diffs show their
+   * `files` entry, the bytes decoded as UTF-8; `/src` serves these bytes).
+   */
+  readonly binaryFiles?: Readonly<Record<string, string>>
   /** Users who approved the commit. */
   readonly approvedBy?: ReadonlyArray<UserRef>
 }

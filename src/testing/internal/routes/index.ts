@@ -12,6 +12,7 @@ import { refs } from "./refs.js"
 import { removed } from "./removed.js"
 import { repositories } from "./repositories.js"
 import { snippets } from "./snippets.js"
+import { source } from "./source.js"
 import { statuses } from "./statuses.js"
 import { users } from "./users.js"
 import { webhooks } from "./webhooks.js"
@@ -24,6 +25,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   repositories,
   refs,
   commits,
+  source,
   statuses,
   pullRequests,
   snippets,

@@ -1,0 +1,292 @@
+/**
+ * A repository's files: `GET R/src` (a redirect to the root listing on the main branch),
+ * `GET R/src/{commit}/{path}` (a file's bytes, its metadata with `format=meta`, or a directory's
+ * listing, recursive with `max_depth`) and `POST R/src` (a commit of uploaded files, from
+ * `multipart/form-data` or `application/x-www-form-urlencoded`), as the spec describes them.
+ *
+ * - The root's listing needs the trailing slash (`src/{commit}/`), as on Bitbucket.
+ * - Entries carry the commit that was asked for (by hash, whatever named it), not the last commit
+ *   to change them.
+ * - A commit's `branch` and `parents` follow the spec: a new branch starts from `parents` or the
+ *   main branch; an existing branch (or the main branch, without `branch`) must have `parents[0]`
+ *   as its head when `parents` is given, else 409.
+ * - Executable bits, links and `format=rendered` are not modelled (400 for other formats).
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import type { Ctx } from "../core.js"
+import { HttpError } from "../core.js"
+import type { RepoData } from "../gitStore.js"
+import { sha1 } from "../git.js"
+import type { RouteModule } from "../router.js"
+
+type Params = Readonly<Record<string, string>>
+
+const mimetypes: Readonly<Record<string, string>> = {
+  md: "text/markdown",
+  txt: "text/plain",
+  json: "application/json",
+  yml: "application/x-yaml",
+  yaml: "application/x-yaml",
+  html: "text/html",
+  css: "text/css",
+  js: "application/javascript",
+  png: "image/png",
+  jpg: "image/jpeg",
+  gif: "image/gif",
+  svg: "image/svg+xml",
+  sh: "application/x-sh"
+}
+
+const mimetypeOf = (path: string): string | null => {
+  const dot = path.lastIndexOf(".")
+  return dot > path.lastIndexOf("/") ? mimetypes[path.slice(dot + 1).toLowerCase()] ?? null : null
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+
+const isBinary = (bytes: Uint8Array): boolean => {
+  if (bytes.includes(0)) return true
+  try {
+    strictUtf8.decode(bytes)
+    return false
+  } catch {
+    return true
+  }
+}
+
+/** Field names of `POST src` that are metadata, unless written with a leading `/`. */
+const META = new Set(["message", "author", "parents", "files", "branch"])
+
+interface Upload {
+  readonly message?: string
+  readonly author?: string
+  readonly parents: Array<string>
+  readonly branch?: string
+  readonly files: Map<string, Uint8Array>
+  readonly listed: Array<string>
+}
+
+export const source: RouteModule = {
+  name: "source",
+  make: (core) => {
+    const { getRepository, page, ok, param, requirePermission, git, base, now, href } = core
+
+    const repoData = (ctx: Ctx, p: Params): RepoData => {
+      const { repo } = getRepository(ctx, p.workspace!, p.repo_slug!)
+      return git.data(repo)
+    }
+
+    const srcPath = (d: RepoData, hash: string, path: string, directory: boolean) =>
+      `${git.repoPath(d.repo)}/src/${hash}/${path === "" ? "" : path.split("/").map(core.seg).join("/")}${directory && path !== "" ? "/" : ""}`
+
+    const fileJson = (d: RepoData, hash: string, path: string, bytes: Uint8Array) => {
+      const self = srcPath(d, hash, path, false)
+      return {
+        type: "commit_file",
+        path,
+        escaped_path: path,
+        size: bytes.length,
+        mimetype: mimetypeOf(path),
+        attributes: isBinary(bytes) ? ["binary"] : [],
+        commit: git.commitRef(d.repo, hash),
+        links: {
+          self: href(self),
+          meta: href(`${self}?format=meta`),
+          history: href(`${git.repoPath(d.repo)}/filehistory/${hash}/${path.split("/").map(core.seg).join("/")}`)
+        }
+      }
+    }
+
+    const directoryJson = (d: RepoData, hash: string, path: string) => {
+      const self = srcPath(d, hash, path, true)
+      return { type: "commit_directory", path, commit: git.commitRef(d.repo, hash), links: { self: href(self), meta: href(`${self}?format=meta`) } }
+    }
+
+    /** The entries of a directory (breadth first, `depth` levels), each level in git's name order. */
+    const listing = (d: RepoData, hash: string, tree: ReadonlyMap<string, string>, directory: string, depth: number) => {
+      const out: Array<unknown> = []
+      let level = [directory]
+      for (let i = 0; i < depth && level.length > 0; i++) {
+        const next: Array<string> = []
+        for (const dir of level) {
+          const prefix = dir === "" ? "" : `${dir}/`
+          const children = new Map<string, boolean>()
+          for (const path of tree.keys()) {
+            if (!path.startsWith(prefix)) continue
+            const rest = path.slice(prefix.length)
+            const slash = rest.indexOf("/")
+            children.set(slash < 0 ? rest : rest.slice(0, slash), slash >= 0 || children.get(rest) === true)
+          }
+          for (const name of [...children.keys()].sort()) {
+            const path = `${prefix}${name}`
+            if (children.get(name) === true) {
+              out.push(directoryJson(d, hash, path))
+              next.push(path)
+            } else {
+              out.push(fileJson(d, hash, path, d.git.fileBytes(hash, path) ?? new Uint8Array(0)))
+            }
+          }
+        }
+        level = next
+      }
+      return out
+    }
+
+    const read = (ctx: Ctx, p: Params) => {
+      const d = repoData(ctx, p)
+      const commit = git.resolve(d, p.commit!)
+      const path = p.path ?? ""
+      const format = param(ctx, "format")
+      if (format !== undefined && format !== "" && format !== "meta") {
+        throw new HttpError(400, `Unsupported format: ${format}`, "The fake serves file contents and format=meta.")
+      }
+      const tree = d.git.tree(commit.hash)
+      if (path === "" && !ctx.url.pathname.endsWith("/")) {
+        throw new HttpError(404, "No such file or directory", "Listing the root directory needs a trailing slash.")
+      }
+      if (path !== "" && tree.has(path)) {
+        const bytes = d.git.fileBytes(commit.hash, path) ?? new Uint8Array(0)
+        if (format === "meta") return ok(ctx, fileJson(d, commit.hash, path, bytes))
+        return new Response(new Uint8Array(bytes), {
+          status: 200,
+          headers: {
+            "content-type": mimetypeOf(path) ?? "application/octet-stream",
+            "content-disposition": "attachment",
+            "content-length": String(bytes.length)
+          }
+        })
+      }
+      const isDirectory = path === "" || [...tree.keys()].some((f) => f.startsWith(`${path}/`))
+      if (!isDirectory) throw new HttpError(404, `No such file or directory: ${path}`)
+      if (format === "meta") return ok(ctx, directoryJson(d, commit.hash, path))
+      const depth = core.parsePositiveInt(param(ctx, "max_depth"), "max_depth", 1)
+      return page(ctx, listing(d, commit.hash, tree, path, depth), ["size", "mimetype"])
+    }
+
+    const readUpload = (ctx: Ctx): Effect.Effect<Upload> =>
+      Effect.promise(async () => {
+        const upload: { -readonly [K in keyof Upload]: Upload[K] } = { parents: [], files: new Map(), listed: [] }
+        const contentType = (ctx.headers.get("content-type") ?? "").toLowerCase()
+        const bytes = ctx.bytes ?? new TextEncoder().encode(ctx.body)
+        const entries: Array<[string, string | Uint8Array, boolean]> = []
+        if (contentType.startsWith("multipart/form-data")) {
+          let form: FormData
+          try {
+            form = await new Request("http://fake.invalid/", {
+              method: "POST",
+              headers: { "content-type": ctx.headers.get("content-type")! },
+              body: new Uint8Array(bytes)
+            }).formData()
+          } catch {
+            throw new HttpError(400, "Bad request", "The multipart/form-data body could not be parsed.")
+          }
+          for (const [name, value] of form) {
+            entries.push(typeof value === "string" ? [name, value, false] : [name, new Uint8Array(await value.arrayBuffer()), true])
+          }
+        } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
+          for (const [name, value] of new URLSearchParams(ctx.body)) entries.push([name, value, false])
+        } else if (bytes.length > 0) {
+          throw new HttpError(415, "Unsupported Media Type", "Commits take multipart/form-data or application/x-www-form-urlencoded.")
+        }
+        for (const [name, value, isFile] of entries) {
+          if (!isFile && !name.startsWith("/") && META.has(name)) {
+            const text = value as string
+            if (name === "message") upload.message = text
+            else if (name === "author") upload.author = text
+            else if (name === "branch") {
+              if (upload.branch !== undefined) throw core.invalid({ branch: ["The branch field cannot be repeated."] })
+              upload.branch = text
+            } else if (name === "parents") upload.parents.push(...text.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+            else if (text.trim() !== "") upload.listed.push(text.replace(/^\/+/, ""))
+            continue
+          }
+          const path = name.replace(/^\/+/, "")
+          if (path === "" || path.split("/").some((s) => s === "" || s === "." || s === "..")) {
+            throw core.invalid({ [name]: ["Not a valid file path."] })
+          }
+          upload.files.set(path, typeof value === "string" ? new TextEncoder().encode(value) : value)
+        }
+        return upload
+      })
+
+    const actorLine = (ctx: Ctx) => {
+      const p = ctx.principal
+      if (p.kind === "user") return { raw: `${p.user.display_name} <${p.user.email}>`, user: p.user.uuid }
+      return { raw: `${p.kind === "token" ? p.token.name ?? "Access token" : "Bitbucket"} <noreply@bitbucket.org>`, user: undefined }
+    }
+
+    let commitCounter = 0
+
+    const commit = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const d = repoData(ctx, p)
+        requirePermission(ctx, d.repo, "write")
+        const upload = yield* readUpload(ctx)
+        for (const hash of upload.parents) {
+          if (d.git.commit(hash) === undefined) throw core.invalid({ parents: [`Commit ${hash} not found.`] })
+        }
+        const parents = upload.parents.map((h) => d.git.commit(h)!.hash)
+        const main = d.repo.mainbranch ?? "main"
+        const branch = upload.branch ?? main
+        const head = d.git.branches.get(branch)
+        if (head !== undefined && parents.length > 0 && parents[0] !== head) {
+          throw new HttpError(409, "Conflict", `${parents[0]} is not the head of ${branch} (${head}).`)
+        }
+        if (parents.length === 0) {
+          const from = head ?? d.git.branches.get(main)
+          if (from !== undefined) parents.push(from)
+        }
+        const decoder = new TextDecoder()
+        const files: Record<string, string | null> = {}
+        const binary: Record<string, Uint8Array> = {}
+        for (const path of upload.listed) if (!upload.files.has(path)) files[path] = null
+        for (const [path, bytes] of upload.files) {
+          files[path] = decoder.decode(bytes)
+          if (isBinary(bytes)) binary[path] = bytes
+        }
+        const actor = actorLine(ctx)
+        const authorRaw = upload.author !== undefined && upload.author.trim() !== "" ? upload.author : actor.raw
+        const email = /<([^>]+)>/.exec(authorRaw)?.[1]
+        const authorUser = upload.author === undefined ? actor.user : email === undefined ? undefined : core.findUser(email)?.uuid
+        const ts = yield* now
+        const message = upload.message ?? "Committed with the Bitbucket API\n"
+        const hash = sha1(JSON.stringify([core.fullName(d.repo), parents, message, authorRaw, ts, files, ++commitCounter]))
+        d.git.addCommit({
+          hash,
+          message,
+          author: authorRaw,
+          ...(authorUser !== undefined ? { authorUser } : {}),
+          date: ts,
+          parents,
+          files,
+          ...(Object.keys(binary).length > 0 ? { bytes: binary } : {})
+        })
+        d.git.branches.set(branch, hash)
+        if (d.repo.mainbranch === null || d.repo.mainbranch === undefined) (d.repo as { mainbranch?: string | null }).mainbranch = branch
+        core.events.publish({ key: "repo:push", repository: core.fullName(d.repo), payload: { new: { type: "branch", name: branch, target: hash } } })
+        return new Response(null, {
+          status: 201,
+          headers: { location: `${base}${git.repoPath(d.repo)}/commit/${hash}`, "content-type": "text/html; charset=utf-8" }
+        })
+      })
+
+    const R = "/repositories/:workspace/:repo_slug"
+    return {
+      routes: [
+        {
+          path: `${R}/src`,
+          GET: (ctx, p) => {
+            const d = repoData(ctx, p)
+            const head = d.git.branches.get(d.repo.mainbranch ?? "main")
+            if (head === undefined) throw new HttpError(404, "This repository is empty.")
+            return core.redirect(`${base}${srcPath(d, head, "", true)}`)
+          },
+          POST: commit
+        },
+        { path: `${R}/src/:commit/*path`, GET: read }
+      ]
+    }
+  }
+}

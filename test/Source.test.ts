@@ -1,0 +1,169 @@
+import { describe, expect, it, layer } from "@effect/vitest"
+import { Chunk, Effect, Layer, Option, Stream } from "effect"
+import { Authenticator, BitbucketError, Commit, Resource, Source } from "../src/index.js"
+import { FakeBitbucket } from "../src/testing/index.js"
+import { mockHttp } from "./support/mockHttp.js"
+
+const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+  Layer.provideMerge(FakeBitbucket.layer())
+)
+
+const playground = { workspace: "demo", repo_slug: "effect-playground" }
+const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+layer(AsAlice)("Source against the fake", (it) => {
+  it.effect("reads a file by branch, as text and as bytes, and its metadata", () =>
+    Effect.gen(function*() {
+      const ref = { ...playground, commit: "main", path: "package.json" }
+      const text = yield* Source.contentText(ref)
+      expect(JSON.parse(text)).toMatchObject({ name: "effect-playground" })
+      const bytes = yield* Resource.collectBytes(Source.content(ref))
+      expect(new TextDecoder().decode(bytes)).toBe(text)
+      const meta = yield* Source.meta(ref)
+      const head = yield* Commit.find({ ...playground, commit: "main" })
+      expect(meta).toMatchObject({ type: "commit_file", path: "package.json", size: bytes.length, mimetype: "application/json" })
+      // The commit asked for, by hash, whatever named it.
+      expect(meta.commit?.hash).toBe(head.hash)
+      expect(Source.isFile(meta)).toBe(true)
+    }))
+
+  it.effect("lists the root, a directory, and a tree with max_depth, in pages", () =>
+    Effect.gen(function*() {
+      const at = { ...playground, commit: "main" }
+      const root = yield* collect(Source.findForDirectory(at, { pagelen: 2 }))
+      const names = root.map((e) => `${e.path}${Source.isDirectory(e) ? "/" : ""}`)
+      expect(names).toContain("README.md")
+      expect(names).toContain("src/")
+      expect(names.every((n) => !n.slice(0, -1).includes("/"))).toBe(true)
+      const src = yield* collect(Source.findForDirectory({ ...at, path: "src" }))
+      expect(src.map((e) => e.path)).toContain("src/main.ts")
+      expect(src.every((e) => e.path!.startsWith("src/"))).toBe(true)
+      const deep = yield* collect(Source.findForDirectory(at, { max_depth: 3 }))
+      const files = deep.filter(Source.isFile).map((e) => e.path)
+      expect(files).toEqual(expect.arrayContaining(["README.md", "src/main.ts", "test/main.test.ts"]))
+      // Breadth first: the root's entries come before any deeper one.
+      const firstDeep = deep.findIndex((e) => e.path!.includes("/"))
+      expect(deep.slice(firstDeep).every((e) => e.path!.includes("/"))).toBe(true)
+    }))
+
+  it.effect("a missing path is NotFound; a bad path is InvalidInput and sends nothing", () =>
+    Effect.gen(function*() {
+      const missing = yield* Effect.flip(Source.meta({ ...playground, commit: "main", path: "nope.md" }))
+      expect(missing).toBeInstanceOf(BitbucketError.NotFound)
+      const bad = yield* Effect.flip(Source.contentText({ ...playground, commit: "main", path: "src//main.ts" }))
+      expect(bad).toBeInstanceOf(BitbucketError.InvalidInput)
+      const dots = yield* Effect.flip(Source.contentText({ ...playground, commit: "main", path: "src/../secrets" }))
+      expect(dots).toBeInstanceOf(BitbucketError.InvalidInput)
+    }))
+
+  it.effect("commits text and binary files and a deletion on a new branch; main does not move", () =>
+    Effect.gen(function*() {
+      const mainBefore = yield* Commit.find({ ...playground, commit: "main" })
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe])
+      const hash = yield* Source.createCommit(playground, {
+        message: "Docs: logo and notes\n",
+        branch: "docs/logo",
+        files: [
+          { path: "docs/logo.png", content: png },
+          { path: "/docs/notes ü.md", content: "# Notes\n" }
+        ],
+        delete_files: ["package.json"]
+      })
+      expect(Option.isSome(hash)).toBe(true)
+      const created = yield* Commit.find({ ...playground, commit: Option.getOrThrow(hash) })
+      expect(created.message).toBe("Docs: logo and notes\n")
+      expect(created.parents?.map((p) => p.hash)).toEqual([mainBefore.hash])
+      expect(created.author?.user?.display_name).toBe("Alice Anderson")
+      const onBranch = { ...playground, commit: "docs/logo" }
+      const logo = yield* Resource.collectBytes(Source.content({ ...onBranch, path: "docs/logo.png" }))
+      expect(Array.from(logo)).toEqual(Array.from(png))
+      expect((yield* Source.meta({ ...onBranch, path: "docs/logo.png" })).attributes).toEqual(["binary"])
+      expect(yield* Source.contentText({ ...onBranch, path: "docs/notes ü.md" })).toBe("# Notes\n")
+      const gone = yield* Effect.flip(Source.meta({ ...onBranch, path: "package.json" }))
+      expect(gone).toBeInstanceOf(BitbucketError.NotFound)
+      expect((yield* Commit.find({ ...playground, commit: "main" })).hash).toBe(mainBefore.hash)
+    }))
+
+  it.effect("parents make a commit a compare-and-swap: a stale head is Conflict", () =>
+    Effect.gen(function*() {
+      const head = (yield* Commit.find({ ...playground, commit: "main" })).hash!
+      const first = yield* Source.createCommit(playground, {
+        parents: [head],
+        files: [{ path: "NOTES.md", content: "one\n" }]
+      })
+      const again = yield* Effect.flip(Source.createCommit(playground, {
+        parents: [head],
+        files: [{ path: "NOTES.md", content: "two\n" }]
+      }))
+      expect(again).toBeInstanceOf(BitbucketError.Conflict)
+      expect((yield* Commit.find({ ...playground, commit: "main" })).hash).toBe(Option.getOrThrow(first))
+      expect(yield* Source.contentText({ ...playground, commit: "main", path: "NOTES.md" })).toBe("one\n")
+    }))
+
+  it.effect("an invalid payload is InvalidInput: a path written and deleted, twice, or with empty segments", () =>
+    Effect.gen(function*() {
+      for (
+        const payload of [
+          { files: [{ path: "a.md", content: "x" }], delete_files: ["/a.md"] },
+          { files: [{ path: "a.md", content: "x" }, { path: "/a.md", content: "y" }] },
+          { files: [{ path: "docs//a.md", content: "x" }] },
+          { delete_files: [".."] }
+        ]
+      ) {
+        const error = yield* Effect.flip(Source.createCommit(playground, payload))
+        expect(error).toBeInstanceOf(BitbucketError.InvalidInput)
+      }
+    }))
+})
+
+describe("Source on the wire", () => {
+  it.effect("paths are encoded per segment; the root listing ends with a slash; max_depth is passed", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() =>
+        new Response(JSON.stringify({ values: [], page: 1, pagelen: 10, size: 0 }), { status: 200, headers: { "content-type": "application/json" } })
+      )
+      const repo = { workspace: "demo", repo_slug: "r" }
+      yield* Stream.runDrain(Source.findForDirectory({ ...repo, commit: "feature/x" }, { max_depth: 2 })).pipe(Effect.provide(mock.anonymous))
+      yield* Stream.runDrain(Source.findForDirectory({ ...repo, commit: "main", path: "/docs/a b" })).pipe(Effect.provide(mock.anonymous))
+      yield* Source.meta({ ...repo, commit: "main", path: "docs/a?b#c.md" }).pipe(Effect.provide(mock.anonymous), Effect.ignore)
+      expect(mock.requests.map((r) => r.url.toString())).toEqual([
+        "https://api.bitbucket.org/2.0/repositories/demo/r/src/feature%2Fx/?max_depth=2&pagelen=50",
+        "https://api.bitbucket.org/2.0/repositories/demo/r/src/main/docs/a%20b/?pagelen=50",
+        "https://api.bitbucket.org/2.0/repositories/demo/r/src/main/docs/a%3Fb%23c.md?format=meta"
+      ])
+    }))
+
+  it.effect("a commit is multipart: files under their paths with a leading slash, metadata as fields", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(null, { status: 201, headers: { location: "https://api.bitbucket.org/2.0/repositories/demo/r/commit/0123abc" } }))
+      const hash = yield* Source.createCommit({ workspace: "demo", repo_slug: "r" }, {
+        message: "m",
+        author: "A <a@example.com>",
+        branch: "b",
+        parents: ["p1", "p2"],
+        files: [{ path: "message", content: "a file called message" }],
+        delete_files: ["old.txt"]
+      }).pipe(Effect.provide(mock.anonymous))
+      expect(hash).toEqual(Option.some("0123abc"))
+      const request = mock.requests[0]!
+      expect(request.method).toBe("POST")
+      const form = yield* Effect.promise(() => new Response(request.body, { headers: { "content-type": request.headers["content-type"]! } }).formData())
+      expect(form.get("message")).toBe("m")
+      expect(form.get("author")).toBe("A <a@example.com>")
+      expect(form.get("branch")).toBe("b")
+      expect(form.get("parents")).toBe("p1,p2")
+      expect(form.getAll("files")).toEqual(["old.txt"])
+      const file = form.get("/message")
+      expect(file).toBeInstanceOf(Blob)
+      expect(yield* Effect.promise(() => (file as Blob).text())).toBe("a file called message")
+    }))
+
+  it.effect("without a Location naming a commit, the hash is none (the commit was made)", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(null, { status: 201 }))
+      const hash = yield* Source.createCommit({ workspace: "demo", repo_slug: "r" }, { files: [{ path: "a", content: "b" }] }).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(Option.isNone(hash)).toBe(true)
+    }))
+})
