@@ -80,6 +80,7 @@ export type {
   SeedComment,
   SeedCommit,
   SeedCommitComment,
+  SeedDeployKey,
   SeedGitRepository,
   SeedMember,
   SeedOAuthConsumer,

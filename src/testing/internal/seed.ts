@@ -499,6 +499,30 @@ export interface SeedWebhook {
 }
 
 /**
+ * A deploy key of a repository (`repository`, a `full_name`) or of a project (`workspace` and
+ * `project`, its key). `key` is an OpenSSH public key; its comment, if any, becomes `comment`.
+ *
+ * @example
+ * ```ts
+ * const key: FakeBitbucket.SeedDeployKey = {
+ *   id: 101, repository: "demo/effect-playground", label: "CI",
+ *   key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8 ci@example.com",
+ *   added_on: "2024-01-01T00:00:00.000000+00:00", addedBy: "alice@example.com"
+ * }
+ * ```
+ */
+export interface SeedDeployKey {
+  readonly id: number
+  readonly repository?: string
+  readonly workspace?: string
+  readonly project?: string
+  readonly key: string
+  readonly label?: string
+  readonly added_on: string
+  readonly addedBy?: UserRef
+}
+
+/**
  * A branch restriction (branch permission) of a repository.
  *
  * @example
@@ -561,6 +585,8 @@ export interface Seed {
   readonly snippets?: ReadonlyArray<SeedSnippet>
   /** Webhook subscriptions of repositories and workspaces. */
   readonly webhooks?: ReadonlyArray<SeedWebhook>
+  /** Deploy keys of repositories and projects. */
+  readonly deployKeys?: ReadonlyArray<SeedDeployKey>
   /** Branch restrictions of repositories. */
   readonly branchRestrictions?: ReadonlyArray<SeedBranchRestriction>
 }

@@ -7,6 +7,7 @@
 import type { RouteModule } from "../router.js"
 import { branchRestrictions } from "./branchRestrictions.js"
 import { commits } from "./commits.js"
+import { deployKeys } from "./deployKeys.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
@@ -30,5 +31,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   pullRequests,
   snippets,
   webhooks,
+  deployKeys,
   branchRestrictions
 ]

@@ -1,0 +1,75 @@
+import { describe, expect, it, layer } from "@effect/vitest"
+import { Chunk, Effect, Layer, Stream } from "effect"
+import { Authenticator, BitbucketError, DeployKey } from "../src/index.js"
+import { FakeBitbucket } from "../src/testing/index.js"
+import { mockHttp } from "./support/mockHttp.js"
+
+const fake = FakeBitbucket.layer()
+const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(Layer.provideMerge(fake))
+const bob = Authenticator.apiToken({ email: "bob@example.com", token: "bob-api-token" })
+
+const CI = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8 ci@example.com"
+const DEPLOY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHuLKhNch8EtbjhSxzIUqPGz1BVcfpE09ihx0h3TGQwc deploy@example.com"
+const repo = { workspace: "demo", repo_slug: "effect-playground" }
+const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+layer(AsAlice)("DeployKey against the fake", (it) => {
+  it.effect("adds, lists, finds, relabels and removes a repository key", () =>
+    Effect.gen(function*() {
+      const created = yield* DeployKey.create(repo, { key: CI, label: "CI" })
+      expect(created).toMatchObject({ type: "deploy_key", label: "CI", comment: "ci@example.com", repository: { full_name: "demo/effect-playground" } })
+      expect(created.key).toBe(CI.split(" ").slice(0, 2).join(" "))
+      expect(created.owner?.display_name).toBe("Alice Anderson")
+      const ref = { ...repo, key_id: created.id! }
+      expect((yield* collect(DeployKey.findForRepository(repo))).map((k) => k.id)).toContain(created.id)
+      expect((yield* DeployKey.find(ref)).label).toBe("CI")
+      const relabelled = yield* DeployKey.update(ref, { key: CI, label: "CI runners" })
+      expect(relabelled.label).toBe("CI runners")
+      const changed = yield* Effect.flip(DeployKey.update(ref, { key: DEPLOY }))
+      expect(changed).toBeInstanceOf(BitbucketError.BadRequest)
+      const twice = yield* Effect.flip(DeployKey.create(repo, { key: CI }))
+      expect(twice).toBeInstanceOf(BitbucketError.BadRequest)
+      yield* DeployKey.delete(ref)
+      expect(yield* Effect.flip(DeployKey.find(ref))).toBeInstanceOf(BitbucketError.NotFound)
+    }))
+
+  it.effect("adds, lists, finds and removes a project key", () =>
+    Effect.gen(function*() {
+      const project = { workspace: "acme", project_key: "OPS" }
+      const created = yield* DeployKey.createProjectKey(project, { key: DEPLOY, label: "Deploys" })
+      expect(created).toMatchObject({ type: "project_deploy_key", label: "Deploys", project: { key: "OPS" } })
+      expect(created.created_by?.display_name).toBe("Alice Anderson")
+      const ref = { ...project, key_id: created.id! }
+      expect((yield* collect(DeployKey.findForProject(project))).map((k) => k.id)).toEqual([created.id])
+      expect((yield* DeployKey.findProjectKey(ref)).comment).toBe("deploy@example.com")
+      yield* DeployKey.deleteProjectKey(ref)
+      expect(yield* collect(DeployKey.findForProject(project))).toEqual([])
+    }))
+
+  it.effect("a writer who is not an admin is Forbidden; keys need admin even to be read", () =>
+    Effect.gen(function*() {
+      const asBob = Layer.provideMerge(bob, fake)
+      const error = yield* Effect.flip(collect(DeployKey.findForRepository(repo))).pipe(Effect.provide(asBob))
+      expect(error).toBeInstanceOf(BitbucketError.Forbidden)
+    }))
+})
+
+describe("DeployKey payloads", () => {
+  it.effect("a private key, a key on two lines or not a key at all is InvalidInput, sent nowhere, never quoted", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response("{}", { status: 200 }))
+      const secret = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"
+      for (
+        const key of [
+          `-----BEGIN OPENSSH PRIVATE KEY-----\n${secret}\n-----END OPENSSH PRIVATE KEY-----`,
+          `ssh-ed25519 ${secret}\nssh-rsa AAAA`,
+          "not a key"
+        ]
+      ) {
+        const error = yield* Effect.flip(DeployKey.create(repo, { key })).pipe(Effect.provide(mock.anonymous))
+        expect(error).toBeInstanceOf(BitbucketError.InvalidInput)
+        expect(error.message).not.toContain(secret)
+      }
+      expect(mock.requests).toEqual([])
+    }))
+})
