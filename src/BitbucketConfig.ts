@@ -115,11 +115,15 @@ export interface Settings {
   readonly prefetch: number
   /** Pages fetched at once by list-based listings, unless the call says otherwise. Default 1 (sequential). */
   readonly concurrency: number
-  /** Timeout of one HTTP attempt, body included. Default 30 seconds. */
+  /**
+   * Timeout of one HTTP attempt, body included. Byte streams (`Snippet.content`, `Source.content`,
+   * the `…Bytes` operations) are bounded up to their headers, then each chunk must come within it
+   * (the whole body may take longer). Default 30 seconds.
+   */
   readonly timeout: Duration.Duration
   /**
    * Timeout of a whole operation: every attempt, backoff and rate-limit wait of one request (one
-   * page, for a listing). Default 3 minutes.
+   * page, for a listing; up to the response's headers, for a byte stream). Default 3 minutes.
    */
   readonly operationTimeout: Duration.Duration
   /** `User-Agent` header. Default `effect-bitbucket/<version>`. */

@@ -136,7 +136,10 @@ export const refOf = (snippet: Snippet): Effect.Effect<SnippetRef, BitbucketErro
 export type Role = "owner" | "contributor" | "member"
 
 const FileContentSchema = Schema.Struct({
-  name: Schema.String.pipe(Schema.nonEmptyString({ message: () => "a snippet file name must not be empty" })),
+  name: Schema.String.pipe(
+    Schema.nonEmptyString({ message: () => "a snippet file name must not be empty" }),
+    Schema.filter((name) => Multipart.headerSafe(name) || Multipart.headerSafeMessage("a snippet file name"))
+  ),
   content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf)
 })
 

@@ -22,10 +22,11 @@
  * @since 0.1.0
  */
 import { Effect, Option, Schema, Stream } from "effect"
-import type * as BitbucketError from "./BitbucketError.js"
+import * as BitbucketError from "./BitbucketError.js"
 import { Commit } from "./Commit.js"
 import * as Http from "./internal/http.js"
 import * as Multipart from "./internal/multipart.js"
+import { countProblem } from "./internal/url.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
@@ -115,6 +116,19 @@ const fileTarget = (ref: SourceRef, query?: Http.Target["query"]): Http.Target =
 })
 
 /**
+ * A directory's URL (the root's when `path` is empty or `/`): with the trailing slash, which the
+ * root needs and Bitbucket's own directory links carry.
+ */
+const directoryTarget = (ref: RepositoryRef & { readonly commit: string; readonly path?: string | undefined }, query: Http.Target["query"]) => {
+  const path = (ref.path ?? "").replace(/^\/+/, "").replace(/\/+$/, "")
+  return {
+    path: `/repositories/{workspace}/{repo_slug}/src/{commit}/${path === "" ? "" : "{path*}/"}`,
+    params: { ...ref, path },
+    query
+  }
+}
+
+/**
  * A file's bytes at a commit, branch or tag, exactly as stored, streamed as they arrive. A file
  * kept in Git LFS redirects to Atlassian's media platform: add its host to
  * `BitbucketConfig.redirectHosts` to follow it (else a `TransportError`, reason `RefusedOrigin`).
@@ -154,7 +168,8 @@ export const contentText = Effect.fn("Bitbucket.Source.contentText")(function*(r
 
 /**
  * A file's or directory's metadata (`?format=meta`): its type, size and attributes, without its
- * contents. A path that does not exist at that commit is `NotFound`.
+ * contents. A path ending in `/` (or empty: the root) is taken as a directory. A path that does
+ * not exist at that commit is `NotFound`.
  *
  * @example
  * ```ts
@@ -167,14 +182,18 @@ export const contentText = Effect.fn("Bitbucket.Source.contentText")(function*(r
  * @category finders
  */
 export const meta = Effect.fn("Bitbucket.Source.meta")(function*(ref: SourceRef) {
-  return yield* Http.json(fileTarget(ref, { format: "meta" }), Entry)
+  const query = { format: "meta" }
+  const target = ref.path.replace(/^\/+/, "") === "" || ref.path.endsWith("/")
+    ? { method: "GET" as const, ...directoryTarget(ref, query) }
+    : fileTarget(ref, query)
+  return yield* Http.json(target, Entry)
 })
 
 /**
- * The files and directories in a directory at a commit, branch or tag; without `path`, the
- * repository's root. Only the directory's own entries unless `max_depth` asks for more levels
- * (breadth first; Bitbucket may give up on a deep tree with a 555, `ServerError`). Paths are
- * from the repository's root.
+ * The files and directories in a directory at a commit, branch or tag; without `path` (or with
+ * `""` or `/`), the repository's root. Only the directory's own entries unless `max_depth` (a
+ * whole number, at least 1) asks for more levels (breadth first; Bitbucket may give up on a deep
+ * tree with a 555, `ServerError`). Paths are from the repository's root.
  *
  * @example
  * ```ts
@@ -194,17 +213,11 @@ export const findForDirectory = (
   ref: RepositoryRef & { readonly commit: string; readonly path?: string | undefined },
   options: Pagination.ListOptions & { readonly max_depth?: number | undefined } = {}
 ): Stream.Stream<Entry, BitbucketError.BitbucketError, Http.Requirements> => {
-  // The root's listing needs the trailing slash; Bitbucket's own directory links carry one too.
-  const root = ref.path === undefined || ref.path.replace(/^\/+/, "") === ""
-  return Pagination.stream(
-    {
-      path: `/repositories/{workspace}/{repo_slug}/src/{commit}/${root ? "" : "{path*}/"}`,
-      params: ref,
-      query: { max_depth: options.max_depth }
-    },
-    Entry,
-    options
-  ).pipe(Stream.withSpan("Bitbucket.Source.findForDirectory"))
+  const depthProblem = countProblem("max_depth", options.max_depth, 1)
+  const listing = depthProblem !== undefined
+    ? Stream.fail(new BitbucketError.InvalidInput({ message: depthProblem, parameter: "max_depth" }))
+    : Pagination.stream(directoryTarget(ref, { max_depth: options.max_depth }), Entry, options)
+  return listing.pipe(Stream.withSpan("Bitbucket.Source.findForDirectory"))
 }
 
 const FilePath = Schema.String.pipe(
@@ -215,8 +228,11 @@ const FilePath = Schema.String.pipe(
   })
 )
 
+/** A file uploaded is a multipart part named by its path, so the path must fit in its header. */
+const UploadPath = FilePath.pipe(Schema.filter((path) => Multipart.headerSafe(path) || Multipart.headerSafeMessage("a file path")))
+
 const FileToCommitSchema = Schema.Struct({
-  path: FilePath,
+  path: UploadPath,
   content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf)
 })
 

@@ -174,7 +174,9 @@ describe("Snippet create and update", () => {
         { files: [{ name: "a.txt", content: "x" }, { name: "a.txt", content: "y" }] },
         { scm: "hg", files: [] },
         { title: 42, files: [] },
-        { files: [{ name: "a.txt", content: 7 }] }
+        { files: [{ name: "a.txt", content: 7 }] },
+        { files: [{ name: 'say "hi".txt', content: "x" }] },
+        { files: [{ name: "two\nlines.txt", content: "x" }] }
       ]
       for (const payload of bad) {
         const error = yield* Effect.flip(Snippet.create({ workspace: "demo" }, payload as Snippet.CreatePayload)).pipe(

@@ -100,6 +100,45 @@ layer(AsAlice)("Source against the fake", (it) => {
       expect(yield* Source.contentText({ ...playground, commit: "main", path: "NOTES.md" })).toBe("one\n")
     }))
 
+  it.effect("bytes that text would change (a BOM, a lone CR) come back exactly", () =>
+    Effect.gen(function*() {
+      const bom = new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69, 0x0d, 0x0a])
+      yield* Source.createCommit(playground, { branch: "bom", files: [{ path: "bom.txt", content: bom }] })
+      const back = yield* Resource.collectBytes(Source.content({ ...playground, commit: "bom", path: "bom.txt" }))
+      expect(Array.from(back)).toEqual(Array.from(bom))
+      expect((yield* Source.meta({ ...playground, commit: "bom", path: "bom.txt" })).size).toBe(7)
+    }))
+
+  it.effect("directories: a trailing slash, the root's metadata, git's order, max_depth checked", () =>
+    Effect.gen(function*() {
+      const at = { ...playground, commit: "main" }
+      const src = yield* collect(Source.findForDirectory({ ...at, path: "src/" }))
+      expect(src.map((e) => e.path)).toContain("src/main.ts")
+      expect(yield* Source.meta({ ...at, path: "/" })).toMatchObject({ type: "commit_directory", path: "" })
+      expect(yield* Source.meta({ ...at, path: "src/" })).toMatchObject({ type: "commit_directory", path: "src" })
+      yield* Source.createCommit(playground, {
+        branch: "order",
+        files: [{ path: "foo/x.md", content: "x" }, { path: "foo-bar", content: "y" }, { path: "foo.txt", content: "z" }]
+      })
+      const root = yield* collect(Source.findForDirectory({ ...playground, commit: "order" }))
+      // git compares a directory as `foo/`: after `foo-bar` and `foo.txt`.
+      expect(root.map((e) => e.path).filter((p) => p!.startsWith("foo"))).toEqual(["foo-bar", "foo.txt", "foo"])
+      for (const max_depth of [0, -1, 1.5, Number.NaN]) {
+        const error = yield* Effect.flip(Stream.runDrain(Source.findForDirectory(at, { max_depth })))
+        expect(error).toMatchObject({ _tag: "InvalidInput", parameter: "max_depth" })
+      }
+    }))
+
+  it.effect("a file written where a directory was replaces it, as in a git tree", () =>
+    Effect.gen(function*() {
+      yield* Source.createCommit(playground, { branch: "clash", files: [{ path: "src", content: "now a file\n" }] })
+      const at = { ...playground, commit: "clash" }
+      expect(yield* Source.contentText({ ...at, path: "src" })).toBe("now a file\n")
+      expect(yield* Effect.flip(Source.meta({ ...at, path: "src/main.ts" }))).toBeInstanceOf(BitbucketError.NotFound)
+      const root = yield* collect(Source.findForDirectory(at))
+      expect(root.filter((e) => e.path === "src").map((e) => e.type)).toEqual(["commit_file"])
+    }))
+
   it.effect("an invalid payload is InvalidInput: a path written and deleted, twice, or with empty segments", () =>
     Effect.gen(function*() {
       for (
@@ -107,7 +146,10 @@ layer(AsAlice)("Source against the fake", (it) => {
           { files: [{ path: "a.md", content: "x" }], delete_files: ["/a.md"] },
           { files: [{ path: "a.md", content: "x" }, { path: "/a.md", content: "y" }] },
           { files: [{ path: "docs//a.md", content: "x" }] },
-          { delete_files: [".."] }
+          { delete_files: [".."] },
+          // Multipart headers cannot carry these reliably: Django keeps a browser's %22 as it is.
+          { files: [{ path: 'say "hi".md', content: "x" }] },
+          { files: [{ path: "back\\slash.md", content: "x" }] }
         ]
       ) {
         const error = yield* Effect.flip(Source.createCommit(playground, payload))
@@ -165,5 +207,35 @@ describe("Source on the wire", () => {
         Effect.provide(mock.anonymous)
       )
       expect(Option.isNone(hash)).toBe(true)
+    }))
+
+  it.effect("a content host's signed link is followed without credentials and never shown with its signature", () =>
+    Effect.gen(function*() {
+      const signed = "https://bbuseruploads.s3.amazonaws.com/lfs/big.bin?X-Amz-Signature=SIGNED-SECRET&X-Amz-Expires=60"
+      const served = mockHttp((request) =>
+        request.url.host === "api.bitbucket.org"
+          ? new Response(null, { status: 302, headers: { location: signed } })
+          : new Response(new Uint8Array([1, 2, 3]), { status: 200 })
+      )
+      const ref = { workspace: "demo", repo_slug: "r", commit: "main", path: "big.bin" }
+      const bytes = yield* Resource.collectBytes(Source.content(ref)).pipe(Effect.provide(Layer.merge(Authenticator.accessToken({ token: "tok" }), served.layer)))
+      expect(Array.from(bytes)).toEqual([1, 2, 3])
+      expect(served.requests[1]!.url.toString()).toBe(signed)
+      expect(served.requests[1]!.headers["authorization"]).toBeUndefined()
+
+      const refused = mockHttp((request) =>
+        request.url.host === "api.bitbucket.org"
+          ? new Response(null, { status: 302, headers: { location: signed } })
+          : new Response("denied", { status: 403 })
+      )
+      const forbidden = yield* Effect.flip(Resource.collectBytes(Source.content(ref))).pipe(Effect.provide(refused.anonymous))
+      expect(forbidden).toBeInstanceOf(BitbucketError.Forbidden)
+      expect(JSON.stringify(forbidden) + forbidden.message).not.toContain("SIGNED-SECRET")
+
+      const foreign = mockHttp(() => new Response(null, { status: 302, headers: { location: "https://cdn.example.com/f?sig=SIGNED-SECRET" } }))
+      const notFollowed = yield* Effect.flip(Source.contentText(ref)).pipe(Effect.provide(foreign.anonymous))
+      expect(notFollowed).toMatchObject({ _tag: "TransportError", reason: "RefusedOrigin" })
+      expect(notFollowed.message).toContain("https://cdn.example.com/f")
+      expect(JSON.stringify(notFollowed) + notFollowed.message).not.toContain("SIGNED-SECRET")
     }))
 })

@@ -55,6 +55,7 @@ export interface Target {
 /** A response whose body has been read in full. */
 export interface Received {
   readonly method: Method
+  /** The URL that answered; off the API's origin, without its query (see `shownUrl`). */
   readonly url: string
   readonly status: number
   readonly headers: Headers.Headers
@@ -169,7 +170,8 @@ interface Limit {
 
 /**
  * One attempt: authenticate (same origin only), send, read the whole body, all within its limit
- * (a token renewal that hangs counts against it too).
+ * (a token renewal that hangs counts against it too). `shown` is the URL its errors and answer
+ * show (see {@link shownUrl}).
  */
 const attempt = (
   http: HttpClient.HttpClient,
@@ -177,6 +179,7 @@ const attempt = (
   settings: Settings,
   method: Method,
   url: string,
+  shown: string,
   withCredentials: boolean,
   options: Prepared,
   limit: Limit
@@ -189,12 +192,12 @@ const attempt = (
       sending = true
       return Effect.matchEffect(
         Effect.flatMap(http.execute(request), (response): Effect.Effect<Attempt, HttpClientError.HttpClientError> => {
-          const head = { method, url, status: response.status, headers: response.headers }
+          const head = { method, url: shown, status: response.status, headers: response.headers }
           if (options.streamBody === true && response.status >= 200 && response.status < 300) {
             const secrets = secretsOf(request.headers["authorization"])
             const stream = response.stream.pipe(
-              Stream.mapError((error) => transportError(method, url, error, settings.timeout, secrets)),
-              Stream.timeoutFail(() => stalled(method, url, settings.timeout), settings.timeout)
+              Stream.mapError((error) => transportError(method, shown, error, settings.timeout, secrets)),
+              Stream.timeoutFail(() => stalled(method, shown, settings.timeout), settings.timeout)
             )
             return Effect.succeed({ _tag: "Response", request, received: { ...head, body: new Uint8Array(0), stream } })
           }
@@ -208,7 +211,7 @@ const attempt = (
           onFailure: (error) =>
             Effect.succeed<Attempt>({
               _tag: "Failure",
-              error: transportError(method, url, error, settings.timeout, secretsOf(request.headers["authorization"])),
+              error: transportError(method, shown, error, settings.timeout, secretsOf(request.headers["authorization"])),
               notSent: error._tag === "RequestError" && failedBeforeSending(error.cause)
             }),
           onSuccess: Effect.succeed
@@ -220,7 +223,7 @@ const attempt = (
       Effect.catchIf((error): error is "timeout" => error === "timeout", () =>
         limit.deadlineError !== undefined ? Effect.fail(limit.deadlineError()) : Effect.succeed<Attempt>({
           _tag: "Failure",
-          error: transportError(method, url, "timeout", settings.timeout),
+          error: transportError(method, shown, "timeout", settings.timeout),
           notSent: !sending
         }))
     )
@@ -345,7 +348,8 @@ const sendWith = (
       const limit: Limit = left <= attemptMillis
         ? { millis: left, deadlineError: timedOut }
         : { millis: attemptMillis, deadlineError: undefined }
-      const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, withCredentials, prepared, limit).pipe(
+      const shown = shownUrl(currentUrl, apiOrigin)
+      const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, shown, withCredentials, prepared, limit).pipe(
         Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" })
       )
       const now = yield* Clock.currentTimeMillis
@@ -368,13 +372,13 @@ const sendWith = (
         if (prepared.followRedirects === true && code >= 300 && code < 400 && location !== undefined) {
           const target = redirects < maxRedirects ? resolveLocation(location, currentUrl) : undefined
           if (target === undefined) {
-            const error = statusError({ method, url: currentUrl, status: code, body: "" })
+            const error = statusError({ method, url: shown, status: code, body: "" })
             return yield* Effect.fail(
               new BitbucketError.UnexpectedStatus({
                 ...error,
                 message: redirects < maxRedirects
-                  ? `${method} ${displayUrl(currentUrl)}: ${code} redirect to a Location that is not a URL`
-                  : `${method} ${displayUrl(url)}: stopped after ${maxRedirects} redirects (the last to ${displayUrl(location)})`
+                  ? `${method} ${displayUrl(shown)}: ${code} redirect to a Location that is not a URL`
+                  : `${method} ${displayUrl(url)}: stopped after ${maxRedirects} redirects (the last to ${displayUrl(shownUrl(resolveLocation(location, currentUrl)?.toString() ?? location, apiOrigin))})`
               })
             )
           }
@@ -382,7 +386,7 @@ const sendWith = (
           // Credentials stay on the API's origin; Bitbucket's content hosts get the request without
           // them, and any other host is refused.
           if (target.origin !== apiOrigin && !isContentHost(target, settings.redirectHosts)) {
-            return yield* refuseRedirect(method, currentUrl, target.toString())
+            return yield* refuseRedirect(method, shown, shownUrl(target.toString(), apiOrigin))
           }
           // Bitbucket's redirects on its own origin (a pull request's diff, diffstat and patch, a
           // renamed repository) drop the query: the request's parameters go along, replacing any of
@@ -421,6 +425,21 @@ const operationTimedOut = (method: Method, url: string) =>
     url: displayUrl(url),
     reason: "Timeout"
   })
+
+/**
+ * A URL as errors and answers show it: off the API's origin (a content host's signed link, a
+ * redirect refused), without its query, which may carry a signature that grants access.
+ */
+const shownUrl = (url: string, apiOrigin: string): string => {
+  if (originOf(url) === apiOrigin) return url
+  try {
+    const parsed = new URL(url)
+    parsed.search = ""
+    return parsed.toString()
+  } catch {
+    return url
+  }
+}
 
 /** Is this an https URL on one of the allowed content hosts (`*.` matches any subdomain)? */
 const isContentHost = (url: URL, hosts: ReadonlyArray<string>) =>

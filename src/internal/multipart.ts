@@ -12,6 +12,17 @@ export type Part =
 
 const encoder = new TextEncoder()
 
+/**
+ * Can this text be a field or file name? Servers read `"`, `\` and line breaks in a quoted
+ * `Content-Disposition` parameter differently (browsers send `%22`, which Django, Bitbucket's
+ * framework, keeps as it is), so names with them are refused before anything is sent.
+ */
+export const headerSafe = (name: string): boolean => !/["\\\r\n]/.test(name)
+
+/** Why a name is not {@link headerSafe}. */
+export const headerSafeMessage = (what: string) =>
+  `${what} must not contain a double quote, a backslash or a line break (multipart headers cannot carry them reliably)`
+
 /** A file part: text is sent as UTF-8 (`text/plain;charset=utf-8`), bytes as they are. */
 export const file = (name: string, filename: string, content: string | Uint8Array): Part =>
   typeof content === "string"

@@ -119,7 +119,9 @@ export const source: RouteModule = {
             const slash = rest.indexOf("/")
             children.set(slash < 0 ? rest : rest.slice(0, slash), slash >= 0 || children.get(rest) === true)
           }
-          for (const name of [...children.keys()].sort()) {
+          // git's tree order: by name, a directory compared as `name/`.
+          const key = (name: string) => (children.get(name) === true ? `${name}/` : name)
+          for (const name of [...children.keys()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))) {
             const path = `${prefix}${name}`
             if (children.get(name) === true) {
               out.push(directoryJson(d, hash, path))
@@ -239,12 +241,22 @@ export const source: RouteModule = {
           if (from !== undefined) parents.push(from)
         }
         const decoder = new TextDecoder()
+        const encoder = new TextEncoder()
         const files: Record<string, string | null> = {}
         const binary: Record<string, Uint8Array> = {}
+        const before = parents.length === 0 ? new Map<string, string>() : d.git.tree(parents[0]!)
         for (const path of upload.listed) if (!upload.files.has(path)) files[path] = null
         for (const [path, bytes] of upload.files) {
-          files[path] = decoder.decode(bytes)
-          if (isBinary(bytes)) binary[path] = bytes
+          // A git tree cannot hold a file and a directory of one name: the file written replaces
+          // what was there, a directory's files or files where its directories go.
+          for (const existing of before.keys()) {
+            if (existing.startsWith(`${path}/`) || path.startsWith(`${existing}/`)) files[existing] = null
+          }
+          const text = decoder.decode(bytes)
+          files[path] = text
+          // Bytes that do not come back the same from their text (not UTF-8, a BOM) are kept as they are.
+          const again = encoder.encode(text)
+          if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) binary[path] = bytes
         }
         const actor = actorLine(ctx)
         const authorRaw = upload.author !== undefined && upload.author.trim() !== "" ? upload.author : actor.raw
