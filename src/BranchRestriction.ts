@@ -112,7 +112,7 @@ const GroupSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Group: Resource.OpenStruct<typeof GroupSchema, Group> = GroupSchema
+export const Group: Resource.NamedStruct<typeof GroupSchema, Group> = GroupSchema
 
 /**
  * A group.
@@ -142,7 +142,7 @@ const BranchRestrictionSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const BranchRestriction: Resource.OpenStruct<typeof BranchRestrictionSchema, BranchRestriction> = BranchRestrictionSchema
+export const BranchRestriction: Resource.NamedStruct<typeof BranchRestrictionSchema, BranchRestriction> = BranchRestrictionSchema
 
 /**
  * A branch restriction.
@@ -152,6 +152,11 @@ export const BranchRestriction: Resource.OpenStruct<typeof BranchRestrictionSche
  */
 export interface BranchRestriction extends Schema.Schema.Type<typeof BranchRestrictionSchema> {}
 
+const UserRefSchema = Resource.Struct({
+  uuid: Schema.optional(Schema.String),
+  account_id: Schema.optional(Schema.String)
+})
+
 /**
  * A user exempted from a `push` or `restrict_merges` restriction: `{ uuid }` or `{ account_id }`
  * (an `Account` from another call works as it is).
@@ -159,9 +164,19 @@ export interface BranchRestriction extends Schema.Schema.Type<typeof BranchRestr
  * @since 0.1.0
  * @category payloads
  */
-export const UserRef = Resource.Struct({
-  uuid: Schema.optional(Schema.String),
-  account_id: Schema.optional(Schema.String)
+export const UserRef: Resource.NamedStruct<typeof UserRefSchema, UserRef> = UserRefSchema
+
+/**
+ * A user exempted from a `push` or `restrict_merges` restriction: `{ uuid }` or `{ account_id }`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UserRef extends Schema.Schema.Type<typeof UserRefSchema> {}
+
+const GroupRefSchema = Resource.Struct({
+  slug: Schema.optional(Schema.String),
+  full_slug: Schema.optional(Schema.String)
 })
 
 /**
@@ -170,10 +185,15 @@ export const UserRef = Resource.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export const GroupRef = Resource.Struct({
-  slug: Schema.optional(Schema.String),
-  full_slug: Schema.optional(Schema.String)
-})
+export const GroupRef: Resource.NamedStruct<typeof GroupRefSchema, GroupRef> = GroupRefSchema
+
+/**
+ * A group exempted from a `push` or `restrict_merges` restriction: `{ slug }`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GroupRef extends Schema.Schema.Type<typeof GroupRefSchema> {}
 
 const Value = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
 
@@ -225,7 +245,7 @@ const UpdatePayloadSchema = Schema.Struct({ kind: Schema.optional(Kind), ...payl
  * @since 0.1.0
  * @category payloads
  */
-export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+export const UpdatePayload: Resource.NamedStruct<typeof UpdatePayloadSchema, UpdatePayload> = UpdatePayloadSchema
 
 /**
  * The body of {@link update}.

@@ -56,7 +56,7 @@ const BuildStatusSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const BuildStatus: Resource.OpenStruct<typeof BuildStatusSchema, BuildStatus> = BuildStatusSchema
+export const BuildStatus: Resource.NamedStruct<typeof BuildStatusSchema, BuildStatus> = BuildStatusSchema
 
 /**
  * A build status.
@@ -81,7 +81,7 @@ const CreatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+export const CreatePayload: Resource.NamedStruct<typeof CreatePayloadSchema, CreatePayload> = CreatePayloadSchema
 
 /**
  * What to report.
@@ -105,7 +105,7 @@ const UpdatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+export const UpdatePayload: Resource.NamedStruct<typeof UpdatePayloadSchema, UpdatePayload> = UpdatePayloadSchema
 
 /**
  * What to change.

@@ -27,17 +27,27 @@ import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
 
+const InlineSchema = Resource.Struct({
+  path: Schema.optional(Schema.String),
+  from: Schema.optional(Schema.NullOr(Schema.Number)),
+  to: Schema.optional(Schema.NullOr(Schema.Number))
+})
+
 /**
  * Where an inline comment sits: a file, and a line in the old (`from`) or new (`to`) version.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Inline = Resource.Struct({
-  path: Schema.optional(Schema.String),
-  from: Schema.optional(Schema.NullOr(Schema.Number)),
-  to: Schema.optional(Schema.NullOr(Schema.Number))
-})
+export const Inline: Resource.NamedStruct<typeof InlineSchema, Inline> = InlineSchema
+
+/**
+ * Where an inline comment sits: a file, and a line in the old (`from`) or new (`to`) version.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Inline extends Schema.Schema.Type<typeof InlineSchema> {}
 
 const CommentSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
@@ -63,7 +73,7 @@ const CommentSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Comment: Resource.OpenStruct<typeof CommentSchema, Comment> = CommentSchema
+export const Comment: Resource.NamedStruct<typeof CommentSchema, Comment> = CommentSchema
 
 /**
  * A comment.
@@ -92,7 +102,7 @@ const CreatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+export const CreatePayload: Resource.NamedStruct<typeof CreatePayloadSchema, CreatePayload> = CreatePayloadSchema
 
 /**
  * What to post.
@@ -110,7 +120,7 @@ const UpdatePayloadSchema = Schema.Struct({ content: Schema.Struct({ raw: Schema
  * @since 0.1.0
  * @category schemas
  */
-export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+export const UpdatePayload: Resource.NamedStruct<typeof UpdatePayloadSchema, UpdatePayload> = UpdatePayloadSchema
 
 /**
  * What to change.

@@ -21,16 +21,32 @@ import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
 
+const AuthorSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  raw: Schema.optional(Schema.String),
+  user: Schema.optional(Account)
+})
+
 /**
  * A commit author: the raw `Name <email>` and, when Bitbucket matched it, the account.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Author = Resource.Struct({
+export const Author: Resource.NamedStruct<typeof AuthorSchema, Author> = AuthorSchema
+
+/**
+ * A commit author: the raw `Name <email>` and, when Bitbucket matched it, the account.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Author extends Schema.Schema.Type<typeof AuthorSchema> {}
+
+const CommitLinkSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
-  raw: Schema.optional(Schema.String),
-  user: Schema.optional(Account)
+  hash: Schema.optional(Schema.String),
+  links: Schema.optional(Resource.Links)
 })
 
 /**
@@ -39,11 +55,15 @@ export const Author = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const CommitLink = Resource.Struct({
-  type: Schema.optional(Schema.String),
-  hash: Schema.optional(Schema.String),
-  links: Schema.optional(Resource.Links)
-})
+export const CommitLink: Resource.NamedStruct<typeof CommitLinkSchema, CommitLink> = CommitLinkSchema
+
+/**
+ * A commit's parent as embedded in a commit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommitLink extends Schema.Schema.Type<typeof CommitLinkSchema> {}
 
 const CommitSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
@@ -65,7 +85,7 @@ const CommitSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Commit: Resource.OpenStruct<typeof CommitSchema, Commit> = CommitSchema
+export const Commit: Resource.NamedStruct<typeof CommitSchema, Commit> = CommitSchema
 
 /**
  * A commit.
@@ -90,7 +110,7 @@ const DiffStatSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const DiffStat: Resource.OpenStruct<typeof DiffStatSchema, DiffStat> = DiffStatSchema
+export const DiffStat: Resource.NamedStruct<typeof DiffStatSchema, DiffStat> = DiffStatSchema
 
 /**
  * One file of a diffstat.
@@ -115,7 +135,7 @@ const ParticipantSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Participant: Resource.OpenStruct<typeof ParticipantSchema, Participant> = ParticipantSchema
+export const Participant: Resource.NamedStruct<typeof ParticipantSchema, Participant> = ParticipantSchema
 
 /**
  * A participant.

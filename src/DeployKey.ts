@@ -49,7 +49,7 @@ const DeployKeySchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const DeployKey: Resource.OpenStruct<typeof DeployKeySchema, DeployKey> = DeployKeySchema
+export const DeployKey: Resource.NamedStruct<typeof DeployKeySchema, DeployKey> = DeployKeySchema
 
 /**
  * A deploy key.
@@ -114,7 +114,7 @@ const PayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export const Payload: Schema.Schema<Payload, Schema.Schema.Encoded<typeof PayloadSchema>> = PayloadSchema
+export const Payload: Resource.NamedStruct<typeof PayloadSchema, Payload> = PayloadSchema
 
 /**
  * The body of {@link create}, {@link update} and {@link createProjectKey}.

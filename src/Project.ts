@@ -38,7 +38,7 @@ const ProjectSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Project: Resource.OpenStruct<typeof ProjectSchema, Project> = ProjectSchema
+export const Project: Resource.NamedStruct<typeof ProjectSchema, Project> = ProjectSchema
 
 /**
  * A project.

@@ -59,17 +59,27 @@ export const MergeStrategy = Schema.Literal("merge_commit", "squash", "fast_forw
  */
 export type MergeStrategy = typeof MergeStrategy.Type
 
+const EndpointSchema = Resource.Struct({
+  branch: Schema.optional(Resource.Struct({ name: Schema.optional(Schema.String) })),
+  commit: Schema.optional(Schema.NullOr(Commit)),
+  repository: Schema.optional(Schema.NullOr(Resource.OpenRecord))
+})
+
 /**
  * The source or destination of a pull request: branch, commit and repository.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Endpoint = Resource.Struct({
-  branch: Schema.optional(Resource.Struct({ name: Schema.optional(Schema.String) })),
-  commit: Schema.optional(Schema.NullOr(Commit)),
-  repository: Schema.optional(Schema.NullOr(Resource.OpenRecord))
-})
+export const Endpoint: Resource.NamedStruct<typeof EndpointSchema, Endpoint> = EndpointSchema
+
+/**
+ * The source or destination of a pull request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Endpoint extends Schema.Schema.Type<typeof EndpointSchema> {}
 
 const PullRequestSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
@@ -97,13 +107,14 @@ const PullRequestSchema = Resource.Struct({
 })
 
 /**
- * A pull request. Every field is optional (a `fields` selection can trim any of them, `type` included) (listings omit `reviewers` and
- * `participants` unless asked for with `fields`); unknown fields are kept.
+ * A pull request. Every field is optional, `type` included, since a `fields` selection can trim
+ * any of them; listings omit `reviewers` and `participants` unless `fields` asks for them. Unknown
+ * fields are kept.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const PullRequest: Resource.OpenStruct<typeof PullRequestSchema, PullRequest> = PullRequestSchema
+export const PullRequest: Resource.NamedStruct<typeof PullRequestSchema, PullRequest> = PullRequestSchema
 
 /**
  * A pull request.
@@ -144,7 +155,7 @@ const EndpointPayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointPayload: Schema.Schema<EndpointPayload, Schema.Schema.Encoded<typeof EndpointPayloadSchema>> = EndpointPayloadSchema
+export const EndpointPayload: Resource.NamedStruct<typeof EndpointPayloadSchema, EndpointPayload> = EndpointPayloadSchema
 
 /**
  * A source or destination to send.
@@ -170,7 +181,7 @@ const CreatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+export const CreatePayload: Resource.NamedStruct<typeof CreatePayloadSchema, CreatePayload> = CreatePayloadSchema
 
 /**
  * What to create.
@@ -195,7 +206,7 @@ const UpdatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+export const UpdatePayload: Resource.NamedStruct<typeof UpdatePayloadSchema, UpdatePayload> = UpdatePayloadSchema
 
 /**
  * What to change.
@@ -217,7 +228,7 @@ const MergePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const MergePayload: Schema.Schema<MergePayload, Schema.Schema.Encoded<typeof MergePayloadSchema>> = MergePayloadSchema
+export const MergePayload: Resource.NamedStruct<typeof MergePayloadSchema, MergePayload> = MergePayloadSchema
 
 /**
  * How to merge.

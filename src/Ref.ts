@@ -43,7 +43,7 @@ const RefSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Ref: Resource.OpenStruct<typeof RefSchema, Ref> = RefSchema
+export const Ref: Resource.NamedStruct<typeof RefSchema, Ref> = RefSchema
 
 /**
  * A branch or tag.
@@ -66,7 +66,7 @@ const CreatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+export const CreatePayload: Resource.NamedStruct<typeof CreatePayloadSchema, CreatePayload> = CreatePayloadSchema
 
 /**
  * What to create.

@@ -32,15 +32,33 @@ import { findForCurrentUser as findWorkspacesForCurrentUser, Workspace } from ".
  */
 export const ForkPolicy = Schema.Literal("allow_forks", "no_public_forks", "no_forks")
 
+const MainBranchSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String)
+})
+
 /**
  * The main branch as a repository embeds it.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const MainBranch = Resource.Struct({
+export const MainBranch: Resource.NamedStruct<typeof MainBranchSchema, MainBranch> = MainBranchSchema
+
+/**
+ * The main branch as a repository embeds it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MainBranch extends Schema.Schema.Type<typeof MainBranchSchema> {}
+
+const ParentRepositorySchema = Resource.Struct({
   type: Schema.optional(Schema.String),
-  name: Schema.optional(Schema.String)
+  uuid: Schema.optional(Schema.String),
+  full_name: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  links: Schema.optional(Resource.Links)
 })
 
 /**
@@ -49,13 +67,15 @@ export const MainBranch = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const ParentRepository = Resource.Struct({
-  type: Schema.optional(Schema.String),
-  uuid: Schema.optional(Schema.String),
-  full_name: Schema.optional(Schema.String),
-  name: Schema.optional(Schema.String),
-  links: Schema.optional(Resource.Links)
-})
+export const ParentRepository: Resource.NamedStruct<typeof ParentRepositorySchema, ParentRepository> = ParentRepositorySchema
+
+/**
+ * The fork parent as a repository embeds it (a few fields, the rest kept).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ParentRepository extends Schema.Schema.Type<typeof ParentRepositorySchema> {}
 
 const RepositorySchema = Resource.Struct({
   type: Schema.optional(Schema.String),
@@ -89,7 +109,7 @@ const RepositorySchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Repository: Resource.OpenStruct<typeof RepositorySchema, Repository> = RepositorySchema
+export const Repository: Resource.NamedStruct<typeof RepositorySchema, Repository> = RepositorySchema
 
 /**
  * A repository.
@@ -325,7 +345,7 @@ const PayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Payload: Schema.Schema<Payload, Schema.Schema.Encoded<typeof PayloadSchema>> = PayloadSchema
+export const Payload: Resource.NamedStruct<typeof PayloadSchema, Payload> = PayloadSchema
 
 /**
  * What to send when creating or updating a repository.
@@ -423,7 +443,7 @@ const ForkPayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const ForkPayload: Schema.Schema<ForkPayload, Schema.Schema.Encoded<typeof ForkPayloadSchema>> = ForkPayloadSchema
+export const ForkPayload: Resource.NamedStruct<typeof ForkPayloadSchema, ForkPayload> = ForkPayloadSchema
 
 /**
  * What to send when forking.

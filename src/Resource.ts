@@ -67,9 +67,10 @@ export type OpenRecord = typeof OpenRecord.Type
 export const Struct = <Fields extends Schema.Struct.Fields>(fields: Fields) => Schema.Struct(fields, Extra)
 
 /**
- * An open struct schema (see {@link Struct}) whose decoded type is named by an interface, so that
- * editors and error messages show `Repository` rather than every field of it. It keeps the known
- * `fields`, for building on.
+ * A struct schema (an open one from {@link Struct}, or a payload's) whose decoded type is named by
+ * an interface, so that editors and error messages show `Repository` rather than every field of
+ * it. It keeps the Struct's API: `fields` and `records` to build on, `make`, and `annotations`
+ * (which keeps all of it).
  *
  * @example
  * ```ts
@@ -78,30 +79,36 @@ export const Struct = <Fields extends Schema.Struct.Fields>(fields: Fields) => S
  *
  * const TagSchema = Resource.Struct({ type: Schema.String, name: Schema.optional(Schema.String) })
  * interface Tag extends Schema.Schema.Type<typeof TagSchema> {}
- * const Tag: Resource.OpenStruct<typeof TagSchema, Tag> = TagSchema
+ * const Tag: Resource.NamedStruct<typeof TagSchema, Tag> = TagSchema
  * const Named = Schema.Struct(Tag.fields) // the known fields only
  * ```
  *
  * @since 0.1.0
  * @category models
  */
-export interface OpenStruct<S extends OpenStruct.Any, A> extends Schema.Schema<A, Schema.Schema.Encoded<S>> {
+export interface NamedStruct<S extends NamedStruct.Any, A>
+  extends Schema.AnnotableClass<NamedStruct<S, A>, A, Schema.Schema.Encoded<S>>
+{
   readonly fields: S["fields"]
+  readonly records: S["records"]
+  make(props: Parameters<S["make"]>[0], options?: Schema.MakeOptions): A
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export declare namespace OpenStruct {
+export declare namespace NamedStruct {
   /**
-   * Any struct schema without requirements.
+   * Any struct schema (open or closed) without requirements.
    *
    * @since 0.1.0
    * @category models
    */
   export interface Any extends Schema.Schema.AnyNoContext {
     readonly fields: Schema.Struct.Fields
+    readonly records: Schema.IndexSignature.Records
+    make(props: never, options?: Schema.MakeOptions): unknown
   }
 }
 
@@ -113,7 +120,7 @@ const LinkSchema = Struct({ href: Schema.String, name: Schema.optional(Schema.St
  * @since 0.1.0
  * @category schemas
  */
-export const Link: OpenStruct<typeof LinkSchema, Link> = LinkSchema
+export const Link: NamedStruct<typeof LinkSchema, Link> = LinkSchema
 
 /**
  * A link.
@@ -174,17 +181,27 @@ export interface Links {
   readonly [rel: string]: Link | ReadonlyArray<Link>
 }
 
+const RenderedSchema = Struct({
+  raw: Schema.optional(Schema.NullOr(Schema.String)),
+  markup: Schema.optional(Schema.String),
+  html: Schema.optional(Schema.String)
+})
+
 /**
  * The typed text of rendered content: `{ raw, markup, html }`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Rendered = Struct({
-  raw: Schema.optional(Schema.NullOr(Schema.String)),
-  markup: Schema.optional(Schema.String),
-  html: Schema.optional(Schema.String)
-})
+export const Rendered: NamedStruct<typeof RenderedSchema, Rendered> = RenderedSchema
+
+/**
+ * The typed text of rendered content: `{ raw, markup, html }`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Rendered extends Schema.Schema.Type<typeof RenderedSchema> {}
 
 /**
  * The names of a resource's fields, links aside (pybitbucket's `attributes()`).

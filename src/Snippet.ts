@@ -39,7 +39,7 @@ const SnippetFileSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const SnippetFile: Resource.OpenStruct<typeof SnippetFileSchema, SnippetFile> = SnippetFileSchema
+export const SnippetFile: Resource.NamedStruct<typeof SnippetFileSchema, SnippetFile> = SnippetFileSchema
 
 /**
  * A file of a snippet.
@@ -73,7 +73,7 @@ const SnippetSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Snippet: Resource.OpenStruct<typeof SnippetSchema, Snippet> = SnippetSchema
+export const Snippet: Resource.NamedStruct<typeof SnippetSchema, Snippet> = SnippetSchema
 
 /**
  * A snippet.
@@ -149,7 +149,7 @@ const FileContentSchema = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export const FileContent: Schema.Schema<FileContent, Schema.Schema.Encoded<typeof FileContentSchema>> = FileContentSchema
+export const FileContent: Resource.NamedStruct<typeof FileContentSchema, FileContent> = FileContentSchema
 
 /**
  * A file to upload.
@@ -183,7 +183,7 @@ const CreatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+export const CreatePayload: Resource.NamedStruct<typeof CreatePayloadSchema, CreatePayload> = CreatePayloadSchema
 
 /**
  * The body of {@link create}.
@@ -207,7 +207,7 @@ const UpdatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+export const UpdatePayload: Resource.NamedStruct<typeof UpdatePayloadSchema, UpdatePayload> = UpdatePayloadSchema
 
 /**
  * The body of {@link update}.

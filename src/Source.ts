@@ -63,7 +63,7 @@ const EntrySchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Entry: Resource.OpenStruct<typeof EntrySchema, Entry> = EntrySchema
+export const Entry: Resource.NamedStruct<typeof EntrySchema, Entry> = EntrySchema
 
 /**
  * A file or directory at a commit.
@@ -243,7 +243,7 @@ const FileToCommitSchema = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export const FileToCommit: Schema.Schema<FileToCommit, Schema.Schema.Encoded<typeof FileToCommitSchema>> = FileToCommitSchema
+export const FileToCommit: Resource.NamedStruct<typeof FileToCommitSchema, FileToCommit> = FileToCommitSchema
 
 /**
  * A file to commit.

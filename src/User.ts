@@ -36,7 +36,7 @@ const AccountSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Account: Resource.OpenStruct<typeof AccountSchema, Account> = AccountSchema
+export const Account: Resource.NamedStruct<typeof AccountSchema, Account> = AccountSchema
 
 /**
  * An account.
@@ -95,7 +95,7 @@ const EmailSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Email: Resource.OpenStruct<typeof EmailSchema, Email> = EmailSchema
+export const Email: Resource.NamedStruct<typeof EmailSchema, Email> = EmailSchema
 
 /**
  * An email address of the authenticated user.

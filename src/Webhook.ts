@@ -116,7 +116,7 @@ const WebhookSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Webhook: Resource.OpenStruct<typeof WebhookSchema, Webhook> = WebhookSchema
+export const Webhook: Resource.NamedStruct<typeof WebhookSchema, Webhook> = WebhookSchema
 
 /**
  * A webhook subscription.
@@ -139,7 +139,7 @@ const EventTypeSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const EventType: Resource.OpenStruct<typeof EventTypeSchema, EventType> = EventTypeSchema
+export const EventType: Resource.NamedStruct<typeof EventTypeSchema, EventType> = EventTypeSchema
 
 /**
  * An event type.
@@ -180,7 +180,7 @@ const CreatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export const CreatePayload: Schema.Schema<CreatePayload, Schema.Schema.Encoded<typeof CreatePayloadSchema>> = CreatePayloadSchema
+export const CreatePayload: Resource.NamedStruct<typeof CreatePayloadSchema, CreatePayload> = CreatePayloadSchema
 
 /**
  * The body of {@link create}.
@@ -206,7 +206,7 @@ const UpdatePayloadSchema = Schema.Struct({
  * @since 0.1.0
  * @category payloads
  */
-export const UpdatePayload: Schema.Schema<UpdatePayload, Schema.Schema.Encoded<typeof UpdatePayloadSchema>> = UpdatePayloadSchema
+export const UpdatePayload: Resource.NamedStruct<typeof UpdatePayloadSchema, UpdatePayload> = UpdatePayloadSchema
 
 /**
  * The body of {@link update}.

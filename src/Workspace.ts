@@ -36,7 +36,7 @@ const WorkspaceSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Workspace: Resource.OpenStruct<typeof WorkspaceSchema, Workspace> = WorkspaceSchema
+export const Workspace: Resource.NamedStruct<typeof WorkspaceSchema, Workspace> = WorkspaceSchema
 
 /**
  * A workspace.
@@ -59,7 +59,7 @@ const WorkspaceAccessSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const WorkspaceAccess: Resource.OpenStruct<typeof WorkspaceAccessSchema, WorkspaceAccess> = WorkspaceAccessSchema
+export const WorkspaceAccess: Resource.NamedStruct<typeof WorkspaceAccessSchema, WorkspaceAccess> = WorkspaceAccessSchema
 
 /**
  * An entry of `GET /user/workspaces`.
@@ -144,7 +144,7 @@ const MembershipSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Membership: Resource.OpenStruct<typeof MembershipSchema, Membership> = MembershipSchema
+export const Membership: Resource.NamedStruct<typeof MembershipSchema, Membership> = MembershipSchema
 
 /**
  * A workspace membership.

@@ -9,7 +9,7 @@ import ts from "typescript"
 
 const probe = path.resolve("test/.types-probe.ts")
 const source = `
-import { Commit, PullRequest, Repository, Snippet, User, Webhook, Workspace } from "../src/index.js"
+import { Comment, Commit, PullRequest, Repository, Snippet, User, Webhook, Workspace } from "../src/index.js"
 export const find = Repository.find({ workspace: "w", repo_slug: "r" })
 export const listing = Repository.findForWorkspace({ workspace: "w" })
 export const create = PullRequest.create
@@ -18,9 +18,19 @@ export const me = User.current()
 export const hooks = Webhook.findForRepository({ workspace: "w", repo_slug: "r" })
 export const workspace = Workspace.find({ workspace: "w" })
 export const content = Snippet.content({ workspace: "w", encoded_id: "e" }, "f")
+export const source = (pr: PullRequest.PullRequest) => pr.source
+export const inline = (comment: Comment.Comment) => comment.inline
+export const author = (commit: Commit.Commit) => commit.author
+export const parent = (repo: Repository.Repository) => repo.parent
+export const annotated = Repository.Repository.annotations({ identifier: "Repo" }).fields.full_name
 `
 
-const printed = (): Record<string, string> => {
+let cached: Record<string, string> | undefined
+
+/** Each probe's type as the checker prints it (one program for the file: it takes seconds). */
+const printed = (): Record<string, string> => (cached ??= print())
+
+const print = (): Record<string, string> => {
   const host = ts.createCompilerHost({})
   const readFile = host.readFile
   host.readFile = (file) => (path.resolve(file) === probe ? source : readFile.call(host, file))
@@ -59,5 +69,14 @@ describe("types as an editor prints them", () => {
     expect(types["hooks"]).toBe("Stream<Webhook, BitbucketError, Requirements>")
     expect(types["workspace"]).toBe("Effect<Workspace, BitbucketError, Requirements>")
     expect(types["content"]).toBe("Stream<Uint8Array<ArrayBufferLike>, BitbucketError, Requirements>")
+  })
+
+  it("nested resources have names too, and a schema keeps its fields through annotations", { timeout: 60_000 }, () => {
+    const types = printed()
+    expect(types["source"]).toBe("(pr: PullRequest) => Endpoint | undefined")
+    expect(types["inline"]).toBe("(comment: Comment) => Inline | undefined")
+    expect(types["author"]).toBe("(commit: Commit) => Author | undefined")
+    expect(types["parent"]).toBe("(repo: Repository) => ParentRepository | null | undefined")
+    expect(types["annotated"]).toBe("optional<typeof String$>")
   })
 })
