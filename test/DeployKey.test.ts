@@ -6,7 +6,8 @@ import { mockHttp } from "./support/mockHttp.js"
 
 const fake = FakeBitbucket.layer()
 const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(Layer.provideMerge(fake))
-const bob = Authenticator.apiToken({ email: "bob@example.com", token: "bob-api-token" })
+// Bob on the same fake: only the credentials change.
+const asBob = Authenticator.apiToken({ email: "bob@example.com", token: "bob-api-token" })
 
 const CI = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8 ci@example.com"
 const DEPLOY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHuLKhNch8EtbjhSxzIUqPGz1BVcfpE09ihx0h3TGQwc deploy@example.com"
@@ -48,7 +49,6 @@ layer(AsAlice)("DeployKey against the fake", (it) => {
 
   it.effect("a writer who is not an admin is Forbidden; keys need admin even to be read", () =>
     Effect.gen(function*() {
-      const asBob = Layer.provideMerge(bob, fake)
       const error = yield* Effect.flip(collect(DeployKey.findForRepository(repo))).pipe(Effect.provide(asBob))
       expect(error).toBeInstanceOf(BitbucketError.Forbidden)
     }))

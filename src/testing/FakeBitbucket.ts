@@ -82,6 +82,7 @@ export type {
   SeedCommitComment,
   SeedDeployKey,
   SeedGitRepository,
+  SeedGroup,
   SeedMember,
   SeedOAuthConsumer,
   SeedParticipant,

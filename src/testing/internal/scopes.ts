@@ -16,7 +16,9 @@ export const requiredScope = (method: string, segments: ReadonlyArray<string>): 
     return read || segments.includes("comments") ? "snippet" : "snippet:write"
   }
   if (top === "workspaces" && b === "hooks") return "webhook"
-  if (top === "workspaces" && b === "projects" && segments[4] === "deploy-keys") return "project:admin"
+  if (top === "workspaces" && b === "projects" && (segments[4] === "deploy-keys" || segments[4] === "permissions-config")) {
+    return "project:admin"
+  }
   if (top === "user") return a === "emails" ? "email" : "account"
   if (top === "workspaces" && (b === "members" || b === "permissions")) return "account"
   if (top !== "repositories" || a === undefined) return top === "repositories" ? "repository" : undefined
@@ -28,6 +30,7 @@ export const requiredScope = (method: string, segments: ReadonlyArray<string>): 
       return "webhook"
     case "branch-restrictions":
     case "deploy-keys":
+    case "permissions-config":
       return "repository:admin"
     case "pullrequests":
       // Comments and tasks need only the read scope; creating, updating and the state changes write.

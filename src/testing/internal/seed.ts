@@ -109,7 +109,22 @@ export interface SeedWorkspace {
   readonly members: ReadonlyArray<SeedMember>
   /** The first project is the default project of new repositories. */
   readonly projects?: ReadonlyArray<SeedProject>
+  /** User groups, which repositories and projects can give permissions to. */
+  readonly groups?: ReadonlyArray<SeedGroup>
   readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A group of a workspace's users, by slug (`developers`); its `full_slug` is `workspace:slug`.
+ *
+ * @example
+ * ```ts
+ * const group: FakeBitbucket.SeedGroup = { slug: "developers", name: "Developers" }
+ * ```
+ */
+export interface SeedGroup {
+  readonly slug: string
+  readonly name: string
 }
 
 /**
@@ -746,7 +761,8 @@ export const defaultSeed: Seed = {
       projects: [
         { key: "DEMO", name: "Demo", uuid: "{a0d1e2f3-0002-4000-8000-00000000de71}", is_private: false },
         { key: "LAB", name: "Labs", uuid: "{a0d1e2f3-0003-4000-8000-00000000de72}", is_private: false }
-      ]
+      ],
+      groups: [{ slug: "contributors", name: "Contributors" }]
     },
     {
       uuid: "{ac0e0000-0001-4000-8000-00000000ac01}",
@@ -761,7 +777,8 @@ export const defaultSeed: Seed = {
       projects: [
         { key: "ACME", name: "Acme core", uuid: "{ac0e0000-0002-4000-8000-00000000ac02}", is_private: true },
         { key: "OPS", name: "Operations", uuid: "{ac0e0000-0003-4000-8000-00000000ac03}", is_private: true }
-      ]
+      ],
+      groups: [{ slug: "developers", name: "Developers" }, { slug: "ops", name: "Operations" }]
     }
   ],
   repositories: [

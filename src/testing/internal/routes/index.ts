@@ -8,6 +8,7 @@ import type { RouteModule } from "../router.js"
 import { branchRestrictions } from "./branchRestrictions.js"
 import { commits } from "./commits.js"
 import { deployKeys } from "./deployKeys.js"
+import { permissions } from "./permissions.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
@@ -32,5 +33,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   snippets,
   webhooks,
   deployKeys,
+  permissions,
   branchRestrictions
 ]

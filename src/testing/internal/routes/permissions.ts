@@ -1,0 +1,221 @@
+/**
+ * Explicit permissions (`permissions-config`) of users and groups on repositories
+ * (`R/permissions-config/users[/{selected_user_id}]`, `…/groups[/{group_slug}]`) and projects
+ * (`/workspaces/{workspace}/projects/{project_key}/permissions-config/…`): list, get, `PUT`, `DELETE`.
+ *
+ * - Every endpoint needs admin access to the repository, or ownership of the project's workspace.
+ * - A repository's user permissions are the seed's `permissions` of the repository, so granting
+ *   one gives that access at once (the higher of it and the workspace's wins, as elsewhere in the
+ *   fake). Group and project permissions are recorded and served, but do not change access.
+ * - `PUT` takes `{ "permission": "read" | "write" | "admin" }` (projects also `create-repo`); the
+ *   user must be a member of the workspace and not its owner (400 otherwise); an unknown user or
+ *   group is 404.
+ * - Reading the permission of a user or group that has none answers `permission: "none"`.
+ * - A user is named by `account_id` or `{uuid}`.
+ * - Group and project permissions are not part of `FakeBitbucket.snapshot`.
+ *
+ * @internal
+ */
+import type { Ctx } from "../core.js"
+import { HttpError } from "../core.js"
+import type { RouteModule } from "../router.js"
+import type { SeedGroup, SeedProject, SeedRepository, SeedUser, SeedWorkspace } from "../seed.js"
+
+type Params = Readonly<Record<string, string>>
+type Level = "read" | "write" | "admin" | "create-repo"
+
+export const permissions: RouteModule = {
+  name: "permissions",
+  make: (core) => {
+    const { ok, page, href, seg, invalid, parsePayload, requireAuth, memberOf } = core
+
+    /** Group and project permissions, by subject key (`repo:full_name`, `project:ws/KEY`), then user uuid or group slug. */
+    const recorded = new Map<string, Map<string, Level>>()
+    const recordOf = (key: string) => {
+      let map = recorded.get(key)
+      if (map === undefined) recorded.set(key, map = new Map())
+      return map
+    }
+
+    interface Subject {
+      readonly kind: "repository" | "project"
+      readonly ws: SeedWorkspace
+      readonly repo?: SeedRepository
+      readonly project?: SeedProject
+      readonly path: string
+      readonly json: Record<string, unknown>
+      readonly levels: ReadonlyArray<Level>
+    }
+
+    const repositorySubject = (ctx: Ctx, p: Params): Subject => {
+      const { repo, ws } = core.getRepository(ctx, p.workspace!, p.repo_slug!)
+      core.requireAdmin(ctx, repo)
+      return {
+        kind: "repository",
+        ws,
+        repo,
+        path: `/repositories/${seg(repo.workspace)}/${seg(repo.slug)}/permissions-config`,
+        json: { repository: core.repoSummary(repo) },
+        levels: ["read", "write", "admin"]
+      }
+    }
+
+    const projectSubject = (ctx: Ctx, p: Params): Subject => {
+      const ws = core.getWorkspaceOr(ctx, p.workspace!)
+      requireAuth(ctx)
+      const project = (ws.projects ?? []).find((x) => x.key.toUpperCase() === p.project_key!.toUpperCase() || x.uuid === p.project_key)
+      if (project === undefined) throw new HttpError(404, `Project ${p.project_key} not found`)
+      const pr = ctx.principal
+      const owner = pr.kind === "user" ? memberOf(pr, ws)?.permission === "owner" : pr.kind === "token" && pr.token.workspace === ws.slug
+      if (!owner) throw new HttpError(403, "You must be an administrator of this project to manage its permissions.")
+      return {
+        kind: "project",
+        ws,
+        project,
+        path: `/workspaces/${seg(ws.slug)}/projects/${seg(project.key)}/permissions-config`,
+        json: { project: core.projectJson(ws, project) },
+        levels: ["read", "write", "create-repo", "admin"]
+      }
+    }
+
+    const subjectKey = (s: Subject) => (s.repo !== undefined ? `repo:${core.fullName(s.repo)}` : `project:${s.ws.slug}/${s.project!.key}`)
+
+    // ---- users ---------------------------------------------------------------------------------
+
+    const findUser = (id: string): SeedUser => {
+      const user = core.store.users.find((u) => u.account_id === id || u.uuid === id || u.uuid === `{${id.replace(/^\{|\}$/g, "")}}`)
+      if (user === undefined) throw new HttpError(404, `User ${id} not found`)
+      return user
+    }
+
+    /** The explicit permissions of users: the repository's own list, or the recorded ones of a project. */
+    const userLevels = (s: Subject): Map<string, Level> => {
+      if (s.repo === undefined) return recordOf(`${subjectKey(s)}:users`)
+      const out = new Map<string, Level>()
+      for (const x of s.repo.permissions ?? []) {
+        const uuid = core.findUser(x.user)?.uuid
+        if (uuid !== undefined) out.set(uuid, x.permission)
+      }
+      return out
+    }
+
+    const setUserLevel = (s: Subject, uuid: string, level: Level | undefined) => {
+      if (s.repo === undefined) {
+        const map = recordOf(`${subjectKey(s)}:users`)
+        if (level === undefined) map.delete(uuid)
+        else map.set(uuid, level)
+        return
+      }
+      const rest = (s.repo.permissions ?? []).filter((x) => core.findUser(x.user)?.uuid !== uuid)
+      ;(s.repo as { permissions?: SeedRepository["permissions"] }).permissions = level === undefined
+        ? rest
+        : [...rest, { user: uuid, permission: level as "read" | "write" | "admin" }]
+    }
+
+    const userJson = (s: Subject, uuid: string, level: Level | "none") => {
+      const user = core.store.users.find((u) => u.uuid === uuid)
+      return {
+        type: `${s.kind}_user_permission`,
+        permission: level,
+        user: core.accountJson(uuid),
+        ...s.json,
+        links: { self: href(`${s.path}/users/${seg(user?.account_id ?? uuid)}`) }
+      }
+    }
+
+    // ---- groups --------------------------------------------------------------------------------
+
+    const findGroup = (s: Subject, slug: string): SeedGroup => {
+      const group = (s.ws.groups ?? []).find((g) => g.slug === slug)
+      if (group === undefined) throw new HttpError(404, `Group ${slug} not found`)
+      return group
+    }
+
+    const groupJson = (s: Subject, group: SeedGroup, level: Level | "none") => ({
+      type: `${s.kind}_group_permission`,
+      permission: level,
+      group: {
+        type: "group",
+        slug: group.slug,
+        name: group.name,
+        full_slug: `${s.ws.slug}:${group.slug}`,
+        owner: core.workspaceSummary(s.ws)
+      },
+      ...s.json,
+      links: { self: href(`${s.path}/groups/${seg(group.slug)}`) }
+    })
+
+    const levelOf = (s: Subject, body: Record<string, unknown>): Level => {
+      const level = body.permission
+      if (typeof level !== "string" || !(s.levels as ReadonlyArray<string>).includes(level)) {
+        throw invalid({ permission: [`Must be one of ${s.levels.join(", ")}.`] })
+      }
+      return level as Level
+    }
+
+    // ---- handlers ------------------------------------------------------------------------------
+
+    const handlers = (subjectOf: (ctx: Ctx, p: Params) => Subject) => ({
+      users: (ctx: Ctx, p: Params) => {
+        const s = subjectOf(ctx, p)
+        return page(ctx, [...userLevels(s)].map(([uuid, level]) => userJson(s, uuid, level)))
+      },
+      user: (ctx: Ctx, p: Params) => {
+        const s = subjectOf(ctx, p)
+        const user = findUser(p.selected_user_id!)
+        return ok(ctx, userJson(s, user.uuid, userLevels(s).get(user.uuid) ?? "none"))
+      },
+      putUser: (ctx: Ctx, p: Params) => {
+        const s = subjectOf(ctx, p)
+        const user = findUser(p.selected_user_id!)
+        const level = levelOf(s, parsePayload(ctx))
+        const member = s.ws.members.find((m) => core.findUser(m.user)?.uuid === user.uuid)
+        if (member === undefined) throw invalid({ user: [`${user.display_name} is not a member of the workspace.`] })
+        if (member.permission === "owner") throw invalid({ user: ["The workspace's owner already has every permission."] })
+        setUserLevel(s, user.uuid, level)
+        return ok(ctx, userJson(s, user.uuid, level))
+      },
+      deleteUser: (ctx: Ctx, p: Params) => {
+        const s = subjectOf(ctx, p)
+        setUserLevel(s, findUser(p.selected_user_id!).uuid, undefined)
+        return core.noContent()
+      },
+      groups: (ctx: Ctx, p: Params) => {
+        const s = subjectOf(ctx, p)
+        const levels = recordOf(`${subjectKey(s)}:groups`)
+        return page(ctx, [...levels].map(([slug, level]) => groupJson(s, findGroup(s, slug), level)))
+      },
+      group: (ctx: Ctx, p: Params) => {
+        const s = subjectOf(ctx, p)
+        const group = findGroup(s, p.group_slug!)
+        return ok(ctx, groupJson(s, group, recordOf(`${subjectKey(s)}:groups`).get(group.slug) ?? "none"))
+      },
+      putGroup: (ctx: Ctx, p: Params) => {
+        const s = subjectOf(ctx, p)
+        const group = findGroup(s, p.group_slug!)
+        const level = levelOf(s, parsePayload(ctx))
+        recordOf(`${subjectKey(s)}:groups`).set(group.slug, level)
+        return ok(ctx, groupJson(s, group, level))
+      },
+      deleteGroup: (ctx: Ctx, p: Params) => {
+        const s = subjectOf(ctx, p)
+        recordOf(`${subjectKey(s)}:groups`).delete(findGroup(s, p.group_slug!).slug)
+        return core.noContent()
+      }
+    })
+
+    const routesFor = (base: string, h: ReturnType<typeof handlers>) => [
+      { path: `${base}/users`, GET: h.users },
+      { path: `${base}/users/:selected_user_id`, GET: h.user, PUT: h.putUser, DELETE: h.deleteUser },
+      { path: `${base}/groups`, GET: h.groups },
+      { path: `${base}/groups/:group_slug`, GET: h.group, PUT: h.putGroup, DELETE: h.deleteGroup }
+    ]
+
+    return {
+      routes: [
+        ...routesFor("/repositories/:workspace/:repo_slug/permissions-config", handlers(repositorySubject)),
+        ...routesFor("/workspaces/:workspace/projects/:project_key/permissions-config", handlers(projectSubject))
+      ]
+    }
+  }
+}
