@@ -7,13 +7,15 @@ import { main as languages } from "./01-languages.js"
 import { main as pullRequest } from "./02-pull-request.js"
 import { main as snippet } from "./03-snippet.js"
 import { main as openPullRequests } from "./04-open-pull-requests.js"
+import { main as files } from "./06-files.js"
 import { ExampleLayer, live } from "./runtime.js"
 
 const examples: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, Effect.Effect.Context<typeof languages>>]> = [
   ["1. repositories by language", languages],
   ["2. open, review, build and merge a pull request", pullRequest],
   ["3. a snippet with two files, read back and deleted", snippet],
-  ["4. open pull requests matching a BBQL filter, trimmed with fields", openPullRequests]
+  ["4. open pull requests matching a BBQL filter, trimmed with fields", openPullRequests],
+  ["6. a repository's files walked, read, and a change committed on a branch", files]
 ]
 
 const program = Effect.gen(function*() {
