@@ -28,7 +28,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
-import { HttpError } from "../core.js"
+import { HttpError, readMultipart } from "../core.js"
 import { sha1 } from "../git.js"
 import { parseCommentPayload } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
@@ -333,16 +333,7 @@ export const snippets: RouteModule = {
         const contentType = (ctx.headers.get("content-type") ?? "").toLowerCase()
         const bytes = ctx.bytes ?? new TextEncoder().encode(ctx.body)
         if (contentType.startsWith("multipart/form-data")) {
-          let form: FormData
-          try {
-            form = await new Request("http://fake.invalid/", {
-              method: "POST",
-              headers: { "content-type": ctx.headers.get("content-type")! },
-              body: new Uint8Array(bytes)
-            }).formData()
-          } catch {
-            throw new HttpError(400, "Bad request", "The multipart/form-data body could not be parsed.")
-          }
+          const form = await readMultipart(ctx)
           const listed: Array<string> = []
           for (const [name, value] of form) {
             if (typeof value !== "string") {

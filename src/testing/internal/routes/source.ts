@@ -16,7 +16,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
-import { HttpError } from "../core.js"
+import { HttpError, readMultipart } from "../core.js"
 import type { RepoData } from "../gitStore.js"
 import { sha1 } from "../git.js"
 import type { RouteModule } from "../router.js"
@@ -174,16 +174,7 @@ export const source: RouteModule = {
         const bytes = ctx.bytes ?? new TextEncoder().encode(ctx.body)
         const entries: Array<[string, string | Uint8Array, boolean]> = []
         if (contentType.startsWith("multipart/form-data")) {
-          let form: FormData
-          try {
-            form = await new Request("http://fake.invalid/", {
-              method: "POST",
-              headers: { "content-type": ctx.headers.get("content-type")! },
-              body: new Uint8Array(bytes)
-            }).formData()
-          } catch {
-            throw new HttpError(400, "Bad request", "The multipart/form-data body could not be parsed.")
-          }
+          const form = await readMultipart(ctx)
           for (const [name, value] of form) {
             entries.push(typeof value === "string" ? [name, value, false] : [name, new Uint8Array(await value.arrayBuffer()), true])
           }
