@@ -2,16 +2,18 @@
  * Explicit permissions of users and groups on a repository or a project (Bitbucket's
  * `permissions-config`): list them, read one, grant or change one, revoke one. These are the
  * permissions given directly; those that come from workspace membership are not listed. Managing
- * them needs admin access to the repository or project.
+ * them needs admin access to the repository or project, and changing them needs an API token
+ * (`Authenticator.apiToken`): Bitbucket refuses OAuth and access tokens there (`Forbidden`).
+ * Listings take no `q` or `sort`: these endpoints have no BBQL.
  *
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
  * import { Permission } from "effect-bitbucket"
  *
- * const repo = { workspace: "demo", repo_slug: "effect-playground" }
+ * const repo = { workspace: "acme", repo_slug: "api" }
  * const program = Effect.gen(function* () {
- *   yield* Permission.updateUserForRepository({ ...repo, selected_user_id: "557058:carol" }, { permission: "write" })
+ *   yield* Permission.updateUserForRepository({ ...repo, selected_user_id: "557058:bob" }, { permission: "write" })
  *   return yield* Stream.runCollect(
  *     Permission.findUsersForRepository(repo).pipe(Stream.map((p) => `${p.user?.display_name}: ${p.permission}`))
  *   )
@@ -158,6 +160,14 @@ export interface SelectedGroup {
   readonly group_slug: string
 }
 
+/**
+ * What the listings take: the usual options but `q` and `sort` (these endpoints have no BBQL).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListOptions = Omit<Pagination.ListOptions, "q" | "sort">
+
 const repositoryBase = "/repositories/{workspace}/{repo_slug}/permissions-config"
 const projectBase = "/workspaces/{workspace}/projects/{project_key}/permissions-config"
 
@@ -171,17 +181,17 @@ const operations = <Subject extends object, Selected extends object>() =>
   selected: string,
   item: Schema.Schema<A, I>,
   grant: Schema.Schema<P, PI>,
-  span: string
+  names: { readonly one: string; readonly all: string }
 ) => ({
-  list: (ref: Subject, options: Pagination.ListOptions = {}): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
-    Pagination.stream({ path, params: ref }, item, options).pipe(Stream.withSpan(`Bitbucket.Permission.find${span}s`)),
-  find: Effect.fn(`Bitbucket.Permission.find${span}`)(function*(ref: Subject & Selected) {
+  list: (ref: Subject, options: ListOptions = {}): Stream.Stream<A, BitbucketError.BitbucketError, Http.Requirements> =>
+    Pagination.stream({ path, params: ref }, item, options).pipe(Stream.withSpan(`Bitbucket.Permission.find${names.all}`)),
+  find: Effect.fn(`Bitbucket.Permission.find${names.one}`)(function*(ref: Subject & Selected) {
     return yield* Http.json({ method: "GET", path: `${path}/${selected}`, params: ref }, item)
   }),
-  update: Effect.fn(`Bitbucket.Permission.update${span}`)(function*(ref: Subject & Selected, payload: P) {
+  update: Effect.fn(`Bitbucket.Permission.update${names.one}`)(function*(ref: Subject & Selected, payload: P) {
     return yield* Http.jsonWithBody({ method: "PUT", path: `${path}/${selected}`, params: ref }, grant, payload, item)
   }),
-  delete: Effect.fn(`Bitbucket.Permission.delete${span}`)(function*(ref: Subject & Selected) {
+  delete: Effect.fn(`Bitbucket.Permission.delete${names.one}`)(function*(ref: Subject & Selected) {
     return yield* Http.empty({ method: "DELETE", path: `${path}/${selected}`, params: ref })
   })
 })
@@ -191,28 +201,28 @@ const repositoryUsers = operations<RepositoryRef, SelectedUser>()(
   "{selected_user_id}",
   UserPermission,
   RepositoryGrant,
-  "UserForRepository"
+  { one: "UserForRepository", all: "UsersForRepository" }
 )
 const repositoryGroups = operations<RepositoryRef, SelectedGroup>()(
   `${repositoryBase}/groups`,
   "{group_slug}",
   GroupPermission,
   RepositoryGrant,
-  "GroupForRepository"
+  { one: "GroupForRepository", all: "GroupsForRepository" }
 )
 const projectUsers = operations<ProjectRef, SelectedUser>()(
   `${projectBase}/users`,
   "{selected_user_id}",
   UserPermission,
   ProjectGrant,
-  "UserForProject"
+  { one: "UserForProject", all: "UsersForProject" }
 )
 const projectGroups = operations<ProjectRef, SelectedGroup>()(
   `${projectBase}/groups`,
   "{group_slug}",
   GroupPermission,
   ProjectGrant,
-  "GroupForProject"
+  { one: "GroupForProject", all: "GroupsForProject" }
 )
 
 /**
@@ -234,7 +244,8 @@ const projectGroups = operations<ProjectRef, SelectedGroup>()(
 export const findUsersForRepository = repositoryUsers.list
 
 /**
- * A user's explicit permission on a repository (`NotFound` when there is none).
+ * A user's explicit permission on a repository (`permission: "none"` when there is none; an
+ * unknown user is `NotFound`).
  *
  * @example
  * ```ts

@@ -54,6 +54,27 @@ layer(AsAlice)("DeployKey against the fake", (it) => {
     }))
 })
 
+describe("DeployKey in a fake with more seed", () => {
+  it.effect("keys need repository and repository:admin, which does not imply it; seeded project keys find their project", () =>
+    Effect.gen(function*() {
+      const seed: FakeBitbucket.Seed = {
+        ...FakeBitbucket.defaultSeed,
+        accessTokens: [...FakeBitbucket.defaultSeed.accessTokens ?? [], { token: "admin-only", workspace: "acme", scopes: ["repository:admin"] }],
+        deployKeys: [{ id: 7, workspace: "acme", project: "ops", key: DEPLOY, added_on: "2024-01-01T00:00:00.000000+00:00" }]
+      }
+      const seeded = FakeBitbucket.layer({ seed })
+      const denied = yield* Effect.flip(collect(DeployKey.findForRepository({ workspace: "acme", repo_slug: "api" }))).pipe(
+        Effect.provide(Layer.provideMerge(Authenticator.accessToken({ token: "admin-only" }), seeded))
+      )
+      expect(denied).toBeInstanceOf(BitbucketError.Forbidden)
+      expect(denied.message).toContain("scope")
+      const keys = yield* collect(DeployKey.findForProject({ workspace: "acme", project_key: "OPS" })).pipe(
+        Effect.provide(Layer.provideMerge(Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }), seeded))
+      )
+      expect(keys.map((k) => [k.id, k.project?.key, k.comment])).toEqual([[7, "OPS", "deploy@example.com"]])
+    }))
+})
+
 describe("DeployKey payloads", () => {
   it.effect("a private key, a key on two lines or not a key at all is InvalidInput, sent nowhere, never quoted", () =>
     Effect.gen(function*() {

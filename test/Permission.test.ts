@@ -1,7 +1,8 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import { Authenticator, BitbucketError, Permission, Ref } from "../src/index.js"
+import { Authenticator, BitbucketError, DeployKey, Permission, Ref } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
+import { capture } from "./support/capture.js"
 import { mockHttp } from "./support/mockHttp.js"
 
 const fake = FakeBitbucket.layer()
@@ -64,6 +65,43 @@ layer(AsAlice)("Permission against the fake", (it) => {
       expect(ops).toMatchObject({ type: "project_group_permission", permission: "read" })
       expect((yield* Permission.findGroupForProject({ ...project, group_slug: "ops" })).permission).toBe("read")
       yield* Permission.deleteGroupForProject({ ...project, group_slug: "ops" })
+    }))
+
+  it.effect("a project permission reaches the project's repositories; a project admin manages the project", () =>
+    Effect.gen(function*() {
+      const ops = { workspace: "acme", project_key: "OPS" }
+      const infra = { workspace: "acme", repo_slug: "infra" } // in project OPS
+      const main = yield* Ref.findBranch({ ...infra, name: "main" })
+      const branch = Ref.createBranch(infra, { name: "bob/ops", target: { hash: main.target!.hash! } }).pipe(Effect.provide(asBob))
+      expect(yield* Effect.flip(branch)).toBeInstanceOf(BitbucketError.Forbidden)
+      expect(yield* Effect.flip(collect(DeployKey.findForProject(ops)).pipe(Effect.provide(asBob)))).toBeInstanceOf(BitbucketError.Forbidden)
+      yield* Permission.updateUserForProject({ ...ops, selected_user_id: "557058:bob" }, { permission: "admin" })
+      expect((yield* branch).name).toBe("bob/ops")
+      expect(yield* collect(DeployKey.findForProject(ops)).pipe(Effect.provide(asBob))).toEqual([])
+      yield* Permission.deleteUserForProject({ ...ops, selected_user_id: "557058:bob" })
+      expect(yield* Effect.flip(collect(DeployKey.findForProject(ops)).pipe(Effect.provide(asBob)))).toBeInstanceOf(BitbucketError.Forbidden)
+    }))
+
+  it.effect("changes take an API token: an access token may look, not grant", () =>
+    Effect.gen(function*() {
+      const token = Authenticator.accessToken({ token: "acme-workspace-token" })
+      const listed = yield* collect(Permission.findUsersForRepository(api)).pipe(Effect.provide(token))
+      expect(Array.isArray(listed)).toBe(true)
+      const granted = yield* Effect.flip(Permission.updateUserForRepository(bob, { permission: "admin" })).pipe(Effect.provide(token))
+      expect(granted).toBeInstanceOf(BitbucketError.Forbidden)
+      expect((yield* Permission.findUserForRepository(bob)).permission).toBe("none")
+    }))
+
+  it.effect("listings have no BBQL: a q sent anyway filters nothing; spans are named after the functions", () =>
+    Effect.gen(function*() {
+      yield* Permission.updateGroupForRepository({ ...api, group_slug: "developers" }, { permission: "write" })
+      const recorder = capture("permissions")
+      const all = yield* collect(
+        Permission.findGroupsForRepository(api, { q: 'permission = "admin"' } as Permission.ListOptions)
+      ).pipe(recorder.around)
+      expect(all.map((p) => p.group?.slug)).toEqual(["developers"])
+      expect(recorder.spanNames).toContain("Bitbucket.Permission.findGroupsForRepository")
+      yield* Permission.deleteGroupForRepository({ ...api, group_slug: "developers" })
     }))
 
   it.effect("only an admin may look: a member who reads the repository is Forbidden", () =>

@@ -14,6 +14,9 @@
  *   `next`, `size`, … (ask for them: `fields=values.name,next`).
  * - Creating a repository that exists answers 400 `Repository with this Slug and Owner already exists.`;
  *   `PUT` on a missing repository creates it (201 with `Location`).
+ * - Permissions: a user's explicit permission on a repository or project (seed `permissions`, or
+ *   granted through `permissions-config`) changes what the user may do; a group's is recorded and
+ *   served but changes nothing, since the fake's groups have no members.
  *
  * Three ways to talk to it:
  * - in memory: {@link layer} (an `HttpClient` that calls {@link FakeBitbucket.handle});

@@ -230,8 +230,27 @@ export const makeBase = (options: ServerOptions) => {
     const explicit = (r.permissions ?? []).filter((x) => findUser(x.user)?.uuid === p.user.uuid)
       .map((x) => x.permission)
       .reduce<RepoPermission | undefined>(maxPermission, undefined)
-    return maxPermission(fromWorkspace, explicit)
+    const project = ws?.projects?.find((x) => x.key === r.project)
+    const fromProject = project === undefined ? undefined : projectPermission(p, project)
+    return maxPermission(maxPermission(fromWorkspace, explicit), fromProject === "create-repo" ? "write" : fromProject)
   }
+
+  /** A user's explicit permission on a project. */
+  const projectPermission = (p: Principal, project: SeedProject): RepoPermission | "create-repo" | undefined => {
+    if (p.kind !== "user") return undefined
+    const rank = { read: 0, write: 1, "create-repo": 2, admin: 3 } as const
+    let best: RepoPermission | "create-repo" | undefined
+    for (const x of project.permissions ?? []) {
+      if (findUser(x.user)?.uuid === p.user.uuid && (best === undefined || rank[x.permission] > rank[best])) best = x.permission
+    }
+    return best
+  }
+
+  /** May this principal manage a project (its deploy keys, its permissions)? Owners and project admins. */
+  const isProjectAdmin = (p: Principal, ws: SeedWorkspace, project: SeedProject): boolean =>
+    p.kind === "user"
+      ? memberOf(p, ws)?.permission === "owner" || projectPermission(p, project) === "admin"
+      : p.kind === "token" && p.token.workspace === ws.slug
 
   const canRead = (p: Principal, r: SeedRepository) => !r.is_private || repoPermission(p, r) !== undefined
 
@@ -723,6 +742,8 @@ export const makeBase = (options: ServerOptions) => {
     memberOf,
     canSeeWorkspace,
     repoPermission,
+    projectPermission,
+    isProjectAdmin,
     canRead,
     hidden,
     userUuid,

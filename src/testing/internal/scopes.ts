@@ -7,8 +7,18 @@
  * @internal
  */
 
-/** The scope a request needs, or undefined when none applies (or the fake does not know the path). */
-export const requiredScope = (method: string, segments: ReadonlyArray<string>): string | undefined => {
+/**
+ * The scopes a request needs, all of them (most need one; deploy keys need `repository` and
+ * `repository:admin`, which does not imply it), or none when none applies (or the fake does not
+ * know the path).
+ */
+export const requiredScopes = (method: string, segments: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const scope = requiredScope(method, segments)
+  if (scope === undefined) return []
+  return scope === "repository:admin" && segments[3] === "deploy-keys" ? ["repository", "repository:admin"] : [scope]
+}
+
+const requiredScope = (method: string, segments: ReadonlyArray<string>): string | undefined => {
   const read = method === "GET" || method === "HEAD"
   const [top, a, b, area, , sub] = segments
   if (top === "snippets") {

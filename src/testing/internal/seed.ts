@@ -86,6 +86,11 @@ export interface SeedProject {
   readonly description?: string
   readonly is_private?: boolean
   readonly created_on?: string
+  /**
+   * Explicit user permissions on the project, which its repositories inherit (`create-repo` gives
+   * write on them; `admin` also lets the user manage the project's deploy keys and permissions).
+   */
+  readonly permissions?: ReadonlyArray<{ readonly user: UserRef; readonly permission: "read" | "write" | "create-repo" | "admin" }>
 }
 
 /**

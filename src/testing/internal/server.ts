@@ -12,7 +12,7 @@ import type { AppliedFault, FaultConfig } from "./faults.js"
 import { applyFault, makeFaults } from "./faults.js"
 import { makeOAuth } from "./oauth.js"
 import { QueryError } from "./query.js"
-import { grants, requiredScope } from "./scopes.js"
+import { grants, requiredScopes } from "./scopes.js"
 import { makeRouter } from "./router.js"
 import { routeModules } from "./routes/index.js"
 import type { Seed, UserRef } from "./seed.js"
@@ -80,9 +80,13 @@ export const makeServer = (options: ServerOptions & { readonly faults?: FaultCon
         })
         const principal = core.authenticate(request.headers, nowMs)
         const granted = scopesOf(principal)
-        const required = granted === undefined ? undefined : requiredScope(method, decoded)
-        if (granted !== undefined && required !== undefined && !grants(granted, required)) {
-          throw new HttpError(403, "Your credentials lack one or more required privilege scopes.", `Required: ${required}. Granted: ${granted.join(", ")}.`)
+        const required = granted === undefined ? [] : requiredScopes(method, decoded)
+        if (granted !== undefined && required.some((scope) => !grants(granted, scope))) {
+          throw new HttpError(
+            403,
+            "Your credentials lack one or more required privilege scopes.",
+            `Required: ${required.join(" and ")}. Granted: ${granted.join(", ")}.`
+          )
         }
         return route({ method, url, headers: request.headers, body, bytes, principal }, decoded)
       })

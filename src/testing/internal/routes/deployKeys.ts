@@ -3,8 +3,9 @@
  * `GET|POST /workspaces/{workspace}/projects/{project_key}/deploy-keys` and
  * `GET|DELETE …/deploy-keys/{key_id}`.
  *
- * - Every endpoint needs admin access to the repository, or ownership of the project's workspace
- *   (401 for the anonymous, 403 otherwise, after the usual 404 of a hidden repository).
+ * - Every endpoint needs admin access to the repository, or to the project (its workspace's owner
+ *   or a project admin); 401 for the anonymous, 403 otherwise, after the usual 404 of a hidden
+ *   repository.
  * - `key` must be an OpenSSH public key whose encoded type matches its name; its comment becomes
  *   `comment` and is not kept in `key`. The same key twice on one repository or project is 400.
  *   A private key is 400.
@@ -60,16 +61,24 @@ const parseKey = (raw: unknown): { readonly key: string; readonly comment: strin
 export const deployKeys: RouteModule = {
   name: "deployKeys",
   make: (core) => {
-    const { ok, page, href, seg, now, invalid, parsePayload, requireAuth, memberOf } = core
+    const { ok, page, href, seg, now, invalid, parsePayload, requireAuth } = core
+
+    const findProject = (ws: SeedWorkspace, key: string): SeedProject | undefined =>
+      (ws.projects ?? []).find((x) => x.key.toUpperCase() === key.toUpperCase() || x.uuid === key)
 
     let counter = 0
     const all: Array<KeyState> = (core.seed.deployKeys ?? []).map((k: SeedDeployKey) => {
       const parsed = parseKey(k.key)
       if (parsed === undefined) throw new Error(`FakeBitbucket seed: deploy key ${k.id} is not an OpenSSH public key`)
       counter = Math.max(counter, k.id)
+      const ws = k.repository === undefined ? core.findWorkspace(k.workspace ?? "") : undefined
+      const project = ws === undefined ? undefined : findProject(ws, k.project ?? "")
+      if (k.repository === undefined && (ws === undefined || project === undefined)) {
+        throw new Error(`FakeBitbucket seed: deploy key ${k.id} names no repository and no known project`)
+      }
       return {
         id: k.id,
-        subject: k.repository ?? `${k.workspace}/${k.project}`,
+        subject: k.repository ?? `${ws!.slug}/${project!.key}`,
         kind: k.repository !== undefined ? "repository" : "project",
         key: parsed.key,
         comment: parsed.comment,
@@ -99,17 +108,12 @@ export const deployKeys: RouteModule = {
       }
     }
 
-    const findProject = (ws: SeedWorkspace, key: string): SeedProject | undefined =>
-      (ws.projects ?? []).find((x) => x.key.toUpperCase() === key.toUpperCase() || x.uuid === key)
-
     const projectSubject = (ctx: Ctx, p: Params): Subject => {
       const ws = core.getWorkspaceOr(ctx, p.workspace!)
       requireAuth(ctx)
-      const pr = ctx.principal
-      const owner = pr.kind === "user" ? memberOf(pr, ws)?.permission === "owner" : pr.kind === "token" && pr.token.workspace === ws.slug
       const project = findProject(ws, p.project_key!)
       if (project === undefined) throw new HttpError(404, `Project ${p.project_key} not found`)
-      if (!owner) throw new HttpError(403, "You must be an administrator of this project to manage its deploy keys.")
+      if (!core.isProjectAdmin(ctx.principal, ws, project)) throw new HttpError(403, "You must be an administrator of this project to manage its deploy keys.")
       return {
         kind: "project",
         key: `${ws.slug}/${project.key}`,

@@ -3,16 +3,20 @@
  * (`R/permissions-config/users[/{selected_user_id}]`, `…/groups[/{group_slug}]`) and projects
  * (`/workspaces/{workspace}/projects/{project_key}/permissions-config/…`): list, get, `PUT`, `DELETE`.
  *
- * - Every endpoint needs admin access to the repository, or ownership of the project's workspace.
- * - A repository's user permissions are the seed's `permissions` of the repository, so granting
- *   one gives that access at once (the higher of it and the workspace's wins, as elsewhere in the
- *   fake). Group and project permissions are recorded and served, but do not change access.
+ * - Every endpoint needs admin access to the repository, or to the project (its workspace's owner
+ *   or a project admin).
+ * - Changing one (`PUT`, `DELETE`; for a repository's groups, `PUT`) takes Basic credentials (an
+ *   API token): OAuth and access tokens get 403, as the spec says of these endpoints.
+ * - User permissions are the seed's `permissions` of the repository or project, so granting one
+ *   gives that access at once (a project's to its repositories; the highest permission wins, as
+ *   elsewhere in the fake). Group permissions are recorded and served, but do not change access.
+ * - Listings ignore `q` and `sort`: the spec says these endpoints have no BBQL.
  * - `PUT` takes `{ "permission": "read" | "write" | "admin" }` (projects also `create-repo`); the
  *   user must be a member of the workspace and not its owner (400 otherwise); an unknown user or
  *   group is 404.
  * - Reading the permission of a user or group that has none answers `permission: "none"`.
  * - A user is named by `account_id` or `{uuid}`.
- * - Group and project permissions are not part of `FakeBitbucket.snapshot`.
+ * - Group permissions are not part of `FakeBitbucket.snapshot`.
  *
  * @internal
  */
@@ -27,9 +31,9 @@ type Level = "read" | "write" | "admin" | "create-repo"
 export const permissions: RouteModule = {
   name: "permissions",
   make: (core) => {
-    const { ok, page, href, seg, invalid, parsePayload, requireAuth, memberOf } = core
+    const { ok, page, href, seg, invalid, parsePayload, requireAuth } = core
 
-    /** Group and project permissions, by subject key (`repo:full_name`, `project:ws/KEY`), then user uuid or group slug. */
+    /** Group permissions, by subject key (`repo:full_name:groups`, `project:ws/KEY:groups`), then group slug. */
     const recorded = new Map<string, Map<string, Level>>()
     const recordOf = (key: string) => {
       let map = recorded.get(key)
@@ -65,9 +69,7 @@ export const permissions: RouteModule = {
       requireAuth(ctx)
       const project = (ws.projects ?? []).find((x) => x.key.toUpperCase() === p.project_key!.toUpperCase() || x.uuid === p.project_key)
       if (project === undefined) throw new HttpError(404, `Project ${p.project_key} not found`)
-      const pr = ctx.principal
-      const owner = pr.kind === "user" ? memberOf(pr, ws)?.permission === "owner" : pr.kind === "token" && pr.token.workspace === ws.slug
-      if (!owner) throw new HttpError(403, "You must be an administrator of this project to manage its permissions.")
+      if (!core.isProjectAdmin(ctx.principal, ws, project)) throw new HttpError(403, "You must be an administrator of this project to manage its permissions.")
       return {
         kind: "project",
         ws,
@@ -88,11 +90,13 @@ export const permissions: RouteModule = {
       return user
     }
 
-    /** The explicit permissions of users: the repository's own list, or the recorded ones of a project. */
+    /** Where a subject's explicit user permissions live: the repository's or the project's own list. */
+    const holderOf = (s: Subject): { permissions?: ReadonlyArray<{ readonly user: string; readonly permission: Level }> } =>
+      (s.repo ?? s.project!) as { permissions?: ReadonlyArray<{ readonly user: string; readonly permission: Level }> }
+
     const userLevels = (s: Subject): Map<string, Level> => {
-      if (s.repo === undefined) return recordOf(`${subjectKey(s)}:users`)
       const out = new Map<string, Level>()
-      for (const x of s.repo.permissions ?? []) {
+      for (const x of holderOf(s).permissions ?? []) {
         const uuid = core.findUser(x.user)?.uuid
         if (uuid !== undefined) out.set(uuid, x.permission)
       }
@@ -100,16 +104,24 @@ export const permissions: RouteModule = {
     }
 
     const setUserLevel = (s: Subject, uuid: string, level: Level | undefined) => {
-      if (s.repo === undefined) {
-        const map = recordOf(`${subjectKey(s)}:users`)
-        if (level === undefined) map.delete(uuid)
-        else map.set(uuid, level)
-        return
+      const holder = holderOf(s)
+      const rest = (holder.permissions ?? []).filter((x) => core.findUser(x.user)?.uuid !== uuid)
+      holder.permissions = level === undefined ? rest : [...rest, { user: uuid, permission: level }]
+    }
+
+    /** The spec's word on these endpoints: changes take Basic credentials only (API tokens). */
+    const requireBasic = (ctx: Ctx) => {
+      if (!/^basic /i.test(ctx.headers.get("authorization") ?? "")) {
+        throw new HttpError(403, "This endpoint accepts only API tokens (Basic authentication), not OAuth or access tokens.")
       }
-      const rest = (s.repo.permissions ?? []).filter((x) => core.findUser(x.user)?.uuid !== uuid)
-      ;(s.repo as { permissions?: SeedRepository["permissions"] }).permissions = level === undefined
-        ? rest
-        : [...rest, { user: uuid, permission: level as "read" | "write" | "admin" }]
+    }
+
+    /** A listing without BBQL: `q` and `sort` are ignored. */
+    const plainPage = (ctx: Ctx, items: ReadonlyArray<unknown>) => {
+      const url = new URL(ctx.url)
+      url.searchParams.delete("q")
+      url.searchParams.delete("sort")
+      return page({ ...ctx, url }, items)
     }
 
     const userJson = (s: Subject, uuid: string, level: Level | "none") => {
@@ -158,7 +170,7 @@ export const permissions: RouteModule = {
     const handlers = (subjectOf: (ctx: Ctx, p: Params) => Subject) => ({
       users: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
-        return page(ctx, [...userLevels(s)].map(([uuid, level]) => userJson(s, uuid, level)))
+        return plainPage(ctx, [...userLevels(s)].map(([uuid, level]) => userJson(s, uuid, level)))
       },
       user: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
@@ -167,6 +179,7 @@ export const permissions: RouteModule = {
       },
       putUser: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
+        requireBasic(ctx)
         const user = findUser(p.selected_user_id!)
         const level = levelOf(s, parsePayload(ctx))
         const member = s.ws.members.find((m) => core.findUser(m.user)?.uuid === user.uuid)
@@ -177,13 +190,14 @@ export const permissions: RouteModule = {
       },
       deleteUser: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
+        requireBasic(ctx)
         setUserLevel(s, findUser(p.selected_user_id!).uuid, undefined)
         return core.noContent()
       },
       groups: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
         const levels = recordOf(`${subjectKey(s)}:groups`)
-        return page(ctx, [...levels].map(([slug, level]) => groupJson(s, findGroup(s, slug), level)))
+        return plainPage(ctx, [...levels].map(([slug, level]) => groupJson(s, findGroup(s, slug), level)))
       },
       group: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
@@ -192,6 +206,7 @@ export const permissions: RouteModule = {
       },
       putGroup: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
+        requireBasic(ctx)
         const group = findGroup(s, p.group_slug!)
         const level = levelOf(s, parsePayload(ctx))
         recordOf(`${subjectKey(s)}:groups`).set(group.slug, level)
