@@ -37,6 +37,8 @@ export * as Comment from "./Comment.js"
 /** @since 0.1.0 */
 export * as Commit from "./Commit.js"
 /** @since 0.1.0 */
+export * as DefaultReviewer from "./DefaultReviewer.js"
+/** @since 0.1.0 */
 export * as DeployKey from "./DeployKey.js"
 /** @since 0.1.0 */
 export * as Pagination from "./Pagination.js"

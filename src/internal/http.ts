@@ -52,7 +52,7 @@ export interface Target {
   readonly followRedirects?: boolean
 }
 
-/** A response whose body has been read in full. */
+/** A response, its body read in full (or, when asked for, left to stream: see `stream`). */
 export interface Received {
   readonly method: Method
   /** The URL that answered; off the API's origin, without its query (see `shownUrl`). */

@@ -246,6 +246,21 @@ export const makeBase = (options: ServerOptions) => {
     return best
   }
 
+  /** Who Bitbucket adds to a new pull request of a repository: its own default reviewers, then its project's. */
+  const defaultReviewersOf = (r: SeedRepository): Array<{ readonly uuid: string; readonly reviewer_type: "repository" | "project" }> => {
+    const project = findWorkspace(r.workspace)?.projects?.find((x) => x.key === r.project)
+    const out: Array<{ readonly uuid: string; readonly reviewer_type: "repository" | "project" }> = []
+    const add = (refs: ReadonlyArray<UserRef> | undefined, reviewer_type: "repository" | "project") => {
+      for (const ref of refs ?? []) {
+        const uuid = findUser(ref)?.uuid
+        if (uuid !== undefined && !out.some((x) => x.uuid === uuid)) out.push({ uuid, reviewer_type })
+      }
+    }
+    add(r.defaultReviewers, "repository")
+    add(project?.defaultReviewers, "project")
+    return out
+  }
+
   /** May this principal manage a project (its deploy keys, its permissions)? Owners and project admins. */
   const isProjectAdmin = (p: Principal, ws: SeedWorkspace, project: SeedProject): boolean =>
     p.kind === "user"
@@ -744,6 +759,7 @@ export const makeBase = (options: ServerOptions) => {
     repoPermission,
     projectPermission,
     isProjectAdmin,
+    defaultReviewersOf,
     canRead,
     hidden,
     userUuid,

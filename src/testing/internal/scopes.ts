@@ -26,7 +26,7 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
     return read || segments.includes("comments") ? "snippet" : "snippet:write"
   }
   if (top === "workspaces" && b === "hooks") return "webhook"
-  if (top === "workspaces" && b === "projects" && (segments[4] === "deploy-keys" || segments[4] === "permissions-config")) {
+  if (top === "workspaces" && b === "projects" && (segments[4] === "deploy-keys" || segments[4] === "permissions-config" || segments[4] === "default-reviewers")) {
     return "project:admin"
   }
   if (top === "user") return a === "emails" ? "email" : "account"
@@ -47,6 +47,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       return read || segments.includes("comments") || segments.includes("tasks") ? "pullrequest" : "pullrequest:write"
     case "default-reviewers":
       return read ? "pullrequest" : "repository:admin"
+    case "effective-default-reviewers":
+      return "pullrequest"
     case "refs":
     case "src":
     case "downloads":

@@ -91,6 +91,8 @@ export interface SeedProject {
    * write on them; `admin` also lets the user manage the project's deploy keys and permissions).
    */
   readonly permissions?: ReadonlyArray<{ readonly user: UserRef; readonly permission: "read" | "write" | "create-repo" | "admin" }>
+  /** Users added as reviewers to every new pull request of the project's repositories. */
+  readonly defaultReviewers?: ReadonlyArray<UserRef>
 }
 
 /**
@@ -168,6 +170,8 @@ export interface SeedRepository {
   readonly parent?: string
   /** Explicit repository permissions, in addition to those given by workspace membership. */
   readonly permissions?: ReadonlyArray<{ readonly user: UserRef; readonly permission: "read" | "write" | "admin" }>
+  /** Users added as reviewers to every new pull request (with the project's). */
+  readonly defaultReviewers?: ReadonlyArray<UserRef>
   /** Users watching the repository (`GET R/watchers`). */
   readonly watchers?: ReadonlyArray<UserRef>
   /** Extra fields merged into the repository's JSON representation. */

@@ -7,6 +7,7 @@
 import type { RouteModule } from "../router.js"
 import { branchRestrictions } from "./branchRestrictions.js"
 import { commits } from "./commits.js"
+import { defaultReviewers } from "./defaultReviewers.js"
 import { deployKeys } from "./deployKeys.js"
 import { permissions } from "./permissions.js"
 import { pullRequests } from "./pullrequests.js"
@@ -33,6 +34,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   snippets,
   webhooks,
   deployKeys,
+  defaultReviewers,
   permissions,
   branchRestrictions
 ]
