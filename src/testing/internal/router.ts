@@ -28,6 +28,11 @@ export type Route = { readonly path: string } & { readonly [M in Method]?: Handl
 /** What a route module contributes when the fake starts. */
 export interface RouteModuleInstance {
   readonly routes: ReadonlyArray<Route>
+  /**
+   * Routes on the web origin's root (what Bitbucket serves from bitbucket.org or a content host,
+   * such as a download's file), outside the API: no credentials are checked there.
+   */
+  readonly web?: ReadonlyArray<Route>
   /** Adds this module's state to `FakeBitbucket.snapshot` (merged over the core's seed). */
   readonly snapshot?: () => Partial<Seed>
 }

@@ -38,6 +38,7 @@ export const makeServer = (options: ServerOptions & { readonly faults?: FaultCon
   const faults = makeFaults(options.faults)
   const modules = routeModules.map((m) => m.make(core))
   const route = makeRouter(modules.flatMap((m) => m.routes))
+  const webRoute = makeRouter(modules.flatMap((m) => m.web ?? []))
   const oauth = makeOAuth(core)
   const { log, users, workspaces, repositories, accessTokens, consumers, authCodes } = core.store
 
@@ -68,8 +69,8 @@ export const makeServer = (options: ServerOptions & { readonly faults?: FaultCon
         return oauth({ method, url, headers: request.headers, body }, nowMs)
       }
       return yield* Effect.suspend(() => {
-        if (pathname !== core.basePath && !pathname.startsWith(`${core.basePath}/`)) throw core.notFound()
-        const segments = pathname.slice(core.basePath.length).split("/").slice(1)
+        const inApi = pathname === core.basePath || pathname.startsWith(`${core.basePath}/`)
+        const segments = pathname.slice(inApi ? core.basePath.length : 0).split("/").slice(1)
         if (segments.length > 0 && segments[segments.length - 1] === "") segments.pop()
         const decoded = segments.map((s) => {
           try {
@@ -78,6 +79,10 @@ export const makeServer = (options: ServerOptions & { readonly faults?: FaultCon
             throw new HttpError(400, "Bad request", `Malformed path segment '${s}'.`)
           }
         })
+        if (!inApi) {
+          if (url.origin !== core.webOrigin) throw core.notFound()
+          return webRoute({ method, url, headers: request.headers, body, bytes, principal: { kind: "anonymous" } }, decoded)
+        }
         const principal = core.authenticate(request.headers, nowMs)
         const granted = scopesOf(principal)
         const required = granted === undefined ? [] : requiredScopes(method, decoded)

@@ -9,6 +9,7 @@ import { branchRestrictions } from "./branchRestrictions.js"
 import { commits } from "./commits.js"
 import { defaultReviewers } from "./defaultReviewers.js"
 import { deployKeys } from "./deployKeys.js"
+import { downloads } from "./downloads.js"
 import { permissions } from "./permissions.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
@@ -35,6 +36,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   webhooks,
   deployKeys,
   defaultReviewers,
+  downloads,
   permissions,
   branchRestrictions
 ]
