@@ -1,6 +1,7 @@
 /**
- * Default reviewers: the users Bitbucket adds as reviewers to every new pull request of a
- * repository, set on the repository or on its project.
+ * Default reviewers: the users Bitbucket's web UI adds as reviewers to a new pull request of a
+ * repository, set on the repository or on its project. A pull request created through the API
+ * gets only the reviewers it names: {@link applyTo} adds the default ones to a payload.
  *
  * Repository: {@link findForRepository}, {@link findEffectiveForRepository} (with those inherited
  * from the project), {@link find}, {@link add}, {@link remove}. Project: {@link findForProject},
@@ -10,12 +11,14 @@
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
- * import { DefaultReviewer } from "effect-bitbucket"
+ * import { DefaultReviewer, PullRequest } from "effect-bitbucket"
  *
  * const repo = { workspace: "acme", repo_slug: "api" }
  * const program = Effect.gen(function* () {
  *   yield* DefaultReviewer.add({ ...repo, target_username: "557058:bob" })
- *   return yield* Stream.runCollect(DefaultReviewer.findEffectiveForRepository(repo).pipe(Stream.map((r) => r.user?.display_name)))
+ *   const names = yield* Stream.runCollect(DefaultReviewer.findEffectiveForRepository(repo).pipe(Stream.map((r) => r.user?.display_name)))
+ *   const payload = yield* DefaultReviewer.applyTo(repo, PullRequest.fromBranches("feature/x", "main", { title: "Feature X" }))
+ *   return { names, pullRequest: yield* PullRequest.create(repo, payload) }
  * })
  * ```
  *
@@ -25,9 +28,10 @@ import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
+import { addReviewers, type CreatePayload } from "./PullRequest.js"
 import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
-import { Account } from "./User.js"
+import { Account, current as currentUser } from "./User.js"
 
 const EffectiveSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
@@ -112,8 +116,8 @@ export const findForRepository = (
   )
 
 /**
- * Everyone Bitbucket adds to a new pull request of the repository: its own default reviewers and
- * its project's, each with its `reviewer_type`.
+ * The repository's effective default reviewers: its own and its project's, each with its
+ * `reviewer_type` (whom the web UI adds to a new pull request).
  *
  * @example
  * ```ts
@@ -259,4 +263,37 @@ export const addToProject = Effect.fn("Bitbucket.DefaultReviewer.addToProject")(
  */
 export const removeFromProject = Effect.fn("Bitbucket.DefaultReviewer.removeFromProject")(function*(ref: ProjectReviewerRef) {
   return yield* Http.empty({ method: "DELETE", path: projectReviewer, params: ref })
+})
+
+/**
+ * Adds a repository's effective default reviewers to a pull request payload (Bitbucket's API,
+ * unlike its web UI, does not), leaving out the authenticated user, who will be the author and
+ * cannot review, and anyone the payload names already.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { DefaultReviewer, PullRequest } from "effect-bitbucket"
+ *
+ * const repo = { workspace: "acme", repo_slug: "api" }
+ * const opened = Effect.flatMap(
+ *   DefaultReviewer.applyTo(repo, PullRequest.fromBranches("feature/x", "main", { title: "Feature X" })),
+ *   (payload) => PullRequest.create(repo, payload)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const applyTo = Effect.fn("Bitbucket.DefaultReviewer.applyTo")(function*(ref: RepositoryRef, payload: CreatePayload) {
+  const [me, effective] = yield* Effect.all([currentUser(), Stream.runCollect(findEffectiveForRepository(ref))], { concurrency: 2 })
+  // A reviewer the payload names by account_id is the same person as a default one by uuid.
+  const named = new Set((payload.reviewers ?? []).map((r) => ("uuid" in r ? r.uuid : r.account_id)))
+  const reviewers = [...effective].flatMap(({ user }) =>
+    user?.uuid === undefined || user.uuid === me.uuid || named.has(user.uuid) ||
+      (user.account_id !== undefined && named.has(user.account_id))
+      ? []
+      : [{ uuid: user.uuid }]
+  )
+  return addReviewers(payload, reviewers)
 })

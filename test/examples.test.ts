@@ -4,12 +4,13 @@
  * real API: then they are skipped here.)
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Logger } from "effect"
+import { Effect, Logger, Option } from "effect"
+import { Commit } from "../src/index.js"
 import { main as languages } from "../examples/01-languages.js"
 import { main as pullRequest } from "../examples/02-pull-request.js"
 import { main as snippet } from "../examples/03-snippet.js"
 import { main as openPullRequests } from "../examples/04-open-pull-requests.js"
-import { main as files } from "../examples/06-files.js"
+import { commitNote, main as files } from "../examples/06-files.js"
 import { ExampleLayer, live } from "../examples/runtime.js"
 
 const examples = { languages, pullRequest, snippet, openPullRequests, files }
@@ -33,4 +34,15 @@ describe.skipIf(live)("examples against the fake", () => {
         expect(lines.join("\n")).not.toMatch(/skipped|DIFFER/)
       }))
   }
+
+  it.effect("the files example writes only to a branch of its own: never over someone's work", () =>
+    Effect.gen(function*() {
+      const repo = { workspace: "demo", repo_slug: "effect-playground" }
+      const head = (yield* Commit.find({ ...repo, commit: "main" })).hash!
+      expect(Option.isNone(yield* commitNote(repo, head, "bugfix/typo", "x"))).toBe(true)
+      expect(Option.isNone(yield* commitNote(repo, head, "main", "x"))).toBe(true)
+      const first = yield* commitNote(repo, head, "docs/mine", "one")
+      const second = yield* commitNote(repo, head, "docs/mine", "two")
+      expect(Option.map(second, (w) => w.parent)).toEqual(Option.map(first, (w) => w.hash))
+    }).pipe(Effect.provide(ExampleLayer)))
 })

@@ -3,12 +3,13 @@
  * `GET R/effective-default-reviewers`, and a project's
  * `GET /workspaces/{workspace}/projects/{project_key}/default-reviewers[/{selected_user}]` (`PUT`, `DELETE`).
  *
- * - They live on the seed's repository and project (`defaultReviewers`), and a new pull request
- *   gets them as reviewers (its author excepted).
+ * - They live on the seed's repository and project (`defaultReviewers`). A pull request created
+ *   through the API does not get them (Bitbucket's UI adds them, its API does not).
  * - Reading a repository's needs read access; changing them needs admin access. A project's need
  *   its admin (the workspace's owner or a project admin), reads included, as the spec says.
- * - `PUT` is idempotent; a user without read access to the repository, or a token's bot, is 400;
- *   an unknown user is 404. A repository's reviewer that is not one is 404; a project's is 400,
+ * - `PUT` is idempotent; a user without read access to the repository (for a project: neither a
+ *   member of the workspace nor given a permission on the project), or an access token's bot, is
+ *   400; an unknown user is 404. A repository's reviewer that is not one is 404; a project's is 400,
  *   as the spec says.
  * - A user is named by `account_id` or `{uuid}`.
  *
@@ -30,8 +31,11 @@ export const defaultReviewers: RouteModule = {
     const findUser = (id: string): SeedUser => {
       const bare = id.replace(/^\{|\}$/g, "")
       const user = core.store.users.find((u) => u.account_id === id || u.uuid === `{${bare}}`)
-      if (user === undefined) throw new HttpError(404, `User ${id} not found`)
-      return user
+      if (user !== undefined) return user
+      if (core.store.accessTokens.some((t) => core.botJson(t).uuid === `{${bare}}`)) {
+        throw new HttpError(400, "A bot user cannot be a default reviewer.")
+      }
+      throw new HttpError(404, `User ${id} not found`)
     }
 
     const uuidsOf = (holder: Holder) =>
@@ -102,6 +106,11 @@ export const defaultReviewers: RouteModule = {
       put: (ctx: Ctx, p: Params) => {
         const found = project(ctx, p)
         const user = findUser(p.selected_user!)
+        const ws = core.findWorkspace(p.workspace!)!
+        const principal = { kind: "user" as const, user }
+        if (core.memberOf(principal, ws) === undefined && core.projectPermission(principal, found) === undefined) {
+          throw new HttpError(400, `${user.display_name} has no access to this project and cannot be a default reviewer.`)
+        }
         const current = uuidsOf(found)
         if (!current.includes(user.uuid)) setReviewers(found, [...current, user.uuid])
         return ok(ctx, core.accountJson(user.uuid))

@@ -169,9 +169,9 @@ export const pullRequests: RouteModule = {
           draft: (body.draft as boolean | undefined) ?? false,
           comments: []
         }
-        // Bitbucket adds the effective default reviewers to every new pull request (not its author).
-        const defaults = core.defaultReviewersOf(d.repo).map((x) => x.uuid).filter((uuid) => uuid !== author && !reviewers.includes(uuid))
-        setReviewers(pr, [...reviewers, ...defaults])
+        // A pull request created through the API gets only the reviewers it names: Bitbucket's UI
+        // adds the default reviewers, the API does not.
+        setReviewers(pr, reviewers)
         d.pullRequests.push(pr)
         publish("pullrequest:created", d, pr)
         return core.created(ctx, git.prJson(d, pr, full), prUrl(d, pr))
