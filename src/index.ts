@@ -47,6 +47,8 @@ export * as Pagination from "./Pagination.js"
 /** @since 0.1.0 */
 export * as Permission from "./Permission.js"
 /** @since 0.1.0 */
+export * as Pipeline from "./Pipeline.js"
+/** @since 0.1.0 */
 export * as Project from "./Project.js"
 /** @since 0.1.0 */
 export * as PullRequest from "./PullRequest.js"

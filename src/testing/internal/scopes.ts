@@ -49,6 +49,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       return read ? "pullrequest" : "repository:admin"
     case "effective-default-reviewers":
       return "pullrequest"
+    case "pipelines":
+      return read ? "pipeline" : "pipeline:write"
     case "refs":
     case "src":
     case "downloads":

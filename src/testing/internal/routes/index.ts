@@ -11,6 +11,7 @@ import { defaultReviewers } from "./defaultReviewers.js"
 import { deployKeys } from "./deployKeys.js"
 import { downloads } from "./downloads.js"
 import { permissions } from "./permissions.js"
+import { pipelines } from "./pipelines.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
@@ -38,5 +39,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   defaultReviewers,
   downloads,
   permissions,
+  pipelines,
   branchRestrictions
 ]

@@ -1,0 +1,410 @@
+/**
+ * Bitbucket Pipelines: list a repository's pipeline runs, start one on a branch, tag or commit
+ * (with variables, secured ones kept `Redacted`), follow its state, stop it, and read its steps and
+ * their logs (a byte `Stream`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Pipeline, Resource } from "effect-bitbucket"
+ *
+ * const repo = { workspace: "demo", repo_slug: "effect-playground" }
+ * const program = Effect.gen(function* () {
+ *   const started = yield* Pipeline.trigger(repo, { target: Pipeline.onBranch("main") })
+ *   const ref = { ...repo, pipeline_uuid: started.uuid! }
+ *   const done = yield* Pipeline.awaitCompletion(ref)
+ *   const [step] = yield* Stream.runCollect(Pipeline.findSteps(ref))
+ *   const log = yield* Resource.collectBytes(Pipeline.stepLog({ ...ref, step_uuid: step!.uuid! }))
+ *   return { result: done.state?.result?.name, log: new TextDecoder().decode(log) }
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Duration, Effect, Schema, Stream } from "effect"
+import * as BitbucketError from "./BitbucketError.js"
+import * as Http from "./internal/http.js"
+import * as Pagination from "./Pagination.js"
+import type { RepositoryRef } from "./Repository.js"
+import * as Resource from "./Resource.js"
+import { Account } from "./User.js"
+
+const StateSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.Union(Schema.Literal("PENDING", "IN_PROGRESS", "COMPLETED", "PAUSED", "HALTED"), Schema.String)),
+  result: Schema.optional(
+    Resource.Struct({
+      type: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.Union(Schema.Literal("SUCCESSFUL", "FAILED", "ERROR", "STOPPED", "EXPIRED"), Schema.String))
+    })
+  ),
+  stage: Schema.optional(Resource.OpenRecord)
+})
+
+/**
+ * A pipeline's or step's state: `name` (`PENDING`, `IN_PROGRESS`, `COMPLETED`, ...) and, once
+ * completed, its `result` (`SUCCESSFUL`, `FAILED`, `ERROR`, `STOPPED`, ...).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const State: Resource.NamedStruct<typeof StateSchema, State> = StateSchema
+
+/**
+ * A pipeline's or step's state.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface State extends Schema.Schema.Type<typeof StateSchema> {}
+
+const PipelineSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  uuid: Schema.optional(Schema.String),
+  build_number: Schema.optional(Schema.Number),
+  creator: Schema.optional(Account),
+  target: Schema.optional(Resource.OpenRecord),
+  trigger: Schema.optional(Resource.OpenRecord),
+  state: Schema.optional(State),
+  created_on: Schema.optional(Schema.String),
+  completed_on: Schema.optional(Schema.String),
+  build_seconds_used: Schema.optional(Schema.Number),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A pipeline run: its `uuid`, `build_number`, `target` (branch, tag or commit), `state`, who
+ * started it and when.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Pipeline: Resource.NamedStruct<typeof PipelineSchema, Pipeline> = PipelineSchema
+
+/**
+ * A pipeline run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Pipeline extends Schema.Schema.Type<typeof PipelineSchema> {}
+
+const StepSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  uuid: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  state: Schema.optional(State),
+  started_on: Schema.optional(Schema.String),
+  completed_on: Schema.optional(Schema.String),
+  script_commands: Schema.optional(Schema.Array(Resource.OpenRecord)),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A step of a pipeline run.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Step: Resource.NamedStruct<typeof StepSchema, Step> = StepSchema
+
+/**
+ * A step of a pipeline run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Step extends Schema.Schema.Type<typeof StepSchema> {}
+
+/**
+ * A pipeline run, by its `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PipelineRef extends RepositoryRef {
+  readonly pipeline_uuid: string
+}
+
+/**
+ * A step of a pipeline run, by its `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StepRef extends PipelineRef {
+  readonly step_uuid: string
+}
+
+const Selector = Schema.Struct({
+  type: Schema.Literal("default", "branches", "tags", "bookmarks", "custom", "pull-requests"),
+  pattern: Schema.optional(Schema.String)
+})
+
+const RefTarget = Schema.Struct({
+  type: Schema.Literal("pipeline_ref_target"),
+  ref_type: Schema.Literal("branch", "tag"),
+  ref_name: Schema.NonEmptyTrimmedString,
+  selector: Schema.optional(Selector)
+})
+
+const CommitTarget = Schema.Struct({
+  type: Schema.Literal("pipeline_commit_target"),
+  commit: Schema.Struct({ type: Schema.Literal("commit"), hash: Schema.NonEmptyTrimmedString }),
+  selector: Schema.optional(Selector)
+})
+
+const Variable = Schema.Struct({
+  key: Schema.NonEmptyTrimmedString,
+  value: Schema.Union(Schema.String, Schema.Redacted(Schema.String)),
+  secured: Schema.optional(Schema.Boolean)
+})
+
+const TriggerPayloadSchema = Schema.Struct({
+  target: Schema.Union(RefTarget, CommitTarget),
+  variables: Schema.optional(Schema.Array(Variable))
+})
+
+/**
+ * What to run: a `target` (see {@link onBranch}, {@link onTag}, {@link onCommit}; a `selector`
+ * picks a custom pipeline) and `variables`. A variable's value may be `Redacted`: it is sent as
+ * text and never shown; mark secrets `secured` so that Bitbucket hides them too.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const TriggerPayload: Resource.NamedStruct<typeof TriggerPayloadSchema, TriggerPayload> = TriggerPayloadSchema
+
+/**
+ * The body of {@link trigger}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export interface TriggerPayload extends Schema.Schema.Type<typeof TriggerPayloadSchema> {}
+
+/**
+ * The target of a pipeline on a branch's head, optionally a custom pipeline (`custom: "deploy"`).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const payload = { target: Pipeline.onBranch("main", { custom: "deploy-staging" }) }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const onBranch = (name: string, options: { readonly custom?: string } = {}): TriggerPayload["target"] => ({
+  type: "pipeline_ref_target",
+  ref_type: "branch",
+  ref_name: name,
+  ...(options.custom === undefined ? {} : { selector: { type: "custom" as const, pattern: options.custom } })
+})
+
+/**
+ * The target of a pipeline on a tag.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const payload = { target: Pipeline.onTag("v1.0.0") }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const onTag = (name: string, options: { readonly custom?: string } = {}): TriggerPayload["target"] => ({
+  type: "pipeline_ref_target",
+  ref_type: "tag",
+  ref_name: name,
+  ...(options.custom === undefined ? {} : { selector: { type: "custom" as const, pattern: options.custom } })
+})
+
+/**
+ * The target of a pipeline on a commit (Bitbucket runs a custom pipeline there, named by `custom`).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const payload = { target: Pipeline.onCommit("a1b2c3d4e5f6", { custom: "nightly" }) }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const onCommit = (hash: string, options: { readonly custom?: string } = {}): TriggerPayload["target"] => ({
+  type: "pipeline_commit_target",
+  commit: { type: "commit", hash },
+  ...(options.custom === undefined ? {} : { selector: { type: "custom" as const, pattern: options.custom } })
+})
+
+const pipelines = "/repositories/{workspace}/{repo_slug}/pipelines"
+const pipeline = `${pipelines}/{pipeline_uuid}`
+const steps = `${pipeline}/steps`
+
+/**
+ * A repository's pipeline runs. Pass `sort: "-created_on"` for the newest first.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const latest = Pipeline.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, { sort: "-created_on" }).pipe(
+ *   Stream.take(5)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForRepository = (
+  ref: RepositoryRef,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Pipeline, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: pipelines, params: ref }, Pipeline, options).pipe(Stream.withSpan("Bitbucket.Pipeline.findForRepository"))
+
+/**
+ * A pipeline run by its `{uuid}`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const run = Pipeline.find({ workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const find = Effect.fn("Bitbucket.Pipeline.find")(function*(ref: PipelineRef) {
+  return yield* Http.json({ method: "GET", path: pipeline, params: ref }, Pipeline)
+})
+
+/**
+ * Starts a pipeline. Bitbucket answers with the new run, usually `PENDING`; an unknown branch or
+ * a repository without Pipelines is `BadRequest`. A POST is not retried once it may have reached
+ * Bitbucket, so a run is never started twice by the client.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const started = Pipeline.trigger({ workspace: "demo", repo_slug: "effect-playground" }, {
+ *   target: Pipeline.onBranch("main", { custom: "deploy" }),
+ *   variables: [{ key: "DEPLOY_TOKEN", value: Redacted.make("s3cr3t"), secured: true }]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const trigger = Effect.fn("Bitbucket.Pipeline.trigger")(function*(ref: RepositoryRef, payload: TriggerPayload) {
+  return yield* Http.jsonWithBody({ method: "POST", path: pipelines, params: ref }, TriggerPayload, payload, Pipeline)
+})
+
+/**
+ * Asks a running pipeline to stop; one that has completed already is `BadRequest`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const stopped = Pipeline.stop({ workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const stop = Effect.fn("Bitbucket.Pipeline.stop")(function*(ref: PipelineRef) {
+  return yield* Http.empty({ method: "POST", path: `${pipeline}/stopPipeline`, params: ref })
+})
+
+/**
+ * Polls a pipeline run every `interval` (default 5 seconds) until it has completed, and gives it
+ * then; after `maxPolls` (default 720, an hour at the default interval) a `TransportError` with
+ * reason `Timeout`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const done = Pipeline.awaitCompletion(
+ *   { workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}" },
+ *   { interval: "10 seconds" }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const awaitCompletion = Effect.fn("Bitbucket.Pipeline.awaitCompletion")(function*(
+  ref: PipelineRef,
+  options: { readonly interval?: Duration.DurationInput; readonly maxPolls?: number } = {}
+) {
+  const maxPolls = options.maxPolls ?? 720
+  for (let poll = 1; poll < maxPolls; poll++) {
+    const run = yield* find(ref)
+    if (run.state?.name === "COMPLETED") return run
+    yield* Effect.sleep(options.interval ?? Duration.seconds(5))
+  }
+  const last = yield* find(ref)
+  if (last.state?.name === "COMPLETED") return last
+  return yield* Effect.fail(
+    new BitbucketError.TransportError({
+      message: `pipeline ${ref.pipeline_uuid} of ${ref.workspace}/${ref.repo_slug} had not completed after ${maxPolls} polls`,
+      method: "GET",
+      url: `${ref.workspace}/${ref.repo_slug}/pipelines/${ref.pipeline_uuid}`,
+      reason: "Timeout"
+    })
+  )
+})
+
+/**
+ * The steps of a pipeline run.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const names = Pipeline.findSteps({ workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}" }).pipe(
+ *   Stream.map((step) => `${step.name}: ${step.state?.result?.name ?? step.state?.name}`)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findSteps = (
+  ref: PipelineRef,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Step, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: steps, params: ref }, Step, options).pipe(Stream.withSpan("Bitbucket.Pipeline.findSteps"))
+
+/**
+ * A step's log, as bytes streamed while they arrive (`NotFound` until the step has started).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const lines = Pipeline.stepLog({ workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}", step_uuid: "{0c1f…}" }).pipe(
+ *   Stream.decodeText(),
+ *   Stream.splitLines
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const stepLog = (ref: StepRef): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
+  Http.byteStream({ method: "GET", path: `${steps}/{step_uuid}/log`, params: ref, followRedirects: true }).pipe(
+    Stream.withSpan("Bitbucket.Pipeline.stepLog")
+  )

@@ -1,0 +1,251 @@
+/**
+ * Pipelines: `GET|POST R/pipelines`, `GET R/pipelines/{pipeline_uuid}`,
+ * `POST …/{pipeline_uuid}/stopPipeline`, `GET …/steps`, `GET …/steps/{step_uuid}` and
+ * `GET …/steps/{step_uuid}/log`.
+ *
+ * - Every repository has Pipelines enabled. A run has one step, `Build`, running `npm test`.
+ * - A run's state follows the fake's clock (Effect's `Clock`: `TestClock` drives it in tests):
+ *   `PENDING` for its first second, `IN_PROGRESS` until 5 seconds after it was started, then
+ *   `COMPLETED` with result `SUCCESSFUL`; a run stopped before that is `COMPLETED`/`STOPPED`.
+ * - Starting one needs write access and a target that exists (a branch, tag or commit; 400
+ *   otherwise); reading needs read access. Stopping a completed run is 400.
+ * - A step's log is served once the step has started (404 before); it grows as the step runs.
+ * - Secured variables are kept but never shown: a run's JSON carries no variables.
+ * - Pipelines are not part of `FakeBitbucket.snapshot`.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import type { Ctx } from "../core.js"
+import { HttpError, isoFromMillis } from "../core.js"
+import { sha1 } from "../git.js"
+import type { RouteModule } from "../router.js"
+import type { SeedRepository } from "../seed.js"
+
+type Params = Readonly<Record<string, string>>
+
+interface Run {
+  readonly uuid: string
+  readonly stepUuid: string
+  readonly buildNumber: number
+  readonly creator: string
+  readonly target: Record<string, unknown>
+  readonly startedAt: number
+  stoppedAt: number | undefined
+}
+
+const PENDING_MS = 1_000
+const DONE_MS = 5_000
+
+const uuidOf = (seed: string) => {
+  const h = sha1(seed)
+  return `{${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}}`
+}
+
+export const pipelines: RouteModule = {
+  name: "pipelines",
+  make: (core) => {
+    const { ok, page, href, seg, git, parsePayload, invalid } = core
+    const byRepo = new Map<string, Array<Run>>()
+    const runsOf = (repo: SeedRepository) => {
+      let runs = byRepo.get(repo.uuid)
+      if (runs === undefined) byRepo.set(repo.uuid, runs = [])
+      return runs
+    }
+
+    const repository = (ctx: Ctx, p: Params, write: boolean) => {
+      const { repo } = core.getRepository(ctx, p.workspace!, p.repo_slug!)
+      if (write) core.requirePermission(ctx, repo, "write")
+      return repo
+    }
+
+    const bare = (uuid: string) => uuid.replace(/^\{|\}$/g, "").toLowerCase()
+    const findRun = (repo: SeedRepository, uuid: string) => {
+      const run = runsOf(repo).find((r) => bare(r.uuid) === bare(uuid))
+      if (run === undefined) throw new HttpError(404, `Pipeline ${uuid} not found`)
+      return run
+    }
+
+    /** The state of a run (or its one step) at `nowMs`. */
+    const stateAt = (run: Run, nowMs: number) => {
+      const stopped = run.stoppedAt !== undefined && run.stoppedAt < run.startedAt + DONE_MS
+      const completedAt = stopped ? run.stoppedAt! : run.startedAt + DONE_MS
+      if (nowMs >= completedAt) {
+        const result = stopped ? "STOPPED" : "SUCCESSFUL"
+        return {
+          name: "COMPLETED" as const,
+          completedAt,
+          json: {
+            type: "pipeline_state_completed",
+            name: "COMPLETED",
+            result: { type: `pipeline_state_completed_${result.toLowerCase()}`, name: result }
+          }
+        }
+      }
+      if (nowMs >= run.startedAt + PENDING_MS) {
+        return { name: "IN_PROGRESS" as const, completedAt: undefined, json: { type: "pipeline_state_in_progress", name: "IN_PROGRESS" } }
+      }
+      return { name: "PENDING" as const, completedAt: undefined, json: { type: "pipeline_state_pending", name: "PENDING" } }
+    }
+
+    const runPath = (repo: SeedRepository, run: Run) => `/repositories/${seg(repo.workspace)}/${seg(repo.slug)}/pipelines/${seg(run.uuid)}`
+
+    const runJson = (repo: SeedRepository, run: Run, nowMs: number) => {
+      const state = stateAt(run, nowMs)
+      return {
+        type: "pipeline",
+        uuid: run.uuid,
+        build_number: run.buildNumber,
+        creator: core.accountJson(run.creator),
+        repository: core.repoSummary(repo),
+        target: run.target,
+        trigger: { type: "pipeline_trigger_manual", name: "MANUAL" },
+        state: state.json,
+        created_on: isoFromMillis(run.startedAt),
+        ...(state.completedAt !== undefined ? { completed_on: isoFromMillis(state.completedAt) } : {}),
+        build_seconds_used: Math.floor((Math.min(nowMs, state.completedAt ?? nowMs) - run.startedAt) / 1000),
+        links: { self: href(runPath(repo, run)), steps: href(`${runPath(repo, run)}/steps`) }
+      }
+    }
+
+    const stepJson = (repo: SeedRepository, run: Run, nowMs: number) => {
+      const state = stateAt(run, nowMs)
+      return {
+        type: "pipeline_step",
+        uuid: run.stepUuid,
+        name: "Build",
+        pipeline: { type: "pipeline", uuid: run.uuid },
+        state: state.json,
+        ...(state.name !== "PENDING" ? { started_on: isoFromMillis(run.startedAt + PENDING_MS) } : {}),
+        ...(state.completedAt !== undefined ? { completed_on: isoFromMillis(state.completedAt) } : {}),
+        script_commands: [{ name: "npm test", command: "npm test" }],
+        links: { self: href(`${runPath(repo, run)}/steps/${seg(run.stepUuid)}`) }
+      }
+    }
+
+    /** The log as far as the step has run: a line a second, the result at the end. */
+    const logAt = (run: Run, nowMs: number) => {
+      const state = stateAt(run, nowMs)
+      const until = state.completedAt ?? nowMs
+      const seconds = Math.floor((until - run.startedAt - PENDING_MS) / 1000)
+      const lines = ["+ npm test"]
+      for (let s = 1; s <= Math.min(seconds, 3); s++) lines.push(`  test ${s} passed`)
+      if (state.name === "COMPLETED") lines.push(state.json.result.name === "STOPPED" ? "Build stopped" : "Build successful")
+      return `${lines.join("\n")}\n`
+    }
+
+    /** The target of a trigger, checked against the repository's refs and commits. */
+    const targetOf = (repo: SeedRepository, body: Record<string, unknown>): Record<string, unknown> => {
+      const target = body.target as Record<string, unknown> | undefined
+      if (typeof target !== "object" || target === null) throw invalid({ target: ["This field is required."] })
+      const d = git.data(repo)
+      if (target.type === "pipeline_ref_target") {
+        const name = target.ref_name
+        const refType = target.ref_type
+        const hash = typeof name !== "string"
+          ? undefined
+          : refType === "branch"
+          ? d.git.branches.get(name)
+          : refType === "tag"
+          ? d.git.tags.get(name)?.target
+          : undefined
+        if (hash === undefined) throw new HttpError(400, "Invalid target", `No ${String(refType)} named ${JSON.stringify(name)} in ${core.fullName(repo)}.`)
+        return { ...target, commit: git.commitRef(repo, hash) }
+      }
+      if (target.type === "pipeline_commit_target") {
+        const hash = (target.commit as { hash?: unknown } | undefined)?.hash
+        const commit = typeof hash === "string" ? d.git.commit(hash) : undefined
+        if (commit === undefined) throw new HttpError(400, "Invalid target", `No commit ${JSON.stringify(hash)} in ${core.fullName(repo)}.`)
+        return { ...target, commit: git.commitRef(repo, commit.hash) }
+      }
+      throw invalid({ target: [`Unknown target type ${JSON.stringify(target.type)}.`] })
+    }
+
+    const trigger = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const repo = repository(ctx, p, true)
+        const target = targetOf(repo, parsePayload(ctx))
+        const nowMs = yield* Clock.currentTimeMillis
+        const runs = runsOf(repo)
+        const buildNumber = runs.length + 1
+        const uuid = uuidOf(`pipeline ${repo.uuid} ${buildNumber}`)
+        const run: Run = {
+          uuid,
+          stepUuid: uuidOf(`step ${uuid}`),
+          buildNumber,
+          creator: core.actorUuid(ctx),
+          target,
+          startedAt: nowMs,
+          stoppedAt: undefined
+        }
+        runs.push(run)
+        return core.created(ctx, runJson(repo, run, nowMs), `${core.base}${runPath(repo, run)}`)
+      })
+
+    const withNow = <A>(f: (nowMs: number) => A) => Effect.map(Clock.currentTimeMillis, f)
+
+    const R = "/repositories/:workspace/:repo_slug/pipelines"
+    return {
+      routes: [
+        {
+          path: R,
+          GET: (ctx, p) => {
+            const repo = repository(ctx, p, false)
+            return withNow((nowMs) => page(ctx, runsOf(repo).map((run) => runJson(repo, run, nowMs)), ["completed_on"]))
+          },
+          POST: trigger
+        },
+        {
+          path: `${R}/:pipeline_uuid`,
+          GET: (ctx, p) => {
+            const repo = repository(ctx, p, false)
+            const run = findRun(repo, p.pipeline_uuid!)
+            return withNow((nowMs) => ok(ctx, runJson(repo, run, nowMs)))
+          }
+        },
+        {
+          path: `${R}/:pipeline_uuid/stopPipeline`,
+          POST: (ctx, p) => {
+            const repo = repository(ctx, p, true)
+            const run = findRun(repo, p.pipeline_uuid!)
+            return withNow((nowMs) => {
+              if (stateAt(run, nowMs).name === "COMPLETED") throw new HttpError(400, "The pipeline has already completed.")
+              run.stoppedAt = nowMs
+              return core.noContent()
+            })
+          }
+        },
+        {
+          path: `${R}/:pipeline_uuid/steps`,
+          GET: (ctx, p) => {
+            const repo = repository(ctx, p, false)
+            const run = findRun(repo, p.pipeline_uuid!)
+            return withNow((nowMs) => page(ctx, [stepJson(repo, run, nowMs)]))
+          }
+        },
+        {
+          path: `${R}/:pipeline_uuid/steps/:step_uuid`,
+          GET: (ctx, p) => {
+            const repo = repository(ctx, p, false)
+            const run = findRun(repo, p.pipeline_uuid!)
+            if (bare(run.stepUuid) !== bare(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
+            return withNow((nowMs) => ok(ctx, stepJson(repo, run, nowMs)))
+          }
+        },
+        {
+          path: `${R}/:pipeline_uuid/steps/:step_uuid/log`,
+          GET: (ctx, p) => {
+            const repo = repository(ctx, p, false)
+            const run = findRun(repo, p.pipeline_uuid!)
+            if (bare(run.stepUuid) !== bare(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
+            return withNow((nowMs) => {
+              if (stateAt(run, nowMs).name === "PENDING") throw new HttpError(404, "The step has not started: no log yet.")
+              return new Response(logAt(run, nowMs), { status: 200, headers: { "content-type": "application/octet-stream" } })
+            })
+          }
+        }
+      ]
+    }
+  }
+}

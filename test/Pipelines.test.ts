@@ -1,0 +1,78 @@
+import { describe, expect, it, layer } from "@effect/vitest"
+import { Chunk, Effect, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import { Authenticator, BitbucketError, Commit, Pipeline, Resource } from "../src/index.js"
+import { FakeBitbucket } from "../src/testing/index.js"
+import { mockHttp } from "./support/mockHttp.js"
+
+const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+  Layer.provideMerge(FakeBitbucket.layer())
+)
+const repo = { workspace: "demo", repo_slug: "effect-playground" }
+const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+
+layer(AsAlice)("Pipeline against the fake", (it) => {
+  it.effect("a run on a branch goes PENDING, IN_PROGRESS, COMPLETED; its step's log grows; awaitCompletion waits for it", () =>
+    Effect.gen(function*() {
+      const started = yield* Pipeline.trigger(repo, { target: Pipeline.onBranch("main") })
+      expect(started).toMatchObject({ type: "pipeline", build_number: 1, state: { name: "PENDING" } })
+      const main = yield* Commit.find({ ...repo, commit: "main" })
+      expect((started.target as { commit?: { hash?: string } }).commit?.hash).toBe(main.hash)
+      const ref = { ...repo, pipeline_uuid: started.uuid! }
+      const [step] = yield* collect(Pipeline.findSteps(ref))
+      const stepRef = { ...ref, step_uuid: step!.uuid! }
+      expect(yield* Effect.flip(Stream.runDrain(Pipeline.stepLog(stepRef)))).toBeInstanceOf(BitbucketError.NotFound)
+
+      yield* TestClock.adjust("2 seconds")
+      expect((yield* Pipeline.find(ref)).state?.name).toBe("IN_PROGRESS")
+      expect(text(yield* Resource.collectBytes(Pipeline.stepLog(stepRef)))).toBe("+ npm test\n  test 1 passed\n")
+
+      const waiting = yield* Effect.fork(Pipeline.awaitCompletion(ref, { interval: "1 second" }))
+      yield* TestClock.adjust("5 seconds")
+      const done = yield* Fiber.join(waiting)
+      expect(done.state).toMatchObject({ name: "COMPLETED", result: { name: "SUCCESSFUL" } })
+      expect(text(yield* Resource.collectBytes(Pipeline.stepLog(stepRef)))).toContain("Build successful\n")
+      expect((yield* collect(Pipeline.findForRepository(repo))).map((run) => run.build_number)).toEqual([1])
+      expect(yield* Effect.flip(Pipeline.stop(ref))).toBeInstanceOf(BitbucketError.BadRequest)
+    }))
+
+  it.effect("a run is stopped; a tag and a commit are targets too; a missing branch is BadRequest", () =>
+    Effect.gen(function*() {
+      const started = yield* Pipeline.trigger(repo, {
+        target: Pipeline.onBranch("main", { custom: "deploy" }),
+        variables: [{ key: "DEPLOY_TOKEN", value: Redacted.make("s3cr3t"), secured: true }]
+      })
+      const ref = { ...repo, pipeline_uuid: started.uuid! }
+      yield* TestClock.adjust("2 seconds")
+      yield* Pipeline.stop(ref)
+      expect((yield* Pipeline.find(ref)).state).toMatchObject({ name: "COMPLETED", result: { name: "STOPPED" } })
+      expect(JSON.stringify(yield* Pipeline.find(ref))).not.toContain("s3cr3t")
+
+      const tag = yield* Pipeline.trigger(repo, { target: Pipeline.onTag("v1.0.0") })
+      expect(tag.state?.name).toBe("PENDING")
+      const head = (yield* Commit.find({ ...repo, commit: "main" })).hash!
+      const onCommit = yield* Pipeline.trigger(repo, { target: Pipeline.onCommit(head, { custom: "nightly" }) })
+      expect((onCommit.target as { commit?: { hash?: string } }).commit?.hash).toBe(head)
+      const missing = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onBranch("no-such-branch") }))
+      expect(missing).toBeInstanceOf(BitbucketError.BadRequest)
+    }))
+})
+
+describe("Pipeline on the wire", () => {
+  it.effect("a secured variable given Redacted is sent as text, and an invalid payload sends nothing", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(JSON.stringify({ type: "pipeline", uuid: "{u}" }), { status: 201, headers: { "content-type": "application/json" } }))
+      yield* Pipeline.trigger(repo, {
+        target: Pipeline.onBranch("main"),
+        variables: [{ key: "TOKEN", value: Redacted.make("s3cr3t"), secured: true }, { key: "MODE", value: "fast" }]
+      }).pipe(Effect.provide(mock.anonymous))
+      expect(JSON.parse(mock.requests[0]!.body)).toEqual({
+        target: { type: "pipeline_ref_target", ref_type: "branch", ref_name: "main" },
+        variables: [{ key: "TOKEN", value: "s3cr3t", secured: true }, { key: "MODE", value: "fast" }]
+      })
+      const bad = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onBranch(" ") })).pipe(Effect.provide(mock.anonymous))
+      expect(bad).toBeInstanceOf(BitbucketError.InvalidInput)
+      expect(mock.requests).toHaveLength(1)
+      expect(mock.requests[0]!.url.pathname).toBe("/2.0/repositories/demo/effect-playground/pipelines")
+    }))
+})
