@@ -29,6 +29,7 @@ import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
 import { addReviewers, type CreatePayload } from "./PullRequest.js"
+import type { ProjectRef } from "./Project.js"
 import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
 import { Account, current as currentUser } from "./User.js"
@@ -63,17 +64,6 @@ export interface Effective extends Schema.Schema.Type<typeof EffectiveSchema> {}
  */
 export interface ReviewerRef extends RepositoryRef {
   readonly target_username: string
-}
-
-/**
- * A project.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ProjectRef {
-  readonly workspace: string
-  readonly project_key: string
 }
 
 /**

@@ -22,7 +22,7 @@ import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
-import { Project } from "./Project.js"
+import { Project, type ProjectRef } from "./Project.js"
 import { Repository, type RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
@@ -67,17 +67,6 @@ export interface DeployKey extends Schema.Schema.Type<typeof DeployKeySchema> {}
  */
 export interface DeployKeyRef extends RepositoryRef {
   readonly key_id: number
-}
-
-/**
- * A project.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ProjectRef {
-  readonly workspace: string
-  readonly project_key: string
 }
 
 /**

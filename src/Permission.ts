@@ -27,7 +27,7 @@ import type * as BitbucketError from "./BitbucketError.js"
 import { Group } from "./BranchRestriction.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
-import { Project } from "./Project.js"
+import { Project, type ProjectRef } from "./Project.js"
 import { Repository, type RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
@@ -128,17 +128,6 @@ export const ProjectGrant: Resource.NamedStruct<typeof ProjectGrantSchema, Proje
  * @category payloads
  */
 export interface ProjectGrant extends Schema.Schema.Type<typeof ProjectGrantSchema> {}
-
-/**
- * A project.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ProjectRef {
-  readonly workspace: string
-  readonly project_key: string
-}
 
 /**
  * A user, by `account_id` or `{uuid}`.
