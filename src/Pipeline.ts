@@ -24,6 +24,7 @@
 import { Duration, Effect, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { countProblem } from "./internal/url.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
@@ -31,19 +32,20 @@ import { Account } from "./User.js"
 
 const StateSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
-  name: Schema.optional(Schema.Union(Schema.Literal("PENDING", "IN_PROGRESS", "COMPLETED", "PAUSED", "HALTED"), Schema.String)),
+  name: Schema.optional(Schema.Union(Schema.Literal("PENDING", "READY", "IN_PROGRESS", "COMPLETED"), Schema.String)),
   result: Schema.optional(
     Resource.Struct({
       type: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.Union(Schema.Literal("SUCCESSFUL", "FAILED", "ERROR", "STOPPED", "EXPIRED"), Schema.String))
+      name: Schema.optional(Schema.Union(Schema.Literal("SUCCESSFUL", "FAILED", "ERROR", "STOPPED", "EXPIRED", "NOT_RUN"), Schema.String))
     })
   ),
   stage: Schema.optional(Resource.OpenRecord)
 })
 
 /**
- * A pipeline's or step's state: `name` (`PENDING`, `IN_PROGRESS`, `COMPLETED`, ...) and, once
- * completed, its `result` (`SUCCESSFUL`, `FAILED`, `ERROR`, `STOPPED`, ...).
+ * A pipeline's or step's state: `name` (`PENDING`, `READY`, `IN_PROGRESS`, `COMPLETED`, ...)
+ * and, once completed, its `result` (`SUCCESSFUL`, `FAILED`, `ERROR`, `STOPPED`, a step's
+ * `NOT_RUN`, ...); a `stage` says more while in progress (paused, halted).
  *
  * @since 0.1.0
  * @category schemas
@@ -141,16 +143,20 @@ const Selector = Schema.Struct({
   pattern: Schema.optional(Schema.String)
 })
 
+const CommitOf = Schema.Struct({ type: Schema.Literal("commit"), hash: Schema.NonEmptyTrimmedString })
+
 const RefTarget = Schema.Struct({
   type: Schema.Literal("pipeline_ref_target"),
-  ref_type: Schema.Literal("branch", "tag"),
+  ref_type: Schema.Literal("branch", "tag", "named_branch", "bookmark"),
   ref_name: Schema.NonEmptyTrimmedString,
+  /** A commit on the branch or tag to build, instead of its head. */
+  commit: Schema.optional(CommitOf),
   selector: Schema.optional(Selector)
 })
 
 const CommitTarget = Schema.Struct({
   type: Schema.Literal("pipeline_commit_target"),
-  commit: Schema.Struct({ type: Schema.Literal("commit"), hash: Schema.NonEmptyTrimmedString }),
+  commit: CommitOf,
   selector: Schema.optional(Selector)
 })
 
@@ -184,7 +190,8 @@ export const TriggerPayload: Resource.NamedStruct<typeof TriggerPayloadSchema, T
 export interface TriggerPayload extends Schema.Schema.Type<typeof TriggerPayloadSchema> {}
 
 /**
- * The target of a pipeline on a branch's head, optionally a custom pipeline (`custom: "deploy"`).
+ * The target of a pipeline on a branch: its head, or `commit` on it; optionally a custom pipeline
+ * (`custom: "deploy"`).
  *
  * @example
  * ```ts
@@ -196,10 +203,14 @@ export interface TriggerPayload extends Schema.Schema.Type<typeof TriggerPayload
  * @since 0.1.0
  * @category constructors
  */
-export const onBranch = (name: string, options: { readonly custom?: string } = {}): TriggerPayload["target"] => ({
+export const onBranch = (
+  name: string,
+  options: { readonly custom?: string; readonly commit?: string } = {}
+): TriggerPayload["target"] => ({
   type: "pipeline_ref_target",
   ref_type: "branch",
   ref_name: name,
+  ...(options.commit === undefined ? {} : { commit: { type: "commit" as const, hash: options.commit } }),
   ...(options.custom === undefined ? {} : { selector: { type: "custom" as const, pattern: options.custom } })
 })
 
@@ -327,8 +338,8 @@ export const stop = Effect.fn("Bitbucket.Pipeline.stop")(function*(ref: Pipeline
 
 /**
  * Polls a pipeline run every `interval` (default 5 seconds) until it has completed, and gives it
- * then; after `maxPolls` (default 720, an hour at the default interval) a `TransportError` with
- * reason `Timeout`.
+ * then; after `maxPolls` (a whole number, at least 1; default 720, an hour at the default
+ * interval) a `TransportError` with reason `Timeout`.
  *
  * @example
  * ```ts
@@ -347,6 +358,8 @@ export const awaitCompletion = Effect.fn("Bitbucket.Pipeline.awaitCompletion")(f
   ref: PipelineRef,
   options: { readonly interval?: Duration.DurationInput; readonly maxPolls?: number } = {}
 ) {
+  const problem = countProblem("maxPolls", options.maxPolls, 1)
+  if (problem !== undefined) return yield* Effect.fail(new BitbucketError.InvalidInput({ message: problem, parameter: "maxPolls" }))
   const maxPolls = options.maxPolls ?? 720
   for (let poll = 1; poll < maxPolls; poll++) {
     const run = yield* find(ref)
@@ -359,7 +372,7 @@ export const awaitCompletion = Effect.fn("Bitbucket.Pipeline.awaitCompletion")(f
     new BitbucketError.TransportError({
       message: `pipeline ${ref.pipeline_uuid} of ${ref.workspace}/${ref.repo_slug} had not completed after ${maxPolls} polls`,
       method: "GET",
-      url: `${ref.workspace}/${ref.repo_slug}/pipelines/${ref.pipeline_uuid}`,
+      url: yield* Http.resolve({ path: pipeline, params: ref }),
       reason: "Timeout"
     })
   )

@@ -3,6 +3,7 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
 import { Authenticator, BitbucketConfig, BitbucketError, Download, Resource } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
+import { capture } from "./support/capture.js"
 import { mockHttp } from "./support/mockHttp.js"
 
 const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
@@ -57,11 +58,16 @@ describe("Download on the wire", () => {
           ? new Response(null, { status: 302, headers: { location: signed } })
           : new Response(archive, { status: 200 })
       )
+      const recorder = capture("download")
       const bytes = yield* Resource.collectBytes(Download.content({ ...api, filename: "app.tgz" })).pipe(
+        recorder.around,
         Effect.provide(Layer.merge(Authenticator.accessToken({ token: "tok" }), mock.layer))
       )
       expect(Array.from(bytes)).toEqual(Array.from(archive))
       expect(mock.requests.map((r) => r.headers["authorization"])).toEqual(["Bearer tok", undefined])
+      // Spans record neither the signed link nor the Location that carried it.
+      expect(recorder.spanNames).toContain("Bitbucket.Download.content")
+      expect(recorder.spans.join("\n")).not.toContain("SIGNED-SECRET")
     }))
 
   it.scopedLive("over loopback HTTP: upload, then the file through the redirect to the web origin", () =>
@@ -76,5 +82,15 @@ describe("Download on the wire", () => {
       const back = yield* Resource.collectBytes(Download.content({ ...api, filename: "big.bin" })).pipe(Effect.provide(client))
       expect(back.length).toBe(big.length)
       expect(back.every((b, i) => b === big[i])).toBe(true)
+      // The file is outside the API (the base URL's path), though on its origin here: no credentials go there.
+      const file = (yield* server.requests).filter((r) => r.url.includes("/acme/api/downloads/big.bin?"))
+      expect(file.length).toBe(1)
+      expect(file[0]!.headers["authorization"]).toBeUndefined()
+      // Without a valid signature the file host says nothing, whatever exists.
+      const origin = new URL(server.baseUrl).origin
+      for (const path of ["/acme/api/downloads/big.bin?token=forged", "/acme/api/downloads/big.bin", "/acme/nope/downloads/x?token=0"]) {
+        const status = yield* Effect.promise(() => fetch(`${origin}${path}`).then((r) => r.status))
+        expect(status).toBe(403)
+      }
     }))
 })

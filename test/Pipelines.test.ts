@@ -36,6 +36,27 @@ layer(AsAlice)("Pipeline against the fake", (it) => {
       expect(yield* Effect.flip(Pipeline.stop(ref))).toBeInstanceOf(BitbucketError.BadRequest)
     }))
 
+  it.effect("a run stopped while pending never ran its step; a commit on a branch is a target; maxPolls is checked", () =>
+    Effect.gen(function*() {
+      const started = yield* Pipeline.trigger(repo, { target: Pipeline.onBranch("main") })
+      const ref = { ...repo, pipeline_uuid: started.uuid! }
+      yield* Pipeline.stop(ref)
+      const [step] = yield* collect(Pipeline.findSteps(ref))
+      expect(step!.state).toMatchObject({ name: "COMPLETED", result: { name: "NOT_RUN" } })
+      expect(step!.started_on).toBeUndefined()
+      expect(yield* Effect.flip(Stream.runDrain(Pipeline.stepLog({ ...ref, step_uuid: step!.uuid! })))).toBeInstanceOf(BitbucketError.NotFound)
+
+      const history = yield* collect(Commit.findForRepository({ ...repo }, { pagelen: 5 }).pipe(Stream.take(3)))
+      const older = history[2]!.hash!
+      const onOlder = yield* Pipeline.trigger(repo, { target: Pipeline.onBranch("main", { commit: older }) })
+      expect((onOlder.target as { commit?: { hash?: string } }).commit?.hash).toBe(older)
+
+      for (const maxPolls of [0, -1, 1.5, Number.NaN]) {
+        const error = yield* Effect.flip(Pipeline.awaitCompletion(ref, { maxPolls }))
+        expect(error).toMatchObject({ _tag: "InvalidInput", parameter: "maxPolls" })
+      }
+    }))
+
   it.effect("a run is stopped; a tag and a commit are targets too; a missing branch is BadRequest", () =>
     Effect.gen(function*() {
       const started = yield* Pipeline.trigger(repo, {
@@ -55,6 +76,23 @@ layer(AsAlice)("Pipeline against the fake", (it) => {
       expect((onCommit.target as { commit?: { hash?: string } }).commit?.hash).toBe(head)
       const missing = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onBranch("no-such-branch") }))
       expect(missing).toBeInstanceOf(BitbucketError.BadRequest)
+    }))
+})
+
+describe("Pipeline scopes in the fake", () => {
+  it.effect("starting a run takes the pipeline scope, stopping one pipeline:write, as the spec has them", () =>
+    Effect.gen(function*() {
+      const seed: FakeBitbucket.Seed = {
+        ...FakeBitbucket.defaultSeed,
+        accessTokens: [...FakeBitbucket.defaultSeed.accessTokens ?? [], { token: "ci", workspace: "demo", scopes: ["pipeline", "repository"] }]
+      }
+      const asCi = Layer.provideMerge(Authenticator.accessToken({ token: "ci" }), FakeBitbucket.layer({ seed }))
+      const outcome = yield* Effect.gen(function*() {
+        const started = yield* Pipeline.trigger(repo, { target: Pipeline.onBranch("main") })
+        return yield* Effect.flip(Pipeline.stop({ ...repo, pipeline_uuid: started.uuid! }))
+      }).pipe(Effect.provide(asCi))
+      expect(outcome).toBeInstanceOf(BitbucketError.Forbidden)
+      expect(outcome.message).toContain("scope")
     }))
 })
 

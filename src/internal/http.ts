@@ -3,8 +3,8 @@
  * mapping and decoding. Resource modules describe endpoints and call these functions only.
  * @internal
  */
-import { FetchHttpClient, type Headers, HttpBody, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Either, Option, ParseResult, Random, Schema, type SchemaAST as AST, Stream } from "effect"
+import { FetchHttpClient, Headers, HttpBody, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
+import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random, Schema, type SchemaAST as AST, Stream } from "effect"
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
@@ -14,7 +14,7 @@ import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
 import { millisLeft, within } from "./timeout.js"
 import { validator } from "./validate.js"
-import { buildPath, originOf, type Query, queryString } from "./url.js"
+import { buildPath, isUnder, originOf, type Query, queryString } from "./url.js"
 
 /** HTTP methods the API uses. */
 export type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE"
@@ -55,7 +55,7 @@ export interface Target {
 /** A response, its body read in full (or, when asked for, left to stream: see `stream`). */
 export interface Received {
   readonly method: Method
-  /** The URL that answered; off the API's origin, without its query (see `shownUrl`). */
+  /** The URL that answered; off the API (outside the base URL), without its query (see `shownUrl`). */
   readonly url: string
   readonly status: number
   readonly headers: Headers.Headers
@@ -311,7 +311,12 @@ const sendWith = (
 ): Effect.Effect<Received, BitbucketError.BitbucketError, Requirements> =>
   Effect.gen(function*() {
     // Trace headers are not sent to Bitbucket; redirects are the pipeline's to follow, not fetch's.
-    const http = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+    // A request off the API (a content host's signed link) is not traced: its span would record
+    // the URL with its signature.
+    const http = HttpClient.withTracerDisabledWhen(
+      HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false),
+      (request) => !isUnder(request.url, settings.baseUrl)
+    )
     const auth = yield* Authenticator
     const apiOrigin = originOf(settings.baseUrl)
     if (apiOrigin === undefined || originOf(url) !== apiOrigin) {
@@ -348,9 +353,11 @@ const sendWith = (
       const limit: Limit = left <= attemptMillis
         ? { millis: left, deadlineError: timedOut }
         : { millis: attemptMillis, deadlineError: undefined }
-      const shown = shownUrl(currentUrl, apiOrigin)
+      const shown = shownUrl(currentUrl, settings.baseUrl)
       const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, shown, withCredentials, prepared, limit).pipe(
-        Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" })
+        Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" }),
+        // A redirect's Location may be a signed link: spans do not record it.
+        prepared.followRedirects === true ? Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "location"]) : identity
       )
       const now = yield* Clock.currentTimeMillis
       let status: number | undefined
@@ -378,7 +385,7 @@ const sendWith = (
                 ...error,
                 message: redirects < maxRedirects
                   ? `${method} ${displayUrl(shown)}: ${code} redirect to a Location that is not a URL`
-                  : `${method} ${displayUrl(url)}: stopped after ${maxRedirects} redirects (the last to ${displayUrl(shownUrl(resolveLocation(location, currentUrl)?.toString() ?? location, apiOrigin))})`
+                  : `${method} ${displayUrl(url)}: stopped after ${maxRedirects} redirects (the last to ${displayUrl(shownUrl(resolveLocation(location, currentUrl)?.toString() ?? location, settings.baseUrl))})`
               })
             )
           }
@@ -386,14 +393,17 @@ const sendWith = (
           // Credentials stay on the API's origin; Bitbucket's content hosts get the request without
           // them, and any other host is refused.
           if (target.origin !== apiOrigin && !isContentHost(target, settings.redirectHosts)) {
-            return yield* refuseRedirect(method, shown, shownUrl(target.toString(), apiOrigin))
+            return yield* refuseRedirect(method, shown, shownUrl(target.toString(), settings.baseUrl))
           }
           // Bitbucket's redirects on its own origin (a pull request's diff, diffstat and patch, a
           // renamed repository) drop the query: the request's parameters go along, replacing any of
           // the same name. A content host's URL is signed, so it is left as it is.
-          if (target.origin === apiOrigin) carryQuery(new URL(url), target)
+          // Credentials and the query go only to the API itself (under the base URL), not to a page
+          // of the same origin outside it.
+          const underBase = isUnder(target, settings.baseUrl)
+          if (underBase) carryQuery(new URL(url), target)
           currentUrl = target.toString()
-          withCredentials = withCredentials && target.origin === apiOrigin
+          withCredentials = withCredentials && underBase
           continue
         }
         if (!retryableStatus(code)) return yield* failStatus(received)
@@ -427,11 +437,11 @@ const operationTimedOut = (method: Method, url: string) =>
   })
 
 /**
- * A URL as errors and answers show it: off the API's origin (a content host's signed link, a
- * redirect refused), without its query, which may carry a signature that grants access.
+ * A URL as errors and answers show it: off the API (a content host's signed link, a redirect
+ * refused), without its query, which may carry a signature that grants access.
  */
-const shownUrl = (url: string, apiOrigin: string): string => {
-  if (originOf(url) === apiOrigin) return url
+const shownUrl = (url: string, baseUrl: string): string => {
+  if (isUnder(url, baseUrl)) return url
   try {
     const parsed = new URL(url)
     parsed.search = ""

@@ -107,6 +107,21 @@ export const queryString = (query: Query | undefined): Effect.Effect<string, Bit
   return Effect.succeed(parts.length === 0 ? "" : `?${parts.join("&")}`)
 }
 
+/**
+ * Is `url` under `base` (same origin, and the base's path or below it)? Credentials, query
+ * parameters and tracing go only there.
+ */
+export const isUnder = (url: string | URL, base: string): boolean => {
+  try {
+    const target = typeof url === "string" ? new URL(url) : url
+    const root = new URL(base)
+    const path = root.pathname.replace(/\/+$/, "")
+    return target.origin === root.origin && (target.pathname === path || target.pathname.startsWith(`${path}/`) || path === "")
+  } catch {
+    return false
+  }
+}
+
 /** The origin of a URL, or undefined when it does not parse. */
 export const originOf = (url: string): string | undefined => {
   try {

@@ -50,7 +50,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
     case "effective-default-reviewers":
       return "pullrequest"
     case "pipelines":
-      return read ? "pipeline" : "pipeline:write"
+      // As the spec has it: starting a pipeline needs only `pipeline`, stopping one `pipeline:write`.
+      return segments.includes("stopPipeline") ? "pipeline:write" : "pipeline"
     case "refs":
     case "src":
     case "downloads":

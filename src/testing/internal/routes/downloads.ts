@@ -13,9 +13,9 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
 import type { Ctx } from "../core.js"
 import { HttpError, readMultipart } from "../core.js"
-import { sha1 } from "../git.js"
 import type { RouteModule } from "../router.js"
 import type { SeedRepository } from "../seed.js"
 
@@ -34,7 +34,8 @@ export const downloads: RouteModule = {
   make: (core) => {
     const { page, href, seg, now } = core
     const byRepo = new Map<string, Map<string, Stored>>()
-    const secret = sha1(`downloads ${core.base} ${core.nextId()}`)
+    // The file host's signing key: random, so that a link cannot be made without the API.
+    const secret = randomBytes(32)
 
     const filesOf = (repo: SeedRepository) => {
       let files = byRepo.get(repo.uuid)
@@ -49,7 +50,16 @@ export const downloads: RouteModule = {
     }
 
     const filePath = (repo: SeedRepository, name: string) => `/${seg(repo.workspace)}/${seg(repo.slug)}/downloads/${seg(name)}`
-    const tokenOf = (repo: SeedRepository, name: string) => sha1(`${secret} ${repo.uuid} ${name}`)
+    /** The signature of a file's link: an HMAC of its path, as the path is requested. */
+    const sign = (workspace: string, slug: string, name: string) =>
+      createHmac("sha256", secret).update(`${workspace}\n${slug}\n${name}`).digest("hex")
+    const tokenOf = (repo: SeedRepository, name: string) => sign(repo.workspace, repo.slug, name)
+    const signed = (token: string | null, p: Params) => {
+      if (token === null) return false
+      const expected = Buffer.from(sign(p.workspace!, p.repo_slug!, p.filename!))
+      const given = Buffer.from(token)
+      return given.length === expected.length && timingSafeEqual(given, expected)
+    }
 
     const downloadJson = (repo: SeedRepository, file: Stored) => ({
       type: "download",
@@ -88,14 +98,15 @@ export const downloads: RouteModule = {
       })
 
     const file = (ctx: Ctx, p: Params) => {
-      // The file host knows no users: the token is the permission.
-      const ws = core.findWorkspace(p.workspace!)
-      const repo = ws === undefined ? undefined : core.findRepository(ws, p.repo_slug!)
-      if (repo === undefined) throw new HttpError(404, "NoSuchKey")
-      const stored = find(repo, p.filename!)
-      if (ctx.url.searchParams.get("token") !== tokenOf(repo, stored.name)) {
+      // The file host knows no users: the signature is the permission, and it is checked before
+      // anything else, so that nothing about a repository shows without it.
+      if (!signed(ctx.url.searchParams.get("token"), p)) {
         throw new HttpError(403, "AccessDenied", "Request has expired or its signature does not match.")
       }
+      const ws = core.findWorkspace(p.workspace!)
+      const repo = ws === undefined ? undefined : core.findRepository(ws, p.repo_slug!)
+      const stored = repo === undefined ? undefined : filesOf(repo).get(p.filename!)
+      if (stored === undefined) throw new HttpError(404, "NoSuchKey", "The file is gone.")
       stored.downloads++
       return new Response(new Uint8Array(stored.bytes), {
         status: 200,

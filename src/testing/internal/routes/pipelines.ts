@@ -9,8 +9,9 @@
  *   `COMPLETED` with result `SUCCESSFUL`; a run stopped before that is `COMPLETED`/`STOPPED`.
  * - Starting one needs write access and a target that exists (a branch, tag or commit; 400
  *   otherwise); reading needs read access. Stopping a completed run is 400.
- * - A step's log is served once the step has started (404 before); it grows as the step runs.
- * - Secured variables are kept but never shown: a run's JSON carries no variables.
+ * - A step's log is served once the step has started (404 before); it grows as the step runs. A
+ *   run stopped before its step started has a step that never ran: result `NOT_RUN`, no log.
+ * - Variables are not kept: a run's JSON carries none.
  * - Pipelines are not part of `FakeBitbucket.snapshot`.
  *
  * @internal
@@ -109,15 +110,23 @@ export const pipelines: RouteModule = {
       }
     }
 
+    /** Did the run's step start (by `nowMs`)? Not when the run was stopped while pending. */
+    const stepStarted = (run: Run, nowMs: number) =>
+      nowMs >= run.startedAt + PENDING_MS && (run.stoppedAt === undefined || run.stoppedAt >= run.startedAt + PENDING_MS)
+
     const stepJson = (repo: SeedRepository, run: Run, nowMs: number) => {
       const state = stateAt(run, nowMs)
+      const started = stepStarted(run, nowMs)
+      const stepState = state.name === "COMPLETED" && !started
+        ? { type: "pipeline_step_state_completed", name: "COMPLETED", result: { type: "pipeline_step_state_completed_not_run", name: "NOT_RUN" } }
+        : state.json
       return {
         type: "pipeline_step",
         uuid: run.stepUuid,
         name: "Build",
         pipeline: { type: "pipeline", uuid: run.uuid },
-        state: state.json,
-        ...(state.name !== "PENDING" ? { started_on: isoFromMillis(run.startedAt + PENDING_MS) } : {}),
+        state: stepState,
+        ...(started ? { started_on: isoFromMillis(run.startedAt + PENDING_MS) } : {}),
         ...(state.completedAt !== undefined ? { completed_on: isoFromMillis(state.completedAt) } : {}),
         script_commands: [{ name: "npm test", command: "npm test" }],
         links: { self: href(`${runPath(repo, run)}/steps/${seg(run.stepUuid)}`) }
@@ -143,15 +152,22 @@ export const pipelines: RouteModule = {
       if (target.type === "pipeline_ref_target") {
         const name = target.ref_name
         const refType = target.ref_type
-        const hash = typeof name !== "string"
+        const head = typeof name !== "string"
           ? undefined
-          : refType === "branch"
+          : refType === "branch" || refType === "named_branch"
           ? d.git.branches.get(name)
           : refType === "tag"
           ? d.git.tags.get(name)?.target
           : undefined
-        if (hash === undefined) throw new HttpError(400, "Invalid target", `No ${String(refType)} named ${JSON.stringify(name)} in ${core.fullName(repo)}.`)
-        return { ...target, commit: git.commitRef(repo, hash) }
+        if (head === undefined) throw new HttpError(400, "Invalid target", `No ${String(refType)} named ${JSON.stringify(name)} in ${core.fullName(repo)}.`)
+        // A commit on the branch or tag, instead of its head.
+        const wanted = (target.commit as { hash?: unknown } | undefined)?.hash
+        if (wanted === undefined) return { ...target, commit: git.commitRef(repo, head) }
+        const commit = typeof wanted === "string" ? d.git.commit(wanted) : undefined
+        if (commit === undefined || !d.git.isAncestor(commit.hash, head)) {
+          throw new HttpError(400, "Invalid target", `Commit ${JSON.stringify(wanted)} is not on ${String(refType)} ${JSON.stringify(name)}.`)
+        }
+        return { ...target, commit: git.commitRef(repo, commit.hash) }
       }
       if (target.type === "pipeline_commit_target") {
         const hash = (target.commit as { hash?: unknown } | undefined)?.hash
@@ -240,7 +256,7 @@ export const pipelines: RouteModule = {
             const run = findRun(repo, p.pipeline_uuid!)
             if (bare(run.stepUuid) !== bare(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
             return withNow((nowMs) => {
-              if (stateAt(run, nowMs).name === "PENDING") throw new HttpError(404, "The step has not started: no log yet.")
+              if (!stepStarted(run, nowMs)) throw new HttpError(404, "The step has not started: no log.")
               return new Response(logAt(run, nowMs), { status: 200, headers: { "content-type": "application/octet-stream" } })
             })
           }
