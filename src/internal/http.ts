@@ -311,16 +311,11 @@ const sendWith = (
 ): Effect.Effect<Received, BitbucketError.BitbucketError, Requirements> =>
   Effect.gen(function*() {
     // Trace headers are not sent to Bitbucket; redirects are the pipeline's to follow, not fetch's.
-    // A request off the API (a content host's signed link) is not traced: its span would record
-    // the URL with its signature.
-    const http = HttpClient.withTracerDisabledWhen(
-      HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false),
-      (request) => !isUnder(request.url, settings.baseUrl)
-    )
+    const http = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
     const auth = yield* Authenticator
     const apiOrigin = originOf(settings.baseUrl)
     if (apiOrigin === undefined || originOf(url) !== apiOrigin) {
-      return yield* refuseOrigin(method, url)
+      return yield* refuseOrigin(method, shownUrl(url, settings.baseUrl))
     }
     // The operation timeout, kept without a race of its own around the whole loop (a race forks two
     // fibers, and listings send many requests): attempts get at most what is left of it, waits
@@ -342,7 +337,9 @@ const sendWith = (
     const policy = settings.retry
     const attemptMillis = Duration.toMillis(settings.timeout)
     let currentUrl = url
-    let withCredentials = true
+    // Credentials go only to the API itself: a link elsewhere on its origin (behind a proxy, say)
+    // is fetched without them.
+    let withCredentials = isUnder(url, settings.baseUrl)
     let retries = 0
     let renewed = false
     let redirects = 0
@@ -353,11 +350,13 @@ const sendWith = (
       const limit: Limit = left <= attemptMillis
         ? { millis: left, deadlineError: timedOut }
         : { millis: attemptMillis, deadlineError: undefined }
-      const shown = shownUrl(currentUrl, settings.baseUrl)
+      const onApi = isUnder(currentUrl, settings.baseUrl)
+      const shown = onApi ? currentUrl : shownUrl(currentUrl, settings.baseUrl)
       const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, shown, withCredentials, prepared, limit).pipe(
         Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" }),
-        // A redirect's Location may be a signed link: spans do not record it.
-        prepared.followRedirects === true ? Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "location"]) : identity
+        // A request off the API (a content host's signed link) is not traced: its span would record
+        // the URL with its signature. This holds whatever the application's own client says.
+        onApi ? identity : Effect.withTracerEnabled(false)
       )
       const now = yield* Clock.currentTimeMillis
       let status: number | undefined
@@ -426,7 +425,10 @@ const sendWith = (
       }
       yield* Effect.sleep(Duration.millis(delay))
     }
-  })
+  }).pipe(
+    // A redirect's Location may be a signed link: spans never record it.
+    Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "location"])
+  )
 
 const operationTimedOut = (method: Method, url: string) =>
   new BitbucketError.TransportError({

@@ -1,0 +1,63 @@
+/**
+ * Where credentials, query parameters and tracing go: only to the API, under the base URL. Off
+ * it (elsewhere on its origin, a content host's signed link), requests carry no credentials, are
+ * not traced whatever the application's client says, and errors show their URL without the query.
+ */
+import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, Schema, Stream } from "effect"
+import { Authenticator, BitbucketConfig, Pagination, Repository, Resource, Snippet } from "../src/index.js"
+import * as Http from "../src/internal/http.js"
+import { capture } from "./support/capture.js"
+import { mockHttp } from "./support/mockHttp.js"
+
+const signed = "https://bbuseruploads.s3.amazonaws.com/f?X-Amz-Signature=SIGNED-SECRET"
+const token = Authenticator.accessToken({ token: "tok-SECRET" })
+
+describe("credentials stay under the base URL", () => {
+  it.effect("a next link elsewhere on the API's origin (behind a proxy) is fetched without credentials", () =>
+    Effect.gen(function*() {
+      const base = "https://proxy.example/bitbucket/2.0"
+      const mock = mockHttp((request) =>
+        request.url.pathname.startsWith("/bitbucket/2.0")
+          ? new Response(JSON.stringify({ values: [{ n: 1 }], next: "https://proxy.example/other-app/list?page=2" }), { status: 200 })
+          : new Response(JSON.stringify({ values: [{ n: 2 }] }), { status: 200 })
+      )
+      const items = yield* Stream.runCollect(Pagination.streamUrl(`${base}/repositories/w`, Schema.Unknown)).pipe(
+        Effect.provide(Layer.mergeAll(token, mock.layer, BitbucketConfig.layer({ baseUrl: base })))
+      )
+      expect(items.length).toBe(2)
+      expect(mock.requests.map((r) => r.headers["authorization"])).toEqual(["Bearer tok-SECRET", undefined])
+    }))
+
+  it.effect("a URL refused for its origin is shown without its query", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response("{}", { status: 200 }))
+      const error = yield* Effect.flip(Http.send("GET", signed)).pipe(Effect.provide(Layer.merge(token, mock.layer)))
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "RefusedOrigin" })
+      expect(error.message + JSON.stringify(error)).not.toContain("SIGNED-SECRET")
+      expect(mock.requests).toEqual([])
+    }))
+})
+
+describe("spans never record a signed link", () => {
+  it.effect("not even when the application's own client configures tracing; nor a Location of any answer", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((request) =>
+        request.url.host === "api.bitbucket.org"
+          ? new Response(null, { status: 302, headers: { location: signed } })
+          : new Response(new Uint8Array([1, 2]), { status: 200 })
+      )
+      // The application's client decides about tracing for its own reasons: it must not win here.
+      const own = Layer.succeed(HttpClient.HttpClient, HttpClient.withTracerDisabledWhen(mock.client, (r) => r.url.endsWith("/health")))
+      const recorder = capture("signed")
+      yield* Resource.collectBytes(Snippet.content({ workspace: "w", encoded_id: "e" }, "f")).pipe(
+        recorder.around,
+        Effect.provide(Layer.merge(token, own))
+      )
+      // An operation that does not follow redirects still gets the 302: its span must not keep the Location.
+      yield* Effect.flip(Repository.find({ workspace: "w", repo_slug: "r" })).pipe(recorder.around, Effect.provide(Layer.merge(token, own)))
+      expect(recorder.spanNames).toContain("http.client GET")
+      expect(recorder.spans.join("\n")).not.toContain("SIGNED-SECRET")
+    }))
+})
