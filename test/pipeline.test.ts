@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Layer, Option, Stream, TestClock } from "effect"
-import { BitbucketConfig, BitbucketError, Repository } from "../src/index.js"
+import { BitbucketConfig, BitbucketError, Pipeline, PullRequest, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { errorBody, json, mockHttp, text } from "./support/mockHttp.js"
 
@@ -241,5 +241,24 @@ describe("path parameters", () => {
       expect(url.searchParams.get("fields")).toBe("+values.x")
       expect(url.search).toContain("%2Bvalues.x")
       expect([...url.searchParams.keys()].sort()).toEqual(["fields", "pagelen", "q"])
+    }))
+})
+
+describe("payloads are sent whole or not at all", () => {
+  it.effect("a field the payload does not have is InvalidInput naming it, not dropped in silence", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response("{}", { status: 201 }))
+      const withTypo = { title: "T", source: { branch: { name: "x" } }, close_source_brnach: true }
+      const error = yield* Effect.flip(PullRequest.create({ workspace: "w", repo_slug: "r" }, withTypo as PullRequest.CreatePayload)).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(error).toMatchObject({ _tag: "InvalidInput", parameter: "payload.close_source_brnach" })
+      const target = { ...Pipeline.onBranch("main"), commmit: { type: "commit", hash: "abc" } }
+      const nested = yield* Effect.flip(Pipeline.trigger({ workspace: "w", repo_slug: "r" }, { target } as Pipeline.TriggerPayload)).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(nested).toMatchObject({ _tag: "InvalidInput" })
+      expect(nested.message).toContain("commmit")
+      expect(mock.requests).toEqual([])
     }))
 })

@@ -647,7 +647,7 @@ export const empty = (target: Target) => Effect.asVoid(request(target))
 
 /** Validates and encodes a payload with its schema, before anything is sent. */
 export const encodePayload = <A, I>(schema: Schema.Schema<A, I>, payload: A, name = "payload") =>
-  Effect.mapError(Schema.encode(schema)(payload), (error) => {
+  Effect.mapError(Schema.encode(schema)(payload, { onExcessProperty: "error" }), (error) => {
     const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
     const path = issue === undefined || issue.path.length === 0 ? name : `${name}.${issue.path.map(String).join(".")}`
     return new BitbucketError.InvalidInput({
