@@ -322,7 +322,7 @@ const sendWith = (
     // that would pass it sleep until it and fail, and the rare other steps get `within` it.
     const started = yield* Clock.currentTimeMillis
     const deadline = started + Duration.toMillis(settings.operationTimeout)
-    const timedOut = () => operationTimedOut(method, url)
+    const timedOut = () => operationTimedOut(method, shownUrl(url, settings.baseUrl))
     const leftAt = (now: number) => millisLeft(deadline, now)
     const bounded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
