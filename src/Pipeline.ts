@@ -189,6 +189,10 @@ export const TriggerPayload: Resource.NamedStruct<typeof TriggerPayloadSchema, T
  */
 export interface TriggerPayload extends Schema.Schema.Type<typeof TriggerPayloadSchema> {}
 
+/** A custom pipeline's selector, when one is named. */
+const customSelector = (custom: string | undefined) =>
+  custom === undefined ? {} : { selector: { type: "custom" as const, pattern: custom } }
+
 /**
  * The target of a pipeline on a branch: its head, or `commit` on it; optionally a custom pipeline
  * (`custom: "deploy"`).
@@ -211,7 +215,7 @@ export const onBranch = (
   ref_type: "branch",
   ref_name: name,
   ...(options.commit === undefined ? {} : { commit: { type: "commit" as const, hash: options.commit } }),
-  ...(options.custom === undefined ? {} : { selector: { type: "custom" as const, pattern: options.custom } })
+  ...customSelector(options.custom)
 })
 
 /**
@@ -231,7 +235,7 @@ export const onTag = (name: string, options: { readonly custom?: string } = {}):
   type: "pipeline_ref_target",
   ref_type: "tag",
   ref_name: name,
-  ...(options.custom === undefined ? {} : { selector: { type: "custom" as const, pattern: options.custom } })
+  ...customSelector(options.custom)
 })
 
 /**
@@ -250,7 +254,7 @@ export const onTag = (name: string, options: { readonly custom?: string } = {}):
 export const onCommit = (hash: string, options: { readonly custom?: string } = {}): TriggerPayload["target"] => ({
   type: "pipeline_commit_target",
   commit: { type: "commit", hash },
-  ...(options.custom === undefined ? {} : { selector: { type: "custom" as const, pattern: options.custom } })
+  ...customSelector(options.custom)
 })
 
 const pipelines = "/repositories/{workspace}/{repo_slug}/pipelines"

@@ -608,6 +608,36 @@ export const makeBase = (options: ServerOptions) => {
     }
   }
 
+  /** The repository a route names (`workspace`, `repo_slug`), readable, and with `needed` access when given. */
+  const repositoryFor = (ctx: Ctx, params: Readonly<Record<string, string>>, needed?: RepoPermission): Mutable<SeedRepository> => {
+    const { repo } = getRepository(ctx, params.workspace!, params.repo_slug!)
+    if (needed !== undefined) requirePermission(ctx, repo, needed)
+    return repo
+  }
+
+  /** A workspace's project by key (any case) or `{uuid}`. */
+  const findProject = (ws: SeedWorkspace, key: string): SeedProject | undefined =>
+    (ws.projects ?? []).find((x) => x.key.toUpperCase() === key.toUpperCase() || x.uuid === key)
+
+  /**
+   * A project the caller administers (the workspace's owner or a project admin): 404 when there is
+   * no such project, 403 when the caller may not `manage` it.
+   */
+  const getAdministeredProject = (ctx: Ctx, wsId: string, key: string, manage: string) => {
+    const ws = getWorkspaceOr(ctx, wsId)
+    requireAuth(ctx)
+    const project = findProject(ws, key)
+    if (project === undefined) throw new HttpError(404, `Project ${key} not found`)
+    if (!isProjectAdmin(ctx.principal, ws, project)) throw new HttpError(403, `You must be an administrator of this project to manage ${manage}.`)
+    return { ws, project }
+  }
+
+  /** A user named in a path: by `account_id` or `{uuid}` (braces optional). */
+  const findUserById = (id: string): SeedUser | undefined => {
+    const uuid = `{${id.replace(/^\{|\}$/g, "")}}`
+    return users.find((u) => u.account_id === id || u.uuid === uuid)
+  }
+
   // -------------------------------------------------------------------------------------------
   // more response helpers
   // -------------------------------------------------------------------------------------------
@@ -809,6 +839,10 @@ export const makeBase = (options: ServerOptions) => {
     actorUuid,
     getWorkspaceOr,
     getRepository,
+    repositoryFor,
+    findProject,
+    getAdministeredProject,
+    findUserById,
     events,
     branches
   }

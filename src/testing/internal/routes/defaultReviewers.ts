@@ -26,13 +26,12 @@ type Holder = { defaultReviewers?: ReadonlyArray<UserRef> }
 export const defaultReviewers: RouteModule = {
   name: "defaultReviewers",
   make: (core) => {
-    const { ok, page, requireAuth } = core
+    const { ok, page } = core
 
     const findUser = (id: string): SeedUser => {
-      const bare = id.replace(/^\{|\}$/g, "")
-      const user = core.store.users.find((u) => u.account_id === id || u.uuid === `{${bare}}`)
+      const user = core.findUserById(id)
       if (user !== undefined) return user
-      if (core.store.accessTokens.some((t) => core.botJson(t).uuid === `{${bare}}`)) {
+      if (core.store.accessTokens.some((t) => core.botJson(t).uuid === `{${id.replace(/^\{|\}$/g, "")}}`)) {
         throw new HttpError(400, "A bot user cannot be a default reviewer.")
       }
       throw new HttpError(404, `User ${id} not found`)
@@ -47,11 +46,7 @@ export const defaultReviewers: RouteModule = {
 
     // ---- repositories ------------------------------------------------------------------------
 
-    const repository = (ctx: Ctx, p: Params, write: boolean): SeedRepository => {
-      const { repo } = core.getRepository(ctx, p.workspace!, p.repo_slug!)
-      if (write) core.requireAdmin(ctx, repo)
-      return repo
-    }
+    const repository = (ctx: Ctx, p: Params, write: boolean): SeedRepository => core.repositoryFor(ctx, p, write ? "admin" : undefined)
 
     const repoReviewers = {
       list: (ctx: Ctx, p: Params) => page(ctx, uuidsOf(repository(ctx, p, false)).map(core.accountJson)),
@@ -85,14 +80,8 @@ export const defaultReviewers: RouteModule = {
 
     // ---- projects ----------------------------------------------------------------------------
 
-    const project = (ctx: Ctx, p: Params): SeedProject => {
-      const ws = core.getWorkspaceOr(ctx, p.workspace!)
-      requireAuth(ctx)
-      const found = (ws.projects ?? []).find((x) => x.key.toUpperCase() === p.project_key!.toUpperCase() || x.uuid === p.project_key)
-      if (found === undefined) throw new HttpError(404, `Project ${p.project_key} not found`)
-      if (!core.isProjectAdmin(ctx.principal, ws, found)) throw new HttpError(403, "You must be an administrator of this project.")
-      return found
-    }
+    const project = (ctx: Ctx, p: Params): SeedProject =>
+      core.getAdministeredProject(ctx, p.workspace!, p.project_key!, "its default reviewers").project
 
     const projectReviewers = {
       list: (ctx: Ctx, p: Params) =>

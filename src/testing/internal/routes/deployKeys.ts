@@ -18,7 +18,7 @@ import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
 import type { RouteModule } from "../router.js"
-import type { SeedDeployKey, SeedProject, SeedWorkspace } from "../seed.js"
+import type { SeedDeployKey } from "../seed.js"
 
 type Params = Readonly<Record<string, string>>
 
@@ -61,10 +61,7 @@ const parseKey = (raw: unknown): { readonly key: string; readonly comment: strin
 export const deployKeys: RouteModule = {
   name: "deployKeys",
   make: (core) => {
-    const { ok, page, href, seg, now, invalid, parsePayload, requireAuth } = core
-
-    const findProject = (ws: SeedWorkspace, key: string): SeedProject | undefined =>
-      (ws.projects ?? []).find((x) => x.key.toUpperCase() === key.toUpperCase() || x.uuid === key)
+    const { ok, page, href, seg, now, invalid, parsePayload, findProject } = core
 
     let counter = 0
     const all: Array<KeyState> = (core.seed.deployKeys ?? []).map((k: SeedDeployKey) => {
@@ -98,8 +95,7 @@ export const deployKeys: RouteModule = {
     }
 
     const repositorySubject = (ctx: Ctx, p: Params): Subject => {
-      const { repo } = core.getRepository(ctx, p.workspace!, p.repo_slug!)
-      core.requireAdmin(ctx, repo)
+      const repo = core.repositoryFor(ctx, p, "admin")
       return {
         kind: "repository",
         key: core.fullName(repo),
@@ -109,11 +105,7 @@ export const deployKeys: RouteModule = {
     }
 
     const projectSubject = (ctx: Ctx, p: Params): Subject => {
-      const ws = core.getWorkspaceOr(ctx, p.workspace!)
-      requireAuth(ctx)
-      const project = findProject(ws, p.project_key!)
-      if (project === undefined) throw new HttpError(404, `Project ${p.project_key} not found`)
-      if (!core.isProjectAdmin(ctx.principal, ws, project)) throw new HttpError(403, "You must be an administrator of this project to manage its deploy keys.")
+      const { ws, project } = core.getAdministeredProject(ctx, p.workspace!, p.project_key!, "its deploy keys")
       return {
         kind: "project",
         key: `${ws.slug}/${project.key}`,

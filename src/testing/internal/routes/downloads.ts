@@ -43,11 +43,7 @@ export const downloads: RouteModule = {
       return files
     }
 
-    const repository = (ctx: Ctx, p: Params, write: boolean) => {
-      const { repo } = core.getRepository(ctx, p.workspace!, p.repo_slug!)
-      if (write) core.requirePermission(ctx, repo, "write")
-      return repo
-    }
+    const repository = (ctx: Ctx, p: Params, write: boolean) => core.repositoryFor(ctx, p, write ? "write" : undefined)
 
     const filePath = (repo: SeedRepository, name: string) => `/${seg(repo.workspace)}/${seg(repo.slug)}/downloads/${seg(name)}`
     /** The signature of a file's link: an HMAC of its path, as the path is requested. */

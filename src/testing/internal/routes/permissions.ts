@@ -31,7 +31,7 @@ type Level = "read" | "write" | "admin" | "create-repo"
 export const permissions: RouteModule = {
   name: "permissions",
   make: (core) => {
-    const { ok, page, href, seg, invalid, parsePayload, requireAuth } = core
+    const { ok, page, href, seg, invalid, parsePayload } = core
 
     /** Group permissions, by subject key (`repo:full_name:groups`, `project:ws/KEY:groups`), then group slug. */
     const recorded = new Map<string, Map<string, Level>>()
@@ -52,8 +52,8 @@ export const permissions: RouteModule = {
     }
 
     const repositorySubject = (ctx: Ctx, p: Params): Subject => {
-      const { repo, ws } = core.getRepository(ctx, p.workspace!, p.repo_slug!)
-      core.requireAdmin(ctx, repo)
+      const repo = core.repositoryFor(ctx, p, "admin")
+      const ws = core.findWorkspace(repo.workspace)!
       return {
         kind: "repository",
         ws,
@@ -65,11 +65,7 @@ export const permissions: RouteModule = {
     }
 
     const projectSubject = (ctx: Ctx, p: Params): Subject => {
-      const ws = core.getWorkspaceOr(ctx, p.workspace!)
-      requireAuth(ctx)
-      const project = (ws.projects ?? []).find((x) => x.key.toUpperCase() === p.project_key!.toUpperCase() || x.uuid === p.project_key)
-      if (project === undefined) throw new HttpError(404, `Project ${p.project_key} not found`)
-      if (!core.isProjectAdmin(ctx.principal, ws, project)) throw new HttpError(403, "You must be an administrator of this project to manage its permissions.")
+      const { ws, project } = core.getAdministeredProject(ctx, p.workspace!, p.project_key!, "its permissions")
       return {
         kind: "project",
         ws,
@@ -85,7 +81,7 @@ export const permissions: RouteModule = {
     // ---- users ---------------------------------------------------------------------------------
 
     const findUser = (id: string): SeedUser => {
-      const user = core.store.users.find((u) => u.account_id === id || u.uuid === id || u.uuid === `{${id.replace(/^\{|\}$/g, "")}}`)
+      const user = core.findUserById(id)
       if (user === undefined) throw new HttpError(404, `User ${id} not found`)
       return user
     }

@@ -55,11 +55,7 @@ export const pipelines: RouteModule = {
       return runs
     }
 
-    const repository = (ctx: Ctx, p: Params, write: boolean) => {
-      const { repo } = core.getRepository(ctx, p.workspace!, p.repo_slug!)
-      if (write) core.requirePermission(ctx, repo, "write")
-      return repo
-    }
+    const repository = (ctx: Ctx, p: Params, write: boolean) => core.repositoryFor(ctx, p, write ? "write" : undefined)
 
     const bare = (uuid: string) => uuid.replace(/^\{|\}$/g, "").toLowerCase()
     const findRun = (repo: SeedRepository, uuid: string) => {
