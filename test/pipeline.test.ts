@@ -220,6 +220,14 @@ describe("path parameters", () => {
       }))
   }
 
+  it.effect("every placeholder is filled, whatever the case of its name (the API has reportId, repo_slug)", () =>
+    Effect.gen(function*() {
+      const url = yield* Http.resolve({ path: "/r/{repo_slug}/reports/{reportId}", params: { repo_slug: "api", reportId: "scan 1" } })
+      expect(url).toBe("https://api.bitbucket.org/2.0/r/api/reports/scan%201")
+      const missing = yield* Effect.flip(Http.resolve({ path: "/reports/{reportId}", params: {} }))
+      expect(missing).toMatchObject({ _tag: "InvalidInput", parameter: "reportId" })
+    }))
+
   it.effect("an empty parameter fails with InvalidInput naming it, and nothing is sent", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json(repo))

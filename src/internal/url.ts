@@ -64,7 +64,7 @@ export const encodePath = (name: string, value: unknown): Effect.Effect<string, 
   return Effect.map(Effect.forEach(segments, (segment) => encodeSegment(name, segment)), (encoded) => encoded.join("/"))
 }
 
-const placeholder = /\{([a-z_]+)(\*?)\}/g
+const placeholder = /\{([A-Za-z_]+)(\*?)\}/g
 
 /**
  * Fills the placeholders of a path template: `{name}` with one encoded segment, `{name*}` with a
