@@ -50,6 +50,11 @@ export interface Target {
   readonly accept?: string
   /** Follow 3xx answers (diffs, patches, snippet files). Default false. */
   readonly followRedirects?: boolean
+  /**
+   * Safe to send twice, whatever the method: a POST that creates or updates by a key the caller
+   * chose (bulk annotations by `external_id`). Default: GET, HEAD, PUT and DELETE are.
+   */
+  readonly idempotent?: boolean
 }
 
 /** A response, its body read in full (or, when asked for, left to stream: see `stream`). */
@@ -295,7 +300,7 @@ const carryQuery = (from: URL, to: URL) => {
 }
 
 /** What a request carries besides its method and URL. */
-export interface SendOptions extends Pick<Target, "body" | "accept" | "followRedirects"> {
+export interface SendOptions extends Pick<Target, "body" | "accept" | "followRedirects" | "idempotent"> {
   /**
    * Leave a 2xx body unread, as `Received.stream`: the time limits and retries then cover the
    * request up to the response's headers, and the body's chunks each come within the attempt timeout.
@@ -408,9 +413,9 @@ const sendWith = (
         if (!retryableStatus(code)) return yield* failStatus(received)
         retryAfter = parseRetryAfter(received.headers["retry-after"], now)
       }
-      // Safe to retry: idempotent methods; any method when the request was refused (429) or never
-      // left (connection refused); anything when the caller opted in.
-      const safe = idempotent(method) || policy.retryNonIdempotent || status === 429 ||
+      // Safe to retry: idempotent methods and requests (an upsert by key); any method when the
+      // request was refused (429) or never left (connection refused); anything when the caller opted in.
+      const safe = (options.idempotent ?? idempotent(method)) || policy.retryNonIdempotent || status === 429 ||
         (result._tag === "Failure" && result.notSent)
       const delay = yield* backoff(policy, retries, status, retryAfter)
       const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
