@@ -55,6 +55,8 @@ export * as PullRequest from "./PullRequest.js"
 /** @since 0.1.0 */
 export * as Ref from "./Ref.js"
 /** @since 0.1.0 */
+export * as Report from "./Report.js"
+/** @since 0.1.0 */
 export * as Repository from "./Repository.js"
 /** @since 0.1.0 */
 export * as Resource from "./Resource.js"

@@ -76,6 +76,7 @@ export type { RecordedRequest } from "./internal/server.js"
 export type {
   Seed,
   SeedAccessToken,
+  SeedAnnotation,
   SeedAuthor,
   SeedBranch,
   SeedBranchRestriction,
@@ -91,6 +92,7 @@ export type {
   SeedParticipant,
   SeedProject,
   SeedPullRequest,
+  SeedReport,
   SeedRepository,
   SeedSnippet,
   SeedSnippetComment,

@@ -564,14 +564,19 @@ export const makeBase = (options: ServerOptions) => {
     return { ws, repo }
   }
 
-  const parsePayload = (ctx: Ctx): Record<string, unknown> => {
-    if (ctx.body.trim() === "") return {}
-    let parsed: unknown
+  /** The request's JSON body, whatever its shape (undefined when it is empty). */
+  const parseJsonBody = (ctx: Ctx): unknown => {
+    if (ctx.body.trim() === "") return undefined
     try {
-      parsed = JSON.parse(ctx.body)
+      return JSON.parse(ctx.body)
     } catch {
       throw new HttpError(400, "Bad request", "The request body is not valid JSON.")
     }
+  }
+
+  const parsePayload = (ctx: Ctx): Record<string, unknown> => {
+    const parsed = parseJsonBody(ctx)
+    if (parsed === undefined) return {}
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw new HttpError(400, "Bad request", "The request body must be a JSON object.")
     }
@@ -839,6 +844,7 @@ export const makeBase = (options: ServerOptions) => {
     actorUuid,
     getWorkspaceOr,
     getRepository,
+    parseJsonBody,
     repositoryFor,
     findProject,
     getAdministeredProject,

@@ -1,6 +1,7 @@
 /**
- * The fake's per-repository git data (commits, refs, pull requests, comments, build statuses)
- * and its JSON representations, shared by the refs, commits, statuses and pull request routes.
+ * The fake's per-repository git data (commits, refs, pull requests, comments, build statuses,
+ * reports) and its JSON representations, shared by the refs, commits, statuses, reports and pull
+ * request routes.
  *
  * @internal
  */
@@ -9,6 +10,7 @@ import { HttpError } from "./core.js"
 import type { GitCommit } from "./git.js"
 import { diffTrees, GitRepo, sha1 } from "./git.js"
 import type {
+  SeedAnnotation,
   SeedAuthor,
   SeedBuildStatus,
   SeedComment,
@@ -16,6 +18,7 @@ import type {
   SeedGitRepository,
   SeedParticipant,
   SeedPullRequest,
+  SeedReport,
   SeedRepository
 } from "./seed.js"
 
@@ -52,6 +55,16 @@ export interface PullRequestState {
 /** A build status as stored. */
 export type StatusState = Mutable<SeedBuildStatus> & { uuid: string; updated_on: string }
 
+/** A report annotation as stored. */
+export type AnnotationState = Mutable<Omit<SeedAnnotation, "uuid" | "updated_on">> & { uuid: string; updated_on: string }
+
+/** A Code Insights report as stored, with its annotations. */
+export type ReportState = Mutable<Omit<SeedReport, "uuid" | "updated_on" | "annotations">> & {
+  uuid: string
+  updated_on: string
+  annotations: Array<AnnotationState>
+}
+
 /** An asynchronous merge in progress. */
 export interface MergeTask {
   readonly id: string
@@ -76,12 +89,19 @@ export interface RepoData {
   readonly pullRequests: Array<PullRequestState>
   readonly commitComments: Array<CommitCommentState>
   readonly statuses: Array<StatusState>
+  readonly reports: Array<ReportState>
   /** Commit hash to the users who approved it (uuid, date). */
   readonly approvals: Map<string, Array<{ readonly user: string; readonly date: string }>>
   readonly mergeTasks: Map<string, MergeTask>
 }
 
 const short = (hash: string) => hash.slice(0, 12)
+
+/** A stable `{uuid}` derived from a key (the same key, the same uuid). */
+export const uuidOf = (key: string) => {
+  const h = sha1(key)
+  return `{${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}}`
+}
 
 /** Builds the git store over the core. */
 export const makeGitStore = (core: BaseCore) => {
@@ -97,6 +117,7 @@ export const makeGitStore = (core: BaseCore) => {
     pullRequests: [],
     commitComments: [],
     statuses: [],
+    reports: [],
     approvals: new Map(),
     mergeTasks: new Map()
   })
@@ -177,6 +198,19 @@ export const makeGitStore = (core: BaseCore) => {
         ...s,
         uuid: s.uuid ?? `{${sha1(`${s.commit}/${s.key}`).slice(0, 8)}-0000-4000-8000-${sha1(s.key).slice(0, 12)}}`,
         updated_on: s.updated_on ?? s.created_on
+      })
+    }
+    for (const r of entry.reports ?? []) {
+      const { annotations = [], ...report } = r
+      data.reports.push({
+        ...report,
+        uuid: r.uuid ?? uuidOf(`report:${r.commit}/${r.external_id ?? r.title}`),
+        updated_on: r.updated_on ?? r.created_on,
+        annotations: annotations.map((a) => ({
+          ...a,
+          uuid: a.uuid ?? uuidOf(`report:${r.commit}/${r.external_id ?? r.title}/${a.external_id ?? a.summary}`),
+          updated_on: a.updated_on ?? a.created_on
+        }))
       })
     }
     byRepo.set(repo.uuid, data)
@@ -315,6 +349,40 @@ export const makeGitStore = (core: BaseCore) => {
       }
     }
   }
+
+  const reportJson = (r: ReportState) => ({
+    type: "report",
+    uuid: r.uuid,
+    ...(r.external_id !== undefined ? { external_id: r.external_id } : {}),
+    title: r.title,
+    details: r.details,
+    report_type: r.report_type,
+    ...(r.reporter !== undefined ? { reporter: r.reporter } : {}),
+    ...(r.link !== undefined ? { link: r.link } : {}),
+    ...(r.logo_url !== undefined ? { logo_url: r.logo_url } : {}),
+    remote_link_enabled: r.remote_link_enabled ?? false,
+    ...(r.result !== undefined ? { result: r.result } : {}),
+    data: r.data ?? [],
+    commit_hash: r.commit,
+    created_on: r.created_on,
+    updated_on: r.updated_on
+  })
+
+  const annotationJson = (a: AnnotationState) => ({
+    type: "report_annotation",
+    uuid: a.uuid,
+    ...(a.external_id !== undefined ? { external_id: a.external_id } : {}),
+    annotation_type: a.annotation_type,
+    summary: a.summary,
+    ...(a.details !== undefined ? { details: a.details } : {}),
+    ...(a.path !== undefined ? { path: a.path } : {}),
+    ...(a.line !== undefined ? { line: a.line } : {}),
+    ...(a.severity !== undefined ? { severity: a.severity } : {}),
+    ...(a.result !== undefined ? { result: a.result } : {}),
+    ...(a.link !== undefined ? { link: a.link } : {}),
+    created_on: a.created_on,
+    updated_on: a.updated_on
+  })
 
   const statusJson = (d: RepoData, s: StatusState) => ({
     type: "commitstatus",
@@ -505,7 +573,8 @@ export const makeGitStore = (core: BaseCore) => {
         })) as SeedPullRequest
       }),
       commitComments: JSON.parse(JSON.stringify(d.commitComments)) as Array<SeedCommitComment>,
-      statuses: JSON.parse(JSON.stringify(d.statuses)) as Array<SeedBuildStatus>
+      statuses: JSON.parse(JSON.stringify(d.statuses)) as Array<SeedBuildStatus>,
+      reports: JSON.parse(JSON.stringify(d.reports)) as Array<SeedReport>
     }))
 
   return {
@@ -526,6 +595,8 @@ export const makeGitStore = (core: BaseCore) => {
     branchJson,
     tagJson,
     statusJson,
+    reportJson,
+    annotationJson,
     participantJson,
     prRef,
     prJson,

@@ -378,9 +378,64 @@ export interface SeedBuildStatus {
 }
 
 /**
- * The git side of one repository: commits, branches, tags, pull requests, commit comments and
- * build statuses. A repository without an entry here that has a main branch gets a single
- * "Initial commit" on it.
+ * A Code Insights report on a commit, with its annotations.
+ *
+ * @example
+ * ```ts
+ * const report: FakeBitbucket.SeedReport = {
+ *   commit: "4f2c0e1b…", external_id: "lint-1", title: "Lint", details: "2 warnings",
+ *   report_type: "BUG", result: "PASSED", created_on: "…",
+ *   annotations: [{ external_id: "w1", annotation_type: "CODE_SMELL", summary: "Unused import", path: "src/a.ts", line: 3, created_on: "…" }]
+ * }
+ * ```
+ */
+export interface SeedReport {
+  /** Full commit hash. */
+  readonly commit: string
+  readonly uuid?: string
+  readonly external_id?: string
+  readonly title: string
+  readonly details: string
+  readonly report_type: "SECURITY" | "COVERAGE" | "TEST" | "BUG"
+  readonly reporter?: string
+  readonly link?: string
+  readonly logo_url?: string
+  readonly remote_link_enabled?: boolean
+  readonly result?: "PASSED" | "FAILED" | "PENDING"
+  /** Data fields as Bitbucket keeps them: `{ title, type?, value }`. */
+  readonly data?: ReadonlyArray<Readonly<Record<string, unknown>>>
+  readonly created_on: string
+  readonly updated_on?: string
+  readonly annotations?: ReadonlyArray<SeedAnnotation>
+}
+
+/**
+ * One annotation of a report: a finding, optionally on a file's line.
+ *
+ * @example
+ * ```ts
+ * const annotation: FakeBitbucket.SeedAnnotation = { external_id: "w1", annotation_type: "BUG", summary: "Null dereference", created_on: "…" }
+ * ```
+ */
+export interface SeedAnnotation {
+  readonly uuid?: string
+  readonly external_id?: string
+  readonly annotation_type: "VULNERABILITY" | "CODE_SMELL" | "BUG"
+  readonly summary: string
+  readonly details?: string
+  readonly path?: string
+  readonly line?: number
+  readonly severity?: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW"
+  readonly result?: "PASSED" | "FAILED" | "SKIPPED" | "IGNORED"
+  readonly link?: string
+  readonly created_on: string
+  readonly updated_on?: string
+}
+
+/**
+ * The git side of one repository: commits, branches, tags, pull requests, commit comments,
+ * build statuses and Code Insights reports. A repository without an entry here that has a main
+ * branch gets a single "Initial commit" on it.
  *
  * @example
  * ```ts
@@ -400,6 +455,7 @@ export interface SeedGitRepository {
   readonly pullRequests?: ReadonlyArray<SeedPullRequest>
   readonly commitComments?: ReadonlyArray<SeedCommitComment>
   readonly statuses?: ReadonlyArray<SeedBuildStatus>
+  readonly reports?: ReadonlyArray<SeedReport>
 }
 
 /**

@@ -15,6 +15,7 @@ import { pipelines } from "./pipelines.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
+import { reports } from "./reports.js"
 import { repositories } from "./repositories.js"
 import { snippets } from "./snippets.js"
 import { source } from "./source.js"
@@ -32,6 +33,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   commits,
   source,
   statuses,
+  reports,
   pullRequests,
   snippets,
   webhooks,

@@ -20,7 +20,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError, isoFromMillis } from "../core.js"
-import { sha1 } from "../git.js"
+import { uuidOf } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
 import type { SeedRepository } from "../seed.js"
 
@@ -38,11 +38,6 @@ interface Run {
 
 const PENDING_MS = 1_000
 const DONE_MS = 5_000
-
-const uuidOf = (seed: string) => {
-  const h = sha1(seed)
-  return `{${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}}`
-}
 
 export const pipelines: RouteModule = {
   name: "pipelines",

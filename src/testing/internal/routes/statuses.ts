@@ -8,9 +8,8 @@
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
-import type { StatusState } from "../gitStore.js"
+import { type StatusState, uuidOf } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
-import { sha1 } from "../git.js"
 
 type Params = Readonly<Record<string, string>>
 
@@ -66,7 +65,7 @@ export const statuses: RouteModule = {
             key,
             state: body.state as StatusState["state"],
             url: body.url as string,
-            uuid: `{${sha1(`${commit.hash}/${key}/${core.nextId()}`).replace(/^(.{8})(.{4})(.{3})(.{3})(.{12}).*$/, "$1-$2-4$3-8$4-$5")}}`,
+            uuid: uuidOf(`${commit.hash}/${key}/${core.nextId()}`),
             created_on: ts,
             updated_on: ts
           }
