@@ -248,6 +248,17 @@ export interface PullRequestRef extends RepositoryRef {
   readonly pull_request_id: number
 }
 
+/**
+ * What pull request listings take: the usual options, and the states to list (Bitbucket lists
+ * only OPEN ones by default).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOptions extends Pagination.ListOptions {
+  readonly state?: State | ReadonlyArray<State> | undefined
+}
+
 const list = "/repositories/{workspace}/{repo_slug}/pullrequests"
 const one = `${list}/{pull_request_id}`
 
@@ -428,10 +439,37 @@ export const find = Effect.fn("Bitbucket.PullRequest.find")(function*(ref: PullR
  */
 export const findForRepository = (
   ref: RepositoryRef,
-  options: Pagination.ListOptions & { readonly state?: State | ReadonlyArray<State> | undefined } = {}
+  options: ListOptions = {}
 ): Stream.Stream<PullRequest, BitbucketError.BitbucketError, Http.Requirements> =>
   Pagination.stream({ path: list, params: ref, query: { state: options.state } }, PullRequest, options).pipe(
     Stream.withSpan("Bitbucket.PullRequest.findForRepository")
+  )
+
+/**
+ * The pull requests a user authored, in every repository you can read (`GET
+ * /pullrequests/{selected_user}`, by `account_id` or `{uuid}`). Only OPEN ones unless `state`
+ * says otherwise.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { PullRequest, User } from "effect-bitbucket"
+ *
+ * const myOpenPullRequests = Effect.gen(function* () {
+ *   const me = yield* User.current()
+ *   return PullRequest.findForUser({ selected_user: me.account_id! }, { sort: "-updated_on" })
+ * }).pipe(Stream.unwrap)
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForUser = (
+  ref: { readonly selected_user: string },
+  options: ListOptions = {}
+): Stream.Stream<PullRequest, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/pullrequests/{selected_user}", params: ref, query: { state: options.state } }, PullRequest, options).pipe(
+    Stream.withSpan("Bitbucket.PullRequest.findForUser")
   )
 
 /**

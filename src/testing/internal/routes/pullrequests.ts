@@ -61,22 +61,48 @@ export const pullRequests: RouteModule = {
 
     // ---- listing ----------------------------------------------------------------------------
 
-    const list = (ctx: Ctx, p: Params) => {
-      const d = repoData(ctx, p)
+    /** The states a listing asks for: `state` (repeated), else all when `q` names the state, else OPEN. */
+    const statesOf = (ctx: Ctx): ReadonlyArray<string> => {
       const requested = params(ctx, "state").map((s) => s.toUpperCase())
       const bad = requested.filter((s) => !(PR_STATES as ReadonlyArray<string>).includes(s))
       if (bad.length > 0) throw invalid({ state: [`"${bad[0]}" is not a valid state. Valid states: ${PR_STATES.join(", ")}.`] })
       const q = param(ctx, "q") ?? ""
-      const states = requested.length > 0 ? requested : /\bstate\b/.test(q) ? [...PR_STATES] : ["OPEN"]
+      return requested.length > 0 ? requested : /\bstate\b/.test(q) ? [...PR_STATES] : ["OPEN"]
+    }
+
+    /** A page of pull requests (each `[repository data, pull request]`), with reviewers and participants when asked for. */
+    const listing = (ctx: Ctx, prs: ReadonlyArray<readonly [RepoData, PullRequestState]>) => {
       const options = {
         reviewers: core.fieldRequested(ctx, "values.reviewers"),
         participants: core.fieldRequested(ctx, "values.participants")
       }
-      const prs = d.pullRequests
-        .filter((pr) => states.includes(pr.state))
-        .sort((a, b) => b.id - a.id)
-        .map((pr) => git.prJson(d, pr, options))
-      return page(ctx, prs, ["reviewers", "participants", "merge_commit", "closed_by"])
+      return page(ctx, prs.map(([d, pr]) => git.prJson(d, pr, options)), ["reviewers", "participants", "merge_commit", "closed_by"])
+    }
+
+    const list = (ctx: Ctx, p: Params) => {
+      const d = repoData(ctx, p)
+      const states = statesOf(ctx)
+      return listing(ctx, d.pullRequests.filter((pr) => states.includes(pr.state)).sort((a, b) => b.id - a.id).map((pr) => [d, pr] as const))
+    }
+
+    /**
+     * `GET /pullrequests/{selected_user}`: the pull requests a user authored, in every repository
+     * the caller can read, the newest first. The user is named by account_id or `{uuid}` (usernames
+     * are gone).
+     */
+    const forUser = (ctx: Ctx, p: Params) => {
+      const id = p.selected_user!
+      const user = core.findUserById(id)
+      if (user === undefined) throw new HttpError(404, `User ${id} not found`)
+      const states = statesOf(ctx)
+      const prs = core.store.repositories
+        .filter((repo) => core.canRead(ctx.principal, repo))
+        .flatMap((repo) => {
+          const d = git.data(repo)
+          return d.pullRequests.filter((pr) => pr.author === user.uuid && states.includes(pr.state)).map((pr) => [d, pr] as const)
+        })
+        .sort(([, a], [, b]) => b.created_on.localeCompare(a.created_on))
+      return listing(ctx, prs)
     }
 
     // ---- create and update ------------------------------------------------------------------
@@ -549,6 +575,7 @@ export const pullRequests: RouteModule = {
     return {
       routes: [
         { path: R, GET: list, POST: create },
+        { path: "/pullrequests/:selected_user", GET: forUser },
         {
           path: `${R}/activity`,
           GET: (ctx, p) => {
