@@ -1,6 +1,7 @@
 /**
  * A repository's files (`/src`): read a file at a commit, branch or tag, as bytes or text; read
- * its metadata; list a directory, recursively with `max_depth`; and commit files.
+ * its metadata; list a directory, recursively with `max_depth`; list a file's history; and commit
+ * files.
  *
  * @example
  * ```ts
@@ -58,7 +59,7 @@ const EntrySchema = Resource.Struct({
 /**
  * A file (`commit_file`: `path`, `size`, `mimetype`, `attributes` such as `executable` or
  * `link`) or a directory (`commit_directory`: `path`) at a commit. `commit` is the commit that was
- * asked for, not the last one to change the entry.
+ * asked for, not the last one to change the entry (in {@link findHistory}: the one that changed it).
  *
  * @since 0.1.0
  * @category schemas
@@ -219,6 +220,40 @@ export const findForDirectory = (
     : Pagination.stream(directoryTarget(ref, { max_depth: options.max_depth }), Entry, options)
   return listing.pipe(Stream.withSpan("Bitbucket.Source.findForDirectory"))
 }
+
+/**
+ * The commits that changed a file, newest first, each with the file as it was then (`path`,
+ * `size`, and `commit`: the commit that changed it). Bitbucket follows renames, as `git log
+ * --follow` does, so `path` can change along the way; `renames: false` stops at the rename. BBQL
+ * works here: `q: 'commit.date <= 2026-01-01'`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Source } from "effect-bitbucket"
+ *
+ * const lastFive = Source.findHistory({ workspace: "demo", repo_slug: "effect-playground", commit: "main", path: "README.md" }).pipe(
+ *   Stream.map((entry) => [entry.commit?.hash, entry.path]),
+ *   Stream.take(5)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findHistory = (
+  ref: SourceRef,
+  options: Pagination.ListOptions & { readonly renames?: boolean | undefined } = {}
+): Stream.Stream<Entry, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream(
+    {
+      path: "/repositories/{workspace}/{repo_slug}/filehistory/{commit}/{path*}",
+      params: ref,
+      query: { renames: options.renames }
+    },
+    Entry,
+    options
+  ).pipe(Stream.withSpan("Bitbucket.Source.findHistory"))
 
 const FilePath = Schema.String.pipe(
   Schema.filter((path) => {

@@ -84,6 +84,30 @@ layer(AsAlice)("Source against the fake", (it) => {
       expect((yield* Commit.find({ ...playground, commit: "main" })).hash).toBe(mainBefore.hash)
     }))
 
+  it.effect("a file's history: the commits that changed it, newest first, across a rename unless asked not to", () =>
+    Effect.gen(function*() {
+      const commit = (files: ReadonlyArray<Source.FileToCommit>, delete_files: ReadonlyArray<string> = []) =>
+        Effect.map(Source.createCommit(playground, { branch: "history", files, delete_files }), Option.getOrThrow)
+      const first = yield* commit([{ path: "notes/a.md", content: "one\n" }])
+      const second = yield* commit([{ path: "notes/a.md", content: "two\n" }])
+      yield* commit([{ path: "other.md", content: "unrelated\n" }])
+      const moved = yield* commit([{ path: "notes/b.md", content: "two\n" }], ["notes/a.md"])
+      const last = yield* commit([{ path: "notes/b.md", content: "three\n" }])
+      const ref = { ...playground, commit: "history", path: "notes/b.md" }
+      const followed = yield* collect(Source.findHistory(ref, { pagelen: 2 }))
+      expect(followed.map((e) => [e.commit?.hash, e.path])).toEqual([
+        [last, "notes/b.md"],
+        [moved, "notes/b.md"],
+        [second, "notes/a.md"],
+        [first, "notes/a.md"]
+      ])
+      expect(followed[0]).toMatchObject({ type: "commit_file", size: 6 })
+      const stopped = yield* collect(Source.findHistory(ref, { renames: false }))
+      expect(stopped.map((e) => e.commit?.hash)).toEqual([last, moved])
+      const missing = yield* Effect.flip(collect(Source.findHistory({ ...ref, path: "notes/a.md" })))
+      expect(missing).toBeInstanceOf(BitbucketError.NotFound)
+    }))
+
   it.effect("parents make a commit a compare-and-swap: a stale head is Conflict", () =>
     Effect.gen(function*() {
       const head = (yield* Commit.find({ ...playground, commit: "main" })).hash!

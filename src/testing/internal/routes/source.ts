@@ -167,6 +167,30 @@ export const source: RouteModule = {
       return page(ctx, listing(d, commit.hash, tree, path, depth), ["size", "mimetype"])
     }
 
+    /**
+     * `GET R/filehistory/{commit}/{path}`: the commits that changed a file, newest first, each
+     * with the file as it was then. With `renames` (the default), a file added by a commit that
+     * removed another with the same contents continues as that one, as `git log --follow` does.
+     */
+    const history = (ctx: Ctx, p: Params) => {
+      const d = repoData(ctx, p)
+      const start = git.resolve(d, p.commit!)
+      let path = p.path ?? ""
+      if (!d.git.tree(start.hash).has(path)) throw new HttpError(404, `No such file: ${path}`)
+      const renames = param(ctx, "renames") !== "false"
+      const out: Array<unknown> = []
+      for (const c of d.git.log([start.hash], [])) {
+        if (!Object.hasOwn(c.files, path) || c.files[path] === null) continue
+        out.push(fileJson(d, c.hash, path, d.git.fileBytes(c.hash, path) ?? new Uint8Array(0)))
+        const before = c.parents[0] === undefined ? new Map<string, string>() : d.git.tree(c.parents[0])
+        if (renames && !before.has(path)) {
+          const from = Object.entries(c.files).find(([old, content]) => content === null && before.get(old) === c.files[path])
+          if (from !== undefined) path = from[0]
+        }
+      }
+      return page(ctx, out, ["size", "mimetype"])
+    }
+
     const readUpload = (ctx: Ctx): Effect.Effect<Upload> =>
       Effect.promise(async () => {
         const upload: { -readonly [K in keyof Upload]: Upload[K] } = { parents: [], files: new Map(), listed: [] }
@@ -288,7 +312,8 @@ export const source: RouteModule = {
           },
           POST: commit
         },
-        { path: `${R}/src/:commit/*path`, GET: read }
+        { path: `${R}/src/:commit/*path`, GET: read },
+        { path: `${R}/filehistory/:commit/*path`, GET: history }
       ]
     }
   }
