@@ -64,7 +64,7 @@ export const Result = Schema.Literal("PASSED", "FAILED", "PENDING")
  */
 export type Result = typeof Result.Type
 
-const DataSchema = Resource.Struct({
+const ReportDataSchema = Resource.Struct({
   title: Schema.optional(Schema.String),
   type: Schema.optional(Schema.String),
   value: Schema.optional(Schema.Unknown)
@@ -76,7 +76,7 @@ const DataSchema = Resource.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Data: Resource.NamedStruct<typeof DataSchema, Data> = DataSchema
+export const ReportData: Resource.NamedStruct<typeof ReportDataSchema, ReportData> = ReportDataSchema
 
 /**
  * One data field of a report.
@@ -84,7 +84,7 @@ export const Data: Resource.NamedStruct<typeof DataSchema, Data> = DataSchema
  * @since 0.1.0
  * @category models
  */
-export interface Data extends Schema.Schema.Type<typeof DataSchema> {}
+export interface ReportData extends Schema.Schema.Type<typeof ReportDataSchema> {}
 
 const ReportSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
@@ -98,7 +98,7 @@ const ReportSchema = Resource.Struct({
   logo_url: Schema.optional(Schema.String),
   remote_link_enabled: Schema.optional(Schema.Boolean),
   result: Schema.optional(Schema.Union(Result, Schema.String)),
-  data: Schema.optional(Schema.Array(Data)),
+  data: Schema.optional(Schema.Array(ReportData)),
   created_on: Schema.optional(Schema.String),
   updated_on: Schema.optional(Schema.String)
 })
@@ -173,6 +173,7 @@ const AnnotationSchema = Resource.Struct({
   external_id: Schema.optional(Schema.String),
   annotation_type: Schema.optional(Schema.Union(AnnotationType, Schema.String)),
   summary: Schema.optional(Schema.String),
+  title: Schema.optional(Schema.String),
   details: Schema.optional(Schema.String),
   path: Schema.optional(Schema.String),
   line: Schema.optional(Schema.Number),
@@ -199,50 +200,170 @@ export const Annotation: Resource.NamedStruct<typeof AnnotationSchema, Annotatio
  */
 export interface Annotation extends Schema.Schema.Type<typeof AnnotationSchema> {}
 
-const title = Schema.NonEmptyTrimmedString
-const finite = Schema.Number.pipe(Schema.finite())
+/** Text with something in it besides whitespace (which may surround it: tools print lines). */
+const NonBlank = Schema.String.pipe(Schema.filter((text) => text.trim() !== "" || "must not be blank"))
+
+/** An absolute http(s) URL, as Bitbucket links to it. */
+const HttpUrl = Schema.String.pipe(
+  Schema.filter((text) => isHttpUrl(text) || `an absolute http(s) URL, got ${JSON.stringify(text)}`)
+)
+
+const isHttpUrl = (text: string) => {
+  try {
+    const url = new URL(text)
+    return url.protocol === "https:" || url.protocol === "http:"
+  } catch {
+    return false
+  }
+}
 
 /**
- * A data field to send, its `value` typed by its `type` (Bitbucket's data formats): `BOOLEAN` a
- * boolean; `DATE` a Unix time in milliseconds; `DURATION` milliseconds; `NUMBER` a number;
- * `PERCENTAGE` 0 to 100; `TEXT` a string; `LINK` `{ text, href }`; no `type`, a string, number or
- * boolean shown as it is.
+ * The kinds of data field: how Bitbucket reads and shows a field's `value`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const DataField = Schema.Union(
-  Schema.Struct({ title, type: Schema.Literal("BOOLEAN"), value: Schema.Boolean }),
-  Schema.Struct({ title, type: Schema.Literal("DATE", "DURATION", "NUMBER"), value: finite }),
-  Schema.Struct({ title, type: Schema.Literal("PERCENTAGE"), value: finite.pipe(Schema.between(0, 100)) }),
-  Schema.Struct({ title, type: Schema.Literal("TEXT"), value: Schema.String }),
-  Schema.Struct({ title, type: Schema.Literal("LINK"), value: Schema.Struct({ text: Schema.String, href: Schema.NonEmptyTrimmedString }) }),
-  Schema.Struct({ title, value: Schema.Union(Schema.String, finite, Schema.Boolean) })
-)
+export const DataType = Schema.Literal("BOOLEAN", "DATE", "DURATION", "LINK", "NUMBER", "PERCENTAGE", "TEXT")
 
 /**
- * A data field to send.
+ * The kinds of data field.
  *
  * @since 0.1.0
  * @category models
  */
-export type DataField = typeof DataField.Type
+export type DataType = typeof DataType.Type
+
+/**
+ * A yes-or-no data field.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BooleanDataField {
+  readonly title: string
+  readonly type: "BOOLEAN"
+  readonly value: boolean
+}
+
+/**
+ * A number: `DATE` a Unix time in milliseconds, `DURATION` milliseconds, `PERCENTAGE` 0 to 100.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface NumberDataField {
+  readonly title: string
+  readonly type: "DATE" | "DURATION" | "NUMBER" | "PERCENTAGE"
+  readonly value: number
+}
+
+/**
+ * A text data field.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TextDataField {
+  readonly title: string
+  readonly type: "TEXT"
+  readonly value: string
+}
+
+/**
+ * A link data field: its text, and where it leads (an absolute http(s) URL).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LinkDataField {
+  readonly title: string
+  readonly type: "LINK"
+  readonly value: { readonly text: string; readonly href: string }
+}
+
+/**
+ * A data field without a type: a string, number or boolean shown as it is.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PlainDataField {
+  readonly title: string
+  readonly type?: undefined
+  readonly value: string | number | boolean
+}
+
+/**
+ * A data field to send, its `value` typed by its `type`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DataField = BooleanDataField | NumberDataField | TextDataField | LinkDataField | PlainDataField
+
+const isFiniteNumber = (value: unknown) => typeof value === "number" && Number.isFinite(value)
+
+/** Why `value` is not what a data field of this `type` holds, if it is not. */
+const dataValueProblem = (type: DataType | undefined, value: unknown): string | undefined => {
+  switch (type) {
+    case undefined:
+      return typeof value === "string" || typeof value === "boolean" || isFiniteNumber(value) ? undefined : "a field without a type holds a string, a number or a boolean"
+    case "BOOLEAN":
+      return typeof value === "boolean" ? undefined : "a BOOLEAN field holds a boolean"
+    case "DATE":
+      return isFiniteNumber(value) ? undefined : "a DATE field holds a Unix time in milliseconds"
+    case "DURATION":
+      return isFiniteNumber(value) ? undefined : "a DURATION field holds milliseconds"
+    case "NUMBER":
+      return isFiniteNumber(value) ? undefined : "a NUMBER field holds a finite number"
+    case "PERCENTAGE":
+      return isFiniteNumber(value) && (value as number) >= 0 && (value as number) <= 100 ? undefined : "a PERCENTAGE field holds a number from 0 to 100"
+    case "TEXT":
+      return typeof value === "string" ? undefined : "a TEXT field holds a string"
+    case "LINK": {
+      const link = value as { readonly text?: unknown; readonly href?: unknown } | null
+      return typeof link === "object" && link !== null && typeof link.text === "string" && typeof link.href === "string" &&
+          isHttpUrl(link.href) && Object.keys(link).every((key) => key === "text" || key === "href")
+        ? undefined
+        : "a LINK field holds { text, href } with an absolute http(s) URL"
+    }
+  }
+}
+
+// One struct checked by a filter (rather than a union of six structs), so that an error names the
+// field that is wrong and says what it should hold. The filter guarantees the `DataField` shape.
+const DataFieldChecked = Schema.Struct({
+  title: NonBlank,
+  type: Schema.optional(DataType),
+  value: Schema.Unknown
+}).pipe(Schema.filter((field) => {
+  const problem = dataValueProblem(field.type, field.value)
+  return problem === undefined || { path: ["value"], message: problem }
+}))
+
+/**
+ * A data field to send (see {@link DataField}); an error names the part that is wrong.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DataField: Schema.Schema<DataField> = DataFieldChecked as unknown as Schema.Schema<DataField>
 
 const PayloadSchema = Schema.Struct({
-  title,
+  title: NonBlank,
   details: Schema.String,
   report_type: ReportType,
   result: Schema.optional(Result),
   reporter: Schema.optional(Schema.String),
-  link: Schema.optional(Schema.NonEmptyTrimmedString),
-  logo_url: Schema.optional(Schema.NonEmptyTrimmedString),
+  link: Schema.optional(HttpUrl),
+  logo_url: Schema.optional(HttpUrl),
   remote_link_enabled: Schema.optional(Schema.Boolean),
   data: Schema.optional(Schema.Array(DataField).pipe(Schema.maxItems(10)))
 })
 
 /**
  * A report to post: `title`, `details` and `report_type` are required, and at most 10 data fields.
- * A report posted again is replaced: fields left out are cleared.
+ * Links are absolute http(s) URLs. A report posted again is replaced: fields left out are cleared.
  *
  * @since 0.1.0
  * @category schemas
@@ -259,13 +380,14 @@ export interface Payload extends Schema.Schema.Type<typeof PayloadSchema> {}
 
 const annotationFields = {
   annotation_type: AnnotationType,
-  summary: Schema.NonEmptyTrimmedString,
+  summary: NonBlank,
+  title: Schema.optional(Schema.String),
   details: Schema.optional(Schema.String),
-  path: Schema.optional(Schema.NonEmptyTrimmedString),
+  path: Schema.optional(NonBlank),
   line: Schema.optional(Schema.Int.pipe(Schema.positive())),
   severity: Schema.optional(Severity),
   result: Schema.optional(AnnotationResult),
-  link: Schema.optional(Schema.NonEmptyTrimmedString)
+  link: Schema.optional(HttpUrl)
 }
 
 const AnnotationPayloadSchema = Schema.Struct(annotationFields)
@@ -287,16 +409,17 @@ export const AnnotationPayload: Resource.NamedStruct<typeof AnnotationPayloadSch
  */
 export interface AnnotationPayload extends Schema.Schema.Type<typeof AnnotationPayloadSchema> {}
 
-const KeyedAnnotationPayloadSchema = Schema.Struct({ external_id: Schema.NonEmptyTrimmedString, ...annotationFields })
+const BulkAnnotationPayloadSchema = Schema.Struct({ external_id: NonBlank, ...annotationFields })
 
 /**
- * An annotation to post with others: its `external_id` names it, so posting it again updates it.
+ * An annotation to post with others ({@link createOrUpdateAnnotations}): its `external_id` names
+ * it, so posting it again updates it.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const KeyedAnnotationPayload: Resource.NamedStruct<typeof KeyedAnnotationPayloadSchema, KeyedAnnotationPayload> =
-  KeyedAnnotationPayloadSchema
+export const BulkAnnotationPayload: Resource.NamedStruct<typeof BulkAnnotationPayloadSchema, BulkAnnotationPayload> =
+  BulkAnnotationPayloadSchema
 
 /**
  * An annotation to post with others.
@@ -304,7 +427,7 @@ export const KeyedAnnotationPayload: Resource.NamedStruct<typeof KeyedAnnotation
  * @since 0.1.0
  * @category models
  */
-export interface KeyedAnnotationPayload extends Schema.Schema.Type<typeof KeyedAnnotationPayloadSchema> {}
+export interface BulkAnnotationPayload extends Schema.Schema.Type<typeof BulkAnnotationPayloadSchema> {}
 
 /**
  * Identifies a report of a commit: `reportId` is its `external_id` (the id you chose) or its `uuid`.
@@ -489,15 +612,15 @@ export const createOrUpdateAnnotation = Effect.fn("Bitbucket.Report.createOrUpda
   }
 )
 
-const Batch = Schema.Array(KeyedAnnotationPayload)
+const Batch = Schema.Array(BulkAnnotationPayload)
 const Annotations = Schema.Array(Annotation)
 
 /**
  * Posts many annotations at once, each named by its `external_id` (posting one again updates it),
- * and gives them back as saved, in order. Bitbucket takes 100 per request: more are sent 100 at a
- * time, in order, so a failure part way leaves the earlier ones saved (post the same list again:
- * nothing is duplicated). Nothing is sent when any annotation is invalid, two share an
- * `external_id`, or there are more than a report can hold (1000).
+ * and gives them back as saved, in order: up to 1000, a report's limit. Bitbucket takes 100 per
+ * request: more are sent 100 at a time, in order, so a failure part way leaves the earlier ones
+ * saved (post the same list again: nothing is duplicated). Nothing is sent when any annotation is
+ * invalid, two share an `external_id`, or there are more than 1000.
  *
  * @example
  * ```ts
@@ -516,10 +639,21 @@ const Annotations = Schema.Array(Annotation)
  * @category mutations
  */
 export const createOrUpdateAnnotations = Effect.fn("Bitbucket.Report.createOrUpdateAnnotations")(
-  function*(ref: ReportRef, payloads: ReadonlyArray<KeyedAnnotationPayload>) {
-    const problem = batchProblem(payloads)
-    if (problem !== undefined) return yield* Effect.fail(new BitbucketError.InvalidInput(problem))
+  function*(ref: ReportRef, payloads: ReadonlyArray<BulkAnnotationPayload>) {
+    if (payloads.length > maxAnnotations) {
+      return yield* new BitbucketError.InvalidInput({
+        message: `a report holds at most ${maxAnnotations} annotations; got ${payloads.length}`,
+        parameter: "annotations"
+      })
+    }
     const encoded = yield* Http.encodePayload(Batch, payloads, "annotations")
+    const repeated = repeatedId(encoded)
+    if (repeated !== undefined) {
+      return yield* new BitbucketError.InvalidInput({
+        message: `annotations ${repeated} repeats the external_id of an earlier one`,
+        parameter: `annotations.${repeated}.external_id`
+      })
+    }
     const target = { path: annotations, params: ref } as const
     const saved = yield* Effect.forEach(
       Chunk.chunksOf(Chunk.unsafeFromArray(encoded), batchSize),
@@ -531,16 +665,11 @@ export const createOrUpdateAnnotations = Effect.fn("Bitbucket.Report.createOrUpd
   }
 )
 
-/** Why a list of annotations cannot be posted as it is (before each is checked by its schema). */
-const batchProblem = (payloads: ReadonlyArray<KeyedAnnotationPayload>): { message: string; parameter: string } | undefined => {
-  if (payloads.length > maxAnnotations) {
-    return { message: `a report holds at most ${maxAnnotations} annotations; got ${payloads.length}`, parameter: "annotations" }
-  }
+/** The index of the first annotation whose `external_id` an earlier one has, if any. */
+const repeatedId = (payloads: ReadonlyArray<BulkAnnotationPayload>): number | undefined => {
   const seen = new Set<string>()
   for (const [i, payload] of payloads.entries()) {
-    if (seen.has(payload.external_id)) {
-      return { message: `annotations ${i} repeats the external_id of an earlier one`, parameter: `annotations.${i}.external_id` }
-    }
+    if (seen.has(payload.external_id)) return i
     seen.add(payload.external_id)
   }
   return undefined

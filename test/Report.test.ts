@@ -31,7 +31,7 @@ const lint: Report.Payload = {
   ]
 }
 
-const finding = (i: number): Report.KeyedAnnotationPayload => ({ external_id: `lint-${i}`, ...unkeyed(i) })
+const finding = (i: number): Report.BulkAnnotationPayload => ({ external_id: `lint-${i}`, ...unkeyed(i) })
 const unkeyed = (i: number): Report.AnnotationPayload => ({
   annotation_type: "CODE_SMELL",
   summary: `Finding ${i}`,
@@ -153,6 +153,9 @@ describe("Report payloads", () => {
       const cases: ReadonlyArray<readonly [Effect.Effect<unknown, BitbucketError.BitbucketError, Requirements>, string]> = [
         [Report.createOrUpdate(ref, { ...lint, title: "  " }), "payload.title"],
         [Report.createOrUpdate(ref, { ...lint, data: [{ title: "Coverage", type: "PERCENTAGE", value: 140 }] }), "payload.data.0.value"],
+        [Report.createOrUpdate(ref, { ...lint, data: [{ title: "When", type: "DATE", value: Number.NaN }] }), "payload.data.0.value"],
+        [Report.createOrUpdate(ref, { ...lint, data: [{ title: "Log", type: "LINK", value: { text: "log", href: "/relative" } }] }), "payload.data.0.value"],
+        [Report.createOrUpdate(ref, { ...lint, link: "not a url" }), "payload.link"],
         // A value that is not what its type says (the types refuse it too).
         [
           Report.createOrUpdate(ref, { ...lint, data: [{ title: "Safe", type: "BOOLEAN", value: "yes" }] as unknown as Report.Payload["data"] }),
@@ -162,7 +165,8 @@ describe("Report payloads", () => {
         [Report.createOrUpdateAnnotation({ ...ref, annotationId: "a" }, { ...unkeyed(0), line: 0 }), "payload.line"],
         [Report.createOrUpdateAnnotations(ref, [finding(1), { ...finding(2), external_id: "lint-1" }]), "annotations.1.external_id"],
         [Report.createOrUpdateAnnotations(ref, [finding(1), { ...finding(2), summary: "" }]), "annotations.1.summary"],
-        [Report.createOrUpdateAnnotations(ref, Array.from({ length: 1001 }, (_, i) => finding(i))), "annotations"]
+        [Report.createOrUpdateAnnotations(ref, Array.from({ length: 1001 }, (_, i) => finding(i))), "annotations"],
+        [Report.createOrUpdateAnnotations(ref, [null as unknown as Report.BulkAnnotationPayload]), "annotations.0"]
       ]
       for (const [effect, parameter] of cases) {
         const error = yield* Effect.flip(effect).pipe(Effect.provide(mock.anonymous))
@@ -170,6 +174,21 @@ describe("Report payloads", () => {
         expect(error).toMatchObject({ parameter })
       }
       expect(mock.requests).toEqual([])
+    }))
+
+  it.effect("text as tools print it (surrounded by whitespace) is sent as it is; every data type's value passes", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((request) => json(JSON.parse(request.body)))
+      const report = yield* Report.createOrUpdate(ref, {
+        ...lint,
+        title: "Lint ",
+        data: [{ title: "Started", type: "DATE", value: 1764288000000 }, { title: "Notes", type: "TEXT", value: "" }]
+      }).pipe(Effect.provide(mock.anonymous))
+      expect(report.title).toBe("Lint ")
+      const saved = yield* Report.createOrUpdateAnnotations(ref, [{ ...finding(1), summary: "Unused import\n", title: "no-unused-vars" }]).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(saved[0]).toMatchObject({ summary: "Unused import\n", title: "no-unused-vars" })
     }))
 
   it.effect("posting annotations is retried on a 503 (it is keyed by external_id), unlike other POSTs", () =>

@@ -726,3 +726,81 @@ describe("FakeBitbucket: routing", () => {
       expectError(yield* get(`${R}/pullrequests/1/nope`), 404)
     })))
 })
+
+describe("FakeBitbucket: Code Insights reports", () => {
+  const report = (reportId: string) => `${R}/commit/main/reports/${reportId}`
+  const finding = (i: number) => ({ external_id: `f-${i}`, annotation_type: "BUG", summary: `Finding ${i}` })
+  const many = (from: number, count: number) => Array.from({ length: count }, (_, i) => finding(from + i))
+
+  it.effect("validates what the client would: required fields, data values by type, links, limits", () =>
+    run(Effect.gen(function*() {
+      expectError(yield* json("PUT", report("r"), { details: "", report_type: "BUG" }, ALICE), 400, "title")
+      const base = { title: "R", details: "", report_type: "TEST" }
+      expectError(yield* json("PUT", report("r"), { ...base, data: [{ title: "p", type: "PERCENTAGE", value: 140 }] }, ALICE), 400, "data.0.value")
+      expectError(yield* json("PUT", report("r"), { ...base, data: [{ title: "d", type: "DATE", value: "2024-01-01" }] }, ALICE), 400, "data.0.value")
+      expectError(yield* json("PUT", report("r"), { ...base, link: "not a url" }, ALICE), 400, "link")
+      expectError(yield* json("PUT", report("r"), { ...base, data: many(0, 11).map((_, i) => ({ title: `d${i}`, value: i })) }, ALICE), 400, "data")
+      expect((yield* json("PUT", report("r"), base, ALICE)).status).toBe(200)
+      expectError(yield* json("POST", `${report("r")}/annotations`, many(0, 101), ALICE), 400, "annotations")
+      expectError(yield* json("POST", `${report("r")}/annotations`, [finding(1), finding(1)], ALICE), 400, "1.external_id")
+      expectError(yield* json("POST", `${report("r")}/annotations`, [{ annotation_type: "BUG", summary: "no id" }], ALICE), 400, "0.external_id")
+    })))
+
+  it.effect("counts the 1000 annotations across requests: a batch that would pass it saves nothing", () =>
+    run(Effect.gen(function*() {
+      const size = Effect.map(get(`${report("big")}/annotations?pagelen=1`, ALICE), (reply) => reply.body.size as number)
+      expect((yield* json("PUT", report("big"), { title: "Big", details: "", report_type: "BUG" }, ALICE)).status).toBe(200)
+      for (let i = 0; i < 900; i += 100) expect((yield* json("POST", `${report("big")}/annotations`, many(i, 100), ALICE)).status).toBe(200)
+      expect((yield* json("POST", `${report("big")}/annotations`, many(900, 50), ALICE)).status).toBe(200)
+      expect(yield* size).toBe(950)
+      // f-940..f-1039: 10 updates and 90 new ones, 1040 in all.
+      expectError(yield* json("POST", `${report("big")}/annotations`, many(940, 100), ALICE), 400, "annotations")
+      expect(yield* size).toBe(950)
+      expect((yield* get(`${report("big")}/annotations/f-940`, ALICE)).body.updated_on).toBeDefined()
+      expect((yield* get(`${report("big")}/annotations/f-1000`, ALICE)).status).toBe(404)
+      // At the limit, updates still go through.
+      expect((yield* json("POST", `${report("big")}/annotations`, many(950, 50), ALICE)).status).toBe(200)
+      expect((yield* json("POST", `${report("big")}/annotations`, many(0, 100), ALICE)).status).toBe(200)
+      expect(yield* size).toBe(1000)
+    })))
+
+  it.effect("a bulk external_id that happens to be another annotation's uuid creates a new one", () =>
+    run(Effect.gen(function*() {
+      yield* json("PUT", report("u"), { title: "U", details: "", report_type: "BUG" }, ALICE)
+      const one = yield* json("PUT", `${report("u")}/annotations/one`, { annotation_type: "BUG", summary: "One" }, ALICE)
+      const posted = yield* json("POST", `${report("u")}/annotations`, [{ ...finding(0), external_id: one.body.uuid }], ALICE)
+      expect(posted.body[0].uuid).not.toBe(one.body.uuid)
+      expect((yield* get(`${report("u")}/annotations/one`, ALICE)).body.summary).toBe("One")
+      expect((yield* get(`${report("u")}/annotations`, ALICE)).body.size).toBe(2)
+    })))
+
+  it.effect("seeded reports get distinct uuids; one on an unknown commit is refused", () =>
+    Effect.gen(function*() {
+      const head = "02b4d459f83f4c2d77396dcb193dff367ba24fa8"
+      const seeded = (commit: string) => ({
+        ...FakeBitbucket.defaultSeed,
+        git: FakeBitbucket.defaultSeed.git!.map((g) =>
+          g.repository !== "demo/effect-playground" ? g : {
+            ...g,
+            reports: [
+              { commit, title: "Same", details: "", report_type: "BUG" as const, created_on: "2026-01-01T00:00:00+00:00",
+                annotations: [
+                  { annotation_type: "BUG" as const, summary: "Same", created_on: "2026-01-01T00:00:00+00:00" },
+                  { annotation_type: "BUG" as const, summary: "Same", created_on: "2026-01-01T00:00:00+00:00" }
+                ] },
+              { commit, title: "Same", details: "", report_type: "BUG" as const, created_on: "2026-01-01T00:00:00+00:00" }
+            ]
+          }
+        )
+      })
+      const uuids = yield* run(Effect.gen(function*() {
+        const reports = yield* get(`${R}/commit/${head}/reports`, ALICE)
+        const annotations = yield* get(`${R}/commit/${head}/reports/${encodeURIComponent(reports.body.values[0].uuid)}/annotations`, ALICE)
+        return [reports.body.values.map((r: { uuid: string }) => r.uuid), annotations.body.values.map((a: { uuid: string }) => a.uuid)]
+      }), { seed: seeded(head) })
+      expect(new Set(uuids[0]).size).toBe(2)
+      expect(new Set(uuids[1]).size).toBe(2)
+      const refused = yield* Effect.exit(FakeBitbucket.make({ seed: seeded("02b4d459") }))
+      expect(refused._tag).toBe("Failure")
+    }))
+})

@@ -200,19 +200,18 @@ export const makeGitStore = (core: BaseCore) => {
         updated_on: s.updated_on ?? s.created_on
       })
     }
-    for (const r of entry.reports ?? []) {
+    entry.reports?.forEach((r, i) => {
       const { annotations = [], ...report } = r
+      const commit = data.git.commits.get(r.commit)
+      if (commit === undefined) throw new Error(`FakeBitbucket seed: report on ${entry.repository} names unknown commit ${r.commit} (give its full hash)`)
+      const uuid = r.uuid ?? uuidOf(`report:${entry.repository}/${i}`)
       data.reports.push({
         ...report,
-        uuid: r.uuid ?? uuidOf(`report:${r.commit}/${r.external_id ?? r.title}`),
+        uuid,
         updated_on: r.updated_on ?? r.created_on,
-        annotations: annotations.map((a) => ({
-          ...a,
-          uuid: a.uuid ?? uuidOf(`report:${r.commit}/${r.external_id ?? r.title}/${a.external_id ?? a.summary}`),
-          updated_on: a.updated_on ?? a.created_on
-        }))
+        annotations: annotations.map((a, k) => ({ ...a, uuid: a.uuid ?? uuidOf(`annotation:${uuid}/${k}`), updated_on: a.updated_on ?? a.created_on }))
       })
-    }
+    })
     byRepo.set(repo.uuid, data)
   }
 
@@ -374,6 +373,7 @@ export const makeGitStore = (core: BaseCore) => {
     ...(a.external_id !== undefined ? { external_id: a.external_id } : {}),
     annotation_type: a.annotation_type,
     summary: a.summary,
+    ...(a.title !== undefined ? { title: a.title } : {}),
     ...(a.details !== undefined ? { details: a.details } : {}),
     ...(a.path !== undefined ? { path: a.path } : {}),
     ...(a.line !== undefined ? { line: a.line } : {}),

@@ -422,6 +422,7 @@ export interface SeedAnnotation {
   readonly external_id?: string
   readonly annotation_type: "VULNERABILITY" | "CODE_SMELL" | "BUG"
   readonly summary: string
+  readonly title?: string
   readonly details?: string
   readonly path?: string
   readonly line?: number

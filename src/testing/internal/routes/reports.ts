@@ -4,7 +4,8 @@
  *
  * - A report or an annotation is named by its `uuid` or by its `external_id`. A PUT to a name
  *   nothing has yet creates the report (or annotation) with that name as its `external_id`; a PUT
- *   to an existing one replaces what it says (its uuid, creation date and annotations stay).
+ *   to an existing one replaces what it says (its uuid and creation date stay). That a report put
+ *   again keeps its annotations is an assumption: Bitbucket does not document it either way.
  * - `POST .../annotations` creates or updates up to 100 annotations by `external_id`, which each
  *   must have; a report holds at most 1000. Deleting a report deletes its annotations.
  * - Reading needs read access to the repository; writing needs write access (the spec lists only
@@ -54,6 +55,19 @@ const checkOptional = (
   for (const name of strings) if (name in body && !isString(body[name])) fields[name] = ["Must be a string."]
 }
 
+const isUrl = (u: unknown) => {
+  try {
+    return isString(u) && /^https?:$/.test(new URL(u).protocol)
+  } catch {
+    return false
+  }
+}
+
+/** The spec gives links `format: uri`: an absolute http(s) URL. */
+const checkUrls = (body: Record<string, unknown>, fields: Fields, names: ReadonlyArray<string>) => {
+  for (const name of names) if (name in body && !isUrl(body[name])) fields[name] = ["Enter a valid URL."]
+}
+
 /** Is `value` what a data field of this `type` holds (see the spec's table of data formats)? */
 const dataValueFits = (type: unknown, value: unknown): boolean => {
   switch (type) {
@@ -70,7 +84,7 @@ const dataValueFits = (type: unknown, value: unknown): boolean => {
     case "TEXT":
       return isString(value)
     case "LINK":
-      return isObject(value) && isString(value.text) && isString(value.href)
+      return isObject(value) && isString(value.text) && isUrl(value.href)
     default:
       return false
   }
@@ -81,7 +95,8 @@ const validateReport = (body: Record<string, unknown>): Fields => {
   if (!isString(body.title) || body.title.trim() === "") fields.title = [REQUIRED]
   if (!isString(body.details)) fields.details = [REQUIRED]
   if (!("report_type" in body)) fields.report_type = [REQUIRED]
-  checkOptional(body, fields, { report_type: REPORT_TYPES, result: REPORT_RESULTS }, ["reporter", "link", "logo_url", "external_id"])
+  checkOptional(body, fields, { report_type: REPORT_TYPES, result: REPORT_RESULTS }, ["reporter", "external_id"])
+  checkUrls(body, fields, ["link", "logo_url"])
   if ("remote_link_enabled" in body && typeof body.remote_link_enabled !== "boolean") fields.remote_link_enabled = ["Must be a boolean."]
   if ("data" in body) {
     const data = body.data
@@ -110,8 +125,9 @@ const validateAnnotation = (body: Record<string, unknown>, prefix = ""): Fields 
     body,
     checked,
     { annotation_type: ANNOTATION_TYPES, severity: SEVERITIES, result: ANNOTATION_RESULTS },
-    ["details", "path", "link", "external_id"]
+    ["title", "details", "path", "external_id"]
   )
+  checkUrls(body, checked, ["link"])
   if ("line" in body && !(Number.isInteger(body.line) && (body.line as number) >= 1)) checked.line = ["Ensure this value is an integer of at least 1."]
   for (const [name, messages] of Object.entries(checked)) fields[`${prefix}${name}`] = messages
   return fields
@@ -119,7 +135,7 @@ const validateAnnotation = (body: Record<string, unknown>, prefix = ""): Fields 
 
 /** The writable fields of a report or an annotation body, as stored. */
 const REPORT_FIELDS = ["title", "details", "report_type", "reporter", "link", "logo_url", "remote_link_enabled", "result", "data"] as const
-const ANNOTATION_FIELDS = ["annotation_type", "summary", "details", "path", "line", "severity", "result", "link"] as const
+const ANNOTATION_FIELDS = ["annotation_type", "summary", "title", "details", "path", "line", "severity", "result", "link"] as const
 
 /** Replaces the writable fields of `target` with those of `body` (fields left out are cleared). */
 const replaceFields = (target: Record<string, unknown>, body: Record<string, unknown>, names: ReadonlyArray<string>) => {
@@ -163,9 +179,18 @@ export const reports: RouteModule = {
       return annotation
     }
 
-    /** Creates the annotation named `id` or replaces what it says; `false` when the report is full. */
-    const upsertAnnotation = (report: ReportState, id: string, body: Record<string, unknown>, ts: string): AnnotationState | undefined => {
-      let annotation = report.annotations.find(named(id))
+    /**
+     * Creates the annotation named `id` or replaces what it says; undefined when the report is
+     * full. A bulk POST names annotations by `external_id` only (`byExternalId`), a PUT by either.
+     */
+    const upsertAnnotation = (
+      report: ReportState,
+      id: string,
+      body: Record<string, unknown>,
+      ts: string,
+      byExternalId = false
+    ): AnnotationState | undefined => {
+      let annotation = report.annotations.find(byExternalId ? (a) => a.external_id === id : named(id))
       if (annotation === undefined) {
         if (report.annotations.length >= MAX_ANNOTATIONS) return undefined
         annotation = {
@@ -254,10 +279,10 @@ export const reports: RouteModule = {
                 else ids.add(item.external_id)
               })
               if (Object.keys(fields).length > 0) throw invalid(fields)
-              const added = [...ids].filter((id) => !report.annotations.some(named(id))).length
+              const added = [...ids].filter((id) => !report.annotations.some((a) => a.external_id === id)).length
               if (report.annotations.length + added > MAX_ANNOTATIONS) throw full()
               const ts = yield* now
-              const saved = (body as Array<Record<string, unknown>>).map((item) => upsertAnnotation(report, item.external_id as string, item, ts)!)
+              const saved = (body as Array<Record<string, unknown>>).map((item) => upsertAnnotation(report, item.external_id as string, item, ts, true)!)
               return ok(ctx, saved.map(git.annotationJson))
             })
         },
