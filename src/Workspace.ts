@@ -13,10 +13,11 @@
  * @since 0.1.0
  */
 import { Effect, Option, Schema, Stream } from "effect"
-import type * as BitbucketError from "./BitbucketError.js"
+import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
+import { Entry } from "./Source.js"
 import { Account } from "./User.js"
 
 const WorkspaceSchema = Resource.Struct({
@@ -196,3 +197,122 @@ export const findMember = Effect.fn("Bitbucket.Workspace.findMember")(function*(
 }) {
   return yield* Http.json({ method: "GET", path: "/workspaces/{workspace}/members/{member}", params: ref }, Membership)
 })
+
+const SegmentSchema = Resource.Struct({
+  text: Schema.optional(Schema.String),
+  match: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * A piece of a line or a path in a search result; `match` marks the pieces that matched.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SearchSegment: Resource.NamedStruct<typeof SegmentSchema, SearchSegment> = SegmentSchema
+
+/**
+ * A piece of a line or a path in a search result.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SearchSegment extends Schema.Schema.Type<typeof SegmentSchema> {}
+
+const SearchLineSchema = Resource.Struct({
+  line: Schema.optional(Schema.Number),
+  segments: Schema.optional(Schema.Array(SearchSegment))
+})
+
+/**
+ * A numbered line of a search result, in segments (none for an empty line).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SearchLine: Resource.NamedStruct<typeof SearchLineSchema, SearchLine> = SearchLineSchema
+
+/**
+ * A numbered line of a search result.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SearchLine extends Schema.Schema.Type<typeof SearchLineSchema> {}
+
+const ContentMatchSchema = Resource.Struct({ lines: Schema.optional(Schema.Array(SearchLine)) })
+
+/**
+ * A block of consecutive lines around matches in a file.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ContentMatch: Resource.NamedStruct<typeof ContentMatchSchema, ContentMatch> = ContentMatchSchema
+
+/**
+ * A block of consecutive lines around matches.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ContentMatch extends Schema.Schema.Type<typeof ContentMatchSchema> {}
+
+const CodeSearchResultSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  content_match_count: Schema.optional(Schema.Number),
+  content_matches: Schema.optional(Schema.Array(ContentMatch)),
+  path_matches: Schema.optional(Schema.Array(SearchSegment)),
+  file: Schema.optional(Entry)
+})
+
+/**
+ * A file that matched a code search: `file` (its path, and with the default `fields` the commit and
+ * repository it is in), `path_matches` (its path in segments) and `content_matches` (blocks of
+ * numbered lines in segments, with the lines around the matches).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CodeSearchResult: Resource.NamedStruct<typeof CodeSearchResultSchema, CodeSearchResult> = CodeSearchResultSchema
+
+/**
+ * A file that matched a code search.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CodeSearchResult extends Schema.Schema.Type<typeof CodeSearchResultSchema> {}
+
+/**
+ * Searches the code of a workspace's repositories (their main branches), with the query syntax of
+ * Bitbucket's search box: words and `"quoted phrases"` (all must match, in a file's text or path)
+ * and filters such as `repo:api`, `path:src`, `ext:ts` or `lang:typescript`. Each result names its
+ * repository (`file.commit.repository`): unless you give `fields`, the listing asks for it.
+ * Bitbucket answers `NotFound` when search is not enabled for the workspace.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Workspace } from "effect-bitbucket"
+ *
+ * const todos = Workspace.searchCode({ workspace: "demo" }, "TODO ext:ts").pipe(
+ *   Stream.map((result) => `${result.file?.commit?.repository?.["full_name"]}: ${result.file?.path} (${result.content_match_count})`)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const searchCode = (
+  ref: { readonly workspace: string },
+  query: string,
+  options: Omit<Pagination.ListOptions, "q" | "sort"> = {}
+): Stream.Stream<CodeSearchResult, BitbucketError.BitbucketError, Http.Requirements> =>
+  (query.trim() === ""
+    ? Stream.fail(new BitbucketError.InvalidInput({ message: "a search query must have something to search for", parameter: "search_query" }))
+    : Pagination.stream(
+      { path: "/workspaces/{workspace}/search/code", params: ref, query: { search_query: query } },
+      CodeSearchResult,
+      { ...options, fields: options.fields ?? "+values.file.commit.repository" }
+    )).pipe(Stream.withSpan("Bitbucket.Workspace.searchCode"))

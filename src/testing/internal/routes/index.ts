@@ -17,6 +17,7 @@ import { refs } from "./refs.js"
 import { removed } from "./removed.js"
 import { reports } from "./reports.js"
 import { repositories } from "./repositories.js"
+import { search } from "./search.js"
 import { snippets } from "./snippets.js"
 import { source } from "./source.js"
 import { statuses } from "./statuses.js"
@@ -36,6 +37,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   reports,
   pullRequests,
   snippets,
+  search,
   webhooks,
   deployKeys,
   defaultReviewers,

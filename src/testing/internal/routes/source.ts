@@ -46,7 +46,7 @@ const mimetypeOf = (path: string): string | null => {
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
 
-const isBinary = (bytes: Uint8Array): boolean => {
+export const isBinary = (bytes: Uint8Array): boolean => {
   if (bytes.includes(0)) return true
   try {
     strictUtf8.decode(bytes)
