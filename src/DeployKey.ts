@@ -21,6 +21,7 @@
 import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { SshPublicKey } from "./internal/sshKey.js"
 import * as Pagination from "./Pagination.js"
 import { Project, type ProjectRef } from "./Project.js"
 import { Repository, type RepositoryRef } from "./Repository.js"
@@ -79,21 +80,8 @@ export interface ProjectDeployKeyRef extends ProjectRef {
   readonly key_id: number
 }
 
-/**
- * An OpenSSH public key on one line, `<type> <base64> [comment]`; a private key is refused before
- * anything is sent, and no message ever quotes the key.
- */
-const PublicKey = Schema.String.pipe(
-  Schema.filter((key) => {
-    if (/PRIVATE KEY/.test(key)) return "this is a private key: give the public one (the .pub file)"
-    // The key's blob starts with the 4-byte length of its type name: "AAAA" in base64.
-    return /^[a-z0-9@.-]+ AAAA[A-Za-z0-9+/]+={0,3}(?: [^\r\n]*)?$/.test(key.trim()) ||
-      "must be an OpenSSH public key on one line: <type> <base64> [comment], e.g. ssh-ed25519 AAAA... ci@example.com"
-  })
-)
-
 const PayloadSchema = Schema.Struct({
-  key: PublicKey,
+  key: SshPublicKey,
   label: Schema.optional(Schema.String)
 })
 

@@ -95,6 +95,7 @@ export type {
   SeedReport,
   SeedRepository,
   SeedSnippet,
+  SeedSshKey,
   SeedSnippetComment,
   SeedTag,
   SeedUser,

@@ -31,6 +31,7 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
     return "project:admin"
   }
   if (top === "user") return a === "emails" ? "email" : "account"
+  if (top === "users" && b === "ssh-keys") return read ? "account" : "account:write"
   if (top === "workspaces" && (b === "members" || b === "permissions")) return "account"
   if (top !== "repositories" || a === undefined) return top === "repositories" ? "repository" : undefined
   if (b === undefined) return "repository"

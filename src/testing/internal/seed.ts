@@ -580,6 +580,27 @@ export interface SeedWebhook {
 }
 
 /**
+ * An SSH key on a user's account (`user`: uuid, account_id or email). `key` is an OpenSSH public
+ * key; its comment, if any, becomes `comment`.
+ *
+ * @example
+ * ```ts
+ * const key: FakeBitbucket.SeedSshKey = {
+ *   user: "alice@example.com", label: "Laptop", created_on: "2024-01-01T00:00:00.000000+00:00",
+ *   key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8 alice@laptop"
+ * }
+ * ```
+ */
+export interface SeedSshKey {
+  readonly user: UserRef
+  readonly uuid?: string
+  readonly key: string
+  readonly label?: string
+  readonly created_on: string
+  readonly last_used?: string
+}
+
+/**
  * A deploy key of a repository (`repository`, a `full_name`) or of a project (`workspace` and
  * `project`, its key). `key` is an OpenSSH public key; its comment, if any, becomes `comment`.
  *
@@ -668,6 +689,8 @@ export interface Seed {
   readonly webhooks?: ReadonlyArray<SeedWebhook>
   /** Deploy keys of repositories and projects. */
   readonly deployKeys?: ReadonlyArray<SeedDeployKey>
+  /** SSH keys of user accounts. */
+  readonly sshKeys?: ReadonlyArray<SeedSshKey>
   /** Branch restrictions of repositories. */
   readonly branchRestrictions?: ReadonlyArray<SeedBranchRestriction>
 }

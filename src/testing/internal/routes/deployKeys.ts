@@ -15,7 +15,7 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
-import type { Ctx } from "../core.js"
+import type { Core, Ctx } from "../core.js"
 import { HttpError } from "../core.js"
 import type { RouteModule } from "../router.js"
 import type { SeedDeployKey } from "../seed.js"
@@ -47,7 +47,7 @@ const KEY_TYPES = new Set([
 ])
 
 /** Splits an OpenSSH public key into its key material and comment, or undefined when it is not one. */
-const parseKey = (raw: unknown): { readonly key: string; readonly comment: string } | undefined => {
+export const parseKey = (raw: unknown): { readonly key: string; readonly comment: string } | undefined => {
   if (typeof raw !== "string") return undefined
   const match = /^(\S+) ([A-Za-z0-9+/]+={0,3})(?: (.*))?$/.exec(raw.trim())
   if (match === null || !KEY_TYPES.has(match[1]!)) return undefined
@@ -56,6 +56,15 @@ const parseKey = (raw: unknown): { readonly key: string; readonly comment: strin
   const length = blob.readUInt32BE(0)
   if (blob.length < 4 + length || blob.subarray(4, 4 + length).toString("latin1") !== match[1]) return undefined
   return { key: `${match[1]} ${match[2]}`, comment: (match[3] ?? "").trim() }
+}
+
+/** The key and label of a body that adds a key (400 for a private key or anything not a public key). */
+export const keyOf = (body: Record<string, unknown>, invalid: Core["invalid"]) => {
+  if (typeof body.key === "string" && /PRIVATE KEY/.test(body.key)) throw invalid({ key: ["This is a private key. Add the public key."] })
+  const parsed = parseKey(body.key)
+  if (parsed === undefined) throw invalid({ key: ["Invalid SSH key."] })
+  if (body.label !== undefined && typeof body.label !== "string") throw invalid({ label: ["Must be a string."] })
+  return { ...parsed, label: body.label as string | undefined }
 }
 
 export const deployKeys: RouteModule = {
@@ -135,14 +144,6 @@ export const deployKeys: RouteModule = {
       return k
     }
 
-    const keyOf = (body: Record<string, unknown>) => {
-      if (typeof body.key === "string" && /PRIVATE KEY/.test(body.key)) throw invalid({ key: ["This is a private key. Add the public key."] })
-      const parsed = parseKey(body.key)
-      if (parsed === undefined) throw invalid({ key: ["Invalid SSH key."] })
-      if (body.label !== undefined && typeof body.label !== "string") throw invalid({ label: ["Must be a string."] })
-      return { ...parsed, label: body.label as string | undefined }
-    }
-
     // ---- handlers ----------------------------------------------------------------------------------
 
     const handlers = (subjectOf: (ctx: Ctx, p: Params) => Subject) => ({
@@ -153,7 +154,7 @@ export const deployKeys: RouteModule = {
       create: (ctx: Ctx, p: Params) =>
         Effect.gen(function*() {
           const subject = subjectOf(ctx, p)
-          const input = keyOf(parsePayload(ctx))
+          const input = keyOf(parsePayload(ctx), invalid)
           if (keysOf(subject).some((k) => k.key === input.key)) {
             throw invalid({ key: [`Someone has already added that access key to this ${subject.kind}.`] })
           }
@@ -177,7 +178,7 @@ export const deployKeys: RouteModule = {
       update: (ctx: Ctx, p: Params) => {
         const subject = subjectOf(ctx, p)
         const state = findKey(subject, p.key_id!)
-        const input = keyOf(parsePayload(ctx))
+        const input = keyOf(parsePayload(ctx), invalid)
         if (input.key !== state.key) throw invalid({ key: ["The key cannot be changed: add a new deploy key instead."] })
         state.comment = input.comment
         if (input.label !== undefined) state.label = input.label

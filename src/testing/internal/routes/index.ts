@@ -20,6 +20,7 @@ import { repositories } from "./repositories.js"
 import { search } from "./search.js"
 import { snippets } from "./snippets.js"
 import { source } from "./source.js"
+import { sshKeys } from "./sshKeys.js"
 import { statuses } from "./statuses.js"
 import { users } from "./users.js"
 import { webhooks } from "./webhooks.js"
@@ -40,6 +41,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   search,
   webhooks,
   deployKeys,
+  sshKeys,
   defaultReviewers,
   downloads,
   permissions,
