@@ -446,9 +446,10 @@ export const findForRepository = (
   )
 
 /**
- * The pull requests a user authored, in every repository you can read (`GET
- * /pullrequests/{selected_user}`, by `account_id` or `{uuid}`). Only OPEN ones unless `state`
- * says otherwise.
+ * The pull requests a user authored in a workspace's repositories that you can read (`GET
+ * /workspaces/{workspace}/pullrequests/{selected_user}`, the user by `account_id` or `{uuid}`).
+ * Only OPEN ones unless `state` says otherwise. (Bitbucket removed the cross-workspace
+ * `/pullrequests/{selected_user}`: list each of your workspaces in turn.)
  *
  * @example
  * ```ts
@@ -457,7 +458,7 @@ export const findForRepository = (
  *
  * const myOpenPullRequests = Effect.gen(function* () {
  *   const me = yield* User.current()
- *   return PullRequest.findForUser({ selected_user: me.account_id! }, { sort: "-updated_on" })
+ *   return PullRequest.findForUser({ workspace: "acme", selected_user: me.account_id! }, { sort: "-updated_on" })
  * }).pipe(Stream.unwrap)
  * ```
  *
@@ -465,10 +466,14 @@ export const findForRepository = (
  * @category finders
  */
 export const findForUser = (
-  ref: { readonly selected_user: string },
+  ref: { readonly workspace: string; readonly selected_user: string },
   options: ListOptions = {}
 ): Stream.Stream<PullRequest, BitbucketError.BitbucketError, Http.Requirements> =>
-  Pagination.stream({ path: "/pullrequests/{selected_user}", params: ref, query: { state: options.state } }, PullRequest, options).pipe(
+  Pagination.stream(
+    { path: "/workspaces/{workspace}/pullrequests/{selected_user}", params: ref, query: { state: options.state } },
+    PullRequest,
+    options
+  ).pipe(
     Stream.withSpan("Bitbucket.PullRequest.findForUser")
   )
 

@@ -27,6 +27,7 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
   }
   if (top === "workspaces" && b === "hooks") return "webhook"
   if (top === "workspaces" && b === "search") return "repository"
+  if (top === "workspaces" && b === "pullrequests") return "pullrequest"
   if (top === "workspaces" && b === "projects" && (segments[4] === "deploy-keys" || segments[4] === "permissions-config" || segments[4] === "default-reviewers")) {
     return "project:admin"
   }

@@ -86,17 +86,19 @@ export const pullRequests: RouteModule = {
     }
 
     /**
-     * `GET /pullrequests/{selected_user}`: the pull requests a user authored, in every repository
-     * the caller can read, the newest first. The user is named by account_id or `{uuid}` (usernames
-     * are gone).
+     * `GET /workspaces/{workspace}/pullrequests/{selected_user}`: the pull requests a user
+     * authored in the workspace's repositories the caller can read, the newest first. The user is
+     * named by account_id or `{uuid}` (usernames are gone). The cross-workspace
+     * `/pullrequests/{selected_user}` that came before it is gone, so the fake does not serve it.
      */
     const forUser = (ctx: Ctx, p: Params) => {
+      const ws = core.getWorkspaceOr(ctx, p.workspace!)
       const id = p.selected_user!
       const user = core.findUserById(id)
       if (user === undefined) throw new HttpError(404, `User ${id} not found`)
       const states = statesOf(ctx)
       const prs = core.store.repositories
-        .filter((repo) => core.canRead(ctx.principal, repo))
+        .filter((repo) => repo.workspace === ws.slug && core.canRead(ctx.principal, repo))
         .flatMap((repo) => {
           const d = git.data(repo)
           return d.pullRequests.filter((pr) => pr.author === user.uuid && states.includes(pr.state)).map((pr) => [d, pr] as const)
@@ -575,7 +577,7 @@ export const pullRequests: RouteModule = {
     return {
       routes: [
         { path: R, GET: list, POST: create },
-        { path: "/pullrequests/:selected_user", GET: forUser },
+        { path: "/workspaces/:workspace/pullrequests/:selected_user", GET: forUser },
         {
           path: `${R}/activity`,
           GET: (ctx, p) => {
