@@ -108,6 +108,34 @@ layer(AsAlice)("Source against the fake", (it) => {
       expect(missing).toBeInstanceOf(BitbucketError.NotFound)
     }))
 
+  it.effect("history as git log --follow: unchanged commits skipped, deletions listed, a rename with edits followed", () =>
+    Effect.gen(function*() {
+      const commit = (files: ReadonlyArray<Source.FileToCommit>, delete_files: ReadonlyArray<string> = []) =>
+        Effect.map(Source.createCommit(playground, { branch: "follow", files, delete_files }), Option.getOrThrow)
+      const born = yield* commit([{ path: "lib/x.ts", content: "a\nb\nc\nd\n" }])
+      yield* commit([{ path: "lib/x.ts", content: "a\nb\nc\nd\n" }]) // the same contents: not a change
+      const gone = yield* commit([], ["lib/x.ts"])
+      const back = yield* commit([{ path: "lib/x.ts", content: "a\nb\nc\nd\n" }])
+      const moved = yield* commit([{ path: "src/y.ts", content: "a\nb\nc\nD\n" }], ["lib/x.ts"]) // moved and edited
+      const history = yield* collect(Source.findHistory({ ...playground, commit: "follow", path: "src/y.ts" }))
+      expect(history.map((e) => [e.commit?.hash, e.path, e.size])).toEqual([
+        [moved, "src/y.ts", 8],
+        [back, "lib/x.ts", 8],
+        [gone, "lib/x.ts", undefined],
+        [born, "lib/x.ts", 8]
+      ])
+      // Each entry has its commit whole: BBQL on its date works.
+      expect(history[0]!.commit?.date).toBeDefined()
+      const seeded = { ...playground, commit: "main", path: "README.md" }
+      const all = yield* collect(Source.findHistory(seeded))
+      const dates = all.map((e) => e.commit!.date!)
+      const cut = dates[Math.floor(dates.length / 2)]!.slice(0, 10)
+      const older = yield* collect(Source.findHistory(seeded, { q: `commit.date < ${cut}` }))
+      expect(older.length).toBeGreaterThan(0)
+      expect(older.length).toBeLessThan(all.length)
+      expect(older.every((e) => e.commit!.date!.slice(0, 10) < cut)).toBe(true)
+    }))
+
   it.effect("parents make a commit a compare-and-swap: a stale head is Conflict", () =>
     Effect.gen(function*() {
       const head = (yield* Commit.find({ ...playground, commit: "main" })).hash!

@@ -56,6 +56,23 @@ export const isBinary = (bytes: Uint8Array): boolean => {
   }
 }
 
+/** How alike two texts are, by lines (as git's rename detection, roughly): shared lines over the longer count. */
+const similarity = (a: string, b: string): number => {
+  const left = a.split("\n")
+  const right = b.split("\n")
+  const counts = new Map<string, number>()
+  for (const line of left) counts.set(line, (counts.get(line) ?? 0) + 1)
+  let shared = 0
+  for (const line of right) {
+    const n = counts.get(line) ?? 0
+    if (n > 0) {
+      shared++
+      counts.set(line, n - 1)
+    }
+  }
+  return shared / Math.max(left.length, right.length)
+}
+
 /** Field names of `POST src` that are metadata, unless written with a leading `/`. */
 const META = new Set(["message", "author", "parents", "files", "branch"])
 
@@ -168,9 +185,11 @@ export const source: RouteModule = {
     }
 
     /**
-     * `GET R/filehistory/{commit}/{path}`: the commits that changed a file, newest first, each
-     * with the file as it was then. With `renames` (the default), a file added by a commit that
-     * removed another with the same contents continues as that one, as `git log --follow` does.
+     * `GET R/filehistory/{commit}/{path}`: the commits that changed a file, newest first, as `git
+     * log --follow` lists them: a commit counts when the file's contents differ from its first
+     * parent's (a deletion counts too: its entry has no size). Each entry carries the whole commit
+     * (so `q` can filter on `commit.date`). With `renames` (the default), a file added by a commit
+     * that removed another whose lines are at least half the same continues as that one.
      */
     const history = (ctx: Ctx, p: Params) => {
       const d = repoData(ctx, p)
@@ -180,11 +199,22 @@ export const source: RouteModule = {
       const renames = param(ctx, "renames") !== "false"
       const out: Array<unknown> = []
       for (const c of d.git.log([start.hash], [])) {
-        if (!Object.hasOwn(c.files, path) || c.files[path] === null) continue
-        out.push(fileJson(d, c.hash, path, d.git.fileBytes(c.hash, path) ?? new Uint8Array(0)))
+        if (!Object.hasOwn(c.files, path)) continue
         const before = c.parents[0] === undefined ? new Map<string, string>() : d.git.tree(c.parents[0])
+        const content = c.files[path] ?? null
+        if (content === (before.get(path) ?? null)) continue
+        const commit = git.commitJson(d, c)
+        if (content === null) {
+          out.push({ type: "commit_file", path, escaped_path: path, commit })
+          continue
+        }
+        out.push({ ...fileJson(d, c.hash, path, d.git.fileBytes(c.hash, path) ?? new Uint8Array(0)), commit })
         if (renames && !before.has(path)) {
-          const from = Object.entries(c.files).find(([old, content]) => content === null && before.get(old) === c.files[path])
+          const from = Object.entries(c.files)
+            .filter(([old, removed]) => removed === null && before.has(old))
+            .map(([old]) => [old, similarity(before.get(old)!, content)] as const)
+            .filter(([, score]) => score >= 0.5)
+            .sort((a, b) => b[1] - a[1])[0]
           if (from !== undefined) path = from[0]
         }
       }
