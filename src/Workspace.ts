@@ -284,11 +284,20 @@ export const CodeSearchResult: Resource.NamedStruct<typeof CodeSearchResultSchem
  */
 export interface CodeSearchResult extends Schema.Schema.Type<typeof CodeSearchResultSchema> {}
 
+/** The default fields (the repository of each result) with the caller's additions and removals. */
+const withRepository = (fields: string | undefined) => {
+  const repository = "+values.file.commit.repository"
+  if (fields === undefined || fields.trim() === "") return repository
+  // A selection (`values.file.path`) says exactly what to return; `+`/`-` tokens change the default.
+  return fields.split(",").every((token) => /^\s*[+-]/.test(token)) ? `${repository},${fields}` : fields
+}
+
 /**
  * Searches the code of a workspace's repositories (their main branches), with the query syntax of
  * Bitbucket's search box: words and `"quoted phrases"` (all must match, in a file's text or path)
  * and filters such as `repo:api`, `path:src`, `ext:ts` or `lang:typescript`. Each result names its
- * repository (`file.commit.repository`): unless you give `fields`, the listing asks for it.
+ * repository (`file.commit.repository`): the listing asks for it, unless your `fields` is a
+ * selection (`values.file.path`) rather than additions and removals (`+…`, `-…`).
  * Bitbucket answers `NotFound` when search is not enabled for the workspace.
  *
  * @example
@@ -314,5 +323,5 @@ export const searchCode = (
     : Pagination.stream(
       { path: "/workspaces/{workspace}/search/code", params: ref, query: { search_query: query } },
       CodeSearchResult,
-      { ...options, fields: options.fields ?? "+values.file.commit.repository" }
+      { ...options, fields: withRepository(options.fields) }
     )).pipe(Stream.withSpan("Bitbucket.Workspace.searchCode"))

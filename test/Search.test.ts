@@ -42,6 +42,41 @@ describe("Workspace.searchCode against the fake", () => {
       expect(excluded.map((r) => r.file?.path)).toEqual(["src/other.ts"])
     }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
 
+  it.effect("the fake reads queries as Bitbucket does: whole words, OR, NOT before filters, lang by file; parentheses are refused", () =>
+    Effect.gen(function*() {
+      yield* Source.createCommit(playground, {
+        files: [
+          { path: "zoo/zebra.md", content: "zebra\r\n\r\nİİİ zebra\r\n" },
+          { path: "zoo/fish.ts", content: "const zebrafish = 1\nexport const okapi = zebrafish\n" },
+          { path: "zoo/okapi.py", content: "okapi = 'zebra'\n" }
+        ]
+      })
+      const paths = (query: string) => Effect.map(collect(Workspace.searchCode(demo, `${query} path:zoo`)), (rs) => rs.map((r) => r.file?.path))
+      expect(yield* paths("zebra")).toEqual(["zoo/okapi.py", "zoo/zebra.md"]) // not zebrafish
+      expect(yield* paths("zebra NOT ext:md")).toEqual(["zoo/okapi.py"])
+      expect(yield* paths("okapi lang:typescript")).toEqual(["zoo/fish.ts"])
+      expect(yield* paths("zebrafish OR \"okapi zebra\"")).toEqual(["zoo/fish.ts", "zoo/okapi.py"])
+      const [md] = yield* collect(Workspace.searchCode(demo, "zebra ext:md"))
+      expect(md!.content_matches![0]!.lines).toEqual([
+        { line: 1, segments: [{ text: "zebra", match: true }] },
+        { line: 2, segments: [] },
+        { line: 3, segments: [{ text: "İİİ " }, { text: "zebra", match: true }] }
+      ])
+      const parentheses = yield* Effect.flip(collect(Workspace.searchCode(demo, "(zebra OR okapi) ext:md")))
+      expect(parentheses).toBeInstanceOf(BitbucketError.BadRequest)
+    }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
+
+  it.effect("a private workspace stays hidden from a user who cannot see it, as everywhere else", () =>
+    Effect.gen(function*() {
+      const carol = FakeBitbucket.defaultSeed.users.find((u) => u.email === "carol@example.com")!
+      const dana = { ...carol, uuid: "{d0000000-0000-4000-8000-00000000da7a}", account_id: "557058:dana", email: "dana@example.com", apiTokens: ["dana-token"] }
+      const seed = { ...FakeBitbucket.defaultSeed, users: [...FakeBitbucket.defaultSeed.users, dana] }
+      const error = yield* Effect.flip(collect(Workspace.searchCode({ workspace: "acme" }, "zebra"))).pipe(
+        Effect.provide(Layer.provideMerge(Authenticator.apiToken({ email: "dana@example.com", token: "dana-token" }), FakeBitbucket.layer({ seed })))
+      )
+      expect(["Forbidden", "NotFound"]).toContain(error._tag)
+    }))
+
   it.effect("searches only what the caller can read; anonymous callers are Unauthorized", () =>
     Effect.gen(function*() {
       // A word in two private repositories; Carol may read acme/infra only.
@@ -67,7 +102,9 @@ describe("Workspace.searchCode against the fake", () => {
       expect(mock.requests).toEqual([])
       yield* collect(Workspace.searchCode(demo, "a&b repo:x")).pipe(Effect.provide(mock.anonymous))
       yield* collect(Workspace.searchCode(demo, "y", { fields: "values.file.path" })).pipe(Effect.provide(mock.anonymous))
-      const [first, second] = mock.requests.map((r) => r.url)
+      yield* collect(Workspace.searchCode(demo, "z", { fields: "-values.content_matches" })).pipe(Effect.provide(mock.anonymous))
+      const [first, second, third] = mock.requests.map((r) => r.url)
+      expect(third!.searchParams.get("fields")).toBe("+values.file.commit.repository,-values.content_matches")
       expect(first!.searchParams.get("search_query")).toBe("a&b repo:x")
       expect(first!.searchParams.get("fields")).toBe("+values.file.commit.repository")
       expect(second!.searchParams.get("fields")).toMatch(/^values\.file\.path,/)
