@@ -63,6 +63,8 @@ export * as Snippet from "./Snippet.js"
 /** @since 0.1.0 */
 export * as Source from "./Source.js"
 /** @since 0.1.0 */
+export * as Task from "./Task.js"
+/** @since 0.1.0 */
 export * as User from "./User.js"
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"
