@@ -95,6 +95,7 @@ export type {
   SeedSnippet,
   SeedSnippetComment,
   SeedTag,
+  SeedTask,
   SeedUser,
   SeedWebhook,
   SeedWorkspace,
