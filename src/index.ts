@@ -67,6 +67,8 @@ export * as Source from "./Source.js"
 /** @since 0.1.0 */
 export * as SshKey from "./SshKey.js"
 /** @since 0.1.0 */
+export * as Task from "./Task.js"
+/** @since 0.1.0 */
 export * as User from "./User.js"
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"

@@ -15,6 +15,7 @@ import {
   Ref,
   Repository,
   Snippet,
+  Task,
   User,
   Webhook,
   Workspace
@@ -80,7 +81,8 @@ const schemas = {
   "Project.Project": Project.Project,
   "Snippet.Snippet": Snippet.Snippet,
   "Webhook.Webhook": Webhook.Webhook,
-  "BranchRestriction.BranchRestriction": BranchRestriction.BranchRestriction
+  "BranchRestriction.BranchRestriction": BranchRestriction.BranchRestriction,
+  "Task.Task": Task.Task
 } as const
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<unknown>

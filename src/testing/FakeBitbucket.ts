@@ -98,6 +98,7 @@ export type {
   SeedSshKey,
   SeedSnippetComment,
   SeedTag,
+  SeedTask,
   SeedUser,
   SeedWebhook,
   SeedWorkspace,

@@ -19,7 +19,8 @@ import type {
   SeedParticipant,
   SeedPullRequest,
   SeedReport,
-  SeedRepository
+  SeedRepository,
+  SeedTask
 } from "./seed.js"
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -28,6 +29,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 export type CommentState = Mutable<SeedComment>
 /** A commit comment as stored. */
 export type CommitCommentState = Mutable<SeedCommitComment>
+/** A pull request task as stored (user references are uuids). */
+export type TaskState = Mutable<SeedTask>
 /** A participant as stored. */
 export type ParticipantState = Mutable<SeedParticipant>
 
@@ -50,6 +53,7 @@ export interface PullRequestState {
   closed_by?: string
   reason?: string
   comments: Array<CommentState>
+  tasks: Array<TaskState>
 }
 
 /** A build status as stored. */
@@ -108,8 +112,10 @@ export const makeGitStore = (core: BaseCore) => {
   const { href, web, seg, fullName, accountJson, rendered, userUuid } = core
   const byRepo = new Map<string, RepoData>()
   let commentCounter = 0
+  let taskCounter = 0
 
   const nextCommentId = () => ++commentCounter
+  const nextTaskId = () => ++taskCounter
 
   const empty = (repo: SeedRepository): RepoData => ({
     repo,
@@ -142,6 +148,12 @@ export const makeGitStore = (core: BaseCore) => {
     user: userUuid(c.user),
     ...(c.inline !== undefined ? { inline: { ...c.inline } } : {}),
     ...(c.resolution !== undefined ? { resolution: { ...c.resolution, user: userUuid(c.resolution.user) } } : {})
+  })
+
+  const normalizeTask = (t: SeedTask): TaskState => ({
+    ...t,
+    creator: userUuid(t.creator),
+    ...(t.resolution !== undefined ? { resolution: { ...t.resolution, user: userUuid(t.resolution.user) } } : {})
   })
 
   // ---- seeding ---------------------------------------------------------------------------------
@@ -185,9 +197,11 @@ export const makeGitStore = (core: BaseCore) => {
         ...(pr.merge_commit !== undefined ? { merge_commit: pr.merge_commit } : {}),
         ...(pr.closed_by !== undefined ? { closed_by: userUuid(pr.closed_by) } : {}),
         ...(pr.reason !== undefined ? { reason: pr.reason } : {}),
-        comments: (pr.comments ?? []).map(normalizeComment)
+        comments: (pr.comments ?? []).map(normalizeComment),
+        tasks: (pr.tasks ?? []).map(normalizeTask)
       })
       for (const c of pr.comments ?? []) commentCounter = Math.max(commentCounter, c.id)
+      for (const t of pr.tasks ?? []) taskCounter = Math.max(taskCounter, t.id)
     }
     for (const c of entry.commitComments ?? []) {
       data.commitComments.push({ ...normalizeComment(c), commit: c.commit })
@@ -443,7 +457,7 @@ export const makeGitStore = (core: BaseCore) => {
       destination: endpoint(pr.destination.branch, h.destination),
       merge_commit: pr.merge_commit === undefined ? null : commitRef(d.repo, pr.merge_commit, true),
       comment_count: pr.comments.filter((c) => !c.deleted).length,
-      task_count: 0,
+      task_count: pr.tasks.filter((t) => t.resolution === undefined).length,
       close_source_branch: pr.close_source_branch,
       closed_by: pr.closed_by === undefined ? null : accountJson(pr.closed_by),
       reason: pr.reason ?? "",
@@ -496,6 +510,26 @@ export const makeGitStore = (core: BaseCore) => {
       ? { resolution: { type: "comment_resolution", user: accountJson(c.resolution.user), created_on: c.resolution.created_on } }
       : {})
   })
+
+  const taskJson = (d: RepoData, pr: PullRequestState, t: TaskState) => {
+    const comment = t.comment === undefined ? undefined : pr.comments.find((c) => c.id === t.comment)
+    return {
+      id: t.id,
+      created_on: t.created_on,
+      updated_on: t.updated_on ?? t.created_on,
+      state: t.resolution === undefined ? "UNRESOLVED" : "RESOLVED",
+      content: rendered(t.raw),
+      creator: accountJson(t.creator),
+      pending: t.pending ?? false,
+      resolved_on: t.resolution?.created_on ?? null,
+      resolved_by: t.resolution === undefined ? null : accountJson(t.resolution.user),
+      ...(comment !== undefined ? { comment: prCommentJson(d, pr, comment) } : {}),
+      links: {
+        self: href(`${prPath(d, pr)}/tasks/${t.id}`),
+        html: web(`${repoWeb(d.repo)}/pull-requests/${pr.id}`)
+      }
+    }
+  }
 
   const commitCommentJson = (d: RepoData, c: CommitCommentState) => ({
     type: "commit_comment",
@@ -582,6 +616,7 @@ export const makeGitStore = (core: BaseCore) => {
     fork,
     forget,
     nextCommentId,
+    nextTaskId,
     repoPath,
     repoWeb,
     prPath,
@@ -601,6 +636,7 @@ export const makeGitStore = (core: BaseCore) => {
     prRef,
     prJson,
     prCommentJson,
+    taskJson,
     commitCommentJson,
     snapshot
   }
@@ -617,6 +653,19 @@ export interface CommentPayload {
 }
 
 /**
+ * The `content.raw` of a comment or task payload: checked when `required` or present (a missing or
+ * blank one is reported in `fields.content`), returned when it is a string.
+ */
+export const contentRaw = (body: Record<string, unknown>, required: boolean, fields: Record<string, Array<string>>): string | undefined => {
+  const content = body.content
+  const raw = content !== null && typeof content === "object" ? (content as Record<string, unknown>).raw : undefined
+  if (required || "content" in body) {
+    if (typeof raw !== "string" || raw.trim() === "") fields.content = ["This field is required: { raw }."]
+  }
+  return typeof raw === "string" ? raw : undefined
+}
+
+/**
  * Validates `{ content: { raw }, inline?: { path, from?, to? }, parent?: { id } }`; on create
  * `content.raw` is required and `parent` must name an existing comment (`exists`). Throws a 400
  * with `fields`.
@@ -627,11 +676,7 @@ export const parseCommentPayload = (
   exists: (id: number) => boolean
 ): CommentPayload => {
   const fields: Record<string, Array<string>> = {}
-  const content = body.content
-  const raw = content !== null && typeof content === "object" ? (content as Record<string, unknown>).raw : undefined
-  if (mode === "create" || "content" in body) {
-    if (typeof raw !== "string" || raw.trim() === "") fields.content = ["This field is required: { raw }."]
-  }
+  const raw = contentRaw(body, mode === "create", fields)
   let inline: CommentPayload["inline"]
   if ("inline" in body && body.inline !== null && body.inline !== undefined) {
     const i = body.inline as Record<string, unknown>

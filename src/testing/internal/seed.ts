@@ -287,6 +287,30 @@ export interface SeedComment {
 }
 
 /**
+ * A task on a pull request: open until it has a `resolution`.
+ *
+ * @example
+ * ```ts
+ * const task: FakeBitbucket.SeedTask = {
+ *   id: 5001, creator: "alice@example.com", raw: "Add a test", created_on: "2024-01-02T10:00:00+00:00", comment: 1001
+ * }
+ * ```
+ */
+export interface SeedTask {
+  /** Task ids are unique across the whole fake. */
+  readonly id: number
+  readonly creator: UserRef
+  readonly raw: string
+  readonly created_on: string
+  readonly updated_on?: string
+  /** Id of the pull request's comment the task sits under. */
+  readonly comment?: number
+  readonly pending?: boolean
+  /** Who resolved the task, and when; a task without one is `UNRESOLVED`. */
+  readonly resolution?: { readonly user: UserRef; readonly created_on: string }
+}
+
+/**
  * A comment on a commit.
  *
  * @example
@@ -351,6 +375,7 @@ export interface SeedPullRequest {
   /** Why it was declined. */
   readonly reason?: string
   readonly comments?: ReadonlyArray<SeedComment>
+  readonly tasks?: ReadonlyArray<SeedTask>
 }
 
 /**

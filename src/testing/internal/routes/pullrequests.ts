@@ -1,7 +1,7 @@
 /**
  * Pull requests: listing (state filter, q, sort, fields), create, get, update, approve,
  * request-changes, decline, merge (sync and `?async=true` with task-status polling), diff /
- * diffstat / patch redirects, activity, commits, statuses and comments (with resolve).
+ * diffstat / patch redirects, activity, commits, statuses, comments (with resolve) and tasks.
  *
  * Decisions where Bitbucket's documentation is silent:
  * - Merging, declining or approving a pull request that is not `OPEN` answers **400** (the spec
@@ -9,6 +9,12 @@
  * - A `q` mentioning `state` lifts the default `state=OPEN` filter; explicit `state=` params always apply.
  * - `diffstat` redirects (302) like `diff` and `patch`, as the spec says.
  * - Only same-repository pull requests can be created.
+ * - Tasks: a `comment.id` that names no live comment of the pull request is **400** with a
+ *   `comment` field error (it is a field of the body; the spec keeps 404 for a missing pull
+ *   request or task). Whoever may read the pull request, signed in, adds tasks and resolves or
+ *   reopens any of them (as reviewers tick tasks off on Bitbucket); editing a task's text and
+ *   deleting it take its creator or a repository admin (as deleting a comment does). Resolving a
+ *   resolved task keeps who resolved it first. `task_count` counts the unresolved tasks.
  *
  * @internal
  */
@@ -16,8 +22,8 @@ import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
 import { diffTrees, sha1 } from "../git.js"
-import type { MergeStrategy, MergeTask, ParticipantState, PullRequestState, RepoData } from "../gitStore.js"
-import { MERGE_STRATEGIES, parseCommentPayload } from "../gitStore.js"
+import type { MergeStrategy, MergeTask, ParticipantState, PullRequestState, RepoData, TaskState } from "../gitStore.js"
+import { contentRaw, MERGE_STRATEGIES, parseCommentPayload } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
 
 type Params = Readonly<Record<string, string>>
@@ -195,7 +201,8 @@ export const pullRequests: RouteModule = {
           updated_on: ts,
           close_source_branch: (body.close_source_branch as boolean | undefined) ?? false,
           draft: (body.draft as boolean | undefined) ?? false,
-          comments: []
+          comments: [],
+          tasks: []
         }
         // A pull request created through the API gets only the reviewers it names: Bitbucket's UI
         // adds the default reviewers, the API does not.
@@ -492,10 +499,11 @@ export const pullRequests: RouteModule = {
       return c
     }
 
-    const requireCommentAuthor = (ctx: Ctx, d: RepoData, user: string, allowAdmin: boolean) => {
+    /** The caller is `user` (a comment's author, a task's creator), or with `allowAdmin` an admin of the repository. */
+    const requireCreator = (ctx: Ctx, d: RepoData, user: string, allowAdmin: boolean, things = "comments") => {
       requireAuth(ctx)
       const isAdmin = core.repoPermission(ctx.principal, d.repo) === "admin"
-      if (core.actorUuid(ctx) !== user && !(allowAdmin && isAdmin)) throw new HttpError(403, "You can only change your own comments.")
+      if (core.actorUuid(ctx) !== user && !(allowAdmin && isAdmin)) throw new HttpError(403, `You can only change your own ${things}.`)
     }
 
     const createComment = (ctx: Ctx, p: Params) =>
@@ -527,7 +535,7 @@ export const pullRequests: RouteModule = {
       Effect.gen(function*() {
         const { d, pr } = findPr(ctx, p)
         const c = findComment(pr, p.comment_id!)
-        requireCommentAuthor(ctx, d, c.user, false)
+        requireCreator(ctx, d, c.user, false)
         if (c.deleted === true) throw new HttpError(404, `Comment ${c.id} not found`)
         const payload = parseCommentPayload(parsePayload(ctx), "update", () => false)
         if (payload.raw !== undefined) c.raw = payload.raw
@@ -541,7 +549,7 @@ export const pullRequests: RouteModule = {
       Effect.gen(function*() {
         const { d, pr } = findPr(ctx, p)
         const c = findComment(pr, p.comment_id!)
-        requireCommentAuthor(ctx, d, c.user, true)
+        requireCreator(ctx, d, c.user, true)
         c.deleted = true
         c.updated_on = yield* now
         publish("pullrequest:comment_deleted", d, pr)
@@ -569,6 +577,74 @@ export const pullRequests: RouteModule = {
       if (c.resolution === undefined) throw new HttpError(404, "This comment thread is not resolved.")
       delete c.resolution
       publish("pullrequest:comment_reopened", d, pr)
+      return noContent()
+    }
+
+    // ---- tasks ------------------------------------------------------------------------------
+
+    const findTask = (pr: PullRequestState, id: string) => {
+      const t = pr.tasks.find((x) => String(x.id) === id)
+      if (t === undefined) throw new HttpError(404, `Task ${id} not found`, `Pull request #${pr.id} has no task ${id}.`)
+      return t
+    }
+
+    const createTask = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        requireAuth(ctx)
+        const body = parsePayload(ctx)
+        const fields: Record<string, Array<string>> = {}
+        const raw = contentRaw(body, true, fields)
+        let comment: number | undefined
+        if (body.comment !== undefined && body.comment !== null) {
+          const id = typeof body.comment === "object" ? (body.comment as Record<string, unknown>).id : undefined
+          if (typeof id !== "number" || !pr.comments.some((c) => c.id === id && c.deleted !== true)) {
+            fields.comment = [`Comment ${JSON.stringify(id)} does not exist on pull request #${pr.id}.`]
+          } else comment = id
+        }
+        if ("pending" in body && typeof body.pending !== "boolean") fields.pending = ["Must be a boolean."]
+        if (Object.keys(fields).length > 0) throw invalid(fields)
+        const ts = yield* now
+        const task: TaskState = {
+          id: git.nextTaskId(),
+          creator: core.actorUuid(ctx),
+          raw: raw!,
+          created_on: ts,
+          updated_on: ts,
+          ...(comment !== undefined ? { comment } : {}),
+          ...(body.pending === true ? { pending: true } : {})
+        }
+        pr.tasks.push(task)
+        return core.created(ctx, git.taskJson(d, pr, task), `${prUrl(d, pr)}/tasks/${task.id}`)
+      })
+
+    const updateTask = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { d, pr } = findPr(ctx, p)
+        const t = findTask(pr, p.task_id!)
+        requireAuth(ctx)
+        const body = parsePayload(ctx)
+        if ("content" in body) requireCreator(ctx, d, t.creator, true, "tasks")
+        const fields: Record<string, Array<string>> = {}
+        const raw = contentRaw(body, false, fields)
+        const state = body.state
+        if ("state" in body && state !== "RESOLVED" && state !== "UNRESOLVED") {
+          fields.state = [`${JSON.stringify(state)} is not a valid state. Valid states: RESOLVED, UNRESOLVED.`]
+        }
+        if (Object.keys(fields).length > 0) throw invalid(fields)
+        const ts = yield* now
+        if (raw !== undefined) t.raw = raw
+        if (state === "RESOLVED" && t.resolution === undefined) t.resolution = { user: core.actorUuid(ctx), created_on: ts }
+        if (state === "UNRESOLVED") delete t.resolution
+        t.updated_on = ts
+        return ok(ctx, git.taskJson(d, pr, t))
+      })
+
+    const deleteTask = (ctx: Ctx, p: Params) => {
+      const { pr, d } = findPr(ctx, p)
+      const t = findTask(pr, p.task_id!)
+      requireCreator(ctx, d, t.creator, true, "tasks")
+      pr.tasks.splice(pr.tasks.indexOf(t), 1)
       return noContent()
     }
 
@@ -640,7 +716,24 @@ export const pullRequests: RouteModule = {
           PUT: updateComment,
           DELETE: deleteComment
         },
-        { path: `${PR}/comments/:comment_id/resolve`, POST: resolve, DELETE: unresolve }
+        { path: `${PR}/comments/:comment_id/resolve`, POST: resolve, DELETE: unresolve },
+        {
+          path: `${PR}/tasks`,
+          GET: (ctx, p) => {
+            const { d, pr } = findPr(ctx, p)
+            return page(ctx, pr.tasks.map((t) => git.taskJson(d, pr, t)), ["comment"])
+          },
+          POST: createTask
+        },
+        {
+          path: `${PR}/tasks/:task_id`,
+          GET: (ctx, p) => {
+            const { d, pr } = findPr(ctx, p)
+            return ok(ctx, git.taskJson(d, pr, findTask(pr, p.task_id!)))
+          },
+          PUT: updateTask,
+          DELETE: deleteTask
+        }
       ]
     }
   }
