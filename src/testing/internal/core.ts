@@ -637,6 +637,20 @@ export const makeBase = (options: ServerOptions) => {
     return { ws, project }
   }
 
+  /**
+   * A workspace the caller administers (an owner, or a workspace access token of it): 404 when
+   * there is no such workspace (or the caller cannot see it), 401 for the anonymous, 403 for
+   * anyone else, who may not `manage` it.
+   */
+  const getAdministeredWorkspace = (ctx: Ctx, wsId: string, manage: string) => {
+    const ws = getWorkspaceOr(ctx, wsId)
+    requireAuth(ctx)
+    const p = ctx.principal
+    const owner = p.kind === "user" ? memberOf(p, ws)?.permission === "owner" : p.kind === "token" && p.token.workspace === ws.slug
+    if (!owner) throw new HttpError(403, `Only workspace owners can manage ${manage}.`)
+    return ws
+  }
+
   /** A user named in a path: by `account_id` or `{uuid}` (braces optional). */
   const findUserById = (id: string): SeedUser | undefined => {
     const uuid = `{${id.replace(/^\{|\}$/g, "")}}`
@@ -848,6 +862,7 @@ export const makeBase = (options: ServerOptions) => {
     repositoryFor,
     findProject,
     getAdministeredProject,
+    getAdministeredWorkspace,
     findUserById,
     events,
     branches
