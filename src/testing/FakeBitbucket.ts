@@ -90,6 +90,7 @@ export type {
   SeedMember,
   SeedOAuthConsumer,
   SeedParticipant,
+  SeedPipelineVariable,
   SeedProject,
   SeedPullRequest,
   SeedReport,
@@ -98,6 +99,7 @@ export type {
   SeedSnippetComment,
   SeedTag,
   SeedUser,
+  SeedVariable,
   SeedWebhook,
   SeedWorkspace,
   UserRef

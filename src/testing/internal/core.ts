@@ -197,6 +197,9 @@ export const makeBase = (options: ServerOptions) => {
 
   const fullName = (r: SeedRepository) => `${r.workspace}/${r.slug}`
 
+  /** A repository by its `full_name` (as seeds name them). */
+  const repositoryNamed = (name: string): Mutable<SeedRepository> | undefined => repositories.find((r) => fullName(r) === name)
+
   const memberOf = (p: Principal, ws: SeedWorkspace): SeedMember | undefined => {
     if (p.kind !== "user") return undefined
     return ws.members.find((m) => findUser(m.user)?.uuid === p.user.uuid)
@@ -803,6 +806,7 @@ export const makeBase = (options: ServerOptions) => {
     findWorkspace,
     findRepository,
     fullName,
+    repositoryNamed,
     memberOf,
     canSeeWorkspace,
     repoPermission,

@@ -634,6 +634,37 @@ export interface SeedBranchRestriction {
 }
 
 /**
+ * A Pipelines variable. `value` is kept for a secured variable too (the fake needs it to restore a
+ * snapshot), but the API never shows it.
+ *
+ * @example
+ * ```ts
+ * const variable: FakeBitbucket.SeedVariable = { uuid: "{…}", key: "NPM_TOKEN", value: "npm_…", secured: true }
+ * ```
+ */
+export interface SeedVariable {
+  /** `{uuid}` with braces; default: derived from where the variable is and its key. */
+  readonly uuid?: string
+  readonly key: string
+  readonly value: string
+  readonly secured?: boolean
+}
+
+/**
+ * A Pipelines variable of a repository (`repository`, a `full_name`) or of a workspace
+ * (`workspace`, a slug).
+ *
+ * @example
+ * ```ts
+ * const variable: FakeBitbucket.SeedPipelineVariable = { repository: "demo/effect-playground", key: "NODE_VERSION", value: "20" }
+ * ```
+ */
+export interface SeedPipelineVariable extends SeedVariable {
+  readonly repository?: string
+  readonly workspace?: string
+}
+
+/**
  * Everything the fake Bitbucket starts with. Plain JSON-able data: copy `defaultSeed` and change
  * what a test needs.
  *
@@ -669,6 +700,8 @@ export interface Seed {
   readonly deployKeys?: ReadonlyArray<SeedDeployKey>
   /** Branch restrictions of repositories. */
   readonly branchRestrictions?: ReadonlyArray<SeedBranchRestriction>
+  /** Pipelines variables of repositories and workspaces. */
+  readonly pipelineVariables?: ReadonlyArray<SeedPipelineVariable>
 }
 
 const ALICE = "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}"
@@ -767,6 +800,9 @@ const demoRepo = (
  * Branch restrictions on `demo/effect-playground`: 7001 `push` on `main` (Alice exempt), 7002
  * `require_approvals_to_merge` on `main` (value 1), 7003 `force` on the `production` branch type,
  * 7004 `delete` on `release/*`.
+ *
+ * Pipelines variables: `NODE_VERSION` (`20`) and the secured `NPM_TOKEN` on
+ * `demo/effect-playground`; `ARTIFACT_BUCKET` on workspace `acme`.
  *
  * @example
  * ```ts
@@ -1045,5 +1081,10 @@ export const defaultSeed: Seed = {
     { id: 7002, repository: "demo/effect-playground", kind: "require_approvals_to_merge", branch_match_kind: "glob", pattern: "main", value: 1 },
     { id: 7003, repository: "demo/effect-playground", kind: "force", branch_match_kind: "branching_model", branch_type: "production" },
     { id: 7004, repository: "demo/effect-playground", kind: "delete", branch_match_kind: "glob", pattern: "release/*" }
+  ],
+  pipelineVariables: [
+    { uuid: "{0a7b1c2d-3e4f-4a5b-8c6d-00000000c001}", repository: "demo/effect-playground", key: "NODE_VERSION", value: "20" },
+    { uuid: "{0a7b1c2d-3e4f-4a5b-8c6d-00000000c002}", repository: "demo/effect-playground", key: "NPM_TOKEN", value: "npm_seeded-demo-token", secured: true },
+    { uuid: "{0a7b1c2d-3e4f-4a5b-8c6d-00000000c003}", workspace: "acme", key: "ARTIFACT_BUCKET", value: "acme-artifacts" }
   ]
 }

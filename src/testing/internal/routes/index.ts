@@ -11,6 +11,7 @@ import { defaultReviewers } from "./defaultReviewers.js"
 import { deployKeys } from "./deployKeys.js"
 import { downloads } from "./downloads.js"
 import { permissions } from "./permissions.js"
+import { pipelineVariables } from "./pipelineVariables.js"
 import { pipelines } from "./pipelines.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
@@ -42,5 +43,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   downloads,
   permissions,
   pipelines,
-  branchRestrictions
+  branchRestrictions,
+  pipelineVariables
 ]
