@@ -1,7 +1,7 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Cause, Chunk, Effect, Exit, Layer, Redacted, Stream } from "effect"
 import * as util from "node:util"
-import { Authenticator, BitbucketError, Pipeline, type Requirements } from "../src/index.js"
+import { Authenticator, BitbucketError, Deployment, Pipeline, type Requirements } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { capture } from "./support/capture.js"
 import { errorBody, json, mockHttp } from "./support/mockHttp.js"
@@ -165,6 +165,7 @@ describe("Pipeline variables on the wire", () => {
   it.effect("a bad key is InvalidInput naming the field, and nothing is sent, wherever the variable goes", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json(variable, 201))
+      const environment = { ...repo, environment_uuid: "{e}" }
       for (const key of ["1ST", "WITH-DASH", "has space", "", "ÜBER", "A.B", "$HOME"]) {
         const payload = { key, value: Redacted.make(SECRET), secured: true }
         const attempts: ReadonlyArray<readonly [Effect.Effect<unknown, BitbucketError.BitbucketError, Requirements>, string]> = [
@@ -172,6 +173,8 @@ describe("Pipeline variables on the wire", () => {
           [Pipeline.updateVariable({ ...repo, variable_uuid: "{v}" }, payload), "payload.key"],
           [Pipeline.createWorkspaceVariable(acme, payload), "payload.key"],
           [Pipeline.updateWorkspaceVariable({ ...acme, variable_uuid: "{v}" }, payload), "payload.key"],
+          [Deployment.createVariable(environment, payload), "payload.key"],
+          [Deployment.updateVariable({ ...environment, variable_uuid: "{v}" }, payload), "payload.key"],
           [Pipeline.trigger(repo, { target: Pipeline.onBranch("main"), variables: [{ key: "OK", value: "1" }, payload] }), "payload.variables.1.key"]
         ]
         for (const [attempt, parameter] of attempts) {

@@ -55,7 +55,12 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       // As the spec has it: starting a pipeline needs only `pipeline`, stopping one `pipeline:write`.
       return segments.includes("stopPipeline") ? "pipeline:write" : "pipeline"
     case "pipelines_config":
+    case "deployments_config":
       return read ? "pipeline" : "pipeline:variable"
+    case "environments":
+    case "deployments":
+      // The spec asks only `pipeline` of environments, creating and deleting them included.
+      return "pipeline"
     case "refs":
     case "src":
     case "downloads":

@@ -9,6 +9,7 @@ import { branchRestrictions } from "./branchRestrictions.js"
 import { commits } from "./commits.js"
 import { defaultReviewers } from "./defaultReviewers.js"
 import { deployKeys } from "./deployKeys.js"
+import { deployments } from "./deployments.js"
 import { downloads } from "./downloads.js"
 import { permissions } from "./permissions.js"
 import { pipelineVariables } from "./pipelineVariables.js"
@@ -44,5 +45,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   permissions,
   pipelines,
   branchRestrictions,
-  pipelineVariables
+  pipelineVariables,
+  deployments
 ]
