@@ -3,6 +3,7 @@ import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
 import { Authenticator, BitbucketError, Deployment, Ref } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { json, mockHttp } from "./support/mockHttp.js"
+import { scopedTokens } from "./support/scopedTokens.js"
 
 const alice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" })
 const AsAlice = alice.pipe(Layer.provideMerge(FakeBitbucket.layer()))
@@ -141,16 +142,7 @@ layer(AsAlice)("Deployment against the fake", (it) => {
 describe("Deployment and OAuth scopes in the fake", () => {
   it.effect("environments and deployments take pipeline; an environment's variables pipeline:variable to change", () =>
     Effect.gen(function*() {
-      const seed: FakeBitbucket.Seed = {
-        ...FakeBitbucket.defaultSeed,
-        accessTokens: [
-          ...FakeBitbucket.defaultSeed.accessTokens ?? [],
-          { token: "pipelines", workspace: "demo", scopes: ["pipeline"] },
-          { token: "repositories", workspace: "demo", scopes: ["repository", "repository:admin"] }
-        ]
-      }
-      const seeded = FakeBitbucket.layer({ seed })
-      const asToken = (token: string) => Layer.provideMerge(Authenticator.accessToken({ token }), seeded)
+      const asToken = scopedTokens({ pipelines: ["pipeline"], repositories: ["repository", "repository:admin"] })
       const outcome = yield* Effect.gen(function*() {
         const production = yield* environmentNamed(repo, "Production")
         const ref = { ...repo, environment_uuid: production.uuid! }

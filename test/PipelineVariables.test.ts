@@ -5,6 +5,7 @@ import { Authenticator, BitbucketError, Deployment, Pipeline, type Requirements 
 import { FakeBitbucket } from "../src/testing/index.js"
 import { capture } from "./support/capture.js"
 import { errorBody, json, mockHttp } from "./support/mockHttp.js"
+import { scopedTokens } from "./support/scopedTokens.js"
 
 const fake = FakeBitbucket.layer()
 const alice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" })
@@ -139,16 +140,7 @@ layer(AsAlice)("Pipeline variables against the fake", (it) => {
 describe("Pipeline variables and OAuth scopes in the fake", () => {
   it.effect("reading takes pipeline, changing pipeline:variable, as the spec has them", () =>
     Effect.gen(function*() {
-      const seed: FakeBitbucket.Seed = {
-        ...FakeBitbucket.defaultSeed,
-        accessTokens: [
-          ...FakeBitbucket.defaultSeed.accessTokens ?? [],
-          { token: "reader", workspace: "demo", scopes: ["pipeline"] },
-          { token: "configurer", workspace: "demo", scopes: ["pipeline:variable"] }
-        ]
-      }
-      const seeded = FakeBitbucket.layer({ seed })
-      const asToken = (token: string) => Layer.provideMerge(Authenticator.accessToken({ token }), seeded)
+      const asToken = scopedTokens({ reader: ["pipeline"], configurer: ["pipeline:variable"] })
       const read = yield* collect(Pipeline.findVariables(repo)).pipe(Effect.provide(asToken("reader")))
       expect(read.map((v) => v.key)).toEqual(["NODE_VERSION", "NPM_TOKEN"])
       const denied = yield* Effect.flip(Pipeline.createVariable(repo, { key: "X", value: "1" })).pipe(Effect.provide(asToken("reader")))
