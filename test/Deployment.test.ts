@@ -137,6 +137,17 @@ layer(AsAlice)("Deployment against the fake", (it) => {
       expect([environments, deployments]).toEqual(before)
       expect(variables).toEqual([secured])
     }))
+
+  it.effect("deleting an environment deletes its variables and the deployments to it", () =>
+    Effect.gen(function*() {
+      const test = yield* environmentNamed(repo, "Test")
+      const ref = { ...repo, environment_uuid: test.uuid! }
+      yield* Deployment.createVariable(ref, { key: "ONLY_HERE", value: "1" })
+      expect((yield* collect(Deployment.findForRepository(repo))).map((d) => d.environment?.uuid)).toContain(test.uuid)
+      yield* Deployment.deleteEnvironment(ref)
+      expect((yield* collect(Deployment.findForRepository(repo))).map((d) => d.release?.name)).toEqual(["v1.1.0", "v1.1.0"])
+      expect(yield* Effect.flip(collect(Deployment.findVariables(ref)))).toBeInstanceOf(BitbucketError.NotFound)
+    }))
 })
 
 describe("Deployment and OAuth scopes in the fake", () => {

@@ -124,7 +124,10 @@ export const deployments: RouteModule = {
 
     const stateJson = (d: DeploymentState) => {
       const deployer = d.deployer === undefined ? {} : { deployer: core.accountJson(core.userUuid(d.deployer)) }
-      const dates = { ...(d.start_date !== undefined ? { start_date: d.start_date } : {}), ...(d.completion_date !== undefined ? { completion_date: d.completion_date } : {}) }
+      const dates = {
+        ...(d.start_date !== undefined ? { start_date: d.start_date } : {}),
+        ...(d.completion_date !== undefined ? { completion_date: d.completion_date } : {})
+      }
       switch (d.state) {
         case "UNDEPLOYED":
           return { type: "deployment_state_undeployed", name: "UNDEPLOYED" }
@@ -176,7 +179,9 @@ export const deployments: RouteModule = {
       if (setup.environments.some((e) => e.name.toLowerCase() === name.toLowerCase())) {
         throw new HttpError(409, "An environment with the provided name already exists.", `Name: ${name}.`)
       }
-      const env = environmentOf(repo, { name, environment_type: type as EnvironmentType, uuid: uuidOf(`environment ${repo.uuid} ${name} ${core.nextId()}`) }, rankFor(setup.environments, type as EnvironmentType))
+      const environmentType = type as EnvironmentType
+      const uuid = uuidOf(`environment ${repo.uuid} ${name} ${core.nextId()}`)
+      const env = environmentOf(repo, { uuid, name, environment_type: environmentType }, rankFor(setup.environments, environmentType))
       setup.environments.push(env)
       return core.created(ctx, environmentJson(env), `${core.base}${repoPath(repo)}/environments/${seg(env.uuid)}`)
     }
@@ -185,7 +190,9 @@ export const deployments: RouteModule = {
       const setup = setupOf(core.repositoryFor(ctx, p, "admin"))
       const env = findEnvironment(setup, p.environment_uuid!)
       setup.environments.splice(setup.environments.indexOf(env), 1)
-      for (let i = setup.deployments.length - 1; i >= 0; i--) if (setup.deployments[i]!.environment === env.uuid) setup.deployments.splice(i, 1)
+      for (let i = setup.deployments.length - 1; i >= 0; i--) {
+        if (setup.deployments[i]!.environment === env.uuid) setup.deployments.splice(i, 1)
+      }
       return core.noContent()
     }
 
