@@ -3,6 +3,13 @@
  * (with variables, secured ones kept `Redacted`), follow its state, stop it, and read its steps and
  * their logs (a byte `Stream`).
  *
+ * Variables configured for every run: a repository's ({@link findVariables}, {@link findVariable},
+ * {@link createVariable}, {@link updateVariable}, {@link deleteVariable}) and a workspace's
+ * ({@link findWorkspaceVariables} and the other `…WorkspaceVariable` functions). Managing them
+ * needs admin access to the repository, or to the workspace. A secured variable's value is sent
+ * from a `Redacted` and Bitbucket never returns it. A deployment environment's variables are in
+ * `Deployment`, with the same payload.
+ *
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
@@ -118,6 +125,54 @@ export const Step: Resource.NamedStruct<typeof StepSchema, Step> = StepSchema
  */
 export interface Step extends Schema.Schema.Type<typeof StepSchema> {}
 
+const VariableSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  uuid: Schema.optional(Schema.String),
+  key: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String),
+  secured: Schema.optional(Schema.Boolean),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A Pipelines variable (a repository's, a workspace's or a deployment environment's): its
+ * `uuid`, `key`, whether it is `secured`, and its `value`, which Bitbucket leaves out for a
+ * secured variable.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Variable: Resource.NamedStruct<typeof VariableSchema, Variable> = VariableSchema
+
+/**
+ * A Pipelines variable.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Variable extends Schema.Schema.Type<typeof VariableSchema> {}
+
+/**
+ * A repository's variable, by its `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface VariableRef extends RepositoryRef {
+  readonly variable_uuid: string
+}
+
+/**
+ * A workspace's variable, by its `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WorkspaceVariableRef {
+  readonly workspace: string
+  readonly variable_uuid: string
+}
+
 /**
  * A pipeline run, by its `{uuid}`.
  *
@@ -160,15 +215,44 @@ const CommitTarget = Schema.Struct({
   selector: Schema.optional(Selector)
 })
 
-const Variable = Schema.Struct({
-  key: Schema.NonEmptyTrimmedString,
+/** A variable's name as Bitbucket accepts it: ASCII letters, digits and underscores, not starting with a digit. */
+const VariableKey = Schema.String.pipe(
+  Schema.filter((key) =>
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ||
+    `${JSON.stringify(key)} is not a variable name: use ASCII letters, digits and underscores, not starting with a digit`
+  )
+)
+
+const VariablePayloadSchema = Schema.Struct({
+  key: VariableKey,
   value: Schema.Union(Schema.String, Schema.Redacted(Schema.String)),
   secured: Schema.optional(Schema.Boolean)
 })
 
+/**
+ * A variable to send: its `key` (ASCII letters, digits and underscores, not starting with a
+ * digit; another key is `InvalidInput` and nothing is sent), its `value`, and whether it is
+ * `secured`. Give a secret's value as a `Redacted`: it is sent as text and no error, span or log
+ * shows it. A secured variable's value is never returned by Bitbucket. The same payload serves a
+ * run's variables ({@link trigger}), a repository's or workspace's ({@link createVariable}) and a
+ * deployment environment's (`Deployment.createVariable`).
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const VariablePayload: Resource.NamedStruct<typeof VariablePayloadSchema, VariablePayload> = VariablePayloadSchema
+
+/**
+ * The body of {@link createVariable} and {@link updateVariable} (and the items of a run's variables).
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export interface VariablePayload extends Schema.Schema.Type<typeof VariablePayloadSchema> {}
+
 const TriggerPayloadSchema = Schema.Struct({
   target: Schema.Union(RefTarget, CommitTarget),
-  variables: Schema.optional(Schema.Array(Variable))
+  variables: Schema.optional(Schema.Array(VariablePayload))
 })
 
 /**
@@ -425,3 +509,210 @@ export const stepLog = (ref: StepRef): Stream.Stream<Uint8Array, BitbucketError.
   Http.byteStream({ method: "GET", path: `${steps}/{step_uuid}/log`, params: ref, followRedirects: true }).pipe(
     Stream.withSpan("Bitbucket.Pipeline.stepLog")
   )
+
+const repositoryVariables = "/repositories/{workspace}/{repo_slug}/pipelines_config/variables"
+const repositoryVariable = `${repositoryVariables}/{variable_uuid}`
+const workspaceVariables = "/workspaces/{workspace}/pipelines-config/variables"
+const workspaceVariable = `${workspaceVariables}/{variable_uuid}`
+
+/**
+ * A repository's variables (admin access to the repository needed). Secured ones come without
+ * their `value`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const keys = Pipeline.findVariables({ workspace: "demo", repo_slug: "effect-playground" }).pipe(
+ *   Stream.map((variable) => `${variable.key}${variable.secured ? " (secured)" : ` = ${variable.value}`}`)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findVariables = (
+  ref: RepositoryRef,
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Variable, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: repositoryVariables, params: ref }, Variable, options).pipe(Stream.withSpan("Bitbucket.Pipeline.findVariables"))
+
+/**
+ * A repository's variable by its `{uuid}`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const variable = Pipeline.findVariable({ workspace: "demo", repo_slug: "effect-playground", variable_uuid: "{8d3c…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findVariable = Effect.fn("Bitbucket.Pipeline.findVariable")(function*(ref: VariableRef) {
+  return yield* Http.json({ method: "GET", path: repositoryVariable, params: ref }, Variable)
+})
+
+/**
+ * Adds a variable to a repository's runs. A key the repository has already is `Conflict`; a key
+ * Bitbucket would refuse is `InvalidInput`, and nothing is sent.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const repo = { workspace: "demo", repo_slug: "effect-playground" }
+ * const token = Pipeline.createVariable(repo, { key: "NPM_TOKEN", value: Redacted.make("npm_…"), secured: true })
+ * const mode = Pipeline.createVariable(repo, { key: "MODE", value: "release" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const createVariable = Effect.fn("Bitbucket.Pipeline.createVariable")(function*(ref: RepositoryRef, payload: VariablePayload) {
+  return yield* Http.jsonWithBody({ method: "POST", path: repositoryVariables, params: ref }, VariablePayload, payload, Variable)
+})
+
+/**
+ * Changes a repository's variable: its key, value and whether it is secured, all sent again (a
+ * secured value cannot be read back, so it is never kept from before).
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const rotated = Pipeline.updateVariable(
+ *   { workspace: "demo", repo_slug: "effect-playground", variable_uuid: "{8d3c…}" },
+ *   { key: "NPM_TOKEN", value: Redacted.make("npm_new…"), secured: true }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const updateVariable = Effect.fn("Bitbucket.Pipeline.updateVariable")(function*(ref: VariableRef, payload: VariablePayload) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: repositoryVariable, params: ref }, VariablePayload, payload, Variable)
+})
+
+/**
+ * Removes a repository's variable.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const removed = Pipeline.deleteVariable({ workspace: "demo", repo_slug: "effect-playground", variable_uuid: "{8d3c…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const deleteVariable = Effect.fn("Bitbucket.Pipeline.deleteVariable")(function*(ref: VariableRef) {
+  return yield* Http.empty({ method: "DELETE", path: repositoryVariable, params: ref })
+})
+
+/**
+ * A workspace's variables, which every repository of it sees (workspace admins only). Secured
+ * ones come without their `value`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const shared = Pipeline.findWorkspaceVariables({ workspace: "acme" }).pipe(Stream.runCollect)
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findWorkspaceVariables = (
+  ref: { readonly workspace: string },
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Variable, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: workspaceVariables, params: ref }, Variable, options).pipe(
+    Stream.withSpan("Bitbucket.Pipeline.findWorkspaceVariables")
+  )
+
+/**
+ * A workspace's variable by its `{uuid}`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const variable = Pipeline.findWorkspaceVariable({ workspace: "acme", variable_uuid: "{51f0…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.findWorkspaceVariable")(function*(ref: WorkspaceVariableRef) {
+  return yield* Http.json({ method: "GET", path: workspaceVariable, params: ref }, Variable)
+})
+
+/**
+ * Adds a variable to every run in a workspace. A key the workspace has already is `Conflict`.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const shared = Pipeline.createWorkspaceVariable({ workspace: "acme" }, {
+ *   key: "ARTIFACTORY_TOKEN",
+ *   value: Redacted.make("…"),
+ *   secured: true
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const createWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.createWorkspaceVariable")(function*(
+  ref: { readonly workspace: string },
+  payload: VariablePayload
+) {
+  return yield* Http.jsonWithBody({ method: "POST", path: workspaceVariables, params: ref }, VariablePayload, payload, Variable)
+})
+
+/**
+ * Changes a workspace's variable (key, value and `secured`, all sent again).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const changed = Pipeline.updateWorkspaceVariable({ workspace: "acme", variable_uuid: "{51f0…}" }, { key: "REGION", value: "eu-west-1" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const updateWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.updateWorkspaceVariable")(function*(
+  ref: WorkspaceVariableRef,
+  payload: VariablePayload
+) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: workspaceVariable, params: ref }, VariablePayload, payload, Variable)
+})
+
+/**
+ * Removes a workspace's variable.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const removed = Pipeline.deleteWorkspaceVariable({ workspace: "acme", variable_uuid: "{51f0…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const deleteWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.deleteWorkspaceVariable")(function*(ref: WorkspaceVariableRef) {
+  return yield* Http.empty({ method: "DELETE", path: workspaceVariable, params: ref })
+})

@@ -41,6 +41,8 @@ export * as DefaultReviewer from "./DefaultReviewer.js"
 /** @since 0.1.0 */
 export * as DeployKey from "./DeployKey.js"
 /** @since 0.1.0 */
+export * as Deployment from "./Deployment.js"
+/** @since 0.1.0 */
 export * as Download from "./Download.js"
 /** @since 0.1.0 */
 export * as Pagination from "./Pagination.js"

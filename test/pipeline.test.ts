@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Layer, Option, Stream, TestClock } from "effect"
+import { Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Stream, TestClock } from "effect"
 import { BitbucketConfig, BitbucketError, Pipeline, PullRequest, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { errorBody, json, mockHttp, text } from "./support/mockHttp.js"
@@ -57,6 +57,19 @@ describe("error mapping", () => {
         expect(mock.requests).toHaveLength(1)
       }))
   }
+
+  it.effect("a payload's Redacted value that the error body quotes is blanked out of the error", () =>
+    Effect.gen(function*() {
+      const secret = "quoted-secret-value-55aa"
+      const mock = mockHttp(() => json(errorBody(`bad value ${secret}`, { detail: secret, fields: { value: [secret] } }), 400))
+      const error = yield* Effect.flip(Pipeline.trigger({ workspace: "demo", repo_slug: "hello" }, {
+        target: Pipeline.onBranch("main"),
+        variables: [{ key: "TOKEN", value: Redacted.make(secret), secured: true }]
+      })).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests[0]!.body).toContain(secret)
+      expect(error).toMatchObject({ _tag: "BadRequest", bitbucketMessage: "bad value <redacted>", detail: "<redacted>", fields: { value: ["<redacted>"] } })
+      expect(JSON.stringify(error)).not.toContain(secret)
+    }))
 
   it.effect("a text/plain 429 still gives a clear RateLimited after the retries", () =>
     Effect.gen(function*() {

@@ -9,7 +9,7 @@ import ts from "typescript"
 
 const probe = path.resolve("test/.types-probe.ts")
 const source = `
-import { Comment, Commit, PullRequest, Repository, Snippet, User, Webhook, Workspace } from "../src/index.js"
+import { Comment, Commit, Deployment, Pipeline, PullRequest, Repository, Snippet, User, Webhook, Workspace } from "../src/index.js"
 export const find = Repository.find({ workspace: "w", repo_slug: "r" })
 export const listing = Repository.findForWorkspace({ workspace: "w" })
 export const create = PullRequest.create
@@ -23,6 +23,10 @@ export const inline = (comment: Comment.Comment) => comment.inline
 export const author = (commit: Commit.Commit) => commit.author
 export const parent = (repo: Repository.Repository) => repo.parent
 export const annotated = Repository.Repository.annotations({ identifier: "Repo" }).fields.full_name
+export const variables = Pipeline.findVariables({ workspace: "w", repo_slug: "r" })
+export const createVariable = Deployment.createVariable
+export const deployment = Deployment.find({ workspace: "w", repo_slug: "r", deployment_uuid: "{d}" })
+export const environmentOf = (deployment: Deployment.Deployment) => deployment.environment
 `
 
 let cached: Record<string, string> | undefined
@@ -69,6 +73,9 @@ describe("types as an editor prints them", () => {
     expect(types["hooks"]).toBe("Stream<Webhook, BitbucketError, Requirements>")
     expect(types["workspace"]).toBe("Effect<Workspace, BitbucketError, Requirements>")
     expect(types["content"]).toBe("Stream<Uint8Array<ArrayBufferLike>, BitbucketError, Requirements>")
+    expect(types["variables"]).toBe("Stream<Variable, BitbucketError, Requirements>")
+    expect(types["createVariable"]).toBe("(ref: EnvironmentRef, payload: VariablePayload) => Effect<Variable, BitbucketError, Requirements>")
+    expect(types["deployment"]).toBe("Effect<Deployment, BitbucketError, Requirements>")
   })
 
   it("nested resources have names too, and a schema keeps its fields through annotations", { timeout: 60_000 }, () => {
@@ -78,5 +85,6 @@ describe("types as an editor prints them", () => {
     expect(types["author"]).toBe("(commit: Commit) => Author | undefined")
     expect(types["parent"]).toBe("(repo: Repository) => ParentRepository | null | undefined")
     expect(types["annotated"]).toBe("optional<typeof String$>")
+    expect(types["environmentOf"]).toBe("(deployment: Deployment) => Environment | undefined")
   })
 })

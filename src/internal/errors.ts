@@ -38,11 +38,17 @@ export const clientFailure = (
     // Node reports a refused connection to every address of a host as an AggregateError.
     level = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined)
   }
-  let detail = parts.length > 0 ? parts.join(": ") : error.reason
-  for (const secret of secrets) {
-    if (secret.length >= 4) detail = detail.split(secret).join("<redacted>")
-  }
+  const detail = blankSecrets(parts.length > 0 ? parts.join(": ") : error.reason, secrets)
   return `${error._tag === "ResponseError" ? "failed while reading the response" : "failed before a response"}: ${detail}`
+}
+
+/** Text with every `secrets` string (of at least 4 characters) replaced by `<redacted>`. */
+export const blankSecrets = (text: string, secrets: ReadonlyArray<string>): string => {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join("<redacted>")
+  }
+  return out
 }
 
 /** What a failure message must not show of an Authorization header: its value, and the credential after the scheme. */

@@ -4,14 +4,15 @@
  * @internal
  */
 import { FetchHttpClient, Headers, HttpBody, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random, Schema, type SchemaAST as AST, Stream } from "effect"
+import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random, Redacted, Schema, type SchemaAST as AST, Stream } from "effect"
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, secretsOf, statusError } from "./errors.js"
+import { blankSecrets, clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, secretsOf, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
+import { isRecord } from "./record.js"
 import { millisLeft, within } from "./timeout.js"
 import { validator } from "./validate.js"
 import { buildPath, isUnder, originOf, type Query, queryString } from "./url.js"
@@ -55,6 +56,12 @@ export interface Target {
    * chose (bulk annotations by `external_id`). Default: GET, HEAD, PUT and DELETE are.
    */
   readonly idempotent?: boolean
+  /**
+   * What the request carries that none of its errors may show (the values of a payload's
+   * `Redacted` fields): blanked out of an error body Bitbucket echoes them in, and of transport
+   * failures.
+   */
+  readonly secrets?: ReadonlyArray<string>
 }
 
 /** A response, its body read in full (or, when asked for, left to stream: see `stream`). */
@@ -92,6 +99,7 @@ interface Prepared {
   readonly accept: string | undefined
   readonly followRedirects: boolean | undefined
   readonly streamBody: boolean | undefined
+  readonly secrets: ReadonlyArray<string>
 }
 
 const buildRequest = (
@@ -199,7 +207,7 @@ const attempt = (
         Effect.flatMap(http.execute(request), (response): Effect.Effect<Attempt, HttpClientError.HttpClientError> => {
           const head = { method, url: shown, status: response.status, headers: response.headers }
           if (options.streamBody === true && response.status >= 200 && response.status < 300) {
-            const secrets = secretsOf(request.headers["authorization"])
+            const secrets = [...secretsOf(request.headers["authorization"]), ...options.secrets]
             const stream = response.stream.pipe(
               Stream.mapError((error) => transportError(method, shown, error, settings.timeout, secrets)),
               Stream.timeoutFail(() => stalled(method, shown, settings.timeout), settings.timeout)
@@ -216,7 +224,7 @@ const attempt = (
           onFailure: (error) =>
             Effect.succeed<Attempt>({
               _tag: "Failure",
-              error: transportError(method, shown, error, settings.timeout, secretsOf(request.headers["authorization"])),
+              error: transportError(method, shown, error, settings.timeout, [...secretsOf(request.headers["authorization"]), ...options.secrets]),
               notSent: error._tag === "RequestError" && failedBeforeSending(error.cause)
             }),
           onSuccess: Effect.succeed
@@ -254,14 +262,14 @@ export const backoff = (
 /** The body as text (UTF-8). */
 export const bodyText = (received: Received): string => Json.utf8(received.body)
 
-const failStatus = (received: Received) =>
+const failStatus = (received: Received, secrets: ReadonlyArray<string>) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) =>
     Effect.fail(
       statusError({
         method: received.method,
         url: received.url,
         status: received.status,
-        body: bodyText(received),
+        body: blankSecrets(bodyText(received), secrets),
         retryAfter: parseRetryAfter(received.headers["retry-after"], now)
       })
     ))
@@ -300,7 +308,7 @@ const carryQuery = (from: URL, to: URL) => {
 }
 
 /** What a request carries besides its method and URL. */
-export interface SendOptions extends Pick<Target, "body" | "accept" | "followRedirects" | "idempotent"> {
+export interface SendOptions extends Pick<Target, "body" | "accept" | "followRedirects" | "idempotent" | "secrets"> {
   /**
    * Leave a 2xx body unread, as `Received.stream`: the time limits and retries then cover the
    * request up to the response's headers, and the body's chunks each come within the attempt timeout.
@@ -336,7 +344,8 @@ const sendWith = (
       body: prepareBody(options.body),
       accept: options.accept,
       followRedirects: options.followRedirects,
-      streamBody: options.streamBody
+      streamBody: options.streamBody,
+      secrets: options.secrets ?? []
     }
     const requestInit = Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({}))
     const policy = settings.retry
@@ -410,7 +419,7 @@ const sendWith = (
           withCredentials = withCredentials && underBase
           continue
         }
-        if (!retryableStatus(code)) return yield* failStatus(received)
+        if (!retryableStatus(code)) return yield* failStatus(received, prepared.secrets)
         retryAfter = parseRetryAfter(received.headers["retry-after"], now)
       }
       // Safe to retry: idempotent methods and requests (an upsert by key); any method when the
@@ -420,7 +429,7 @@ const sendWith = (
       const delay = yield* backoff(policy, retries, status, retryAfter)
       const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
       if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
-        return yield* (result._tag === "Response" ? failStatus(result.received) : Effect.fail(result.error))
+        return yield* (result._tag === "Response" ? failStatus(result.received, prepared.secrets) : Effect.fail(result.error))
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
@@ -661,10 +670,28 @@ export const encodePayload = <A, I>(schema: Schema.Schema<A, I>, payload: A, nam
     })
   })
 
-/** Validates a payload with its schema (nothing is sent when it is invalid), sends it as JSON and decodes the answer. */
+/** The values of the `Redacted` strings in a payload (plain objects and arrays, a few levels deep). */
+export const redactedValues = (payload: unknown, depth = 0): ReadonlyArray<string> => {
+  if (Redacted.isRedacted(payload)) {
+    const value: unknown = Redacted.value(payload)
+    return typeof value === "string" ? [value] : []
+  }
+  if (depth > 8) return []
+  if (Array.isArray(payload)) return payload.flatMap((item: unknown) => redactedValues(item, depth + 1))
+  return isRecord(payload) ? Object.values(payload).flatMap((item) => redactedValues(item, depth + 1)) : []
+}
+
+/**
+ * Validates a payload with its schema (nothing is sent when it is invalid), sends it as JSON and
+ * decodes the answer. The payload's `Redacted` values are sent as text and never shown by an error.
+ */
 export const jsonWithBody = <A, I, P, PI>(
   target: Omit<Target, "body">,
   payloadSchema: Schema.Schema<P, PI>,
   payload: P,
   schema: Schema.Schema<A, I>
-) => Effect.flatMap(encodePayload(payloadSchema, payload), (value) => json({ ...target, body: { _tag: "Json", value } }, schema))
+) =>
+  Effect.flatMap(
+    encodePayload(payloadSchema, payload),
+    (value) => json({ ...target, body: { _tag: "Json", value }, secrets: [...(target.secrets ?? []), ...redactedValues(payload)] }, schema)
+  )

@@ -197,6 +197,9 @@ export const makeBase = (options: ServerOptions) => {
 
   const fullName = (r: SeedRepository) => `${r.workspace}/${r.slug}`
 
+  /** A repository by its `full_name` (as seeds name them). */
+  const repositoryNamed = (name: string): Mutable<SeedRepository> | undefined => repositories.find((r) => fullName(r) === name)
+
   const memberOf = (p: Principal, ws: SeedWorkspace): SeedMember | undefined => {
     if (p.kind !== "user") return undefined
     return ws.members.find((m) => findUser(m.user)?.uuid === p.user.uuid)
@@ -637,6 +640,20 @@ export const makeBase = (options: ServerOptions) => {
     return { ws, project }
   }
 
+  /**
+   * A workspace the caller administers (an owner, or a workspace access token of it): 404 when
+   * there is no such workspace (or the caller cannot see it), 401 for the anonymous, 403 for
+   * anyone else, who may not `manage` it.
+   */
+  const getAdministeredWorkspace = (ctx: Ctx, wsId: string, manage: string) => {
+    const ws = getWorkspaceOr(ctx, wsId)
+    requireAuth(ctx)
+    const p = ctx.principal
+    const owner = p.kind === "user" ? memberOf(p, ws)?.permission === "owner" : p.kind === "token" && p.token.workspace === ws.slug
+    if (!owner) throw new HttpError(403, `Only workspace owners can manage ${manage}.`)
+    return ws
+  }
+
   /** A user named in a path: by `account_id` or `{uuid}` (braces optional). */
   const findUserById = (id: string): SeedUser | undefined => {
     const uuid = `{${id.replace(/^\{|\}$/g, "")}}`
@@ -789,6 +806,7 @@ export const makeBase = (options: ServerOptions) => {
     findWorkspace,
     findRepository,
     fullName,
+    repositoryNamed,
     memberOf,
     canSeeWorkspace,
     repoPermission,
@@ -848,6 +866,7 @@ export const makeBase = (options: ServerOptions) => {
     repositoryFor,
     findProject,
     getAdministeredProject,
+    getAdministeredWorkspace,
     findUserById,
     events,
     branches

@@ -31,6 +31,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
   if (top === "workspaces" && b === "projects" && (segments[4] === "deploy-keys" || segments[4] === "permissions-config" || segments[4] === "default-reviewers")) {
     return "project:admin"
   }
+  // Pipelines variables, as the spec has them: reading takes `pipeline`, changing `pipeline:variable`.
+  if (top === "workspaces" && b === "pipelines-config") return read ? "pipeline" : "pipeline:variable"
   if (top === "user") return a === "emails" ? "email" : "account"
   if (top === "users" && b === "ssh-keys") return read ? "account" : "account:write"
   if (top === "workspaces" && (b === "members" || b === "permissions")) return "account"
@@ -55,6 +57,13 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
     case "pipelines":
       // As the spec has it: starting a pipeline needs only `pipeline`, stopping one `pipeline:write`.
       return segments.includes("stopPipeline") ? "pipeline:write" : "pipeline"
+    case "pipelines_config":
+    case "deployments_config":
+      return read ? "pipeline" : "pipeline:variable"
+    case "environments":
+    case "deployments":
+      // The spec asks only `pipeline` of environments, creating and deleting them included.
+      return "pipeline"
     case "refs":
     case "src":
     case "downloads":
@@ -78,6 +87,7 @@ const implied: Readonly<Record<string, ReadonlyArray<string>>> = {
   "account:write": ["account"],
   "issue:write": ["issue"],
   "pipeline:write": ["pipeline"],
+  "pipeline:variable": ["pipeline", "pipeline:write"],
   "project:admin": ["project"],
   "wiki:write": ["wiki"]
 }

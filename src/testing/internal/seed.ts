@@ -681,6 +681,105 @@ export interface SeedBranchRestriction {
 }
 
 /**
+ * A Pipelines variable. `value` is kept for a secured variable too (the fake needs it to restore a
+ * snapshot), but the API never shows it.
+ *
+ * @example
+ * ```ts
+ * const variable: FakeBitbucket.SeedVariable = { uuid: "{…}", key: "NPM_TOKEN", value: "npm_…", secured: true }
+ * ```
+ */
+export interface SeedVariable {
+  /** `{uuid}` with braces; default: derived from where the variable is and its key. */
+  readonly uuid?: string
+  readonly key: string
+  readonly value: string
+  readonly secured?: boolean
+}
+
+/**
+ * A Pipelines variable of a repository (`repository`, a `full_name`) or of a workspace
+ * (`workspace`, a slug).
+ *
+ * @example
+ * ```ts
+ * const variable: FakeBitbucket.SeedPipelineVariable = { repository: "demo/effect-playground", key: "NODE_VERSION", value: "20" }
+ * ```
+ */
+export interface SeedPipelineVariable extends SeedVariable {
+  readonly repository?: string
+  readonly workspace?: string
+}
+
+/**
+ * A deployment environment of a repository, with its variables.
+ *
+ * @example
+ * ```ts
+ * const qa: FakeBitbucket.SeedEnvironment = { name: "QA", environment_type: "Test", variables: [{ key: "URL", value: "https://qa.example.com" }] }
+ * ```
+ */
+export interface SeedEnvironment {
+  /** `{uuid}` with braces; default: derived from the repository and the name. */
+  readonly uuid?: string
+  readonly name: string
+  readonly environment_type: "Test" | "Staging" | "Production"
+  /** Its place among the environments of its type, from 0; default: after those before it. */
+  readonly rank?: number
+  readonly variables?: ReadonlyArray<SeedVariable>
+}
+
+/**
+ * A deployment of a release to an environment.
+ *
+ * @example
+ * ```ts
+ * const deployment: FakeBitbucket.SeedDeployment = {
+ *   environment: "Production", release: "v1.1.0", commit: "v1.1.0", state: "COMPLETED", status: "SUCCESSFUL",
+ *   deployer: "alice@example.com", start_date: "2024-03-01T10:00:00.000000+00:00", completion_date: "2024-03-01T10:04:00.000000+00:00"
+ * }
+ * ```
+ */
+export interface SeedDeployment {
+  /** `{uuid}` with braces; default: derived from the repository and the deployment's place. */
+  readonly uuid?: string
+  /** The environment's name or `{uuid}`. */
+  readonly environment: string
+  /** The release's name. */
+  readonly release?: string
+  /** The commit deployed: a full hash, or a branch or tag name (resolved when served). */
+  readonly commit?: string
+  readonly state: "UNDEPLOYED" | "IN_PROGRESS" | "COMPLETED"
+  /** How a `COMPLETED` deployment ended. */
+  readonly status?: "SUCCESSFUL" | "FAILED" | "STOPPED"
+  readonly deployer?: UserRef
+  readonly start_date?: string
+  readonly completion_date?: string
+}
+
+/**
+ * A repository's deployment environments and deployments. A repository without an entry has what
+ * Bitbucket gives every repository: the environments `Test`, `Staging` and `Production`, without
+ * variables, and no deployments.
+ *
+ * @example
+ * ```ts
+ * const setup: FakeBitbucket.SeedRepositoryDeployments = {
+ *   repository: "acme/api",
+ *   environments: [{ name: "Production", environment_type: "Production" }],
+ *   deployments: [{ environment: "Production", release: "v2.1.0", commit: "v2.1.0", state: "COMPLETED", status: "SUCCESSFUL" }]
+ * }
+ * ```
+ */
+export interface SeedRepositoryDeployments {
+  /** `full_name` of the repository. */
+  readonly repository: string
+  /** Instead of the defaults (`[]`: none at all); absent: `Test`, `Staging` and `Production`. */
+  readonly environments?: ReadonlyArray<SeedEnvironment>
+  readonly deployments?: ReadonlyArray<SeedDeployment>
+}
+
+/**
  * Everything the fake Bitbucket starts with. Plain JSON-able data: copy `defaultSeed` and change
  * what a test needs.
  *
@@ -718,6 +817,10 @@ export interface Seed {
   readonly sshKeys?: ReadonlyArray<SeedSshKey>
   /** Branch restrictions of repositories. */
   readonly branchRestrictions?: ReadonlyArray<SeedBranchRestriction>
+  /** Pipelines variables of repositories and workspaces. */
+  readonly pipelineVariables?: ReadonlyArray<SeedPipelineVariable>
+  /** Deployment environments (with their variables) and deployments, per repository. */
+  readonly deployments?: ReadonlyArray<SeedRepositoryDeployments>
 }
 
 const ALICE = "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}"
@@ -816,6 +919,13 @@ const demoRepo = (
  * Branch restrictions on `demo/effect-playground`: 7001 `push` on `main` (Alice exempt), 7002
  * `require_approvals_to_merge` on `main` (value 1), 7003 `force` on the `production` branch type,
  * 7004 `delete` on `release/*`.
+ *
+ * Pipelines variables: `NODE_VERSION` (`20`) and the secured `NPM_TOKEN` on
+ * `demo/effect-playground`; `ARTIFACT_BUCKET` on workspace `acme`.
+ *
+ * Deployments: every repository has the environments `Test`, `Staging` and `Production`;
+ * `demo/effect-playground` has three deployments: `v1.0.0` to Test (successful, Alice), `v1.1.0`
+ * to Staging (successful, Alice) and to Production (failed, Bob).
  *
  * @example
  * ```ts
@@ -1094,5 +1204,50 @@ export const defaultSeed: Seed = {
     { id: 7002, repository: "demo/effect-playground", kind: "require_approvals_to_merge", branch_match_kind: "glob", pattern: "main", value: 1 },
     { id: 7003, repository: "demo/effect-playground", kind: "force", branch_match_kind: "branching_model", branch_type: "production" },
     { id: 7004, repository: "demo/effect-playground", kind: "delete", branch_match_kind: "glob", pattern: "release/*" }
+  ],
+  pipelineVariables: [
+    { uuid: "{0a7b1c2d-3e4f-4a5b-8c6d-00000000c001}", repository: "demo/effect-playground", key: "NODE_VERSION", value: "20" },
+    { uuid: "{0a7b1c2d-3e4f-4a5b-8c6d-00000000c002}", repository: "demo/effect-playground", key: "NPM_TOKEN", value: "npm_seeded-demo-token", secured: true },
+    { uuid: "{0a7b1c2d-3e4f-4a5b-8c6d-00000000c003}", workspace: "acme", key: "ARTIFACT_BUCKET", value: "acme-artifacts" }
+  ],
+  deployments: [
+    {
+      repository: "demo/effect-playground",
+      deployments: [
+        {
+          uuid: "{0d3e1f2a-4b5c-4d6e-8f70-00000000d001}",
+          environment: "Test",
+          release: "v1.0.0",
+          commit: "v1.0.0",
+          state: "COMPLETED",
+          status: "SUCCESSFUL",
+          deployer: ALICE,
+          start_date: "2024-02-01T10:00:00.000000+00:00",
+          completion_date: "2024-02-01T10:03:00.000000+00:00"
+        },
+        {
+          uuid: "{0d3e1f2a-4b5c-4d6e-8f70-00000000d002}",
+          environment: "Staging",
+          release: "v1.1.0",
+          commit: "v1.1.0",
+          state: "COMPLETED",
+          status: "SUCCESSFUL",
+          deployer: ALICE,
+          start_date: "2024-03-01T10:00:00.000000+00:00",
+          completion_date: "2024-03-01T10:02:00.000000+00:00"
+        },
+        {
+          uuid: "{0d3e1f2a-4b5c-4d6e-8f70-00000000d003}",
+          environment: "Production",
+          release: "v1.1.0",
+          commit: "v1.1.0",
+          state: "COMPLETED",
+          status: "FAILED",
+          deployer: BOB,
+          start_date: "2024-03-02T10:00:00.000000+00:00",
+          completion_date: "2024-03-02T10:05:00.000000+00:00"
+        }
+      ]
+    }
   ]
 }

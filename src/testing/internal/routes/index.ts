@@ -9,8 +9,10 @@ import { branchRestrictions } from "./branchRestrictions.js"
 import { commits } from "./commits.js"
 import { defaultReviewers } from "./defaultReviewers.js"
 import { deployKeys } from "./deployKeys.js"
+import { deployments } from "./deployments.js"
 import { downloads } from "./downloads.js"
 import { permissions } from "./permissions.js"
+import { pipelineVariables } from "./pipelineVariables.js"
 import { pipelines } from "./pipelines.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
@@ -46,5 +48,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   downloads,
   permissions,
   pipelines,
-  branchRestrictions
+  branchRestrictions,
+  pipelineVariables,
+  deployments
 ]

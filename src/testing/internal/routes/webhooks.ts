@@ -84,7 +84,7 @@ const isLoopback = (host: string) =>
 export const webhooks: RouteModule = {
   name: "webhooks",
   make: (core) => {
-    const { ok, page, href, seg, base, now, invalid, parsePayload, requireAuth, memberOf } = core
+    const { ok, page, href, seg, base, now, invalid, parsePayload } = core
 
     const all: Array<HookState> = (core.seed.webhooks ?? []).map((h) => ({
       uuid: h.uuid,
@@ -121,14 +121,8 @@ export const webhooks: RouteModule = {
       json: core.repoSummary(repo)
     })
 
-    const workspaceSubject = (ctx: Ctx, p: Params): Subject => {
-      const ws = core.getWorkspaceOr(ctx, p.workspace!)
-      requireAuth(ctx)
-      const pr = ctx.principal
-      const owner = pr.kind === "user" ? memberOf(pr, ws)?.permission === "owner" : pr.kind === "token" && pr.token.workspace === ws.slug
-      if (!owner) throw new HttpError(403, "Only workspace owners can manage the workspace's webhooks.")
-      return subjectOfWorkspace(ws)
-    }
+    const workspaceSubject = (ctx: Ctx, p: Params): Subject =>
+      subjectOfWorkspace(core.getAdministeredWorkspace(ctx, p.workspace!, "the workspace's webhooks"))
 
     const subjectOfWorkspace = (ws: SeedWorkspace): Subject => ({
       type: "workspace",
