@@ -35,13 +35,16 @@ const SshKeySchema = Resource.Struct({
   label: Schema.optional(Schema.String),
   created_on: Schema.optional(Schema.String),
   last_used: Schema.optional(Schema.NullOr(Schema.String)),
+  expires_on: Schema.optional(Schema.NullOr(Schema.String)),
+  fingerprint: Schema.optional(Schema.String),
   owner: Schema.optional(Account),
   links: Schema.optional(Resource.Links)
 })
 
 /**
  * An account's SSH key: its `uuid`, the public `key` (without its comment), the `comment` parsed
- * from it, your `label`, when it was added and last used, and its `owner`.
+ * from it, your `label`, its `fingerprint`, when it was added, last used and expires, and its
+ * `owner`.
  *
  * @since 0.1.0
  * @category schemas
@@ -76,14 +79,20 @@ export interface SshKeyRef extends AccountRef {
   readonly key_id: string
 }
 
+const DateTime = Schema.String.pipe(
+  Schema.filter((text) => !Number.isNaN(Date.parse(text)) || `an ISO 8601 date and time, e.g. 2027-01-31T00:00:00Z; got ${JSON.stringify(text)}`)
+)
+
 const PayloadSchema = Schema.Struct({
   key: SshPublicKey,
-  label: Schema.optional(Schema.String)
+  label: Schema.optional(Schema.String),
+  expires_on: Schema.optional(DateTime)
 })
 
 /**
  * A key to add: an OpenSSH public key on one line (a private key, or anything else, is
- * `InvalidInput` and is not sent, and no message quotes it), and a label.
+ * `InvalidInput` and is not sent, and no message quotes it), a label, and when it stops working
+ * (`expires_on`, an ISO 8601 date and time), for keys you rotate.
  *
  * @since 0.1.0
  * @category payloads
@@ -157,8 +166,9 @@ export const find = Effect.fn("Bitbucket.SshKey.find")(function*(ref: SshKeyRef)
 })
 
 /**
- * Adds an SSH key to your account. Bitbucket takes a key once, across all accounts: adding one
- * that is in use fails with `BadRequest`.
+ * Adds an SSH key to your account. Bitbucket takes a key once: adding one that is on any account,
+ * or is a repository's or project's deploy key, fails with `BadRequest`; so may one deleted less
+ * than 30 days ago (Bitbucket takes that long to let it go).
  *
  * @example
  * ```ts
@@ -166,7 +176,8 @@ export const find = Effect.fn("Bitbucket.SshKey.find")(function*(ref: SshKeyRef)
  *
  * const added = SshKey.create({ selected_user: "557058:alice" }, {
  *   key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8 alice@laptop",
- *   label: "Laptop"
+ *   label: "Laptop",
+ *   expires_on: "2027-06-30T00:00:00Z"
  * })
  * ```
  *

@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import { Effect, Schema, Stream } from "effect"
-import type * as BitbucketError from "./BitbucketError.js"
+import * as BitbucketError from "./BitbucketError.js"
 import { Comment } from "./Comment.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
@@ -197,7 +197,7 @@ const put = (ref: TaskRef, payload: UpdatePayload) =>
   Http.jsonWithBody({ method: "PUT", path: one, params: ref }, UpdatePayload, payload, Task)
 
 /**
- * Edits a task's text or sets its state.
+ * Edits a task's text or sets its state (an update with neither is `InvalidInput`, not sent).
  *
  * @example
  * ```ts
@@ -213,6 +213,9 @@ const put = (ref: TaskRef, payload: UpdatePayload) =>
  * @category mutations
  */
 export const update = Effect.fn("Bitbucket.Task.update")(function*(ref: TaskRef, payload: UpdatePayload) {
+  if (payload.content === undefined && payload.state === undefined) {
+    return yield* new BitbucketError.InvalidInput({ message: "a task update changes its content, its state or both: got neither", parameter: "payload" })
+  }
   return yield* put(ref, payload)
 })
 

@@ -790,6 +790,24 @@ export const makeBase = (options: ServerOptions) => {
     }
   }
 
+  // SSH key material in use: Bitbucket takes a key once as an account key, and an access (deploy)
+  // key may not also be an account key, nor the reverse. Access keys may be on several subjects.
+  const keyUses = new Map<string, { account: number; access: number }>()
+  const sshKeys = {
+    /** Registers a use, or throws the 400 Bitbucket answers when the key is registered elsewhere. */
+    use: (key: string, kind: "account" | "access") => {
+      const uses = keyUses.get(key) ?? { account: 0, access: 0 }
+      if (uses.account > 0 || (kind === "account" && uses.access > 0)) {
+        throw invalid({ key: ["Someone has already registered that SSH key."] })
+      }
+      keyUses.set(key, { ...uses, [kind]: uses[kind] + 1 })
+    },
+    release: (key: string, kind: "account" | "access") => {
+      const uses = keyUses.get(key)
+      if (uses !== undefined) keyUses.set(key, { ...uses, [kind]: Math.max(0, uses[kind] - 1) })
+    }
+  }
+
   return {
     seed,
     base,
@@ -801,6 +819,7 @@ export const makeBase = (options: ServerOptions) => {
     webHost,
     store: { users, workspaces, repositories, accessTokens, consumers, oauthTokens, authCodes, log },
     nextId: () => ++counter,
+    sshKeys,
     // lookups and permissions
     findUser,
     findWorkspace,

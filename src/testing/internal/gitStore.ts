@@ -457,7 +457,7 @@ export const makeGitStore = (core: BaseCore) => {
       destination: endpoint(pr.destination.branch, h.destination),
       merge_commit: pr.merge_commit === undefined ? null : commitRef(d.repo, pr.merge_commit, true),
       comment_count: pr.comments.filter((c) => !c.deleted).length,
-      task_count: pr.tasks.filter((t) => t.resolution === undefined).length,
+      task_count: pr.tasks.filter((t) => t.resolution === undefined && t.deleted !== true).length,
       close_source_branch: pr.close_source_branch,
       closed_by: pr.closed_by === undefined ? null : accountJson(pr.closed_by),
       reason: pr.reason ?? "",

@@ -308,6 +308,8 @@ export interface SeedTask {
   readonly pending?: boolean
   /** Who resolved the task, and when; a task without one is `UNRESOLVED`. */
   readonly resolution?: { readonly user: UserRef; readonly created_on: string }
+  /** A deleted task: not served, kept so that its id is not given again. */
+  readonly deleted?: boolean
 }
 
 /**
@@ -623,6 +625,7 @@ export interface SeedSshKey {
   readonly label?: string
   readonly created_on: string
   readonly last_used?: string
+  readonly expires_on?: string
 }
 
 /**

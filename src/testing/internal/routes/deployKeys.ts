@@ -7,7 +7,8 @@
  *   or a project admin); 401 for the anonymous, 403 otherwise, after the usual 404 of a hidden
  *   repository.
  * - `key` must be an OpenSSH public key whose encoded type matches its name; its comment becomes
- *   `comment` and is not kept in `key`. The same key twice on one repository or project is 400.
+ *   `comment` and is not kept in `key`. The same key twice on one repository or project is 400,
+ *   and so is a key that is an account's SSH key (see `core.sshKeys`).
  *   A private key is 400.
  * - Creating answers 200, as the spec says. `PUT` changes the label (and the comment) and must
  *   carry the same key.
@@ -37,7 +38,6 @@ interface KeyState {
 
 const KEY_TYPES = new Set([
   "ssh-rsa",
-  "ssh-dss",
   "ssh-ed25519",
   "ecdsa-sha2-nistp256",
   "ecdsa-sha2-nistp384",
@@ -77,6 +77,7 @@ export const deployKeys: RouteModule = {
       const parsed = parseKey(k.key)
       if (parsed === undefined) throw new Error(`FakeBitbucket seed: deploy key ${k.id} is not an OpenSSH public key`)
       counter = Math.max(counter, k.id)
+      core.sshKeys.use(parsed.key, "access")
       const ws = k.repository === undefined ? core.findWorkspace(k.workspace ?? "") : undefined
       const project = ws === undefined ? undefined : findProject(ws, k.project ?? "")
       if (k.repository === undefined && (ws === undefined || project === undefined)) {
@@ -158,6 +159,7 @@ export const deployKeys: RouteModule = {
           if (keysOf(subject).some((k) => k.key === input.key)) {
             throw invalid({ key: [`Someone has already added that access key to this ${subject.kind}.`] })
           }
+          core.sshKeys.use(input.key, "access")
           const state: KeyState = {
             id: ++counter,
             subject: subject.key,
@@ -186,7 +188,9 @@ export const deployKeys: RouteModule = {
       },
       remove: (ctx: Ctx, p: Params) => {
         const subject = subjectOf(ctx, p)
-        all.splice(all.indexOf(findKey(subject, p.key_id!)), 1)
+        const k = findKey(subject, p.key_id!)
+        all.splice(all.indexOf(k), 1)
+        core.sshKeys.release(k.key, "access")
         return core.noContent()
       }
     })

@@ -5,12 +5,14 @@
  * - Only the account's own user may list or manage its keys: 401 for the anonymous, 403 for anyone
  *   else (access tokens included); an unknown user is 404.
  * - `key` must be an OpenSSH public key (a private key is 400); its comment becomes `comment`.
- *   A key already on any account is 400, as Bitbucket allows a key once.
+ *   A key already registered, on any account or as an access (deploy) key, is 400, as on
+ *   Bitbucket. Responses carry the key's SHA-256 `fingerprint`, and `expires_on` when it was set.
  * - Creating answers 201 with a `Location`. `PUT` changes the label only: a different key is 400.
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
+import { createHash } from "node:crypto"
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
 import { uuidOf } from "../gitStore.js"
@@ -29,7 +31,14 @@ interface KeyState {
   label: string
   readonly created_on: string
   readonly last_used: string | undefined
+  readonly expires_on: string | undefined
 }
+
+/** A uuid with its braces, as Bitbucket writes them. */
+const braced = (uuid: string) => `{${uuid.replace(/^\{|\}$/g, "")}}`
+
+/** An OpenSSH key's SHA-256 fingerprint, as `ssh-keygen -l` prints it. */
+const fingerprint = (key: string) => `SHA256:${createHash("sha256").update(Buffer.from(key.split(" ")[1]!, "base64")).digest("base64").replace(/=+$/, "")}`
 
 export const sshKeys: RouteModule = {
   name: "sshKeys",
@@ -40,14 +49,20 @@ export const sshKeys: RouteModule = {
       const parsed = parseKey(k.key)
       const user = core.findUser(k.user)
       if (parsed === undefined || user === undefined) throw new Error(`FakeBitbucket seed: SSH key ${i} needs a known user and an OpenSSH public key`)
+      try {
+        core.sshKeys.use(parsed.key, "account")
+      } catch {
+        throw new Error(`FakeBitbucket seed: SSH key ${i} is already registered (as an account key or an access key)`)
+      }
       return {
-        uuid: k.uuid ?? uuidOf(`ssh-key:${i}`),
+        uuid: braced(k.uuid ?? uuidOf(`ssh-key:${i}`)),
         user: user.uuid,
         key: parsed.key,
         comment: parsed.comment,
         label: k.label ?? "",
         created_on: k.created_on,
-        last_used: k.last_used
+        last_used: k.last_used,
+        expires_on: k.expires_on
       }
     })
 
@@ -72,6 +87,8 @@ export const sshKeys: RouteModule = {
       label: k.label,
       created_on: k.created_on,
       last_used: k.last_used ?? null,
+      fingerprint: fingerprint(k.key),
+      ...(k.expires_on !== undefined ? { expires_on: k.expires_on } : {}),
       owner: core.accountJson(k.user),
       links: { self: href(`${path(k.user)}/${seg(k.uuid)}`) }
     })
@@ -91,7 +108,8 @@ export const sshKeys: RouteModule = {
           key: k.comment === "" ? k.key : `${k.key} ${k.comment}`,
           label: k.label,
           created_on: k.created_on,
-          ...(k.last_used !== undefined ? { last_used: k.last_used } : {})
+          ...(k.last_used !== undefined ? { last_used: k.last_used } : {}),
+          ...(k.expires_on !== undefined ? { expires_on: k.expires_on } : {})
         }))
       }),
       routes: [
@@ -105,7 +123,11 @@ export const sshKeys: RouteModule = {
             Effect.gen(function*() {
               const user = ownAccount(ctx, p)
               const input = keyOf(parsePayload(ctx), invalid)
-              if (all.some((k) => k.key === input.key)) throw invalid({ key: ["Someone has already added that SSH key."] })
+              const expires = parsePayload(ctx).expires_on
+              if (expires !== undefined && (typeof expires !== "string" || Number.isNaN(Date.parse(expires)))) {
+                throw invalid({ expires_on: ["Enter a valid date and time."] })
+              }
+              core.sshKeys.use(input.key, "account")
               const state: KeyState = {
                 uuid: uuidOf(`ssh-key:${user.uuid}/${input.key}/${core.nextId()}`),
                 user: user.uuid,
@@ -113,7 +135,8 @@ export const sshKeys: RouteModule = {
                 comment: input.comment,
                 label: input.label ?? "",
                 created_on: yield* now,
-                last_used: undefined
+                last_used: undefined,
+                expires_on: expires as string | undefined
               }
               all.push(state)
               return core.created(ctx, keyJson(state), `${core.base}${path(user.uuid)}/${seg(state.uuid)}`)
@@ -135,6 +158,7 @@ export const sshKeys: RouteModule = {
           DELETE: (ctx, p) => {
             const k = findKey(ctx, p)
             all.splice(all.indexOf(k), 1)
+            core.sshKeys.release(k.key, "account")
             return core.noContent()
           }
         }
