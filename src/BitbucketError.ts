@@ -20,6 +20,21 @@
 import { Data, Duration, Option } from "effect"
 
 /**
+ * `Data.TaggedError` whose `toString` says `Tag: message`. Effect's own errors hand themselves back
+ * to a custom inspector when `toString` is Error's, and test runners that inspect with chai
+ * (vitest's `expect(error).toBeInstanceOf(...)`) then recurse until the stack overflows instead of
+ * printing the error.
+ */
+const TaggedError = <Tag extends string>(tag: Tag): typeof Data.TaggedError<Tag> extends (tag: Tag) => infer C ? C : never => {
+  class Tagged extends Data.TaggedError(tag)<{ readonly message?: string }> {
+    override toString() {
+      return `${this._tag}: ${this.message}`
+    }
+  }
+  return Tagged as never
+}
+
+/**
  * What every HTTP error knows about the request and Bitbucket's error body.
  *
  * @since 0.1.0
@@ -52,7 +67,7 @@ export interface HttpErrorFields {
  * @since 0.1.0
  * @category errors
  */
-export class BadRequest extends Data.TaggedError("BadRequest")<HttpErrorFields> {}
+export class BadRequest extends TaggedError("BadRequest")<HttpErrorFields> {}
 
 /**
  * 401: missing, wrong or expired credentials.
@@ -60,7 +75,7 @@ export class BadRequest extends Data.TaggedError("BadRequest")<HttpErrorFields> 
  * @since 0.1.0
  * @category errors
  */
-export class Unauthorized extends Data.TaggedError("Unauthorized")<HttpErrorFields> {}
+export class Unauthorized extends TaggedError("Unauthorized")<HttpErrorFields> {}
 
 /**
  * 403: the credentials are valid but lack access or scope.
@@ -68,7 +83,7 @@ export class Unauthorized extends Data.TaggedError("Unauthorized")<HttpErrorFiel
  * @since 0.1.0
  * @category errors
  */
-export class Forbidden extends Data.TaggedError("Forbidden")<HttpErrorFields> {}
+export class Forbidden extends TaggedError("Forbidden")<HttpErrorFields> {}
 
 /**
  * 404: no such resource, or it is private and invisible to the caller.
@@ -76,7 +91,7 @@ export class Forbidden extends Data.TaggedError("Forbidden")<HttpErrorFields> {}
  * @since 0.1.0
  * @category errors
  */
-export class NotFound extends Data.TaggedError("NotFound")<HttpErrorFields> {}
+export class NotFound extends TaggedError("NotFound")<HttpErrorFields> {}
 
 /**
  * 409: the resource already exists or was changed concurrently.
@@ -84,7 +99,7 @@ export class NotFound extends Data.TaggedError("NotFound")<HttpErrorFields> {}
  * @since 0.1.0
  * @category errors
  */
-export class Conflict extends Data.TaggedError("Conflict")<HttpErrorFields> {}
+export class Conflict extends TaggedError("Conflict")<HttpErrorFields> {}
 
 /**
  * 410: Bitbucket removed this endpoint or resource.
@@ -92,7 +107,7 @@ export class Conflict extends Data.TaggedError("Conflict")<HttpErrorFields> {}
  * @since 0.1.0
  * @category errors
  */
-export class Gone extends Data.TaggedError("Gone")<HttpErrorFields> {}
+export class Gone extends TaggedError("Gone")<HttpErrorFields> {}
 
 /**
  * 429: rate limited, after the retries allowed by the retry policy. `retryAfter` is the wait
@@ -101,7 +116,7 @@ export class Gone extends Data.TaggedError("Gone")<HttpErrorFields> {}
  * @since 0.1.0
  * @category errors
  */
-export class RateLimited extends Data.TaggedError("RateLimited")<
+export class RateLimited extends TaggedError("RateLimited")<
   HttpErrorFields & { readonly retryAfter: Option.Option<Duration.Duration> }
 > {}
 
@@ -111,7 +126,7 @@ export class RateLimited extends Data.TaggedError("RateLimited")<
  * @since 0.1.0
  * @category errors
  */
-export class ServerError extends Data.TaggedError("ServerError")<HttpErrorFields> {}
+export class ServerError extends TaggedError("ServerError")<HttpErrorFields> {}
 
 /**
  * Any other status the operation did not expect (402, 405, 406, 411, 416, an unexpected 3xx...).
@@ -119,7 +134,7 @@ export class ServerError extends Data.TaggedError("ServerError")<HttpErrorFields
  * @since 0.1.0
  * @category errors
  */
-export class UnexpectedStatus extends Data.TaggedError("UnexpectedStatus")<HttpErrorFields> {}
+export class UnexpectedStatus extends TaggedError("UnexpectedStatus")<HttpErrorFields> {}
 
 /**
  * The response could not be read as what the operation expects: malformed JSON, a wrong content,
@@ -128,7 +143,7 @@ export class UnexpectedStatus extends Data.TaggedError("UnexpectedStatus")<HttpE
  * @since 0.1.0
  * @category errors
  */
-export class DecodeError extends Data.TaggedError("DecodeError")<{
+export class DecodeError extends TaggedError("DecodeError")<{
   readonly message: string
   readonly method: string
   readonly url: string
@@ -143,7 +158,7 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
  * @since 0.1.0
  * @category errors
  */
-export class TransportError extends Data.TaggedError("TransportError")<{
+export class TransportError extends TaggedError("TransportError")<{
   readonly message: string
   readonly method: string
   readonly url: string
@@ -157,7 +172,7 @@ export class TransportError extends Data.TaggedError("TransportError")<{
  * @since 0.1.0
  * @category errors
  */
-export class InvalidInput extends Data.TaggedError("InvalidInput")<{
+export class InvalidInput extends TaggedError("InvalidInput")<{
   readonly message: string
   /** The parameter or payload field that was rejected. */
   readonly parameter: string

@@ -244,7 +244,7 @@ describe("path parameters", () => {
   it.effect("an empty parameter fails with InvalidInput naming it, and nothing is sent", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json(repo))
-      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "" })).pipe(Effect.provide(mock.anonymous))
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "" })).pipe(Effect.provide(mockHttp(() => json({})).anonymous)).pipe(Effect.provide(mock.anonymous))
       expect(error).toBeInstanceOf(BitbucketError.InvalidInput)
       if (error._tag === "InvalidInput") expect(error.parameter).toBe("repo_slug")
       expect(mock.requests).toHaveLength(0)
@@ -281,5 +281,17 @@ describe("payloads are sent whole or not at all", () => {
       expect(nested).toMatchObject({ _tag: "InvalidInput" })
       expect(nested.message).toContain("commmit")
       expect(mock.requests).toEqual([])
+    }))
+})
+
+describe("errors print", () => {
+  it.effect("as `Tag: message`, so a failed assertion on one reads well instead of overflowing the stack", () =>
+    Effect.gen(function*() {
+      // From inside an operation's span, where Effect wraps the error in a proxy.
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "" })).pipe(Effect.provide(mockHttp(() => json({})).anonymous))
+      expect(String(error)).toBe(`InvalidInput: ${error.message}`)
+      expect(() => expect(error).toBeInstanceOf(BitbucketError.NotFound)).toThrow(/to be an instance of NotFound/)
+      const notFound = new BitbucketError.NotFound({ message: "no such repository", method: "GET", url: "https://x", status: 404 })
+      expect(String(notFound)).toBe("NotFound: no such repository")
     }))
 })
