@@ -32,6 +32,7 @@ import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import { Commit } from "./Commit.js"
 import * as Http from "./internal/http.js"
+import { securedByDefault } from "./internal/variable.js"
 import * as Pagination from "./Pagination.js"
 import { Variable, VariablePayload } from "./Pipeline.js"
 import type { RepositoryRef } from "./Repository.js"
@@ -397,7 +398,7 @@ export const findVariables = (
  * @category mutations
  */
 export const createVariable = Effect.fn("Bitbucket.Deployment.createVariable")(function*(ref: EnvironmentRef, payload: VariablePayload) {
-  return yield* Http.jsonWithBody({ method: "POST", path: variables, params: ref }, VariablePayload, payload, Variable)
+  return yield* Http.jsonWithBody({ method: "POST", path: variables, params: ref }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**
@@ -417,7 +418,7 @@ export const createVariable = Effect.fn("Bitbucket.Deployment.createVariable")(f
  * @category mutations
  */
 export const updateVariable = Effect.fn("Bitbucket.Deployment.updateVariable")(function*(ref: VariableRef, payload: VariablePayload) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: variable, params: ref }, VariablePayload, payload, Variable)
+  return yield* Http.jsonWithBody({ method: "PUT", path: variable, params: ref }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**

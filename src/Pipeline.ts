@@ -31,6 +31,7 @@
 import { Duration, Effect, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { securedByDefault } from "./internal/variable.js"
 import { countProblem } from "./internal/url.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
@@ -232,8 +233,11 @@ const VariablePayloadSchema = Schema.Struct({
 /**
  * A variable to send: its `key` (ASCII letters, digits and underscores, not starting with a
  * digit; another key is `InvalidInput` and nothing is sent), its `value`, and whether it is
- * `secured`. Give a secret's value as a `Redacted`: it is sent as text and no error, span or log
- * shows it. A secured variable's value is never returned by Bitbucket. The same payload serves a
+ * `secured`. Give a secret's value as a `Redacted`: it is sent as text, and no error, span or log
+ * shows it (nor a value marked `secured`; a value under 4 characters cannot be told apart from
+ * other text, so an error that holds one is withheld whole). `secured` is always sent: when left
+ * out, true for a `Redacted` value and false for a plain one, in an update too. A secured
+ * variable's value is never returned by Bitbucket. The same payload serves a
  * run's variables ({@link trigger}), a repository's or workspace's ({@link createVariable}) and a
  * deployment environment's (`Deployment.createVariable`).
  *
@@ -404,7 +408,13 @@ export const find = Effect.fn("Bitbucket.Pipeline.find")(function*(ref: Pipeline
  * @category mutations
  */
 export const trigger = Effect.fn("Bitbucket.Pipeline.trigger")(function*(ref: RepositoryRef, payload: TriggerPayload) {
-  return yield* Http.jsonWithBody({ method: "POST", path: pipelines, params: ref }, TriggerPayload, payload, Pipeline)
+  const variables = payload.variables?.map(securedByDefault)
+  return yield* Http.jsonWithBody(
+    { method: "POST", path: pipelines, params: ref },
+    TriggerPayload,
+    variables === undefined ? payload : { ...payload, variables },
+    Pipeline
+  )
 })
 
 /**
@@ -573,12 +583,12 @@ export const findVariable = Effect.fn("Bitbucket.Pipeline.findVariable")(functio
  * @category mutations
  */
 export const createVariable = Effect.fn("Bitbucket.Pipeline.createVariable")(function*(ref: RepositoryRef, payload: VariablePayload) {
-  return yield* Http.jsonWithBody({ method: "POST", path: repositoryVariables, params: ref }, VariablePayload, payload, Variable)
+  return yield* Http.jsonWithBody({ method: "POST", path: repositoryVariables, params: ref }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**
- * Changes a repository's variable: its key, value and whether it is secured, all sent again (a
- * secured value cannot be read back, so it is never kept from before).
+ * Changes a repository's variable: its key, its value and whether it is secured (said outright: see
+ * {@link VariablePayload}). A secured value cannot be read back, so give it again.
  *
  * @example
  * ```ts
@@ -595,7 +605,7 @@ export const createVariable = Effect.fn("Bitbucket.Pipeline.createVariable")(fun
  * @category mutations
  */
 export const updateVariable = Effect.fn("Bitbucket.Pipeline.updateVariable")(function*(ref: VariableRef, payload: VariablePayload) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: repositoryVariable, params: ref }, VariablePayload, payload, Variable)
+  return yield* Http.jsonWithBody({ method: "PUT", path: repositoryVariable, params: ref }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**
@@ -677,11 +687,12 @@ export const createWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.createWorks
   ref: { readonly workspace: string },
   payload: VariablePayload
 ) {
-  return yield* Http.jsonWithBody({ method: "POST", path: workspaceVariables, params: ref }, VariablePayload, payload, Variable)
+  return yield* Http.jsonWithBody({ method: "POST", path: workspaceVariables, params: ref }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**
- * Changes a workspace's variable (key, value and `secured`, all sent again).
+ * Changes a workspace's variable: its key, its value and `secured` (said outright: see
+ * {@link VariablePayload}).
  *
  * @example
  * ```ts
@@ -697,7 +708,7 @@ export const updateWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.updateWorks
   ref: WorkspaceVariableRef,
   payload: VariablePayload
 ) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: workspaceVariable, params: ref }, VariablePayload, payload, Variable)
+  return yield* Http.jsonWithBody({ method: "PUT", path: workspaceVariable, params: ref }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**

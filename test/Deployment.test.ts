@@ -48,6 +48,24 @@ layer(AsAlice)("Deployment against the fake", (it) => {
       expect(yield* Effect.flip(Deployment.deleteEnvironment(ref))).toBeInstanceOf(BitbucketError.NotFound)
     }))
 
+  it.effect("a new environment ranks after the last of its type, even after one was deleted", () =>
+    Effect.gen(function*() {
+      const ref = { workspace: "demo", repo_slug: "cli-tools" }
+      const a = yield* Deployment.createEnvironment(ref, { name: "QA 1", environment_type: { name: "Test" } })
+      const b = yield* Deployment.createEnvironment(ref, { name: "QA 2", environment_type: { name: "Test" } })
+      yield* Deployment.deleteEnvironment({ ...ref, environment_uuid: a.uuid! })
+      const c = yield* Deployment.createEnvironment(ref, { name: "QA 3", environment_type: { name: "Test" } })
+      expect([a.rank, b.rank, c.rank]).toEqual([1, 2, 3])
+    }))
+
+  it.effect("a seeded deployment keeps its commit when the tag that named it goes", () =>
+    Effect.gen(function*() {
+      const before = (yield* collect(Deployment.findForRepository(repo)))[0]!.release?.commit?.hash
+      expect(before).toMatch(/^[0-9a-f]{40}$/)
+      yield* Ref.deleteTag({ ...repo, name: "v1.0.0" })
+      expect((yield* collect(Deployment.findForRepository(repo)))[0]!.release?.commit?.hash).toBe(before)
+    }))
+
   it.effect("deployments list what was deployed where, with the release's commit; a repository without any lists none", () =>
     Effect.gen(function*() {
       const deployments = yield* collect(Deployment.findForRepository(repo))
@@ -73,7 +91,7 @@ layer(AsAlice)("Deployment against the fake", (it) => {
       const ref = { ...repo, environment_uuid: staging.uuid! }
       const url = yield* Deployment.createVariable(ref, { key: "APP_URL", value: "https://staging.example.com" })
       const secret = yield* Deployment.createVariable(ref, { key: "DB_PASSWORD", value: Redacted.make(SECRET), secured: true })
-      expect(secret).toMatchObject({ type: "deployment_variable", key: "DB_PASSWORD", secured: true })
+      expect(secret).toMatchObject({ type: "pipeline_variable", key: "DB_PASSWORD", secured: true })
       expect("value" in secret).toBe(false)
       const listed = yield* collect(Deployment.findVariables(ref))
       expect(listed.map((v) => [v.key, v.value])).toEqual([["APP_URL", "https://staging.example.com"], ["DB_PASSWORD", undefined]])

@@ -218,4 +218,52 @@ describe("Pipeline variables on the wire", () => {
       }
       expect(spans.join("\n")).toContain("Bitbucket.Pipeline.createVariable")
     }))
+
+  it.effect("a secret echoed in any spelling (escaped, \\u, URL-encoded), inside a longer one, or short, stays out of the error", () =>
+    Effect.gen(function*() {
+      const pem = "-----BEGIN KEY-----\nMIIBOgIBAAJBAK\"quoted\"\\path\nZ\u00e4hler-\u00fc\n-----END KEY-----"
+      // Bitbucket's JSON escapes the newlines, quotes and backslashes, and may write non-ASCII as \u escapes.
+      const escaped = JSON.stringify(pem).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+      const body = `{"type":"error","error":{"message":"bad value","detail":"got ${escaped.slice(1, -1)}","fields":{"value":["${escaped.slice(1, -1)}"]}}}`
+      const shownBy = (reply: Response, variable: Pipeline.VariablePayload) =>
+        Effect.gen(function*() {
+          const mock = mockHttp(() => reply)
+          const exit = yield* Effect.exit(Pipeline.createVariable(repo, variable).pipe(Effect.provide(mock.anonymous)))
+          expect(Exit.isFailure(exit)).toBe(true)
+          return Exit.isFailure(exit) ? [util.inspect(Cause.squash(exit.cause), { depth: 10 }), Cause.pretty(exit.cause)].join("\n") : ""
+        })
+      const json400 = new Response(body, { status: 400, headers: { "content-type": "application/json" } })
+      const shown = yield* shownBy(json400, { key: "KEY", value: Redacted.make(pem) })
+      expect(shown).toContain("bad value")
+      for (const part of ["MIIBOgIBAAJBAK", "quoted", "Z\u00e4hler", "Z\\u00e4hler"]) expect(shown).not.toContain(part)
+      // A text answer quoting it URL-encoded.
+      const text = new Response(`rejected value=${encodeURIComponent(pem)}`, { status: 400, headers: { "content-type": "text/plain" } })
+      expect(yield* shownBy(text, { key: "KEY", value: Redacted.make(pem) })).not.toContain("MIIBOgIBAAJBAK")
+      // A plain value marked secured is a secret too.
+      const plain = new Response(JSON.stringify(errorBody("bad", { detail: "got plain-secret-value" })), { status: 400, headers: { "content-type": "application/json" } })
+      expect(yield* shownBy(plain, { key: "KEY", value: "plain-secret-value", secured: true })).not.toContain("plain-secret-value")
+      // A short secret cannot be blanked out of text: what holds it is withheld.
+      const pin = new Response(JSON.stringify(errorBody("bad", { detail: "PIN 4711 rejected" })), { status: 400, headers: { "content-type": "application/json" } })
+      expect(yield* shownBy(pin, { key: "PIN", value: Redacted.make("471") })).not.toContain("471")
+    }))
+
+  it.effect("overlapping secrets leave nothing of the longer one; secured is always sent, true for a Redacted value", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((request) =>
+        request.method === "POST" && request.url.pathname.endsWith("/pipelines/")
+          ? json(errorBody("bad", { detail: "got abcd and abcdSECRETTAIL" }), 400)
+          : json({ type: "pipeline_variable", uuid: "{v}", key: "K", secured: true })
+      )
+      const exit = yield* Effect.exit(Pipeline.trigger(repo, {
+        target: Pipeline.onBranch("main"),
+        variables: [{ key: "A", value: Redacted.make("abcd") }, { key: "B", value: Redacted.make("abcdSECRETTAIL") }]
+      }).pipe(Effect.provide(mock.anonymous)))
+      expect(Exit.isFailure(exit) && Cause.pretty(exit.cause)).not.toContain("SECRETTAIL")
+      expect(JSON.parse(mock.requests[0]!.body).variables.map((v: { secured: boolean }) => v.secured)).toEqual([true, true])
+      yield* Pipeline.createVariable(repo, { key: "K", value: Redacted.make("x-secret") }).pipe(Effect.provide(mock.anonymous))
+      yield* Pipeline.updateVariable({ ...repo, variable_uuid: "{v}" }, { key: "K", value: "shown" }).pipe(Effect.provide(mock.anonymous))
+      yield* Deployment.updateVariable({ ...repo, environment_uuid: "{e}", variable_uuid: "{v}" }, { key: "K", value: Redacted.make("y-secret") })
+        .pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests.slice(1).map((r) => JSON.parse(r.body).secured)).toEqual([true, false, true])
+    }))
 })

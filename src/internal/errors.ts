@@ -32,7 +32,8 @@ export const clientFailure = (
   let level: unknown = error.cause
   for (let depth = 0; depth < 5 && typeof level === "object" && level !== null; depth++) {
     const e = level as { readonly message?: unknown; readonly code?: unknown; readonly cause?: unknown; readonly errors?: unknown }
-    let text = typeof e.message === "string" ? e.message.trim().slice(0, 300) : ""
+    // Blanked before it is cut short: a secret cut in two would no longer be found.
+    let text = typeof e.message === "string" ? blankSecrets(e.message.trim(), secrets).slice(0, 300) : ""
     if (typeof e.code === "string" && !text.includes(e.code)) text = text === "" ? e.code : `${text} (${e.code})`
     if (text !== "" && parts[parts.length - 1] !== text) parts.push(text)
     // Node reports a refused connection to every address of a host as an AggregateError.
@@ -42,13 +43,52 @@ export const clientFailure = (
   return `${error._tag === "ResponseError" ? "failed while reading the response" : "failed before a response"}: ${detail}`
 }
 
-/** Text with every `secrets` string (of at least 4 characters) replaced by `<redacted>`. */
-export const blankSecrets = (text: string, secrets: ReadonlyArray<string>): string => {
-  let out = text
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join("<redacted>")
+const REDACTED = "<redacted>"
+
+/**
+ * The ways a server may write a value back in a text: as it is, JSON-escaped (`\n`, `\"`), with
+ * non-ASCII as `\u` escapes, URL-encoded, HTML-escaped.
+ */
+const spellings = (secret: string): ReadonlyArray<string> => {
+  const json = JSON.stringify(secret).slice(1, -1)
+  const ascii = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  const html = secret.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")
+  let url = secret
+  try {
+    url = encodeURIComponent(secret)
+  } catch {
+    // A lone surrogate has no URL form.
   }
+  const upperHex = ascii.replace(/\\u([0-9a-f]{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`)
+  return [...new Set([secret, json, json.replace(/\//g, "\\/"), ascii, upperHex, url, html])]
+}
+
+/**
+ * Text with every `secrets` string blanked out as `<redacted>`, in every spelling a server may
+ * echo it in (longest first, so that no part of a longer secret is left). A secret of fewer than
+ * 4 characters cannot be told apart from ordinary text: a text holding one is withheld whole.
+ */
+export const blankSecrets = (text: string, secrets: ReadonlyArray<string>): string => {
+  if (secrets.some((secret) => secret.length > 0 && secret.length < 4 && text.includes(secret))) return REDACTED
+  let out = text
+  const all = secrets.filter((secret) => secret.length >= 4).flatMap(spellings)
+  for (const spelling of [...new Set(all)].sort((a, b) => b.length - a.length)) out = out.split(spelling).join(REDACTED)
   return out
+}
+
+/** An error body with every secret blanked out of what it says (after parsing: the structure stays). */
+const blankBody = (body: ErrorBody, secrets: ReadonlyArray<string>): ErrorBody => {
+  if (secrets.length === 0) return body
+  const blank = (text: string | undefined) => (text === undefined ? undefined : blankSecrets(text, secrets))
+  return {
+    ...(body.bitbucketMessage !== undefined ? { bitbucketMessage: blank(body.bitbucketMessage)! } : {}),
+    ...(body.detail !== undefined ? { detail: blank(body.detail)! } : {}),
+    ...(body.fields !== undefined
+      ? { fields: Object.fromEntries(Object.entries(body.fields).map(([k, v]) => [blank(k)!, v.map((m) => blank(m)!)])) }
+      : {}),
+    ...(body.id !== undefined ? { id: blank(body.id)! } : {}),
+    ...(body.body !== undefined ? { body: blank(body.body)! } : {})
+  }
 }
 
 /** What a failure message must not show of an Authorization header: its value, and the credential after the scheme. */
@@ -142,8 +182,10 @@ export const statusError = (input: {
   readonly status: number
   readonly body: string
   readonly retryAfter?: Option.Option<Duration.Duration>
+  /** Values no part of the error may show (see `blankSecrets`). */
+  readonly secrets?: ReadonlyArray<string>
 }): BitbucketError.StatusError => {
-  const parsed = parseErrorBody(input.body)
+  const parsed = blankBody(parseErrorBody(input.body), input.secrets ?? [])
   const url = displayUrl(input.url)
   const said = parsed.bitbucketMessage ?? parsed.body
   const fieldList = parsed.fields === undefined

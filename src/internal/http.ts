@@ -8,7 +8,7 @@ import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random,
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { blankSecrets, clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, secretsOf, statusError } from "./errors.js"
+import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, secretsOf, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
@@ -269,7 +269,8 @@ const failStatus = (received: Received, secrets: ReadonlyArray<string>) =>
         method: received.method,
         url: received.url,
         status: received.status,
-        body: blankSecrets(bodyText(received), secrets),
+        body: bodyText(received),
+        secrets,
         retryAfter: parseRetryAfter(received.headers["retry-after"], now)
       })
     ))
@@ -670,7 +671,10 @@ export const encodePayload = <A, I>(schema: Schema.Schema<A, I>, payload: A, nam
     })
   })
 
-/** The values of the `Redacted` strings in a payload (plain objects and arrays, a few levels deep). */
+/**
+ * The values of the `Redacted` strings in a payload, and of variables marked `secured` (plain
+ * objects and arrays, a few levels deep).
+ */
 export const redactedValues = (payload: unknown, depth = 0): ReadonlyArray<string> => {
   if (Redacted.isRedacted(payload)) {
     const value: unknown = Redacted.value(payload)
@@ -678,6 +682,10 @@ export const redactedValues = (payload: unknown, depth = 0): ReadonlyArray<strin
   }
   if (depth > 8) return []
   if (Array.isArray(payload)) return payload.flatMap((item: unknown) => redactedValues(item, depth + 1))
+  // A variable marked secured holds a secret even when it was given as plain text.
+  if (isRecord(payload) && payload["secured"] === true && typeof payload["value"] === "string") {
+    return [payload["value"], ...Object.values(payload).flatMap((item) => redactedValues(item, depth + 1))]
+  }
   return isRecord(payload) ? Object.values(payload).flatMap((item) => redactedValues(item, depth + 1)) : []
 }
 

@@ -136,14 +136,18 @@ export interface FakeBitbucket {
   readonly handle: (request: Request) => Effect.Effect<Response>
   /**
    * Every request received so far (including refused requests to foreign hosts made through
-   * {@link client}); a faulted request carries the `fault` that was applied.
+   * {@link client}); a faulted request carries the `fault` that was applied. Requests are kept as
+   * sent: credentials and secured variable values included (keep logs of it out of CI output).
    */
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   /** Empties the request log. */
   readonly clearRequests: Effect.Effect<void>
   /** Adds an entry to the request log (for transports that refuse a request before `handle`). */
   readonly record: (request: RecordedRequest) => Effect.Effect<void>
-  /** The current data, in seed form (a deep copy: created, updated and deleted repositories show). */
+  /**
+   * The current data, in seed form (a deep copy: created, updated and deleted repositories show).
+   * Like a seed, it holds credentials and secured variable values in clear: do not publish it.
+   */
   readonly snapshot: Effect.Effect<Seed>
   /**
    * Creates a single-use OAuth authorization code for `clientId` on behalf of `user`

@@ -32,7 +32,8 @@ export interface VariableScope {
   readonly variables: Array<VariableState>
   /** The collection's path under the API base, e.g. `/workspaces/acme/pipelines-config/variables`. */
   readonly path: string
-  readonly type: "pipeline_variable" | "deployment_variable"
+  /** Bitbucket calls every variable `pipeline_variable`, a deployment environment's too. */
+  readonly type: "pipeline_variable"
 }
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/

@@ -66,8 +66,9 @@ export const deployments: RouteModule = {
       return { uuid, name: seed.name, type: seed.environment_type, rank, variables: [] }
     }
 
+    /** After the last of its type (a deleted one's rank is not given again). */
     const rankFor = (environments: ReadonlyArray<EnvironmentState>, type: EnvironmentType) =>
-      environments.filter((e) => e.type === type).length
+      Math.max(-1, ...environments.filter((e) => e.type === type).map((e) => e.rank)) + 1
 
     const setupFrom = (repo: SeedRepository, seed: SeedRepositoryDeployments | undefined): Setup => {
       const environments: Array<EnvironmentState> = []
@@ -79,7 +80,12 @@ export const deployments: RouteModule = {
       const deployments = (seed?.deployments ?? []).map((d, i): DeploymentState => {
         const env = environments.find((e) => e.name === d.environment || bareUuid(e.uuid) === bareUuid(d.environment))
         if (env === undefined) throw new Error(`FakeBitbucket seed: a deployment of ${core.fullName(repo)} names no environment of it (${d.environment})`)
-        return { ...d, uuid: d.uuid ?? uuidOf(`deployment ${repo.uuid} ${i}`), environment: env.uuid }
+        // Its commit by hash: a deployment does not move with the branch or tag that named it.
+        const commit = d.commit === undefined ? undefined : git.data(repo).git.resolve(d.commit)?.hash
+        if (d.commit !== undefined && commit === undefined) {
+          throw new Error(`FakeBitbucket seed: a deployment of ${core.fullName(repo)} names an unknown commit (${d.commit})`)
+        }
+        return { ...d, uuid: d.uuid ?? uuidOf(`deployment ${repo.uuid} ${i}`), environment: env.uuid, ...(commit !== undefined ? { commit } : {}) }
       })
       return { environments, deployments }
     }
@@ -199,7 +205,7 @@ export const deployments: RouteModule = {
     const variableScope = (ctx: Ctx, p: Params): VariableScope => {
       const repo = core.repositoryFor(ctx, p, "admin")
       const env = findEnvironment(setupOf(repo), p.environment_uuid!)
-      return { variables: env.variables, path: `${repoPath(repo)}/deployments_config/environments/${seg(env.uuid)}/variables`, type: "deployment_variable" }
+      return { variables: env.variables, path: `${repoPath(repo)}/deployments_config/environments/${seg(env.uuid)}/variables`, type: "pipeline_variable" }
     }
     const variables = variableHandlers(core, variableScope)
 
