@@ -17,18 +17,23 @@
  *
  * @since 0.1.0
  */
-import { Data, Duration, Option } from "effect"
+import { Data, Duration, Inspectable, Option } from "effect"
 
 /**
- * `Data.TaggedError` whose `toString` says `Tag: message`. Effect's own errors hand themselves back
- * to a custom inspector when `toString` is Error's, and test runners that inspect with chai
- * (vitest's `expect(error).toBeInstanceOf(...)`) then recurse until the stack overflows instead of
- * printing the error.
+ * `Data.TaggedError` whose `toString` says `Tag: message` and whose custom inspection is a string.
+ * Effect's own errors hand themselves back to a custom inspector when `toString` is Error's, and
+ * test runners that inspect with chai (vitest's `expect(error).toBeInstanceOf(...)`) then recurse
+ * until the stack overflows instead of printing the error.
  */
 const TaggedError = <Tag extends string>(tag: Tag): typeof Data.TaggedError<Tag> extends (tag: Tag) => infer C ? C : never => {
   class Tagged extends Data.TaggedError(tag)<{ readonly message?: string }> {
     override toString() {
       return `${this._tag}: ${this.message}`
+    }
+    /** Node's `util.inspect` and `console.log`: the stack, then every field (status, url, fields, id...). */
+    override [Inspectable.NodeInspectSymbol](_depth?: number, options?: unknown, inspect?: (value: unknown, options?: unknown) => string) {
+      const fields = Object.fromEntries(Object.entries(this))
+      return `${this.stack ?? this.toString()}\n${inspect === undefined ? JSON.stringify(fields) : inspect(fields, options)}`
     }
   }
   return Tagged as never

@@ -235,9 +235,10 @@ const VariablePayloadSchema = Schema.Struct({
  * digit; another key is `InvalidInput` and nothing is sent), its `value`, and whether it is
  * `secured`. Give a secret's value as a `Redacted`: it is sent as text, and no error, span or log
  * shows it (nor a value marked `secured`; a value under 4 characters cannot be told apart from
- * other text, so an error that holds one is withheld whole). `secured` is always sent: when left
- * out, true for a `Redacted` value and false for a plain one, in an update too. A secured
- * variable's value is never returned by Bitbucket. The same payload serves a
+ * other text, so an error that holds one is withheld whole). A `Redacted` value is secured unless
+ * you say `secured: false`; a plain value with `secured` left out is created unsecured, and an
+ * update leaves the variable as it was (only `secured: false` makes a secured one readable). A
+ * secured variable's value is never returned by Bitbucket. The same payload serves a
  * run's variables ({@link trigger}), a repository's or workspace's ({@link createVariable}) and a
  * deployment environment's (`Deployment.createVariable`).
  *
@@ -587,7 +588,7 @@ export const createVariable = Effect.fn("Bitbucket.Pipeline.createVariable")(fun
 })
 
 /**
- * Changes a repository's variable: its key, its value and whether it is secured (said outright: see
+ * Changes a repository's variable: its key, its value and whether it is secured (see
  * {@link VariablePayload}). A secured value cannot be read back, so give it again.
  *
  * @example
@@ -691,8 +692,7 @@ export const createWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.createWorks
 })
 
 /**
- * Changes a workspace's variable: its key, its value and `secured` (said outright: see
- * {@link VariablePayload}).
+ * Changes a workspace's variable: its key, its value and `secured` (see {@link VariablePayload}).
  *
  * @example
  * ```ts

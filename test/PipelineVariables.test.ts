@@ -247,7 +247,7 @@ describe("Pipeline variables on the wire", () => {
       expect(yield* shownBy(pin, { key: "PIN", value: Redacted.make("471") })).not.toContain("471")
     }))
 
-  it.effect("overlapping secrets leave nothing of the longer one; secured is always sent, true for a Redacted value", () =>
+  it.effect("overlapping secrets leave nothing of the longer one; a Redacted value is sent secured; a plain update keeps secured as it was", () =>
     Effect.gen(function*() {
       const mock = mockHttp((request) =>
         request.method === "POST" && request.url.pathname.endsWith("/pipelines/")
@@ -264,6 +264,50 @@ describe("Pipeline variables on the wire", () => {
       yield* Pipeline.updateVariable({ ...repo, variable_uuid: "{v}" }, { key: "K", value: "shown" }).pipe(Effect.provide(mock.anonymous))
       yield* Deployment.updateVariable({ ...repo, environment_uuid: "{e}", variable_uuid: "{v}" }, { key: "K", value: Redacted.make("y-secret") })
         .pipe(Effect.provide(mock.anonymous))
-      expect(mock.requests.slice(1).map((r) => JSON.parse(r.body).secured)).toEqual([true, false, true])
+      // A plain value's update leaves `secured` as it was: a secret rotated as plain text stays secured.
+      expect(mock.requests.slice(1).map((r) => JSON.parse(r.body).secured)).toEqual([true, undefined, true])
+    }))
+
+  it.effect("other echoes: HTML across lines or with markup inside, a quote cut short, another case, Python's repr, JSON twice, a decode error", () =>
+    Effect.gen(function*() {
+      const secret = "ghp_Abc<def>Ghij\nKlmnOpqrStuv\u00e4Wxyz0123"
+      const echoes: ReadonlyArray<Response> = [
+        new Response(`<html><body><pre>${secret}</pre></body></html>`, { status: 400, headers: { "content-type": "text/html" } }),
+        json(errorBody(`value '${secret.slice(0, 14)}...' rejected`), 400),
+        json(errorBody(`value ${secret.toUpperCase()} rejected`), 400),
+        json(errorBody(`value ${"'" + secret.replace(/\n/g, "\\n").replace(/\u00e4/g, "\\xe4") + "'"} rejected`), 400),
+        json(errorBody(`value ${JSON.stringify(JSON.stringify(secret))} rejected`), 400),
+        json(errorBody(`value ${secret.replace(/[<>]/g, (c) => `&#${c.charCodeAt(0)};`)} rejected`), 400),
+        // A 2xx answer that fails to decode, quoting what was sent.
+        json({ type: "pipeline_variable", key: "K", value: { echoed: secret } }, 201)
+      ]
+      for (const reply of echoes) {
+        const mock = mockHttp(() => reply.clone())
+        const exit = yield* Effect.exit(Pipeline.createVariable(repo, { key: "K", value: Redacted.make(secret) }).pipe(Effect.provide(mock.anonymous)))
+        expect(Exit.isFailure(exit)).toBe(true)
+        const shown = Exit.isFailure(exit) ? [util.inspect(Cause.squash(exit.cause), { depth: 10 }), Cause.pretty(exit.cause), JSON.stringify(Cause.squash(exit.cause))].join("\n") : ""
+        for (const part of ["Abc", "Ghij", "KlmnOpqr", "klmnopqr", "Wxyz0123", "WXYZ0123"]) expect(shown, shown).not.toContain(part)
+      }
+    }))
+
+  it.effect("errors still show their fields in util.inspect: status, url, Bitbucket's words, the support id", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(errorBody("No such variable", { detail: "the detail", id: "support-id-42" }), 404))
+      const error = yield* Effect.flip(Pipeline.findVariable({ ...repo, variable_uuid: "{v}" })).pipe(Effect.provide(mock.anonymous))
+      const shown = util.inspect(error)
+      for (const part of ["NotFound: GET", "status: 404", "the detail", "support-id-42", "url:"]) expect(shown).toContain(part)
+    }))
+})
+
+layer(AsAlice)("Pipeline variables against the fake: rotation", (it) => {
+  it.effect("a secured variable updated with a plain value stays secured", () =>
+    Effect.gen(function*() {
+      const created = yield* Pipeline.createVariable(repo, { key: "ROTATED", value: Redacted.make("first-secret-value") })
+      expect(created.secured).toBe(true)
+      const ref = { ...repo, variable_uuid: created.uuid! }
+      const rotated = yield* Pipeline.updateVariable(ref, { key: "ROTATED", value: "second-secret-value" })
+      expect(rotated.secured).toBe(true)
+      expect(rotated.value).toBeUndefined()
+      expect((yield* Pipeline.findVariable(ref)).value).toBeUndefined()
     }))
 })

@@ -106,7 +106,7 @@ describe("Pipeline on the wire", () => {
       }).pipe(Effect.provide(mock.anonymous))
       expect(JSON.parse(mock.requests[0]!.body)).toEqual({
         target: { type: "pipeline_ref_target", ref_type: "branch", ref_name: "main" },
-        variables: [{ key: "TOKEN", value: "s3cr3t", secured: true }, { key: "MODE", value: "fast", secured: false }]
+        variables: [{ key: "TOKEN", value: "s3cr3t", secured: true }, { key: "MODE", value: "fast" }]
       })
       const bad = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onBranch(" ") })).pipe(Effect.provide(mock.anonymous))
       expect(bad).toBeInstanceOf(BitbucketError.InvalidInput)

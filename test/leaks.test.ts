@@ -166,6 +166,24 @@ const scenarios: ReadonlyArray<Scenario> = [
     token: () => json({ error: "invalid_grant", error_description: "Invalid refresh_token" }, 400)
   },
   {
+    name: "400 whose body echoes the request's credentials",
+    expectTag: "BadRequest",
+    api: (request) =>
+      json(errorBody(`Bad header: ${request.headers["authorization"]}`, { detail: `token ${SECRET.toLowerCase()}`, fields: { token: [`'${SECRET.slice(0, 14)}...'`] } }), 400)
+  },
+  {
+    name: "400 as text echoing the credentials, cut short",
+    expectTag: "BadRequest",
+    // The body is cut at 500 characters: the secret straddles the cut.
+    api: (request) => text(`${"x".repeat(485)} ${SECRET} rejected ${request.headers["authorization"]}`, 400)
+  },
+  {
+    name: "token endpoint 400 echoing the grant",
+    oauthOnly: true,
+    expectTag: "Unauthorized",
+    token: () => json({ error: "invalid_grant", error_description: `bad grant: refresh_token=${encodeURIComponent(SECRET)}&client_secret=${SECRET}` }, 400)
+  },
+  {
     name: "token endpoint 500 HTML",
     oauthOnly: true,
     expectTag: "ServerError",

@@ -244,7 +244,7 @@ describe("path parameters", () => {
   it.effect("an empty parameter fails with InvalidInput naming it, and nothing is sent", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json(repo))
-      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "" })).pipe(Effect.provide(mockHttp(() => json({})).anonymous)).pipe(Effect.provide(mock.anonymous))
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "" })).pipe(Effect.provide(mock.anonymous))
       expect(error).toBeInstanceOf(BitbucketError.InvalidInput)
       if (error._tag === "InvalidInput") expect(error.parameter).toBe("repo_slug")
       expect(mock.requests).toHaveLength(0)

@@ -5,6 +5,7 @@
 import { Duration, Option, ParseResult } from "effect"
 import * as BitbucketError from "../BitbucketError.js"
 import { isRecord } from "./record.js"
+import { type Redact, redactor } from "./redact.js"
 
 /** A URL safe to show: no user info. */
 export const displayUrl = (url: string | URL): string => {
@@ -28,72 +29,42 @@ export const clientFailure = (
   error: { readonly _tag: string; readonly reason: string; readonly description?: string | undefined; readonly cause?: unknown },
   secrets: ReadonlyArray<string>
 ): string => {
+  const redact = redactor(secrets)
   const parts: Array<string> = error.description === undefined ? [] : [error.description]
   let level: unknown = error.cause
   for (let depth = 0; depth < 5 && typeof level === "object" && level !== null; depth++) {
     const e = level as { readonly message?: unknown; readonly code?: unknown; readonly cause?: unknown; readonly errors?: unknown }
     // Blanked before it is cut short: a secret cut in two would no longer be found.
-    let text = typeof e.message === "string" ? blankSecrets(e.message.trim(), secrets).slice(0, 300) : ""
+    let text = typeof e.message === "string" ? redact(e.message.trim()).slice(0, 300) : ""
     if (typeof e.code === "string" && !text.includes(e.code)) text = text === "" ? e.code : `${text} (${e.code})`
     if (text !== "" && parts[parts.length - 1] !== text) parts.push(text)
     // Node reports a refused connection to every address of a host as an AggregateError.
     level = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined)
   }
-  const detail = blankSecrets(parts.length > 0 ? parts.join(": ") : error.reason, secrets)
+  const detail = redact(parts.length > 0 ? parts.join(": ") : error.reason)
   return `${error._tag === "ResponseError" ? "failed while reading the response" : "failed before a response"}: ${detail}`
 }
 
-const REDACTED = "<redacted>"
-
-/**
- * The ways a server may write a value back in a text: as it is, JSON-escaped (`\n`, `\"`), with
- * non-ASCII as `\u` escapes, URL-encoded, HTML-escaped.
- */
-const spellings = (secret: string): ReadonlyArray<string> => {
-  const json = JSON.stringify(secret).slice(1, -1)
-  const ascii = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-  const html = secret.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")
-  let url = secret
-  try {
-    url = encodeURIComponent(secret)
-  } catch {
-    // A lone surrogate has no URL form.
-  }
-  const upperHex = ascii.replace(/\\u([0-9a-f]{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`)
-  return [...new Set([secret, json, json.replace(/\//g, "\\/"), ascii, upperHex, url, html])]
-}
-
-/**
- * Text with every `secrets` string blanked out as `<redacted>`, in every spelling a server may
- * echo it in (longest first, so that no part of a longer secret is left). A secret of fewer than
- * 4 characters cannot be told apart from ordinary text: a text holding one is withheld whole.
- */
-export const blankSecrets = (text: string, secrets: ReadonlyArray<string>): string => {
-  if (secrets.some((secret) => secret.length > 0 && secret.length < 4 && text.includes(secret))) return REDACTED
-  let out = text
-  const all = secrets.filter((secret) => secret.length >= 4).flatMap(spellings)
-  for (const spelling of [...new Set(all)].sort((a, b) => b.length - a.length)) out = out.split(spelling).join(REDACTED)
-  return out
-}
-
-/** An error body with every secret blanked out of what it says (after parsing: the structure stays). */
-const blankBody = (body: ErrorBody, secrets: ReadonlyArray<string>): ErrorBody => {
-  if (secrets.length === 0) return body
-  const blank = (text: string | undefined) => (text === undefined ? undefined : blankSecrets(text, secrets))
-  return {
-    ...(body.bitbucketMessage !== undefined ? { bitbucketMessage: blank(body.bitbucketMessage)! } : {}),
-    ...(body.detail !== undefined ? { detail: blank(body.detail)! } : {}),
-    ...(body.fields !== undefined
-      ? { fields: Object.fromEntries(Object.entries(body.fields).map(([k, v]) => [blank(k)!, v.map((m) => blank(m)!)])) }
-      : {}),
-    ...(body.id !== undefined ? { id: blank(body.id)! } : {}),
-    ...(body.body !== undefined ? { body: blank(body.body)! } : {})
-  }
-}
+/** Text with every `secrets` string blanked out (see `redactor`). */
+export const blankSecrets = (text: string, secrets: ReadonlyArray<string>): string => redactor(secrets)(text)
 
 /** What a failure message must not show of an Authorization header: its value, and the credential after the scheme. */
-export const secretsOf = (authorization: string | undefined): ReadonlyArray<string> =>
-  authorization === undefined ? [] : [authorization, authorization.slice(authorization.indexOf(" ") + 1)]
+export const secretsOf = (authorization: string | undefined): ReadonlyArray<string> => {
+  if (authorization === undefined) return []
+  const credential = authorization.slice(authorization.indexOf(" ") + 1)
+  // A credential of a few characters cannot be told apart from other text (none is that short).
+  const out = [authorization, credential].filter((secret) => secret.length >= 4)
+  if (/^basic /i.test(authorization)) {
+    // What a server may echo of Basic credentials: `user:password`, and the password.
+    try {
+      const decoded = new TextDecoder().decode(Uint8Array.from(atob(credential), (c) => c.charCodeAt(0)))
+      for (const secret of [decoded, decoded.slice(decoded.indexOf(":") + 1)]) if (secret.length >= 4) out.push(secret)
+    } catch {
+      // Not Base64: nothing more to find.
+    }
+  }
+  return out
+}
 
 interface ErrorBody {
   readonly bitbucketMessage?: string
@@ -105,41 +76,57 @@ interface ErrorBody {
 
 const str = (u: unknown): string | undefined => (typeof u === "string" && u.length > 0 ? u : undefined)
 
-const fieldsOf = (u: unknown): Record<string, ReadonlyArray<string>> | undefined => {
+/** The longest error body read, and the most fields kept of one. */
+const maxErrorBody = 64 * 1024
+const maxFields = 50
+
+/** `error.fields`: field names as Bitbucket wrote them (secrets blanked out of the messages only). */
+const fieldsOf = (u: unknown, redact: Redact): Record<string, ReadonlyArray<string>> | undefined => {
   if (!isRecord(u)) return undefined
   const out: Record<string, ReadonlyArray<string>> = {}
-  for (const [key, value] of Object.entries(u)) {
-    out[key] = Array.isArray(value) ? value.map(String) : [String(value)]
+  for (const [key, value] of Object.entries(u).slice(0, maxFields)) {
+    out[key] = (Array.isArray(value) ? value.map(String) : [String(value)]).map(redact)
   }
   return out
 }
 
 /** Reads Bitbucket's error body (`{ type: "error", error: { message, detail, fields, id } }`), OAuth's
  * (`{ error, error_description }`), or keeps the start of a text or HTML body. */
-export const parseErrorBody = (text: string): ErrorBody => {
-  const trimmed = text.trim()
+export const parseErrorBody = (text: string, redact: Redact = (t) => t): ErrorBody => {
+  // An error body worth reading is short: a huge one is cut before it is parsed or scanned.
+  const trimmed = text.trim().slice(0, maxErrorBody)
   if (trimmed.length === 0) return {}
   try {
     const json: unknown = JSON.parse(trimmed)
     if (isRecord(json)) {
       const error = json["error"]
+      // Secrets are blanked out of the values once parsed (escapes undone), never out of the JSON.
+      const said = (u: unknown) => {
+        const text = str(u)
+        return text === undefined ? undefined : redact(text)
+      }
       if (isRecord(error)) {
+        const fields = fieldsOf(error["fields"], redact)
+        const id = said(error["id"]) ?? said(json["id"])
         const out: ErrorBody = {
-          ...(str(error["message"]) !== undefined ? { bitbucketMessage: str(error["message"]) } : {}),
-          ...(str(error["detail"]) !== undefined ? { detail: str(error["detail"]) } : {}),
-          ...(fieldsOf(error["fields"]) !== undefined ? { fields: fieldsOf(error["fields"]) } : {}),
-          ...(str(error["id"]) ?? str(json["id"])) !== undefined ? { id: str(error["id"]) ?? str(json["id"]) } : {}
+          ...(said(error["message"]) !== undefined ? { bitbucketMessage: said(error["message"])! } : {}),
+          ...(said(error["detail"]) !== undefined ? { detail: said(error["detail"])! } : {}),
+          ...(fields !== undefined ? { fields } : {}),
+          ...(id !== undefined ? { id } : {})
         }
         return out
       }
-      const oauthError = str(json["error_description"]) ?? str(json["error"])
+      const oauthError = said(json["error_description"]) ?? said(json["error"])
       if (oauthError !== undefined) return { bitbucketMessage: oauthError }
     }
   } catch {
     // not JSON: fall through to text
   }
+  // Blanked before the markup is taken out and the text cut short (either could split a secret),
+  // and again after (taking out the markup could join one).
   const isHtml = /^<(!doctype|html)/i.test(trimmed)
-  const plain = isHtml ? trimmed.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim() : trimmed
+  const blanked = redact(trimmed)
+  const plain = isHtml ? redact(blanked.replace(/<[^<>]*>/g, " ").replace(/\s+/g, " ").trim()) : blanked
   return { body: plain.slice(0, 500) }
 }
 
@@ -185,12 +172,12 @@ export const statusError = (input: {
   /** Values no part of the error may show (see `blankSecrets`). */
   readonly secrets?: ReadonlyArray<string>
 }): BitbucketError.StatusError => {
-  const parsed = blankBody(parseErrorBody(input.body), input.secrets ?? [])
+  const parsed = parseErrorBody(input.body, redactor(input.secrets ?? []))
   const url = displayUrl(input.url)
   const said = parsed.bitbucketMessage ?? parsed.body
   const fieldList = parsed.fields === undefined
     ? ""
-    : ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ")})`
+    : ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ").slice(0, 1000)})`
   const message = `${input.method} ${url} failed with ${input.status}: ${describe(input.status)}${
     said === undefined ? "" : `. Bitbucket said: ${said.slice(0, 200)}`
   }${fieldList}`
@@ -249,3 +236,29 @@ export const malformedBody = (
     status: context.status,
     path: []
   })
+
+/**
+ * The error with `secrets` blanked out of every text it holds (its message, stack and Bitbucket's
+ * words), made anew so that nothing of the original arguments is kept. The last line of defence
+ * for a request that carried secrets: a `DecodeError` may quote an answer that echoed one.
+ */
+export const redactError = <E extends BitbucketError.BitbucketError>(error: E, secrets: ReadonlyArray<string>): E => {
+  if (secrets.length === 0) return error
+  const redact = redactor(secrets)
+  const fields: Record<string, unknown> = {}
+  let changed = false
+  for (const [key, value] of Object.entries(error)) {
+    let next: unknown = value
+    if (typeof value === "string") next = redact(value)
+    else if (key === "fields" && isRecord(value)) {
+      next = Object.fromEntries(Object.entries(value).map(([name, messages]) => [name, Array.isArray(messages) ? messages.map((m) => redact(String(m))) : messages]))
+    }
+    changed ||= JSON.stringify(next) !== JSON.stringify(value)
+    fields[key] = next
+  }
+  const message = redact(error.message)
+  if (!changed && message === error.message) return error
+  const copy = new (error.constructor as new(args: Record<string, unknown>) => E)({ ...fields, message })
+  if (typeof copy.stack === "string") copy.stack = redact(copy.stack)
+  return copy
+}

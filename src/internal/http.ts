@@ -8,7 +8,7 @@ import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random,
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, secretsOf, statusError } from "./errors.js"
+import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, redactError, secretsOf, statusError } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
@@ -262,6 +262,12 @@ export const backoff = (
 /** The body as text (UTF-8). */
 export const bodyText = (received: Received): string => Json.utf8(received.body)
 
+/** What an error about an answer must not show: the credentials the request carried, and its payload's secrets. */
+const secretsOfAttempt = (result: Attempt & { readonly _tag: "Response" }, prepared: Prepared): ReadonlyArray<string> => [
+  ...secretsOf(result.request.headers["authorization"]),
+  ...prepared.secrets
+]
+
 const failStatus = (received: Received, secrets: ReadonlyArray<string>) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) =>
     Effect.fail(
@@ -420,7 +426,7 @@ const sendWith = (
           withCredentials = withCredentials && underBase
           continue
         }
-        if (!retryableStatus(code)) return yield* failStatus(received, prepared.secrets)
+        if (!retryableStatus(code)) return yield* failStatus(received, secretsOfAttempt(result, prepared))
         retryAfter = parseRetryAfter(received.headers["retry-after"], now)
       }
       // Safe to retry: idempotent methods and requests (an upsert by key); any method when the
@@ -430,7 +436,7 @@ const sendWith = (
       const delay = yield* backoff(policy, retries, status, retryAfter)
       const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
       if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
-        return yield* (result._tag === "Response" ? failStatus(result.received, prepared.secrets) : Effect.fail(result.error))
+        return yield* (result._tag === "Response" ? failStatus(result.received, secretsOfAttempt(result, prepared)) : Effect.fail(result.error))
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
@@ -701,5 +707,8 @@ export const jsonWithBody = <A, I, P, PI>(
 ) =>
   Effect.flatMap(
     encodePayload(payloadSchema, payload),
-    (value) => json({ ...target, body: { _tag: "Json", value }, secrets: [...(target.secrets ?? []), ...redactedValues(payload)] }, schema)
+    (value) => {
+      const secrets = [...(target.secrets ?? []), ...redactedValues(payload)]
+      return Effect.mapError(json({ ...target, body: { _tag: "Json", value }, secrets }, schema), (error) => redactError(error, secrets))
+    }
   )

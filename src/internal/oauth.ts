@@ -22,6 +22,9 @@ export const basicAuthorization = (username: string, password: Redacted.Redacted
   return Redacted.make(`Basic ${btoa(binary)}`)
 }
 
+/** Form fields of a token request that carry a secret (not `grant_type`, `scope`, `redirect_uri`). */
+const secretFormFields: ReadonlySet<string> = new Set(["refresh_token", "code", "code_verifier", "client_secret", "password", "assertion"])
+
 export const sendForm = <A, I>(
   http: HttpClient.HttpClient,
   options: {
@@ -32,6 +35,11 @@ export const sendForm = <A, I>(
     readonly schema: Schema.Schema<A, I>
   }
 ): Effect.Effect<A, BitbucketError.BitbucketError> => {
+  // What no error may show: the client's credentials and the grant's own secrets.
+  const secrets = [
+    ...secretsOf(Redacted.value(basicAuthorization(options.username, options.password))),
+    ...Object.entries(options.form).filter(([name]) => secretFormFields.has(name)).map(([, value]) => value)
+  ]
   const request = HttpClientRequest.post(options.url).pipe(
     HttpClientRequest.setHeader("Authorization", Redacted.value(basicAuthorization(options.username, options.password))),
     HttpClientRequest.acceptJson,
@@ -55,7 +63,7 @@ export const sendForm = <A, I>(
         new BitbucketError.TransportError({
           message: error === "timeout"
             ? `POST ${displayUrl(options.url)} (OAuth token request) timed out after ${Duration.format(settings.timeout)}`
-            : `POST ${displayUrl(options.url)} (OAuth token request) ${clientFailure(error, secretsOf(request.headers["authorization"]))}`,
+            : `POST ${displayUrl(options.url)} (OAuth token request) ${clientFailure(error, secrets)}`,
           method: "POST",
           url: displayUrl(options.url),
           reason: error === "timeout" ? "Timeout" : "Transport"
@@ -88,7 +96,8 @@ export const sendForm = <A, I>(
             url: options.url,
             status: received.status === 400 ? 401 : received.status,
             body: new TextDecoder().decode(received.body),
-            retryAfter: Option.none()
+            retryAfter: Option.none(),
+            secrets
           })
         )
     )

@@ -5,10 +5,11 @@
 import { Redacted } from "effect"
 
 /**
- * The variable with `secured` said outright: as given, else true for a `Redacted` value (a value
- * kept secret here is meant to stay secret there) and false for a plain one. Sent every time, so
- * that an update never leaves it to the server's default.
+ * The variable with `secured: true` added when its value is `Redacted` and `secured` is left out
+ * (a value kept secret here is meant to stay secret there). A plain value with `secured` left out
+ * is sent without it: Bitbucket creates it unsecured, and an update leaves it as it was, so a
+ * secret rotated as plain text is never made readable by accident.
  */
 export const securedByDefault = <V extends { readonly value: string | Redacted.Redacted<string>; readonly secured?: boolean | undefined }>(
   variable: V
-): V & { readonly secured: boolean } => ({ ...variable, secured: variable.secured ?? Redacted.isRedacted(variable.value) })
+): V => (variable.secured === undefined && Redacted.isRedacted(variable.value) ? { ...variable, secured: true } : variable)
