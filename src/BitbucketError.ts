@@ -31,9 +31,14 @@ const TaggedError = <Tag extends string>(tag: Tag): typeof Data.TaggedError<Tag>
       return `${this._tag}: ${this.message}`
     }
     /** Node's `util.inspect` and `console.log`: the stack, then every field (status, url, fields, id...). */
-    override [Inspectable.NodeInspectSymbol](_depth?: number, options?: unknown, inspect?: (value: unknown, options?: unknown) => string) {
+    override [Inspectable.NodeInspectSymbol](depth?: number, options?: object, inspect?: (value: unknown, options?: object) => string) {
       const fields = Object.fromEntries(Object.entries(this))
-      return `${this.stack ?? this.toString()}\n${inspect === undefined ? JSON.stringify(fields) : inspect(fields, options)}`
+      const shown = inspect === undefined
+        ? JSON.stringify(fields)
+        : depth !== undefined && depth < 0
+        ? "{…}"
+        : inspect(fields, { ...options, depth: depth === undefined || depth === null ? depth : depth - 1 })
+      return `${this.stack ?? this.toString()}\n${shown}`
     }
   }
   return Tagged as never

@@ -299,6 +299,25 @@ describe("Pipeline variables on the wire", () => {
     }))
 })
 
+describe("Pipeline variables: redaction keeps ordinary errors readable", () => {
+  it.effect("a clone URL with a token does not withhold an unrelated error; a secret used as a field name is blanked", () =>
+    Effect.gen(function*() {
+      const cloneUrl = "https://x-token-auth:ATCTT3xFfGN0qW8zL5mR2pK9vB7nH4jD@bitbucket.org/acme/api.git"
+      const mock = mockHttp(() =>
+        json(errorBody("Key already in use", { fields: { key: ["taken"], ATCTT3xFfGN0qW8zL5mR2pK9vB7nH4jD: ["unknown field"] } }), 409)
+      )
+      const error = yield* Effect.flip(Pipeline.createVariable(repo, { key: "CLONE_URL", value: Redacted.make(cloneUrl) })).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(error.message).toContain("Key already in use")
+      expect(error.message).toContain("/repositories/demo/effect-playground/pipelines_config/variables")
+      expect(error).toMatchObject({ url: "https://api.bitbucket.org/2.0/repositories/demo/effect-playground/pipelines_config/variables" })
+      const shown = util.inspect(error, { depth: 10 })
+      expect(shown).not.toContain("ATCTT3xFfGN0qW8zL5mR2pK9vB7nH4jD")
+      expect((error as BitbucketError.Conflict).fields?.["key"]).toEqual(["taken"])
+    }))
+})
+
 layer(AsAlice)("Pipeline variables against the fake: rotation", (it) => {
   it.effect("a secured variable updated with a plain value stays secured", () =>
     Effect.gen(function*() {

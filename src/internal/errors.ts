@@ -5,7 +5,7 @@
 import { Duration, Option, ParseResult } from "effect"
 import * as BitbucketError from "../BitbucketError.js"
 import { isRecord } from "./record.js"
-import { type Redact, redactor } from "./redact.js"
+import { type Redact, REDACTED, redactor } from "./redact.js"
 
 /** A URL safe to show: no user info. */
 export const displayUrl = (url: string | URL): string => {
@@ -80,13 +80,18 @@ const str = (u: unknown): string | undefined => (typeof u === "string" && u.leng
 const maxErrorBody = 64 * 1024
 const maxFields = 50
 
-/** `error.fields`: field names as Bitbucket wrote them (secrets blanked out of the messages only). */
+/**
+ * `error.fields`, secrets blanked out of the messages. A field name is kept as Bitbucket wrote it
+ * unless it is itself a secret (then `<redacted>#n`): a name that merely holds a short secret's
+ * characters (`variables.1.value`) must stay readable.
+ */
 const fieldsOf = (u: unknown, redact: Redact): Record<string, ReadonlyArray<string>> | undefined => {
   if (!isRecord(u)) return undefined
   const out: Record<string, ReadonlyArray<string>> = {}
-  for (const [key, value] of Object.entries(u).slice(0, maxFields)) {
-    out[key] = (Array.isArray(value) ? value.map(String) : [String(value)]).map(redact)
-  }
+  Object.entries(u).slice(0, maxFields).forEach(([key, value], i) => {
+    const name = key.length >= 4 && redact(key) !== key ? `${REDACTED}#${i}` : key
+    out[name] = (Array.isArray(value) ? value.map(String) : [String(value)]).map(redact)
+  })
   return out
 }
 
@@ -126,7 +131,10 @@ export const parseErrorBody = (text: string, redact: Redact = (t) => t): ErrorBo
   // and again after (taking out the markup could join one).
   const isHtml = /^<(!doctype|html)/i.test(trimmed)
   const blanked = redact(trimmed)
-  const plain = isHtml ? redact(blanked.replace(/<[^<>]*>/g, " ").replace(/\s+/g, " ").trim()) : blanked
+  // The markup goes, but not the marks of what was blanked.
+  const plain = isHtml
+    ? redact(blanked.split(REDACTED).map((part) => part.replace(/<[^<>]*>/g, " ")).join(REDACTED).replace(/\s+/g, " ").trim())
+    : blanked
   return { body: plain.slice(0, 500) }
 }
 
@@ -249,9 +257,15 @@ export const redactError = <E extends BitbucketError.BitbucketError>(error: E, s
   let changed = false
   for (const [key, value] of Object.entries(error)) {
     let next: unknown = value
-    if (typeof value === "string") next = redact(value)
+    // What the library wrote itself (the method, the URL it called, the tag) holds no secret.
+    if (typeof value === "string" && key !== "url" && key !== "method" && key !== "_tag") next = redact(value)
     else if (key === "fields" && isRecord(value)) {
-      next = Object.fromEntries(Object.entries(value).map(([name, messages]) => [name, Array.isArray(messages) ? messages.map((m) => redact(String(m))) : messages]))
+      next = Object.fromEntries(
+        Object.entries(value).map(([name, messages], i) => [
+          name.length >= 4 && redact(name) !== name ? `${REDACTED}#${i}` : name,
+          Array.isArray(messages) ? messages.map((m) => redact(String(m))) : messages
+        ])
+      )
     }
     changed ||= JSON.stringify(next) !== JSON.stringify(value)
     fields[key] = next
@@ -259,6 +273,7 @@ export const redactError = <E extends BitbucketError.BitbucketError>(error: E, s
   const message = redact(error.message)
   if (!changed && message === error.message) return error
   const copy = new (error.constructor as new(args: Record<string, unknown>) => E)({ ...fields, message })
-  if (typeof copy.stack === "string") copy.stack = redact(copy.stack)
+  // Where the error came from, not where it was blanked.
+  if (typeof error.stack === "string") copy.stack = redact(error.stack)
   return copy
 }

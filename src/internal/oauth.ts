@@ -6,7 +6,7 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Duration, Effect, Option, Redacted, type Schema } from "effect"
 import { BitbucketConfig, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { clientFailure, displayUrl, parseRetryAfter, secretsOf, statusError } from "./errors.js"
+import { clientFailure, displayUrl, parseRetryAfter, redactError, secretsOf, statusError } from "./errors.js"
 import { backoff, decode, parseJson, type Received } from "./http.js"
 import { within } from "./timeout.js"
 
@@ -89,7 +89,7 @@ export const sendForm = <A, I>(
   return withRetries.pipe(
     Effect.flatMap((received): Effect.Effect<A, BitbucketError.BitbucketError> =>
       received.status >= 200 && received.status < 300
-        ? Effect.flatMap(parseJson(received), (value) => decode(options.schema, value, received))
+        ? Effect.mapError(Effect.flatMap(parseJson(received), (value) => decode(options.schema, value, received)), (error) => redactError(error, secrets))
         : Effect.fail(
           statusError({
             method: "POST",

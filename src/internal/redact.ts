@@ -75,6 +75,12 @@ export const normalForm = (text: string): string => {
  * there in any spelling (a quote cut short, another case, another escape), the whole text is
  * withheld as `<redacted>`. Work is done once per set of secrets; each text costs its length.
  */
+/**
+ * Text that is never a secret though secrets often hold it (a clone URL with a token holds
+ * `bitbucket.org`): a run of a secret found in it does not withhold a text.
+ */
+const common = normalForm("https://api.bitbucket.org/2.0/repositories/ https://bitbucket.org/ .git")
+
 export const redactor = (secrets: ReadonlyArray<string>): Redact => {
   const usable = [...new Set(secrets.filter((secret) => secret.length > 0))]
   if (usable.length === 0) return (text) => text
@@ -87,7 +93,12 @@ export const redactor = (secrets: ReadonlyArray<string>): Redact => {
     const normal = normalForm(secret)
     if (normal.trim() === "") continue
     if (normal.length < WINDOW) short.push(normal)
-    else for (let i = 0; i + WINDOW <= normal.length; i++) windows.add(normal.slice(i, i + WINDOW))
+    else {
+      for (let i = 0; i + WINDOW <= normal.length; i++) {
+        const run = normal.slice(i, i + WINDOW)
+        if (!common.includes(run)) windows.add(run)
+      }
+    }
   }
   return (text) => {
     let out = text
