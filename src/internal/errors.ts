@@ -45,9 +45,6 @@ export const clientFailure = (
   return `${error._tag === "ResponseError" ? "failed while reading the response" : "failed before a response"}: ${detail}`
 }
 
-/** Text with every `secrets` string blanked out (see `redactor`). */
-export const blankSecrets = (text: string, secrets: ReadonlyArray<string>): string => redactor(secrets)(text)
-
 /** What a failure message must not show of an Authorization header: its value, and the credential after the scheme. */
 export const secretsOf = (authorization: string | undefined): ReadonlyArray<string> => {
   if (authorization === undefined) return []
@@ -87,13 +84,16 @@ const maxFields = 50
  */
 const fieldsOf = (u: unknown, redact: Redact): Record<string, ReadonlyArray<string>> | undefined => {
   if (!isRecord(u)) return undefined
-  const out: Record<string, ReadonlyArray<string>> = {}
-  Object.entries(u).slice(0, maxFields).forEach(([key, value], i) => {
-    const name = key.length >= 4 && redact(key) !== key ? `${REDACTED}#${i}` : key
-    out[name] = (Array.isArray(value) ? value.map(String) : [String(value)]).map(redact)
-  })
-  return out
+  return Object.fromEntries(
+    Object.entries(u).slice(0, maxFields).map(([key, value], i) => [
+      fieldName(key, i, redact),
+      (Array.isArray(value) ? value.map(String) : [String(value)]).map(redact)
+    ])
+  )
 }
+
+/** A field's name as written, or `<redacted>#i` when it is itself a secret. */
+const fieldName = (key: string, i: number, redact: Redact) => (key.length >= 4 && redact(key) !== key ? `${REDACTED}#${i}` : key)
 
 /** Reads Bitbucket's error body (`{ type: "error", error: { message, detail, fields, id } }`), OAuth's
  * (`{ error, error_description }`), or keeps the start of a text or HTML body. */
@@ -177,7 +177,7 @@ export const statusError = (input: {
   readonly status: number
   readonly body: string
   readonly retryAfter?: Option.Option<Duration.Duration>
-  /** Values no part of the error may show (see `blankSecrets`). */
+  /** Values no part of the error may show (see `redactor`). */
   readonly secrets?: ReadonlyArray<string>
 }): BitbucketError.StatusError => {
   const parsed = parseErrorBody(input.body, redactor(input.secrets ?? []))
@@ -262,7 +262,7 @@ export const redactError = <E extends BitbucketError.BitbucketError>(error: E, s
     else if (key === "fields" && isRecord(value)) {
       next = Object.fromEntries(
         Object.entries(value).map(([name, messages], i) => [
-          name.length >= 4 && redact(name) !== name ? `${REDACTED}#${i}` : name,
+          fieldName(name, i, redact),
           Array.isArray(messages) ? messages.map((m) => redact(String(m))) : messages
         ])
       )

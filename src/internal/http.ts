@@ -207,7 +207,7 @@ const attempt = (
         Effect.flatMap(http.execute(request), (response): Effect.Effect<Attempt, HttpClientError.HttpClientError> => {
           const head = { method, url: shown, status: response.status, headers: response.headers }
           if (options.streamBody === true && response.status >= 200 && response.status < 300) {
-            const secrets = [...secretsOf(request.headers["authorization"]), ...options.secrets]
+            const secrets = requestSecrets(request, options)
             const stream = response.stream.pipe(
               Stream.mapError((error) => transportError(method, shown, error, settings.timeout, secrets)),
               Stream.timeoutFail(() => stalled(method, shown, settings.timeout), settings.timeout)
@@ -224,7 +224,7 @@ const attempt = (
           onFailure: (error) =>
             Effect.succeed<Attempt>({
               _tag: "Failure",
-              error: transportError(method, shown, error, settings.timeout, [...secretsOf(request.headers["authorization"]), ...options.secrets]),
+              error: transportError(method, shown, error, settings.timeout, requestSecrets(request, options)),
               notSent: error._tag === "RequestError" && failedBeforeSending(error.cause)
             }),
           onSuccess: Effect.succeed
@@ -262,9 +262,9 @@ export const backoff = (
 /** The body as text (UTF-8). */
 export const bodyText = (received: Received): string => Json.utf8(received.body)
 
-/** What an error about an answer must not show: the credentials the request carried, and its payload's secrets. */
-const secretsOfAttempt = (result: Attempt & { readonly _tag: "Response" }, prepared: Prepared): ReadonlyArray<string> => [
-  ...secretsOf(result.request.headers["authorization"]),
+/** What an error about a request must not show: the credentials it carried, and its payload's secrets. */
+const requestSecrets = (request: HttpClientRequest.HttpClientRequest, prepared: Pick<Prepared, "secrets">): ReadonlyArray<string> => [
+  ...secretsOf(request.headers["authorization"]),
   ...prepared.secrets
 ]
 
@@ -426,7 +426,7 @@ const sendWith = (
           withCredentials = withCredentials && underBase
           continue
         }
-        if (!retryableStatus(code)) return yield* failStatus(received, secretsOfAttempt(result, prepared))
+        if (!retryableStatus(code)) return yield* failStatus(received, requestSecrets(result.request, prepared))
         retryAfter = parseRetryAfter(received.headers["retry-after"], now)
       }
       // Safe to retry: idempotent methods and requests (an upsert by key); any method when the
@@ -436,7 +436,7 @@ const sendWith = (
       const delay = yield* backoff(policy, retries, status, retryAfter)
       const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
       if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
-        return yield* (result._tag === "Response" ? failStatus(result.received, secretsOfAttempt(result, prepared)) : Effect.fail(result.error))
+        return yield* (result._tag === "Response" ? failStatus(result.received, requestSecrets(result.request, prepared)) : Effect.fail(result.error))
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
@@ -688,11 +688,10 @@ export const redactedValues = (payload: unknown, depth = 0): ReadonlyArray<strin
   }
   if (depth > 8) return []
   if (Array.isArray(payload)) return payload.flatMap((item: unknown) => redactedValues(item, depth + 1))
+  if (!isRecord(payload)) return []
+  const nested = Object.values(payload).flatMap((item) => redactedValues(item, depth + 1))
   // A variable marked secured holds a secret even when it was given as plain text.
-  if (isRecord(payload) && payload["secured"] === true && typeof payload["value"] === "string") {
-    return [payload["value"], ...Object.values(payload).flatMap((item) => redactedValues(item, depth + 1))]
-  }
-  return isRecord(payload) ? Object.values(payload).flatMap((item) => redactedValues(item, depth + 1)) : []
+  return payload["secured"] === true && typeof payload["value"] === "string" ? [payload["value"], ...nested] : nested
 }
 
 /**

@@ -70,17 +70,17 @@ export const normalForm = (text: string): string => {
 }
 
 /**
- * A function that blanks `secrets` out of a text: every known spelling of a secret becomes
- * `<redacted>`; then, if any run of 12 characters of a secret (a whole secret, if shorter) is still
- * there in any spelling (a quote cut short, another case, another escape), the whole text is
- * withheld as `<redacted>`. Work is done once per set of secrets; each text costs its length.
- */
-/**
  * Text that is never a secret though secrets often hold it (a clone URL with a token holds
  * `bitbucket.org`): a run of a secret found in it does not withhold a text.
  */
 const common = normalForm("https://api.bitbucket.org/2.0/repositories/ https://bitbucket.org/ .git")
 
+/**
+ * A function that blanks `secrets` out of a text: every known spelling of a secret becomes
+ * `<redacted>`; then, if any run of 12 characters of a secret (a whole secret, if shorter) is still
+ * there in any spelling (a quote cut short, another case, another escape), the whole text is
+ * withheld as `<redacted>`. Work is done once per set of secrets; each text costs its length.
+ */
 export const redactor = (secrets: ReadonlyArray<string>): Redact => {
   const usable = [...new Set(secrets.filter((secret) => secret.length > 0))]
   if (usable.length === 0) return (text) => text
