@@ -8,6 +8,7 @@ import { main as pullRequest } from "./02-pull-request.js"
 import { main as snippet } from "./03-snippet.js"
 import { main as openPullRequests } from "./04-open-pull-requests.js"
 import { main as files } from "./06-files.js"
+import { main as codeInsights } from "./07-code-insights.js"
 import { ExampleLayer, live } from "./runtime.js"
 
 const examples: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, Effect.Effect.Context<typeof languages>>]> = [
@@ -15,7 +16,8 @@ const examples: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, 
   ["2. open, review, build and merge a pull request", pullRequest],
   ["3. a snippet with two files, read back and deleted", snippet],
   ["4. open pull requests matching a BBQL filter, trimmed with fields", openPullRequests],
-  ["6. a repository's files walked, read, and a change committed on a branch", files]
+  ["6. a repository's files walked, read, and a change committed on a branch", files],
+  ["7. a CI job's build status and Code Insights report, with annotations found by code search", codeInsights]
 ]
 
 const program = Effect.gen(function*() {

@@ -11,9 +11,10 @@ import { main as pullRequest } from "../examples/02-pull-request.js"
 import { main as snippet } from "../examples/03-snippet.js"
 import { main as openPullRequests } from "../examples/04-open-pull-requests.js"
 import { commitNote, main as files } from "../examples/06-files.js"
+import { main as codeInsights } from "../examples/07-code-insights.js"
 import { ExampleLayer, live } from "../examples/runtime.js"
 
-const examples = { languages, pullRequest, snippet, openPullRequests, files }
+const examples = { languages, pullRequest, snippet, openPullRequests, files, codeInsights }
 
 describe.skipIf(live)("examples against the fake", () => {
   for (const [name, main] of Object.entries(examples)) {
