@@ -134,6 +134,8 @@ export const findForCurrentUser = (
 
 const MembershipSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
+  /** `owner`, `collaborator` or `member`, in {@link findPermissions}. */
+  permission: Schema.optional(Schema.String),
   user: Schema.optional(Account),
   workspace: Schema.optional(Workspace),
   links: Schema.optional(Resource.Links)
@@ -325,3 +327,85 @@ export const searchCode = (
       CodeSearchResult,
       { ...options, fields: withRepository(options.fields) }
     )).pipe(Stream.withSpan("Bitbucket.Workspace.searchCode"))
+
+/**
+ * The members of a workspace with their permission (`owner`, `collaborator`, `member`), for
+ * audits; BBQL filters them: `q: 'permission = "owner"'`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Workspace } from "effect-bitbucket"
+ *
+ * const owners = Workspace.findPermissions({ workspace: "acme" }, { q: 'permission = "owner"' }).pipe(
+ *   Stream.map((membership) => membership.user?.display_name)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findPermissions = (
+  ref: { readonly workspace: string },
+  options: Pagination.ListOptions = {}
+): Stream.Stream<Membership, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/workspaces/{workspace}/permissions", params: ref }, Membership, options).pipe(
+    Stream.withSpan("Bitbucket.Workspace.findPermissions")
+  )
+
+const RepositoryPermissionSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  permission: Schema.optional(Schema.Union(Schema.Literal("admin", "write", "read"), Schema.String)),
+  user: Schema.optional(Account),
+  repository: Schema.optional(Resource.OpenRecord)
+})
+
+/**
+ * A user's effective permission on a repository: the highest they have, however it comes
+ * (membership, a group, the project, the repository).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RepositoryPermission: Resource.NamedStruct<typeof RepositoryPermissionSchema, RepositoryPermission> =
+  RepositoryPermissionSchema
+
+/**
+ * A user's effective permission on a repository.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RepositoryPermission extends Schema.Schema.Type<typeof RepositoryPermissionSchema> {}
+
+/**
+ * Who may do what in a workspace's repositories (`admin`, `write`, `read`), every repository or
+ * one (`repo_slug`): the effective permission of each user. Only the workspace's administrators
+ * may list all of them, and a repository's administrators its own. BBQL filters and sorts:
+ * `q: 'permission = "admin"'`, `sort: "user.display_name"`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Workspace } from "effect-bitbucket"
+ *
+ * const admins = Workspace.findRepositoryPermissions({ workspace: "acme", repo_slug: "api" }, { q: 'permission = "admin"' }).pipe(
+ *   Stream.map((grant) => grant.user?.display_name)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findRepositoryPermissions = (
+  ref: { readonly workspace: string; readonly repo_slug?: string | undefined },
+  options: Pagination.ListOptions = {}
+): Stream.Stream<RepositoryPermission, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream(
+    {
+      path: ref.repo_slug === undefined ? "/workspaces/{workspace}/permissions/repositories" : "/workspaces/{workspace}/permissions/repositories/{repo_slug}",
+      params: ref
+    },
+    RepositoryPermission,
+    options
+  ).pipe(Stream.withSpan("Bitbucket.Workspace.findRepositoryPermissions"))

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, Layer, Stream } from "effect"
+import { Authenticator } from "../src/index.js"
+import { FakeBitbucket } from "../src/testing/index.js"
 import * as BitbucketError from "../src/BitbucketError.js"
 import * as Workspace from "../src/Workspace.js"
 import { errorBody, json, mockHttp } from "./support/mockHttp.js"
@@ -104,4 +106,29 @@ describe("Workspace", () => {
       expect(error).toBeInstanceOf(BitbucketError.NotFound)
       expect(mock.requests[1]!.url.pathname).toBe("/2.0/workspaces/acme/members/557058%3Anobody")
     }))
+})
+
+describe("Workspace permissions against the fake", () => {
+  const fake = FakeBitbucket.layer()
+  const asAlice = Layer.provideMerge(Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }), fake)
+  const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+  const who = (grants: ReadonlyArray<Workspace.RepositoryPermission>) =>
+    grants.map((g) => `${(g.repository as { full_name?: string } | undefined)?.full_name} ${g.user?.nickname} ${g.permission}`)
+
+  it.effect("members with their permission, filtered by BBQL; effective repository permissions, all or one repository's", () =>
+    Effect.gen(function*() {
+      const owners = yield* collect(Workspace.findPermissions({ workspace: "acme" }, { q: 'permission = "owner"' }))
+      expect(owners.map((m) => [m.user?.nickname, m.permission])).toEqual([["alice", "owner"]])
+      const infra = yield* collect(Workspace.findRepositoryPermissions({ workspace: "acme", repo_slug: "infra" }))
+      // Alice owns the workspace, Bob is a member, Carol was granted write on this repository only.
+      expect(who(infra).sort()).toEqual(["acme/infra alice admin", "acme/infra bob read", "acme/infra carol write"])
+      const all = yield* collect(Workspace.findRepositoryPermissions({ workspace: "acme" }, { q: 'permission = "write"', pagelen: 2 }))
+      expect(who(all)).toEqual(["acme/infra carol write"])
+      // Bob is no administrator: the listings of repository permissions are refused.
+      const bob = Authenticator.apiToken({ email: "bob@example.com", token: "bob-api-token" })
+      expect(yield* Effect.flip(collect(Workspace.findRepositoryPermissions({ workspace: "acme" }))).pipe(Effect.provide(bob)))
+        .toBeInstanceOf(BitbucketError.Forbidden)
+      expect(yield* Effect.flip(collect(Workspace.findRepositoryPermissions({ workspace: "acme", repo_slug: "infra" }))).pipe(Effect.provide(bob)))
+        .toBeInstanceOf(BitbucketError.Forbidden)
+    }).pipe(Effect.provide(asAlice)))
 })

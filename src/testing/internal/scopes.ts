@@ -35,6 +35,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
   if (top === "workspaces" && b === "pipelines-config") return read ? "pipeline" : "pipeline:variable"
   if (top === "user") return a === "emails" ? "email" : "account"
   if (top === "users" && b === "ssh-keys") return read ? "account" : "account:write"
+  // One repository's permissions take `repository`, as the spec has it; the rest `account`.
+  if (top === "workspaces" && b === "permissions" && segments[3] === "repositories" && segments[4] !== undefined) return "repository"
   if (top === "workspaces" && (b === "members" || b === "permissions")) return "account"
   if (top !== "repositories" || a === undefined) return top === "repositories" ? "repository" : undefined
   if (b === undefined) return "repository"

@@ -1,6 +1,9 @@
 /**
  * Workspaces, members and projects: `GET /workspaces/{workspace}`,
  * `GET /workspaces/{workspace}/members`, `GET /workspaces/{workspace}/members/{member}`,
+ * `GET /workspaces/{workspace}/permissions` (the members with their permission, as `members`),
+ * `GET /workspaces/{workspace}/permissions/repositories[/{repo_slug}]` (effective repository
+ * permissions; the workspace's admins, or the repository's, only),
  * `GET|POST /workspaces/{workspace}/projects`,
  * `GET|PUT|DELETE /workspaces/{workspace}/projects/{project_key}`.
  *
@@ -20,7 +23,7 @@ import * as Effect from "effect/Effect"
 import type { Ctx, Mutable } from "../core.js"
 import { HttpError } from "../core.js"
 import type { RouteModule } from "../router.js"
-import type { SeedProject, SeedWorkspace } from "../seed.js"
+import type { SeedProject, SeedRepository, SeedWorkspace } from "../seed.js"
 
 export const workspaces: RouteModule = {
   name: "workspaces",
@@ -75,6 +78,34 @@ export const workspaces: RouteModule = {
       })
 
     const listMembers = (ctx: Ctx, wsId: string) => page(ctx, memberships(membersWorkspace(ctx, wsId)).map((m) => m.json))
+
+    // ---- permissions ------------------------------------------------------------------------------
+
+    /**
+     * The effective permission (the highest, however it comes: membership, project, repository) of
+     * every user who has one on the repository, as `repository_permission` objects. A public
+     * repository's readers who are nobody in particular are not listed.
+     */
+    const repositoryPermissions = (repo: Mutable<SeedRepository>) =>
+      core.store.users.flatMap((user) => {
+        const permission = core.repoPermission({ kind: "user", user }, repo)
+        return permission === undefined ? [] : [{
+          type: "repository_permission",
+          permission,
+          user: userJson(user, false),
+          repository: core.repoSummary(repo)
+        }]
+      })
+
+    /** Workspace admins only (its owners, or its workspace access token), as Bitbucket says. */
+    const administeredWorkspace = (ctx: Ctx, wsId: string) => {
+      requireAuth(ctx)
+      const ws = getWorkspaceOr(ctx, wsId)
+      const p = ctx.principal
+      const admin = p.kind === "user" ? memberOf(p, ws)?.permission === "owner" : p.kind === "token" && p.token.workspace === ws.slug
+      if (!admin) throw new HttpError(403, "Only the workspace's administrators may list its repository permissions.")
+      return ws
+    }
 
     const getMember = (ctx: Ctx, wsId: string, member: string) => {
       const ws = membersWorkspace(ctx, wsId)
@@ -214,6 +245,19 @@ export const workspaces: RouteModule = {
       routes: [
         { path: "/workspaces/:workspace", GET: (ctx, p) => ok(ctx, workspaceJson(getWorkspaceOr(ctx, p.workspace!))) },
         { path: "/workspaces/:workspace/members", GET: (ctx, p) => listMembers(ctx, p.workspace!) },
+        { path: "/workspaces/:workspace/permissions", GET: (ctx, p) => listMembers(ctx, p.workspace!) },
+        {
+          path: "/workspaces/:workspace/permissions/repositories",
+          GET: (ctx, p) => {
+            const ws = administeredWorkspace(ctx, p.workspace!)
+            const repos = core.store.repositories.filter((r) => r.workspace === ws.slug).sort((a, b) => a.slug.localeCompare(b.slug))
+            return page(ctx, repos.flatMap(repositoryPermissions))
+          }
+        },
+        {
+          path: "/workspaces/:workspace/permissions/repositories/:repo_slug",
+          GET: (ctx, p) => page(ctx, repositoryPermissions(core.repositoryFor(ctx, p, "admin")))
+        },
         { path: "/workspaces/:workspace/members/:member", GET: (ctx, p) => getMember(ctx, p.workspace!, p.member!) },
         {
           path: "/workspaces/:workspace/projects",
