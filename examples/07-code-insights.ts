@@ -7,7 +7,8 @@
  * Against the fake: demo/effect-playground at main. Against the real API it reads BITBUCKET_REPO
  * (workspace/slug), and writes only when BITBUCKET_REPORT is set: a build status keyed
  * `effect-bitbucket-example` and a report of that id on the main branch's head, both replaced
- * when the example runs again (nothing else is touched).
+ * (the report deleted first, with its annotations) when the example runs again; nothing else is
+ * touched.
  *
  * Run: npx tsx examples/07-code-insights.ts
  */
@@ -53,6 +54,8 @@ export const main = Effect.gen(function*() {
   const word = process.env["BITBUCKET_REPORT_WORD"] ?? (live ? "TODO" : "Effect.gen")
   const annotations = [...yield* findings(repo, word, 20)]
   const report = { ...commit, reportId: key }
+  // Start clean: the last run's annotations may name lines that have moved since.
+  yield* Report.delete(report).pipe(Effect.catchTag("NotFound", () => Effect.void))
   yield* Report.createOrUpdate(report, {
     title: "Example lint",
     details: `${annotations.length} lines hold "${word}"`,

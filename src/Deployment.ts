@@ -402,7 +402,7 @@ export const createVariable = Effect.fn("Bitbucket.Deployment.createVariable")(f
 })
 
 /**
- * Changes a deployment environment's variable (key, value and `secured`, all sent again).
+ * Changes a deployment environment's variable (its key, its value and, when given, `secured`: left out, it stays as it was; see `Pipeline.VariablePayload`).
  *
  * @example
  * ```ts

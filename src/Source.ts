@@ -223,9 +223,10 @@ export const findForDirectory = (
 
 /**
  * The commits that changed a file, newest first, each with the file as it was then (`path`,
- * `size`, and `commit`: the commit that changed it, whole). Bitbucket follows renames, as `git log
- * --follow` does, so `path` can change along the way; `renames: false` stops at the rename. BBQL
- * works here: `q: 'commit.date <= 2026-01-01'`.
+ * `size`, and `commit`: the commit that changed it, its `hash` and links only; ask for more with
+ * `fields: "+values.commit.date,+values.commit.message"`, or use `Commit.find`). Bitbucket follows
+ * renames, as `git log --follow` does, so `path` can change along the way; `renames: false` stops
+ * at the rename. BBQL works here: `q: 'commit.date <= 2026-01-01'`.
  *
  * @example
  * ```ts

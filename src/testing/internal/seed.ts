@@ -727,7 +727,7 @@ export interface SeedEnvironment {
   readonly uuid?: string
   readonly name: string
   readonly environment_type: "Test" | "Staging" | "Production"
-  /** Its place among the environments of its type, from 0; default: after those before it. */
+  /** Its place among the environments of its type, from 0; default: after the earlier ones of its type. */
   readonly rank?: number
   readonly variables?: ReadonlyArray<SeedVariable>
 }
@@ -750,7 +750,7 @@ export interface SeedDeployment {
   readonly environment: string
   /** The release's name. */
   readonly release?: string
-  /** The commit deployed: a full hash, or a branch or tag name (resolved when served). */
+  /** The commit deployed: a full hash, or a branch or tag name (resolved to its commit when the fake starts). */
   readonly commit?: string
   readonly state: "UNDEPLOYED" | "IN_PROGRESS" | "COMPLETED"
   /** How a `COMPLETED` deployment ended. */

@@ -187,9 +187,10 @@ export const source: RouteModule = {
     /**
      * `GET R/filehistory/{commit}/{path}`: the commits that changed a file, newest first, as `git
      * log --follow` lists them: a commit counts when the file's contents differ from its first
-     * parent's (a deletion counts too: its entry has no size). Each entry carries the whole commit
-     * (so `q` can filter on `commit.date`). With `renames` (the default), a file added by a commit
-     * that removed another whose lines are at least half the same continues as that one.
+     * parent's (a deletion counts too: its entry has no size). Each entry carries its commit
+     * abbreviated, as Bitbucket's do (`q` on `commit.date` still works). With `renames` (the
+     * default), a file added by a commit that removed another whose lines are at least half the
+     * same continues as that one.
      */
     const history = (ctx: Ctx, p: Params) => {
       const d = repoData(ctx, p)
@@ -197,13 +198,17 @@ export const source: RouteModule = {
       let path = p.path ?? ""
       if (!d.git.tree(start.hash).has(path)) throw new HttpError(404, `No such file: ${path}`)
       const renames = param(ctx, "renames") !== "false"
+      const namesCommit = (name: string) => /\bcommit\./.test(param(ctx, name) ?? "")
+      const whole = core.fieldRequested(ctx, "values.commit") || namesCommit("q") || namesCommit("sort")
       const out: Array<unknown> = []
       for (const c of d.git.log([start.hash], [])) {
         if (!Object.hasOwn(c.files, path)) continue
         const before = c.parents[0] === undefined ? new Map<string, string>() : d.git.tree(c.parents[0])
         const content = c.files[path] ?? null
         if (content === (before.get(path) ?? null)) continue
-        const commit = git.commitJson(d, c)
+        // Bitbucket embeds the commit abbreviated (hash and links); its fields when asked for, by
+        // `fields` or a BBQL `q` on them (which the fake filters the entries by).
+        const commit = whole ? git.commitJson(d, c) : git.commitRef(d.repo, c.hash)
         if (content === null) {
           out.push({ type: "commit_file", path, escaped_path: path, commit })
           continue
