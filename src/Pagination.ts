@@ -60,6 +60,21 @@ export interface ListOptions {
   readonly prefetch?: number | undefined
 }
 
+/**
+ * The options of a listing without BBQL: all of {@link ListOptions} but `q` and `sort`.
+ *
+ * @example
+ * ```ts
+ * import type { Pagination } from "effect-bitbucket"
+ *
+ * const options: Pagination.PlainListOptions = { pagelen: 100, prefetch: 1 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PlainListOptions = Omit<ListOptions, "q" | "sort">
+
 const open = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**

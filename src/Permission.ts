@@ -155,7 +155,7 @@ export interface SelectedGroup {
  * @since 0.1.0
  * @category models
  */
-export type ListOptions = Omit<Pagination.ListOptions, "q" | "sort">
+export type ListOptions = Pagination.PlainListOptions
 
 const repositoryBase = "/repositories/{workspace}/{repo_slug}/permissions-config"
 const projectBase = "/workspaces/{workspace}/projects/{project_key}/permissions-config"

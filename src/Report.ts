@@ -455,7 +455,7 @@ export interface AnnotationRef extends ReportRef {
  * @since 0.1.0
  * @category models
  */
-export type ListOptions = Omit<Pagination.ListOptions, "q" | "sort">
+export type ListOptions = Pagination.PlainListOptions
 
 /** Annotations one POST may carry, and a report may hold (Bitbucket's limits). */
 const batchSize = 100

@@ -318,7 +318,7 @@ const withRepository = (fields: string | undefined) => {
 export const searchCode = (
   ref: { readonly workspace: string },
   query: string,
-  options: Omit<Pagination.ListOptions, "q" | "sort"> = {}
+  options: Pagination.PlainListOptions = {}
 ): Stream.Stream<CodeSearchResult, BitbucketError.BitbucketError, Http.Requirements> =>
   (query.trim() === ""
     ? Stream.fail(new BitbucketError.InvalidInput({ message: "a search query must have something to search for", parameter: "search_query" }))
