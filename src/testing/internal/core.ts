@@ -96,6 +96,12 @@ export const errorResponse = (e: HttpError): Response =>
 export const oauthError = (status: number, error: string, description: string): Response =>
   jsonResponse(status, { error, error_description: description })
 
+/** A uuid without braces, lower-cased, to compare uuids however they were written. */
+export const bareUuid = (uuid: string) => uuid.replace(/^\{|\}$/g, "").toLowerCase()
+
+/** A uuid with its braces, as Bitbucket writes them. */
+export const bracedUuid = (uuid: string) => `{${uuid.replace(/^\{|\}$/g, "")}}`
+
 export const isoFromMillis = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000+00:00")
 
 export const slugify = (name: string): string =>
@@ -656,7 +662,7 @@ export const makeBase = (options: ServerOptions) => {
 
   /** A user named in a path: by `account_id` or `{uuid}` (braces optional). */
   const findUserById = (id: string): SeedUser | undefined => {
-    const uuid = `{${id.replace(/^\{|\}$/g, "")}}`
+    const uuid = bracedUuid(id)
     return users.find((u) => u.account_id === id || u.uuid === uuid)
   }
 

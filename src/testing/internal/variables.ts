@@ -13,7 +13,7 @@
  * @internal
  */
 import type { Core, Ctx } from "./core.js"
-import { HttpError } from "./core.js"
+import { bareUuid, HttpError } from "./core.js"
 import { uuidOf } from "./gitStore.js"
 import type { SeedVariable } from "./seed.js"
 
@@ -38,8 +38,6 @@ export interface VariableScope {
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
 
-/** A uuid without braces, lower-cased, to compare uuids however they were written. */
-export const bareUuid = (uuid: string) => uuid.replace(/^\{|\}$/g, "").toLowerCase()
 
 /** The list kept under `key` in `map`, made empty the first time. */
 export const listIn = <K, A>(map: Map<K, Array<A>>, key: K): Array<A> => {

@@ -16,7 +16,7 @@
  * @internal
  */
 import type { Ctx } from "../core.js"
-import { HttpError } from "../core.js"
+import { bracedUuid, HttpError } from "../core.js"
 import type { RouteModule } from "../router.js"
 import type { SeedProject, SeedRepository, SeedUser, UserRef } from "../seed.js"
 
@@ -31,7 +31,7 @@ export const defaultReviewers: RouteModule = {
     const findUser = (id: string): SeedUser => {
       const user = core.findUserById(id)
       if (user !== undefined) return user
-      if (core.store.accessTokens.some((t) => core.botJson(t).uuid === `{${id.replace(/^\{|\}$/g, "")}}`)) {
+      if (core.store.accessTokens.some((t) => core.botJson(t).uuid === bracedUuid(id))) {
         throw new HttpError(400, "A bot user cannot be a default reviewer.")
       }
       throw new HttpError(404, `User ${id} not found`)

@@ -21,11 +21,11 @@
  * @internal
  */
 import type { Ctx } from "../core.js"
-import { HttpError, slugify } from "../core.js"
+import { bareUuid, HttpError, slugify } from "../core.js"
 import { uuidOf } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
 import type { SeedDeployment, SeedEnvironment, SeedRepository, SeedRepositoryDeployments } from "../seed.js"
-import { bareUuid, fromSeed, toSeed, variableHandlers, type VariableScope, type VariableState } from "../variables.js"
+import { fromSeed, toSeed, variableHandlers, type VariableScope, type VariableState } from "../variables.js"
 
 type Params = Readonly<Record<string, string>>
 type EnvironmentType = "Test" | "Staging" | "Production"

@@ -19,7 +19,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
-import { HttpError, isoFromMillis } from "../core.js"
+import { bareUuid, HttpError, isoFromMillis } from "../core.js"
 import { uuidOf } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
 import type { SeedRepository } from "../seed.js"
@@ -52,9 +52,8 @@ export const pipelines: RouteModule = {
 
     const repository = (ctx: Ctx, p: Params, write: boolean) => core.repositoryFor(ctx, p, write ? "write" : undefined)
 
-    const bare = (uuid: string) => uuid.replace(/^\{|\}$/g, "").toLowerCase()
     const findRun = (repo: SeedRepository, uuid: string) => {
-      const run = runsOf(repo).find((r) => bare(r.uuid) === bare(uuid))
+      const run = runsOf(repo).find((r) => bareUuid(r.uuid) === bareUuid(uuid))
       if (run === undefined) throw new HttpError(404, `Pipeline ${uuid} not found`)
       return run
     }
@@ -236,7 +235,7 @@ export const pipelines: RouteModule = {
           GET: (ctx, p) => {
             const repo = repository(ctx, p, false)
             const run = findRun(repo, p.pipeline_uuid!)
-            if (bare(run.stepUuid) !== bare(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
+            if (bareUuid(run.stepUuid) !== bareUuid(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
             return withNow((nowMs) => ok(ctx, stepJson(repo, run, nowMs)))
           }
         },
@@ -245,7 +244,7 @@ export const pipelines: RouteModule = {
           GET: (ctx, p) => {
             const repo = repository(ctx, p, false)
             const run = findRun(repo, p.pipeline_uuid!)
-            if (bare(run.stepUuid) !== bare(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
+            if (bareUuid(run.stepUuid) !== bareUuid(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
             return withNow((nowMs) => {
               if (!stepStarted(run, nowMs)) throw new HttpError(404, "The step has not started: no log.")
               return new Response(logAt(run, nowMs), { status: 200, headers: { "content-type": "application/octet-stream" } })

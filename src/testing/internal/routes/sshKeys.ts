@@ -14,7 +14,7 @@
 import * as Effect from "effect/Effect"
 import { createHash } from "node:crypto"
 import type { Ctx } from "../core.js"
-import { HttpError } from "../core.js"
+import { bracedUuid, HttpError } from "../core.js"
 import { uuidOf } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
 import type { SeedSshKey } from "../seed.js"
@@ -34,8 +34,6 @@ interface KeyState {
   readonly expires_on: string | undefined
 }
 
-/** A uuid with its braces, as Bitbucket writes them. */
-const braced = (uuid: string) => `{${uuid.replace(/^\{|\}$/g, "")}}`
 
 /** An OpenSSH key's SHA-256 fingerprint, as `ssh-keygen -l` prints it. */
 const fingerprint = (key: string) => `SHA256:${createHash("sha256").update(Buffer.from(key.split(" ")[1]!, "base64")).digest("base64").replace(/=+$/, "")}`
@@ -55,7 +53,7 @@ export const sshKeys: RouteModule = {
         throw new Error(`FakeBitbucket seed: SSH key ${i} is already registered (as an account key or an access key)`)
       }
       return {
-        uuid: braced(k.uuid ?? uuidOf(`ssh-key:${i}`)),
+        uuid: bracedUuid(k.uuid ?? uuidOf(`ssh-key:${i}`)),
         user: user.uuid,
         key: parsed.key,
         comment: parsed.comment,
@@ -95,7 +93,7 @@ export const sshKeys: RouteModule = {
 
     const findKey = (ctx: Ctx, p: Params) => {
       const user = ownAccount(ctx, p)
-      const k = all.find((x) => x.user === user.uuid && x.uuid === `{${p.key_id!.replace(/^\{|\}$/g, "")}}`)
+      const k = all.find((x) => x.user === user.uuid && x.uuid === bracedUuid(p.key_id!))
       if (k === undefined) throw new HttpError(404, `SSH key ${p.key_id} not found`)
       return k
     }

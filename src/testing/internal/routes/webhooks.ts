@@ -20,8 +20,8 @@
  */
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
-import { HttpError } from "../core.js"
-import { sha1 } from "../git.js"
+import { bareUuid, HttpError } from "../core.js"
+import { uuidOf } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
 import type { SeedRepository, SeedWebhook, SeedWorkspace } from "../seed.js"
 
@@ -76,7 +76,6 @@ interface HookState {
   readonly created_at: string
 }
 
-const bare = (uuid: string) => uuid.replace(/^\{|\}$/g, "").toLowerCase()
 
 const isLoopback = (host: string) =>
   host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "[::1]" || host === "0.0.0.0"
@@ -149,7 +148,7 @@ export const webhooks: RouteModule = {
     const hooksOf = (subject: Subject) => all.filter((h) => h.subject_type === subject.type && h.subject === subject.key)
 
     const findHook = (subject: Subject, uid: string) => {
-      const h = hooksOf(subject).find((x) => bare(x.uuid) === bare(uid))
+      const h = hooksOf(subject).find((x) => bareUuid(x.uuid) === bareUuid(uid))
       if (h === undefined) throw new HttpError(404, `Webhook ${uid} not found`)
       return h
     }
@@ -217,9 +216,8 @@ export const webhooks: RouteModule = {
         Effect.gen(function*() {
           const subject = subjectOf(ctx, p)
           const body = parsePayload(ctx)
-          const h = sha1(`webhook ${subject.type} ${subject.key} ${core.nextId()}`)
           const hook: HookState = {
-            uuid: `{${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}}`,
+            uuid: uuidOf(`webhook ${subject.type} ${subject.key} ${core.nextId()}`),
             subject_type: subject.type,
             subject: subject.key,
             url: "",
