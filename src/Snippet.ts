@@ -1,6 +1,8 @@
 /**
  * Snippets: small sets of files owned by a workspace. Find them, create and update them with their
- * files (`multipart/form-data`), read a file's exact bytes, delete them, and watch them.
+ * files (`multipart/form-data`), read a file's exact bytes, delete them, and watch them. Every change
+ * of the files is a revision: read a snippet or a file as it was at one, list the revisions with
+ * their diffs, and update only if nobody changed the snippet since you read it.
  *
  * @example
  * ```ts
@@ -21,6 +23,7 @@
  */
 import * as BitbucketError from "./BitbucketError.js"
 import { Effect, Schema, Stream } from "effect"
+import { Author, CommitLink } from "./Commit.js"
 import * as Http from "./internal/http.js"
 import * as Multipart from "./internal/multipart.js"
 import * as Pagination from "./Pagination.js"
@@ -93,6 +96,26 @@ export interface SnippetRef {
   readonly workspace: string
   readonly encoded_id: string
 }
+
+/**
+ * A snippet, optionally at a revision: `node_id` is a revision's hash (a `SnippetCommit`'s `hash`,
+ * or a snippet's `id` suffix from its versioned links). Without it, the current revision.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RevisionRef extends SnippetRef {
+  readonly node_id?: string | undefined
+}
+
+/** The snippet's path, at its revision when the ref names one. */
+const snippetTarget = (ref: RevisionRef) => ({
+  path: ref.node_id === undefined ? "/snippets/{workspace}/{encoded_id}" : "/snippets/{workspace}/{encoded_id}/{node_id}",
+  params: ref,
+  // At a revision, a change is a compare-and-swap: Bitbucket answers 405 when the revision is no
+  // longer the latest, which is the conflict a caller needs to tell apart.
+  conflictStatus: ref.node_id === undefined ? undefined : 405
+})
 
 /**
  * The `{ workspace, encoded_id }` of a snippet you hold, read from its `links.self` (the encoded id
@@ -239,20 +262,22 @@ const toMultipart = (payload: {
 }
 
 /**
- * A snippet by workspace and encoded id.
+ * A snippet by workspace and encoded id; with `node_id`, its files as they were at that revision
+ * (its title and other metadata are not versioned: they are the current ones).
  *
  * @example
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
  * const snippet = Snippet.find({ workspace: "demo", encoded_id: "kypj" })
+ * const before = Snippet.find({ workspace: "demo", encoded_id: "kypj", node_id: "a1b2c3d4e5f6" })
  * ```
  *
  * @since 0.1.0
  * @category finders
  */
-export const find = Effect.fn("Bitbucket.Snippet.find")(function*(ref: SnippetRef) {
-  return yield* Http.json({ method: "GET", path: "/snippets/{workspace}/{encoded_id}", params: ref }, Snippet)
+export const find = Effect.fn("Bitbucket.Snippet.find")(function*(ref: RevisionRef) {
+  return yield* Http.json({ method: "GET", ...snippetTarget(ref) }, Snippet)
 })
 
 /**
@@ -334,7 +359,9 @@ export const create = Effect.fn("Bitbucket.Snippet.create")(function*(
 
 /**
  * Updates a snippet (`PUT /snippets/{workspace}/{encoded_id}`, `multipart/form-data`): changes
- * its title or visibility, adds or replaces `files`, removes `delete_files`.
+ * its title or visibility, adds or replaces `files`, removes `delete_files`. With `node_id`, a
+ * compare-and-swap: the update applies only if that revision is still the latest, and otherwise
+ * fails with `Conflict` (status 405) and changes nothing.
  *
  * @example
  * ```ts
@@ -350,21 +377,14 @@ export const create = Effect.fn("Bitbucket.Snippet.create")(function*(
  * @since 0.1.0
  * @category mutations
  */
-export const update = Effect.fn("Bitbucket.Snippet.update")(function*(ref: SnippetRef, payload: UpdatePayload) {
+export const update = Effect.fn("Bitbucket.Snippet.update")(function*(ref: RevisionRef, payload: UpdatePayload) {
   const encoded = yield* Http.encodePayload(UpdatePayload, payload)
-  return yield* Http.json(
-    {
-      method: "PUT",
-      path: "/snippets/{workspace}/{encoded_id}",
-      params: ref,
-      body: toMultipart(encoded)
-    },
-    Snippet
-  )
+  return yield* Http.json({ method: "PUT", ...snippetTarget(ref), body: toMultipart(encoded) }, Snippet)
 })
 
 /**
- * Deletes a snippet (`DELETE /snippets/{workspace}/{encoded_id}`).
+ * Deletes a snippet (`DELETE /snippets/{workspace}/{encoded_id}`). With `node_id`, only if that
+ * revision is still the latest (else `Conflict`, status 405, and the snippet stays).
  *
  * @example
  * ```ts
@@ -376,13 +396,13 @@ export const update = Effect.fn("Bitbucket.Snippet.update")(function*(ref: Snipp
  * @since 0.1.0
  * @category mutations
  */
-const del = Effect.fn("Bitbucket.Snippet.delete")(function*(ref: SnippetRef) {
-  return yield* Http.empty({ method: "DELETE", path: "/snippets/{workspace}/{encoded_id}", params: ref })
+const del = Effect.fn("Bitbucket.Snippet.delete")(function*(ref: RevisionRef) {
+  return yield* Http.empty({ method: "DELETE", ...snippetTarget(ref) })
 })
 
 export { del as delete }
 
-const fileTarget = (ref: SnippetRef & { readonly node_id?: string | undefined }, path: string): Http.Target =>
+const fileTarget = (ref: RevisionRef, path: string): Http.Target =>
   ref.node_id === undefined
     ? {
       method: "GET",
@@ -414,7 +434,7 @@ const fileTarget = (ref: SnippetRef & { readonly node_id?: string | undefined },
  * @category content
  */
 export const content = (
-  ref: SnippetRef & { readonly node_id?: string | undefined },
+  ref: RevisionRef,
   path: string
 ): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
   Http.byteStream(fileTarget(ref, path)).pipe(Stream.withSpan("Bitbucket.Snippet.content"))
@@ -435,7 +455,7 @@ export const content = (
  * @category content
  */
 export const contentText = Effect.fn("Bitbucket.Snippet.contentText")(function*(
-  ref: SnippetRef & { readonly node_id?: string | undefined },
+  ref: RevisionRef,
   path: string
 ) {
   return yield* Http.text(fileTarget(ref, path))
@@ -511,3 +531,177 @@ export const isWatching = Effect.fn("Bitbucket.Snippet.isWatching")(function*(re
     Effect.catchTag("NotFound", () => Effect.succeed(false))
   )
 })
+
+const SnippetCommitSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  hash: Schema.optional(Schema.String),
+  date: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String),
+  author: Schema.optional(Author),
+  parents: Schema.optional(Schema.Array(CommitLink)),
+  summary: Schema.optional(Resource.Rendered),
+  snippet: Schema.optional(Resource.OpenRecord),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A revision of a snippet: the commit that changed its files. Its `hash` is the `node_id` that
+ * {@link find}, {@link content}, {@link diff} and a compare-and-swap {@link update} take.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SnippetCommit: Resource.NamedStruct<typeof SnippetCommitSchema, SnippetCommit> = SnippetCommitSchema
+
+/**
+ * A revision of a snippet.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SnippetCommit extends Schema.Schema.Type<typeof SnippetCommitSchema> {}
+
+/**
+ * A snippet's revisions, newest first (`GET /snippets/{workspace}/{encoded_id}/commits`).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const history = Snippet.findCommits({ workspace: "demo", encoded_id: "kypj" }).pipe(
+ *   Stream.map((commit) => `${commit.hash?.slice(0, 12)} ${commit.message}`)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findCommits = (
+  ref: SnippetRef,
+  options: Pagination.PlainListOptions = {}
+): Stream.Stream<SnippetCommit, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/snippets/{workspace}/{encoded_id}/commits", params: ref }, SnippetCommit, options).pipe(
+    Stream.withSpan("Bitbucket.Snippet.findCommits")
+  )
+
+/**
+ * Identifies a revision of a snippet by its hash (or a prefix of at least 7 characters).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommitRef extends SnippetRef {
+  readonly revision: string
+}
+
+/**
+ * One revision of a snippet (`GET /snippets/{workspace}/{encoded_id}/commits/{revision}`).
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const commit = Snippet.findCommit({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findCommit = Effect.fn("Bitbucket.Snippet.findCommit")(function*(ref: CommitRef) {
+  return yield* Http.json({ method: "GET", path: "/snippets/{workspace}/{encoded_id}/commits/{revision}", params: ref }, SnippetCommit)
+})
+
+/**
+ * Options of a snippet revision's diff.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DiffOptions {
+  /** Only this file's diff. */
+  readonly path?: string | undefined
+}
+
+const diffTarget = (ref: CommitRef, options: DiffOptions): Http.Target => ({
+  method: "GET",
+  path: "/snippets/{workspace}/{encoded_id}/{revision}/diff",
+  params: ref,
+  query: { path: options.path }
+})
+
+const patchTarget = (ref: CommitRef): Http.Target => ({
+  method: "GET",
+  path: "/snippets/{workspace}/{encoded_id}/{revision}/patch",
+  params: ref
+})
+
+/**
+ * What a revision changed, against its first parent, as a unified diff (decoded as UTF-8; see
+ * {@link diffBytes} for the exact bytes). `path` keeps one file's diff.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const diff = Snippet.diff({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" }, { path: "notes.md" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const diff = Effect.fn("Bitbucket.Snippet.diff")(function*(ref: CommitRef, options: DiffOptions = {}) {
+  return yield* Http.text(diffTarget(ref, options))
+})
+
+/**
+ * A revision's diff as Bitbucket sends it: the files' own bytes, streamed as they arrive.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const bytes = Snippet.diffBytes({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const diffBytes = (
+  ref: CommitRef,
+  options: DiffOptions = {}
+): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
+  Http.byteStream(diffTarget(ref, options)).pipe(Stream.withSpan("Bitbucket.Snippet.diffBytes"))
+
+/**
+ * A revision as a patch (`git format-patch` style, with its author and message), as text.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const patch = Snippet.patch({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const patch = Effect.fn("Bitbucket.Snippet.patch")(function*(ref: CommitRef) {
+  return yield* Http.text(patchTarget(ref))
+})
+
+/**
+ * A revision's patch as Bitbucket sends it: the files' own bytes, streamed as they arrive.
+ *
+ * @example
+ * ```ts
+ * import { Snippet } from "effect-bitbucket"
+ *
+ * const bytes = Snippet.patchBytes({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const patchBytes = (ref: CommitRef): Stream.Stream<Uint8Array, BitbucketError.BitbucketError, Http.Requirements> =>
+  Http.byteStream(patchTarget(ref)).pipe(Stream.withSpan("Bitbucket.Snippet.patchBytes"))

@@ -6,6 +6,7 @@ import * as BitbucketConfig from "../src/BitbucketConfig.js"
 import * as BitbucketError from "../src/BitbucketError.js"
 import * as Resource from "../src/Resource.js"
 import * as Snippet from "../src/Snippet.js"
+import { FakeBitbucket } from "../src/testing/index.js"
 import { errorBody, json, mockHttp } from "./support/mockHttp.js"
 
 const base = "https://api.bitbucket.org/2.0"
@@ -311,5 +312,95 @@ describe("Snippet.refOf", () => {
       expect(braces).toEqual({ workspace: "{ws}", encoded_id: "kypj" })
       const error = yield* Effect.flip(Snippet.refOf({ type: "snippet", id: "kypj" }))
       expect(error).toMatchObject({ _tag: "InvalidInput", parameter: "snippet" })
+    }))
+})
+
+describe("Snippet revisions (against the fake)", () => {
+  const asAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+    Layer.provideMerge(FakeBitbucket.layer())
+  )
+  const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+  it.effect("each change is a revision: commits newest first, the snippet and its files as they were, diff and patch", () =>
+    Effect.gen(function*() {
+      const created = yield* Snippet.create({ workspace: "demo" }, {
+        title: "Revisions",
+        files: [{ name: "notes.md", content: "one\ntwo\n" }, { name: "keep.txt", content: "same\n" }]
+      })
+      const ref = yield* Snippet.refOf(created)
+      yield* Snippet.update(ref, { files: [{ name: "notes.md", content: "one\nthree\n" }] })
+      const commits = yield* collect(Snippet.findCommits(ref))
+      expect(commits).toHaveLength(2)
+      const [second, first] = commits as [Snippet.SnippetCommit, Snippet.SnippetCommit]
+      expect(second.parents?.map((p) => p.hash)).toEqual([first.hash])
+      expect((yield* Snippet.findCommit({ ...ref, revision: first.hash!.slice(0, 12) })).hash).toBe(first.hash)
+
+      // Reading at the first revision gives the old file, and the current one the new.
+      expect(yield* Snippet.contentText({ ...ref, node_id: first.hash! }, "notes.md")).toBe("one\ntwo\n")
+      expect(yield* Snippet.contentText(ref, "notes.md")).toBe("one\nthree\n")
+      expect(Snippet.filenames(yield* Snippet.find({ ...ref, node_id: first.hash! })).slice().sort()).toEqual(["keep.txt", "notes.md"])
+
+      const diff = yield* Snippet.diff({ ...ref, revision: second.hash! })
+      expect(diff).toContain("diff --git a/notes.md b/notes.md")
+      expect(diff).toContain("-two\n+three\n")
+      expect(diff).not.toContain("keep.txt")
+      // The first revision against nothing adds both files; `path` keeps one of them.
+      const onlyKeep = yield* Snippet.diff({ ...ref, revision: first.hash! }, { path: "keep.txt" })
+      expect(onlyKeep).toContain("+++ b/keep.txt")
+      expect(onlyKeep).not.toContain("notes.md")
+      const patch = yield* Snippet.patch({ ...ref, revision: second.hash! })
+      expect(patch).toMatch(/^From [0-9a-f]{40} /)
+      expect(patch).toContain("-two\n+three\n")
+      expect(new TextDecoder().decode(yield* Resource.collectBytes(Snippet.diffBytes({ ...ref, revision: second.hash! })))).toBe(diff)
+    }).pipe(Effect.provide(asAlice)))
+
+  it.effect("an update or delete at a revision that is no longer the latest fails with Conflict and changes nothing", () =>
+    Effect.gen(function*() {
+      const created = yield* Snippet.create({ workspace: "demo" }, { title: "CAS", files: [{ name: "a.txt", content: "v1\n" }] })
+      const ref = yield* Snippet.refOf(created)
+      const [read] = yield* collect(Snippet.findCommits(ref).pipe(Stream.take(1)))
+      const atRead = { ...ref, node_id: read!.hash! }
+      // Someone else changes the snippet after we read it.
+      yield* Snippet.update(ref, { files: [{ name: "a.txt", content: "theirs\n" }] })
+
+      const lost = yield* Effect.flip(Snippet.update(atRead, { files: [{ name: "a.txt", content: "ours\n" }] }))
+      expect(lost._tag).toBe("Conflict")
+      expect(lost._tag === "Conflict" && lost.status).toBe(405)
+      expect(lost.message).toContain("conflict")
+      expect(yield* Snippet.contentText(ref, "a.txt")).toBe("theirs\n")
+      const notDeleted = yield* Effect.flip(Snippet.delete(atRead))
+      expect(notDeleted._tag).toBe("Conflict")
+
+      // At the latest revision the same calls succeed.
+      const [latest] = yield* collect(Snippet.findCommits(ref).pipe(Stream.take(1)))
+      const updated = yield* Snippet.update({ ...ref, node_id: latest!.hash! }, { files: [{ name: "a.txt", content: "ours\n" }] })
+      expect(Snippet.filenames(updated)).toEqual(["a.txt"])
+      expect(yield* Snippet.contentText(ref, "a.txt")).toBe("ours\n")
+      const [newest] = yield* collect(Snippet.findCommits(ref).pipe(Stream.take(1)))
+      yield* Snippet.delete({ ...ref, node_id: newest!.hash! })
+      expect((yield* Effect.flip(Snippet.find(ref)))._tag).toBe("NotFound")
+    }).pipe(Effect.provide(asAlice)))
+
+  it.effect("on the wire: versioned paths, the diff's path filter, and a 405 that is not at a revision stays UnexpectedStatus", () =>
+    Effect.gen(function*() {
+      const urls: Array<string> = []
+      const client = HttpClient.make((request) => {
+        urls.push(`${request.method} ${request.url}`)
+        return Effect.succeed(HttpClientResponse.fromWeb(request, new Response(JSON.stringify({ type: "error", error: { message: "Method not allowed" } }), { status: 405 })))
+      })
+      const provide = <A, E>(effect: Effect.Effect<A, E, Authenticator.Authenticator | HttpClient.HttpClient>) =>
+        effect.pipe(Effect.provide(Layer.merge(Authenticator.anonymous, Layer.succeed(HttpClient.HttpClient, client))))
+      const plain = yield* Effect.flip(provide(Snippet.update(ref, { title: "x" })))
+      expect(plain._tag).toBe("UnexpectedStatus")
+      const cas = yield* Effect.flip(provide(Snippet.update({ ...ref, node_id: "abcdef1" }, { title: "x" })))
+      expect(cas._tag).toBe("Conflict")
+      yield* Effect.flip(provide(Snippet.diff({ ...ref, revision: "abcdef1" }, { path: "dir/a b.txt" })))
+      yield* Effect.flip(provide(Snippet.patch({ ...ref, revision: "abcdef1" })))
+      expect(urls).toEqual([
+        `PUT ${base}/snippets/demo/kypj`,
+        `PUT ${base}/snippets/demo/kypj/abcdef1`,
+        `GET ${base}/snippets/demo/kypj/abcdef1/diff?path=dir%2Fa%20b.txt`,
+        `GET ${base}/snippets/demo/kypj/abcdef1/patch`
+      ])
     }))
 })

@@ -179,6 +179,8 @@ export const statusError = (input: {
   readonly retryAfter?: Option.Option<Duration.Duration>
   /** Values no part of the error may show (see `redactor`). */
   readonly secrets?: ReadonlyArray<string>
+  /** A status that here means a conflict (see `Target.conflictStatus`): it fails as `Conflict`. */
+  readonly conflictStatus?: number | undefined
 }): BitbucketError.StatusError => {
   const parsed = parseErrorBody(input.body, redactor(input.secrets ?? []))
   const url = displayUrl(input.url)
@@ -186,11 +188,12 @@ export const statusError = (input: {
   const fieldList = parsed.fields === undefined
     ? ""
     : ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ").slice(0, 1000)})`
-  const message = `${input.method} ${url} failed with ${input.status}: ${describe(input.status)}${
+  const kind = input.status === input.conflictStatus ? 409 : input.status
+  const message = `${input.method} ${url} failed with ${input.status}: ${describe(kind)}${
     said === undefined ? "" : `. Bitbucket said: ${said.slice(0, 200)}`
   }${fieldList}`
   const fields = { message, method: input.method, url, status: input.status, ...parsed }
-  switch (input.status) {
+  switch (kind) {
     case 400:
       return new BitbucketError.BadRequest(fields)
     case 401:

@@ -62,6 +62,12 @@ export interface Target {
    * failures.
    */
   readonly secrets?: ReadonlyArray<string>
+  /**
+   * A status that, for this request, means what 409 does: the resource changed since the caller
+   * read it, so a compare-and-swap lost (a snippet updated at a revision that is no longer its
+   * latest answers 405). It fails as `Conflict`, keeping the status Bitbucket sent.
+   */
+  readonly conflictStatus?: number
 }
 
 /** A response, its body read in full (or, when asked for, left to stream: see `stream`). */
@@ -100,6 +106,7 @@ interface Prepared {
   readonly followRedirects: boolean | undefined
   readonly streamBody: boolean | undefined
   readonly secrets: ReadonlyArray<string>
+  readonly conflictStatus: number | undefined
 }
 
 const buildRequest = (
@@ -268,7 +275,7 @@ const requestSecrets = (request: HttpClientRequest.HttpClientRequest, prepared: 
   ...prepared.secrets
 ]
 
-const failStatus = (received: Received, secrets: ReadonlyArray<string>) =>
+const failStatus = (received: Received, secrets: ReadonlyArray<string>, conflictStatus: number | undefined) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) =>
     Effect.fail(
       statusError({
@@ -277,6 +284,7 @@ const failStatus = (received: Received, secrets: ReadonlyArray<string>) =>
         status: received.status,
         body: bodyText(received),
         secrets,
+        conflictStatus,
         retryAfter: parseRetryAfter(received.headers["retry-after"], now)
       })
     ))
@@ -315,7 +323,7 @@ const carryQuery = (from: URL, to: URL) => {
 }
 
 /** What a request carries besides its method and URL. */
-export interface SendOptions extends Pick<Target, "body" | "accept" | "followRedirects" | "idempotent" | "secrets"> {
+export interface SendOptions extends Pick<Target, "body" | "accept" | "followRedirects" | "idempotent" | "secrets" | "conflictStatus"> {
   /**
    * Leave a 2xx body unread, as `Received.stream`: the time limits and retries then cover the
    * request up to the response's headers, and the body's chunks each come within the attempt timeout.
@@ -352,7 +360,8 @@ const sendWith = (
       accept: options.accept,
       followRedirects: options.followRedirects,
       streamBody: options.streamBody,
-      secrets: options.secrets ?? []
+      secrets: options.secrets ?? [],
+      conflictStatus: options.conflictStatus
     }
     const requestInit = Option.getOrElse(yield* Effect.serviceOption(FetchHttpClient.RequestInit), () => ({}))
     const policy = settings.retry
@@ -426,7 +435,7 @@ const sendWith = (
           withCredentials = withCredentials && underBase
           continue
         }
-        if (!retryableStatus(code)) return yield* failStatus(received, requestSecrets(result.request, prepared))
+        if (!retryableStatus(code)) return yield* failStatus(received, requestSecrets(result.request, prepared), prepared.conflictStatus)
         retryAfter = parseRetryAfter(received.headers["retry-after"], now)
       }
       // Safe to retry: idempotent methods and requests (an upsert by key); any method when the
@@ -436,7 +445,7 @@ const sendWith = (
       const delay = yield* backoff(policy, retries, status, retryAfter)
       const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
       if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
-        return yield* (result._tag === "Response" ? failStatus(result.received, requestSecrets(result.request, prepared)) : Effect.fail(result.error))
+        return yield* (result._tag === "Response" ? failStatus(result.received, requestSecrets(result.request, prepared), prepared.conflictStatus) : Effect.fail(result.error))
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)

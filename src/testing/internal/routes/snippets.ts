@@ -3,6 +3,7 @@
  * `GET|PUT|DELETE /snippets/{workspace}/{encoded_id}`, `GET …/{node_id}`,
  * `GET …/files/{path}` (302 to `…/{node_id}/files/{path}`, which answers the file's bytes),
  * `GET|PUT|DELETE …/watch`, `GET …/watchers`, `GET …/commits`, `GET …/commits/{revision}`,
+ * `GET …/{revision}/diff` (with `path`), `GET …/{revision}/patch`,
  * `GET|POST …/comments`, `GET|PUT|DELETE …/comments/{comment_id}`.
  *
  * Create and update take `multipart/form-data` (fields `title`, `is_private`, `scm`, one `file`
@@ -29,7 +30,7 @@
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError, readMultipart } from "../core.js"
-import { sha1 } from "../git.js"
+import { diffTrees, formatPatch, sha1, unifiedDiff } from "../git.js"
 import { parseCommentPayload } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
 import type { SeedSnippet, SeedSnippetComment, SeedWorkspace } from "../seed.js"
@@ -512,6 +513,54 @@ export const snippets: RouteModule = {
       return rev
     }
 
+    // ---- diffs -------------------------------------------------------------------------------------
+
+    /**
+     * A revision's files as text, for diffs. A file that is not UTF-8 text shows as one line naming
+     * its content's hash (git would print "Binary files differ"; the fake keeps it simple).
+     */
+    const textTree = (files: ReadonlyMap<string, Uint8Array>, only: string | undefined) => {
+      const tree = new Map<string, string>()
+      for (const [name, bytes] of files) {
+        if (only !== undefined && name !== only) continue
+        let text: string | undefined
+        try {
+          text = new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+        } catch {
+          text = undefined
+        }
+        tree.set(name, text === undefined || text.includes("\0") ? `Binary file ${sha1(Buffer.from(bytes).toString("base64"))}\n` : text)
+      }
+      return tree
+    }
+
+    /** A revision against its first parent (a first revision against nothing), as Bitbucket diffs it. */
+    const revisionChanges = (s: SnippetState, rev: Revision, only?: string) => {
+      const parent = rev.parent === undefined ? undefined : findRevision(s, rev.parent)
+      return diffTrees(textTree(parent?.files ?? new Map(), only), textTree(rev.files, only))
+    }
+
+    const diff = (ctx: Ctx, p: Params) => {
+      const { s } = findSnippet(ctx, p)
+      const path = ctx.url.searchParams.get("path") ?? undefined
+      return core.text(unifiedDiff(revisionChanges(s, findRevision(s, p.revision!), path)))
+    }
+
+    const patch = (ctx: Ctx, p: Params) => {
+      const { s } = findSnippet(ctx, p)
+      const rev = findRevision(s, p.revision!)
+      const author = core.store.users.find((u) => u.uuid === rev.author)
+      const commit = {
+        hash: rev.node,
+        message: rev.message,
+        author: author === undefined ? "Bitbucket <noreply@bitbucket.org>" : `${author.display_name} <${author.email}>`,
+        date: rev.date,
+        parents: rev.parent === undefined ? [] : [rev.parent],
+        files: {}
+      }
+      return core.text(formatPatch(commit, revisionChanges(s, rev), 1, 1))
+    }
+
     // ---- files -------------------------------------------------------------------------------------
 
     const fileRedirect = (ctx: Ctx, p: Params) => {
@@ -662,6 +711,8 @@ export const snippets: RouteModule = {
         },
         { path: `${S}/files/*path`, GET: fileRedirect },
         { path: `${S}/:node_id/files/*path`, GET: fileContent },
+        { path: `${S}/:revision/diff`, GET: diff },
+        { path: `${S}/:revision/patch`, GET: patch },
         { path: `${S}/watch`, GET: isWatching, PUT: watch(true), DELETE: watch(false) },
         { path: `${S}/watchers`, GET: watchers },
         {
