@@ -20,7 +20,7 @@
 import { Duration, Effect, Option, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import { BuildStatus } from "./BuildStatus.js"
-import { Commit, DiffStat, type DiffOptions, Participant } from "./Commit.js"
+import { Commit, type CommitRef, DiffStat, type DiffOptions, Participant } from "./Commit.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
@@ -475,6 +475,34 @@ export const findForUser = (
     options
   ).pipe(
     Stream.withSpan("Bitbucket.PullRequest.findForUser")
+  )
+
+/**
+ * The pull requests a commit was reviewed in (`GET .../commit/{commit}/pullrequests`, the commit
+ * by its full hash): which change brought this commit in, and who approved it. Bitbucket serves
+ * this through its "Pull Request Commit Links" app, installed for a workspace the first time
+ * someone opens a commit's "Go to pull request" link; until then it answers 404 (`NotFound`), and
+ * while it indexes a repository, 202, which fails as `DecodeError` with `status: 202`: retry later.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const reviewedIn = PullRequest.findForCommit({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2" }).pipe(
+ *   Stream.map((pr) => `#${pr.id} ${pr.title} (${pr.state})`)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForCommit = (
+  ref: CommitRef,
+  options: Pagination.PlainListOptions = {}
+): Stream.Stream<PullRequest, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: "/repositories/{workspace}/{repo_slug}/commit/{commit}/pullrequests", params: ref }, PullRequest, options).pipe(
+    Stream.withSpan("Bitbucket.PullRequest.findForCommit")
   )
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import { Authenticator, BitbucketError, PullRequest } from "../src/index.js"
+import { Authenticator, BitbucketError, Commit, PullRequest } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
 
@@ -47,5 +47,41 @@ describe("PullRequest.findForUser", () => {
       const url = mock.requests[0]!.url
       expect(url.pathname).toBe("/2.0/workspaces/demo/pullrequests/%7Bu1%7D")
       expect(url.searchParams.getAll("state")).toEqual(["OPEN", "MERGED"])
+    }))
+})
+
+describe("PullRequest.findForCommit", () => {
+  it.effect("lists the pull requests, of any state, whose commits include the commit", () =>
+    Effect.gen(function*() {
+      const repo = { workspace: "demo", repo_slug: "effect-playground" }
+      const all = yield* collect(PullRequest.findForRepository(repo, { state: ["OPEN", "MERGED", "DECLINED", "SUPERSEDED"] }))
+      expect(all.length).toBeGreaterThan(1)
+      let checked = 0
+      for (const pr of all) {
+        const commits = yield* collect(PullRequest.commits({ ...repo, pull_request_id: pr.id! }))
+        for (const commit of commits) {
+          const found = yield* collect(PullRequest.findForCommit({ ...repo, commit: commit.hash! }))
+          expect(found.map((p) => p.id)).toContain(pr.id)
+          checked++
+          // Every pull request listed really has the commit.
+          for (const other of found) {
+            const theirs = yield* collect(PullRequest.commits({ ...repo, pull_request_id: other.id! }))
+            expect(theirs.map((c) => c.hash)).toContain(commit.hash)
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(2)
+      // The root commit is on main before any pull request: none reviewed it.
+      const [root] = yield* collect(Commit.findForRepository(repo, { include: ["main"] }).pipe(Stream.takeRight(1)))
+      expect(yield* collect(PullRequest.findForCommit({ ...repo, commit: root!.hash! }))).toEqual([])
+      const missing = yield* Effect.flip(collect(PullRequest.findForCommit({ ...repo, commit: "0".repeat(40) })))
+      expect(missing).toBeInstanceOf(BitbucketError.NotFound)
+    }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
+
+  it.effect("sends GET .../commit/{commit}/pullrequests", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(JSON.stringify({ values: [] }), { headers: { "content-type": "application/json" } }))
+      yield* Stream.runDrain(PullRequest.findForCommit({ workspace: "demo", repo_slug: "r", commit: "abc123" })).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests[0]!.url.pathname).toBe("/2.0/repositories/demo/r/commit/abc123/pullrequests")
     }))
 })

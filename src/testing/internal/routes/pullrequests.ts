@@ -87,6 +87,18 @@ export const pullRequests: RouteModule = {
       return page(ctx, prs.map(([d, pr]) => git.prJson(d, pr, options)), ["reviewers", "participants", "merge_commit", "closed_by"])
     }
 
+    /**
+     * `GET .../commit/{commit}/pullrequests`: the pull requests whose commits include this one,
+     * the newest first. The fake behaves as if the "Pull Request Commit Links" app were installed
+     * and its index complete (no 404 for a missing app, no 202 while indexing).
+     */
+    const forCommit = (ctx: Ctx, p: Params) => {
+      const d = repoData(ctx, p)
+      const hash = git.resolve(d, p.commit!).hash
+      const prs = d.pullRequests.filter((pr) => prCommits(d, pr).some((c) => c.hash === hash)).sort((a, b) => b.id - a.id)
+      return listing(ctx, prs.map((pr) => [d, pr] as const))
+    }
+
     const list = (ctx: Ctx, p: Params) => {
       const d = repoData(ctx, p)
       const states = statesOf(ctx)
@@ -663,6 +675,7 @@ export const pullRequests: RouteModule = {
       routes: [
         { path: R, GET: list, POST: create },
         { path: "/workspaces/:workspace/pullrequests/:selected_user", GET: forUser },
+        { path: "/repositories/:workspace/:repo_slug/commit/:commit/pullrequests", GET: forCommit },
         {
           path: `${R}/activity`,
           GET: (ctx, p) => {
