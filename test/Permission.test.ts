@@ -1,6 +1,6 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import { Authenticator, BitbucketError, DeployKey, Permission, Ref } from "../src/index.js"
+import { Authenticator, BitbucketError, DeployKey, Permission, Ref, Workspace } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { capture } from "./support/capture.js"
 import { mockHttp } from "./support/mockHttp.js"
@@ -82,6 +82,35 @@ layer(AsAlice)("Permission against the fake", (it) => {
       expect(yield* Effect.flip(collect(DeployKey.findForProject(ops)).pipe(Effect.provide(asBob)))).toBeInstanceOf(BitbucketError.Forbidden)
     }))
 
+  it.effect("a group's permission reaches its members (Bob is a developer, not an operator), and goes with it", () =>
+    Effect.gen(function*() {
+      const main = yield* Ref.findBranch({ ...api, name: "main" })
+      const branch = (name: string) => Ref.createBranch(api, { name, target: { hash: main.target!.hash! } }).pipe(Effect.provide(asBob))
+      const bobsPermission = Effect.map(
+        collect(Workspace.findRepositoryPermissions(api)),
+        (all) => all.find((p) => p.user?.account_id === "557058:bob")?.permission
+      )
+      expect(yield* bobsPermission).toBe("read")
+
+      // A group Bob is not in changes nothing for him.
+      yield* Permission.updateGroupForRepository({ ...api, group_slug: "ops" }, { permission: "admin" })
+      expect(yield* Effect.flip(branch("bob/ops"))).toBeInstanceOf(BitbucketError.Forbidden)
+      yield* Permission.deleteGroupForRepository({ ...api, group_slug: "ops" })
+
+      yield* Permission.updateGroupForRepository({ ...api, group_slug: "developers" }, { permission: "write" })
+      expect((yield* branch("bob/developer")).name).toBe("bob/developer")
+      expect(yield* bobsPermission).toBe("write")
+      yield* Permission.deleteGroupForRepository({ ...api, group_slug: "developers" })
+      expect(yield* Effect.flip(branch("bob/not-any-more"))).toBeInstanceOf(BitbucketError.Forbidden)
+
+      // Through the project, likewise.
+      const project = { workspace: "acme", project_key: "ACME" }
+      yield* Permission.updateGroupForProject({ ...project, group_slug: "developers" }, { permission: "admin" })
+      expect(yield* bobsPermission).toBe("admin")
+      yield* Permission.deleteGroupForProject({ ...project, group_slug: "developers" })
+      expect(yield* bobsPermission).toBe("read")
+    }))
+
   it.effect("changes take an API token: an access token may look, not grant", () =>
     Effect.gen(function*() {
       const token = Authenticator.accessToken({ token: "acme-workspace-token" })
@@ -108,6 +137,23 @@ layer(AsAlice)("Permission against the fake", (it) => {
     Effect.gen(function*() {
       const error = yield* Effect.flip(collect(Permission.findUsersForRepository(api))).pipe(Effect.provide(asBob))
       expect(error).toBeInstanceOf(BitbucketError.Forbidden)
+    }))
+})
+
+describe("Permission in the fake's snapshot", () => {
+  it.effect("group permissions are kept, and a fake seeded from the snapshot gives the group's members their access", () =>
+    Effect.gen(function*() {
+      const asAliceOn = (seed?: FakeBitbucket.Seed) =>
+        Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(Layer.provideMerge(FakeBitbucket.layer({ seed })))
+      const seed = yield* Effect.gen(function*() {
+        yield* Permission.updateGroupForRepository({ ...api, group_slug: "developers" }, { permission: "admin" })
+        return yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+      }).pipe(Effect.provide(asAliceOn()))
+      expect(seed.repositories.find((r) => r.workspace === "acme" && r.slug === "api")?.groupPermissions).toEqual([
+        { group: "developers", permission: "admin" }
+      ])
+      const listed = yield* collect(Workspace.findRepositoryPermissions(api)).pipe(Effect.provide(asAliceOn(seed)))
+      expect(listed.find((p) => p.user?.account_id === "557058:bob")?.permission).toBe("admin")
     }))
 })
 

@@ -236,21 +236,31 @@ export const makeBase = (options: ServerOptions) => {
       : member.permission === "collaborator"
       ? "write"
       : "read"
-    const explicit = (r.permissions ?? []).filter((x) => findUser(x.user)?.uuid === p.user.uuid)
-      .map((x) => x.permission)
+    const explicit = [
+      ...(r.permissions ?? []).filter((x) => findUser(x.user)?.uuid === p.user.uuid),
+      ...(r.groupPermissions ?? []).filter((x) => inGroup(p, ws, x.group))
+    ].map((x) => x.permission)
       .reduce<RepoPermission | undefined>(maxPermission, undefined)
     const project = ws?.projects?.find((x) => x.key === r.project)
-    const fromProject = project === undefined ? undefined : projectPermission(p, project)
+    const fromProject = project === undefined || ws === undefined ? undefined : projectPermission(p, ws, project)
     return maxPermission(maxPermission(fromWorkspace, explicit), fromProject === "create-repo" ? "write" : fromProject)
   }
 
-  /** A user's explicit permission on a project. */
-  const projectPermission = (p: Principal, project: SeedProject): RepoPermission | "create-repo" | undefined => {
+  /** Is the user a member of the workspace's group (by slug)? */
+  const inGroup = (p: Principal & { readonly kind: "user" }, ws: SeedWorkspace | undefined, slug: string): boolean =>
+    (ws?.groups ?? []).some((g) => g.slug === slug && (g.members ?? []).some((m) => findUser(m)?.uuid === p.user.uuid))
+
+  /** A user's explicit permission on a project: their own, or one of their groups'. */
+  const projectPermission = (p: Principal, ws: SeedWorkspace, project: SeedProject): RepoPermission | "create-repo" | undefined => {
     if (p.kind !== "user") return undefined
     const rank = { read: 0, write: 1, "create-repo": 2, admin: 3 } as const
     let best: RepoPermission | "create-repo" | undefined
-    for (const x of project.permissions ?? []) {
-      if (findUser(x.user)?.uuid === p.user.uuid && (best === undefined || rank[x.permission] > rank[best])) best = x.permission
+    const grants = [
+      ...(project.permissions ?? []).filter((x) => findUser(x.user)?.uuid === p.user.uuid),
+      ...(project.groupPermissions ?? []).filter((x) => inGroup(p, ws, x.group))
+    ]
+    for (const x of grants) {
+      if (best === undefined || rank[x.permission] > rank[best]) best = x.permission
     }
     return best
   }
@@ -273,7 +283,7 @@ export const makeBase = (options: ServerOptions) => {
   /** May this principal manage a project (its deploy keys, its permissions)? Owners and project admins. */
   const isProjectAdmin = (p: Principal, ws: SeedWorkspace, project: SeedProject): boolean =>
     p.kind === "user"
-      ? memberOf(p, ws)?.permission === "owner" || projectPermission(p, project) === "admin"
+      ? memberOf(p, ws)?.permission === "owner" || projectPermission(p, ws, project) === "admin"
       : p.kind === "token" && p.token.workspace === ws.slug
 
   const canRead = (p: Principal, r: SeedRepository) => !r.is_private || repoPermission(p, r) !== undefined

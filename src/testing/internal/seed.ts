@@ -91,6 +91,8 @@ export interface SeedProject {
    * write on them; `admin` also lets the user manage the project's deploy keys and permissions).
    */
   readonly permissions?: ReadonlyArray<{ readonly user: UserRef; readonly permission: "read" | "write" | "create-repo" | "admin" }>
+  /** Explicit group permissions on the project (by group slug), which its repositories inherit as `permissions` do. */
+  readonly groupPermissions?: ReadonlyArray<{ readonly group: string; readonly permission: "read" | "write" | "create-repo" | "admin" }>
   /** Users added as reviewers to every new pull request of the project's repositories. */
   readonly defaultReviewers?: ReadonlyArray<UserRef>
 }
@@ -123,15 +125,19 @@ export interface SeedWorkspace {
 
 /**
  * A group of a workspace's users, by slug (`developers`); its `full_slug` is `workspace:slug`.
+ * Its members get what repositories and projects give the group (`groupPermissions`), as on
+ * Bitbucket, where the highest permission however it comes wins.
  *
  * @example
  * ```ts
- * const group: FakeBitbucket.SeedGroup = { slug: "developers", name: "Developers" }
+ * const group: FakeBitbucket.SeedGroup = { slug: "developers", name: "Developers", members: ["bob@example.com"] }
  * ```
  */
 export interface SeedGroup {
   readonly slug: string
   readonly name: string
+  /** The group's members, members of its workspace too. Default: none. */
+  readonly members?: ReadonlyArray<UserRef>
 }
 
 /**
@@ -170,6 +176,8 @@ export interface SeedRepository {
   readonly parent?: string
   /** Explicit repository permissions, in addition to those given by workspace membership. */
   readonly permissions?: ReadonlyArray<{ readonly user: UserRef; readonly permission: "read" | "write" | "admin" }>
+  /** Explicit group permissions (by group slug of the repository's workspace): the group's members get them. */
+  readonly groupPermissions?: ReadonlyArray<{ readonly group: string; readonly permission: "read" | "write" | "admin" }>
   /** Users added as reviewers to every new pull request (with the project's). */
   readonly defaultReviewers?: ReadonlyArray<UserRef>
   /** Users watching the repository (`GET R/watchers`). */
@@ -989,7 +997,7 @@ export const defaultSeed: Seed = {
         { key: "DEMO", name: "Demo", uuid: "{a0d1e2f3-0002-4000-8000-00000000de71}", is_private: false },
         { key: "LAB", name: "Labs", uuid: "{a0d1e2f3-0003-4000-8000-00000000de72}", is_private: false }
       ],
-      groups: [{ slug: "contributors", name: "Contributors" }]
+      groups: [{ slug: "contributors", name: "Contributors", members: [BOB] }]
     },
     {
       uuid: "{ac0e0000-0001-4000-8000-00000000ac01}",
@@ -1005,7 +1013,7 @@ export const defaultSeed: Seed = {
         { key: "ACME", name: "Acme core", uuid: "{ac0e0000-0002-4000-8000-00000000ac02}", is_private: true },
         { key: "OPS", name: "Operations", uuid: "{ac0e0000-0003-4000-8000-00000000ac03}", is_private: true }
       ],
-      groups: [{ slug: "developers", name: "Developers" }, { slug: "ops", name: "Operations" }]
+      groups: [{ slug: "developers", name: "Developers", members: [BOB] }, { slug: "ops", name: "Operations" }]
     }
   ],
   repositories: [

@@ -97,7 +97,7 @@ export const defaultReviewers: RouteModule = {
         const user = findUser(p.selected_user!)
         const ws = core.findWorkspace(p.workspace!)!
         const principal = { kind: "user" as const, user }
-        if (core.memberOf(principal, ws) === undefined && core.projectPermission(principal, found) === undefined) {
+        if (core.memberOf(principal, ws) === undefined && core.projectPermission(principal, ws, found) === undefined) {
           throw new HttpError(400, `${user.display_name} has no access to this project and cannot be a default reviewer.`)
         }
         const current = uuidsOf(found)

@@ -7,16 +7,16 @@
  *   or a project admin).
  * - Changing one (`PUT`, `DELETE`; for a repository's groups, `PUT`) takes Basic credentials (an
  *   API token): OAuth and access tokens get 403, as the spec says of these endpoints.
- * - User permissions are the seed's `permissions` of the repository or project, so granting one
- *   gives that access at once (a project's to its repositories; the highest permission wins, as
- *   elsewhere in the fake). Group permissions are recorded and served, but do not change access.
+ * - User permissions are the seed's `permissions` of the repository or project, and group
+ *   permissions its `groupPermissions`, so granting one gives that access at once, to the user or
+ *   to the group's members (a project's to its repositories; the highest permission wins, as
+ *   elsewhere in the fake). Both are part of `FakeBitbucket.snapshot`.
  * - Listings ignore `q` and `sort`: the spec says these endpoints have no BBQL.
  * - `PUT` takes `{ "permission": "read" | "write" | "admin" }` (projects also `create-repo`); the
  *   user must be a member of the workspace and not its owner (400 otherwise); an unknown user or
  *   group is 404.
  * - Reading the permission of a user or group that has none answers `permission: "none"`.
  * - A user is named by `account_id` or `{uuid}`.
- * - Group permissions are not part of `FakeBitbucket.snapshot`.
  *
  * @internal
  */
@@ -32,14 +32,6 @@ export const permissions: RouteModule = {
   name: "permissions",
   make: (core) => {
     const { ok, page, href, seg, invalid, parsePayload } = core
-
-    /** Group permissions, by subject key (`repo:full_name:groups`, `project:ws/KEY:groups`), then group slug. */
-    const recorded = new Map<string, Map<string, Level>>()
-    const recordOf = (key: string) => {
-      let map = recorded.get(key)
-      if (map === undefined) recorded.set(key, map = new Map())
-      return map
-    }
 
     interface Subject {
       readonly kind: "repository" | "project"
@@ -76,7 +68,6 @@ export const permissions: RouteModule = {
       }
     }
 
-    const subjectKey = (s: Subject) => (s.repo !== undefined ? `repo:${core.fullName(s.repo)}` : `project:${s.ws.slug}/${s.project!.key}`)
 
     // ---- users ---------------------------------------------------------------------------------
 
@@ -86,9 +77,11 @@ export const permissions: RouteModule = {
       return user
     }
 
-    /** Where a subject's explicit user permissions live: the repository's or the project's own list. */
-    const holderOf = (s: Subject): { permissions?: ReadonlyArray<{ readonly user: string; readonly permission: Level }> } =>
-      (s.repo ?? s.project!) as { permissions?: ReadonlyArray<{ readonly user: string; readonly permission: Level }> }
+    /** Where a subject's explicit permissions live: the repository's or the project's own lists. */
+    const holderOf = (s: Subject): {
+      permissions?: ReadonlyArray<{ readonly user: string; readonly permission: Level }>
+      groupPermissions?: ReadonlyArray<{ readonly group: string; readonly permission: Level }>
+    } => (s.repo ?? s.project!) as ReturnType<typeof holderOf>
 
     const userLevels = (s: Subject): Map<string, Level> => {
       const out = new Map<string, Level>()
@@ -132,6 +125,16 @@ export const permissions: RouteModule = {
     }
 
     // ---- groups --------------------------------------------------------------------------------
+
+    /** The subject's group permissions, by slug, of the groups its workspace still has. */
+    const groupLevels = (s: Subject): Map<string, Level> =>
+      new Map((holderOf(s).groupPermissions ?? []).filter((x) => (s.ws.groups ?? []).some((g) => g.slug === x.group)).map((x) => [x.group, x.permission]))
+
+    const setGroupLevel = (s: Subject, slug: string, level: Level | undefined) => {
+      const holder = holderOf(s)
+      const rest = (holder.groupPermissions ?? []).filter((x) => x.group !== slug)
+      holder.groupPermissions = level === undefined ? rest : [...rest, { group: slug, permission: level }]
+    }
 
     const findGroup = (s: Subject, slug: string): SeedGroup => {
       const group = (s.ws.groups ?? []).find((g) => g.slug === slug)
@@ -192,25 +195,24 @@ export const permissions: RouteModule = {
       },
       groups: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
-        const levels = recordOf(`${subjectKey(s)}:groups`)
-        return plainPage(ctx, [...levels].map(([slug, level]) => groupJson(s, findGroup(s, slug), level)))
+        return plainPage(ctx, [...groupLevels(s)].map(([slug, level]) => groupJson(s, findGroup(s, slug), level)))
       },
       group: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
         const group = findGroup(s, p.group_slug!)
-        return ok(ctx, groupJson(s, group, recordOf(`${subjectKey(s)}:groups`).get(group.slug) ?? "none"))
+        return ok(ctx, groupJson(s, group, groupLevels(s).get(group.slug) ?? "none"))
       },
       putGroup: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
         requireBasic(ctx)
         const group = findGroup(s, p.group_slug!)
         const level = levelOf(s, parsePayload(ctx))
-        recordOf(`${subjectKey(s)}:groups`).set(group.slug, level)
+        setGroupLevel(s, group.slug, level)
         return ok(ctx, groupJson(s, group, level))
       },
       deleteGroup: (ctx: Ctx, p: Params) => {
         const s = subjectOf(ctx, p)
-        recordOf(`${subjectKey(s)}:groups`).delete(findGroup(s, p.group_slug!).slug)
+        setGroupLevel(s, findGroup(s, p.group_slug!).slug, undefined)
         return core.noContent()
       }
     })
