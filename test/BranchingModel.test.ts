@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
-import { Authenticator, BitbucketError, BranchingModel, Ref } from "../src/index.js"
+import { Authenticator, BitbucketError, BranchingModel, Ref, Resource } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
@@ -49,7 +49,7 @@ describe("BranchingModel against the fake", () => {
       expect(settings.development).toEqual({ use_mainbranch: true, name: null, is_valid: true })
       expect(settings.production?.enabled).toBe(false)
       expect(settings.branch_types?.map((t) => [t.kind, t.prefix, t.enabled])).toEqual(defaultPrefixes.map((x) => [...x, true]))
-      expect(settings.links?.self?.href).toMatch(/\/repositories\/acme\/api\/branching-model\/settings$/)
+      expect(Resource.href(settings, "self")).toMatch(/\/repositories\/acme\/api\/branching-model\/settings$/)
 
       // The project's model is the same default, its branches named only.
       const project = yield* BranchingModel.findForProject(acme)
