@@ -29,6 +29,8 @@ export * as BitbucketConfig from "./BitbucketConfig.js"
 /** @since 0.1.0 */
 export * as BitbucketError from "./BitbucketError.js"
 /** @since 0.1.0 */
+export * as BranchingModel from "./BranchingModel.js"
+/** @since 0.1.0 */
 export * as BranchRestriction from "./BranchRestriction.js"
 /** @since 0.1.0 */
 export * as BuildStatus from "./BuildStatus.js"

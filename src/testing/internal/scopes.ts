@@ -31,6 +31,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
   if (top === "workspaces" && b === "projects" && (segments[4] === "deploy-keys" || segments[4] === "permissions-config" || segments[4] === "default-reviewers")) {
     return "project:admin"
   }
+  // A project's branching model, settings or not, takes `project:admin`, as the spec has it.
+  if (top === "workspaces" && b === "projects" && segments[4] === "branching-model") return "project:admin"
   // Pipelines variables, as the spec has them: reading takes `pipeline`, changing `pipeline:variable`.
   if (top === "workspaces" && b === "pipelines-config") return read ? "pipeline" : "pipeline:variable"
   if (top === "user") return a === "emails" ? "email" : "account"
@@ -45,6 +47,10 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       return read ? "repository" : method === "DELETE" ? "repository:delete" : "repository:admin"
     case "hooks":
       return "webhook"
+    case "branching-model":
+      return segments[4] === "settings" ? "repository:admin" : "repository"
+    case "override-settings":
+      return "repository:admin"
     case "branch-restrictions":
     case "deploy-keys":
     case "permissions-config":

@@ -5,6 +5,7 @@
  * @internal
  */
 import type { RouteModule } from "../router.js"
+import { branchingModel } from "./branchingModel.js"
 import { branchRestrictions } from "./branchRestrictions.js"
 import { commits } from "./commits.js"
 import { defaultReviewers } from "./defaultReviewers.js"
@@ -50,5 +51,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   pipelines,
   branchRestrictions,
   pipelineVariables,
-  deployments
+  deployments,
+  branchingModel
 ]
