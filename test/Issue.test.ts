@@ -42,6 +42,9 @@ const failure = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<E, neve
     Either.match({ onLeft: Effect.succeed, onRight: () => Effect.die(new Error("expected a failure, but it succeeded")) })
   )
 
+/** Reports an issue on the playground; its ref. */
+const reported = (title: string) => Effect.map(Issue.create(playground, { title }), (issue) => ({ ...playground, issue_id: issue.id! }))
+
 describe("Issue against the fake", () => {
   it.effect("create, find, list, update, delete: a round trip; ids count up and are never reused", () =>
     Effect.gen(function*() {
@@ -140,11 +143,10 @@ describe("Issue against the fake", () => {
 
   it.effect("comments on an issue through Comment: create, find, list, update, delete", () =>
     Effect.gen(function*() {
-      const issue = yield* Issue.create(playground, { title: "Needs discussion" })
-      const subject = { ...playground, issue_id: issue.id! }
+      const subject = yield* reported("Needs discussion")
       const first = yield* Comment.create(subject, { content: { raw: "I can reproduce it." } }).pipe(Effect.provide(asCarol))
       expect(first).toMatchObject({ type: "issue_comment", content: { raw: "I can reproduce it." }, user: { account_id: "557058:carol" } })
-      expect(first.issue).toMatchObject({ id: issue.id })
+      expect(first.issue).toMatchObject({ id: subject.issue_id })
       const second = yield* Comment.create(subject, { content: { raw: "Me too." } })
       const ref = { ...subject, comment_id: first.id! }
       expect((yield* Comment.find(ref)).content?.raw).toBe("I can reproduce it.")
@@ -162,8 +164,7 @@ describe("Issue against the fake", () => {
 
   it.effect("attachments: upload (multipart), list, bytes exact through the redirect, replace, delete", () =>
     Effect.gen(function*() {
-      const issue = yield* Issue.create(playground, { title: "Corrupt archive" })
-      const ref = { ...playground, issue_id: issue.id! }
+      const ref = yield* reported("Corrupt archive")
       const binary = new Uint8Array([0x00, 0xff, 0x0d, 0x0a, 0x1f, 0x8b, 0x80, 0x0d])
       yield* Issue.uploadAttachments(ref, [{ name: "dump.bin", content: binary }, { name: "trace.log", content: "retry 1\r\nretry 2\n" }])
       expect((yield* collect(Issue.findAttachments(ref))).map((a) => a.name)).toEqual(["dump.bin", "trace.log"])
@@ -186,8 +187,7 @@ describe("Issue against the fake", () => {
 
   it.effect("vote and watch: 204 or 404 read as a boolean, counted on the issue", () =>
     Effect.gen(function*() {
-      const issue = yield* Issue.create(playground, { title: "Popular request", kind: "proposal" })
-      const ref = { ...playground, issue_id: issue.id! }
+      const ref = yield* reported("Popular request")
       // The reporter watches from the start.
       expect(yield* Issue.isWatching(ref)).toBe(true)
       expect(yield* Issue.hasVoted(ref)).toBe(false)
@@ -242,8 +242,7 @@ describe("Issue against the fake", () => {
 
   it.effect("permissions: readers report and comment, only writers change state or delete; private trackers hide", () =>
     Effect.gen(function*() {
-      const issue = yield* Issue.create(playground, { title: "Alice's issue" })
-      const ref = { ...playground, issue_id: issue.id! }
+      const ref = yield* reported("Alice's issue")
       // Carol only reads demo: she may report, but not change state, edit, or delete others' issues.
       const carols = yield* Issue.create(playground, { title: "Carol's report" }).pipe(Effect.provide(asCarol))
       expect(carols.reporter?.account_id).toBe("557058:carol")

@@ -257,6 +257,17 @@ export const issues: RouteModule = {
       return field === "content" ? o.raw : field === "assignee" ? o.account_id ?? o.uuid : o.name
     }
 
+    /** The fields an issue body sets (`title` required when `create`s); 400 naming every invalid one. */
+    const readValues = (ctx: Ctx, repo: SeedRepository, creates: boolean) => {
+      const body = parsePayload(ctx)
+      const problems: Record<string, Array<string>> = {}
+      const values: Partial<Record<Field, string | null>> = {}
+      for (const field of FIELDS) values[field] = valueOf(repo, field, bodyValue(body, field), problems)
+      if (creates && values.title === undefined && problems.title === undefined) problems.title = ["This field is required."]
+      if (Object.keys(problems).length > 0) throw invalid(problems)
+      return values
+    }
+
     /** Applies new values, recording each that changes; returns the changes made. */
     const apply = (issue: IssueState, values: Partial<Record<Field, string | null>>) => {
       const changes: Record<string, { old: string | null; new: string | null }> = {}
@@ -282,12 +293,7 @@ export const issues: RouteModule = {
       Effect.gen(function*() {
         const { repo, tracker } = trackerFor(ctx, p)
         requireAuth(ctx)
-        const body = parsePayload(ctx)
-        const problems: Record<string, Array<string>> = {}
-        const values: Partial<Record<Field, string | null>> = {}
-        for (const field of FIELDS) values[field] = valueOf(repo, field, bodyValue(body, field), problems)
-        if (values.title === undefined && problems.title === undefined) problems.title = ["This field is required."]
-        if (Object.keys(problems).length > 0) throw invalid(problems)
+        const values = readValues(ctx, repo, true)
         const ts = yield* now
         const reporter = core.actorUuid(ctx)
         const issue: IssueState = {
@@ -321,11 +327,7 @@ export const issues: RouteModule = {
       Effect.gen(function*() {
         const { repo, issue } = issueFor(ctx, p)
         requireWriterOr(ctx, repo, issue.reporter)
-        const body = parsePayload(ctx)
-        const problems: Record<string, Array<string>> = {}
-        const values: Partial<Record<Field, string | null>> = {}
-        for (const field of FIELDS) values[field] = valueOf(repo, field, bodyValue(body, field), problems)
-        if (Object.keys(problems).length > 0) throw invalid(problems)
+        const values = readValues(ctx, repo, false)
         const ts = yield* now
         const changes = apply(issue, values)
         if (Object.keys(changes).length > 0) {
