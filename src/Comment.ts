@@ -1,9 +1,10 @@
 /**
- * Comments on pull requests, commits and snippets.
+ * Comments on pull requests, commits, snippets and issues.
  *
  * The operations take the commented thing as a "subject": a pull request
- * (`{ workspace, repo_slug, pull_request_id }`), a commit (`{ workspace, repo_slug, commit }`) or a
- * snippet (`{ workspace, encoded_id }`); one comment adds `comment_id`.
+ * (`{ workspace, repo_slug, pull_request_id }`), a commit (`{ workspace, repo_slug, commit }`), a
+ * snippet (`{ workspace, encoded_id }`) or an issue (`{ workspace, repo_slug, issue_id }`); one
+ * comment adds `comment_id`.
  *
  * @example
  * ```ts
@@ -64,11 +65,12 @@ const CommentSchema = Resource.Struct({
   pullrequest: Schema.optional(Resource.OpenRecord),
   commit: Schema.optional(Resource.OpenRecord),
   snippet: Schema.optional(Resource.OpenRecord),
+  issue: Schema.optional(Resource.OpenRecord),
   links: Schema.optional(Resource.Links)
 })
 
 /**
- * A comment on a pull request, commit or snippet. Content comes back as `{ raw, markup, html }`.
+ * A comment on a pull request, commit, snippet or issue. Content comes back as `{ raw, markup, html }`.
  *
  * @since 0.1.0
  * @category schemas
@@ -166,12 +168,24 @@ export interface SnippetSubject {
 }
 
 /**
+ * An issue as the subject of comments.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IssueSubject {
+  readonly workspace: string
+  readonly repo_slug: string
+  readonly issue_id: number
+}
+
+/**
  * What comments can be on.
  *
  * @since 0.1.0
  * @category models
  */
-export type Subject = PullRequestSubject | CommitSubject | SnippetSubject
+export type Subject = PullRequestSubject | CommitSubject | SnippetSubject | IssueSubject
 
 /**
  * Identifies one comment.
@@ -186,6 +200,8 @@ const collection = (subject: Subject): string =>
     ? "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments"
     : "commit" in subject
     ? "/repositories/{workspace}/{repo_slug}/commit/{commit}/comments"
+    : "issue_id" in subject
+    ? "/repositories/{workspace}/{repo_slug}/issues/{issue_id}/comments"
     : "/snippets/{workspace}/{encoded_id}/comments"
 
 /** A listing of comments with a span of its own. */
@@ -197,7 +213,7 @@ const listing = (span: string) =>
   Pagination.stream({ path: collection(subject), params: subject }, Comment, options).pipe(Stream.withSpan(span))
 
 /**
- * The comments on a pull request, commit or snippet (replies included; follow `parent`).
+ * The comments on a pull request, commit, snippet or issue (replies included; follow `parent`).
  *
  * @example
  * ```ts
@@ -267,6 +283,24 @@ export const findForSnippet: (
   subject: SnippetSubject,
   options?: Pagination.ListOptions
 ) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = listing("Bitbucket.Comment.findForSnippet")
+
+/**
+ * The comments on an issue (Bitbucket filters them with `q`).
+ *
+ * @example
+ * ```ts
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const comments = Comment.findForIssue({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findForIssue: (
+  subject: IssueSubject,
+  options?: Pagination.ListOptions
+) => Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> = listing("Bitbucket.Comment.findForIssue")
 
 /**
  * One comment.

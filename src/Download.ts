@@ -62,22 +62,7 @@ export interface DownloadRef extends RepositoryRef {
   readonly filename: string
 }
 
-const FileSchema = Schema.Struct({
-  name: Schema.String.pipe(
-    Schema.nonEmptyString({ message: () => "a download's name must not be empty" }),
-    Schema.filter((name) => Multipart.headerSafe(name) || Multipart.headerSafeMessage("a download's name"))
-  ),
-  content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf)
-})
-
-const FilesSchema = Schema.Array(FileSchema).pipe(
-  Schema.minItems(1, { message: () => "upload at least one file" }),
-  Schema.filter((files) => {
-    const names = files.map((file) => file.name)
-    const twice = names.find((name, i) => names.indexOf(name) !== i)
-    return twice === undefined || `the file ${JSON.stringify(twice)} is given twice`
-  })
-)
+const FilesSchema = Multipart.uploadFiles("a download")
 
 /**
  * Files to upload: each a name and its contents (text is sent as UTF-8, bytes as they are).

@@ -47,6 +47,8 @@ export * as Deployment from "./Deployment.js"
 /** @since 0.1.0 */
 export * as Download from "./Download.js"
 /** @since 0.1.0 */
+export * as Issue from "./Issue.js"
+/** @since 0.1.0 */
 export * as Pagination from "./Pagination.js"
 /** @since 0.1.0 */
 export * as Permission from "./Permission.js"

@@ -4,6 +4,7 @@
  * commit message or a snippet title on its way to Bitbucket.
  * @internal
  */
+import { Schema } from "effect"
 
 /** A form field: text, or a file with its name and type. */
 export type Part =
@@ -22,6 +23,27 @@ export const headerSafe = (name: string): boolean => !/["\\\r\n]/.test(name)
 /** Why a name is not {@link headerSafe}. */
 export const headerSafeMessage = (what: string) =>
   `${what} must not contain a double quote, a backslash or a line break (multipart headers cannot carry them reliably)`
+
+/**
+ * Files to upload as parts of one field (downloads, issue attachments): at least one, each with a
+ * name a multipart header can carry, no name twice. `what` names a file in messages ("a
+ * download").
+ */
+export const uploadFiles = (what: string) =>
+  Schema.Array(Schema.Struct({
+    name: Schema.String.pipe(
+      Schema.nonEmptyString({ message: () => `${what}'s name must not be empty` }),
+      Schema.filter((name) => headerSafe(name) || headerSafeMessage(`${what}'s name`))
+    ),
+    content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf)
+  })).pipe(
+    Schema.minItems(1, { message: () => "upload at least one file" }),
+    Schema.filter((files) => {
+      const names = files.map((file) => file.name)
+      const twice = names.find((name, i) => names.indexOf(name) !== i)
+      return twice === undefined || `the file ${JSON.stringify(twice)} is given twice`
+    })
+  )
 
 /** A file part: text is sent as UTF-8 (`text/plain;charset=utf-8`), bytes as they are. */
 export const file = (name: string, filename: string, content: string | Uint8Array): Part =>

@@ -89,6 +89,7 @@ export type {
   SeedEnvironment,
   SeedGitRepository,
   SeedGroup,
+  SeedIssueTracker,
   SeedMember,
   SeedOAuthConsumer,
   SeedParticipant,

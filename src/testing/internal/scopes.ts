@@ -72,6 +72,13 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
     case "deployments":
       // The spec asks only `pipeline` of environments, creating and deleting them included.
       return "pipeline"
+    case "issues":
+      // As the spec has it: voting and watching take `issue`, withdrawing them and every other write `issue:write`.
+      return read || ((sub === "vote" || sub === "watch") && method === "PUT") ? "issue" : "issue:write"
+    case "components":
+    case "milestones":
+    case "versions":
+      return "issue"
     case "refs":
     case "src":
     case "downloads":

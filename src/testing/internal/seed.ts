@@ -791,6 +791,28 @@ export interface SeedRepositoryDeployments {
 }
 
 /**
+ * The issue tracker of a repository whose `has_issues` is true: the names of its components,
+ * milestones and versions (numbered from 1 in this order). Issues themselves start empty.
+ *
+ * @example
+ * ```ts
+ * const tracker: FakeBitbucket.SeedIssueTracker = {
+ *   repository: "acme/api",
+ *   components: ["backend"],
+ *   milestones: ["M1"],
+ *   versions: ["2.0"]
+ * }
+ * ```
+ */
+export interface SeedIssueTracker {
+  /** `full_name` of the repository. */
+  readonly repository: string
+  readonly components?: ReadonlyArray<string>
+  readonly milestones?: ReadonlyArray<string>
+  readonly versions?: ReadonlyArray<string>
+}
+
+/**
  * Everything the fake Bitbucket starts with. Plain JSON-able data: copy `defaultSeed` and change
  * what a test needs.
  *
@@ -832,6 +854,8 @@ export interface Seed {
   readonly pipelineVariables?: ReadonlyArray<SeedPipelineVariable>
   /** Deployment environments (with their variables) and deployments, per repository. */
   readonly deployments?: ReadonlyArray<SeedRepositoryDeployments>
+  /** Components, milestones and versions of issue trackers. */
+  readonly issueTrackers?: ReadonlyArray<SeedIssueTracker>
 }
 
 const ALICE = "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}"
@@ -937,6 +961,11 @@ const demoRepo = (
  * Deployments: every repository has the environments `Test`, `Staging` and `Production`;
  * `demo/effect-playground` has three deployments: `v1.0.0` to Test (successful, Alice), `v1.1.0`
  * to Staging (successful, Alice) and to Production (failed, Bob).
+ *
+ * Issue trackers (repositories with `has_issues`, such as `demo/effect-playground` and
+ * `acme/api`) start without issues; `demo/effect-playground` has components 1 `api` and 2 `docs`,
+ * milestones 1 `1.x` and 2 `2.0`, versions 1 `1.0.0` and 2 `1.1.0`; `acme/api` has component 1
+ * `backend`.
  *
  * @example
  * ```ts
@@ -1260,5 +1289,9 @@ export const defaultSeed: Seed = {
         }
       ]
     }
+  ],
+  issueTrackers: [
+    { repository: "demo/effect-playground", components: ["api", "docs"], milestones: ["1.x", "2.0"], versions: ["1.0.0", "1.1.0"] },
+    { repository: "acme/api", components: ["backend"] }
   ]
 }

@@ -12,6 +12,7 @@ import { defaultReviewers } from "./defaultReviewers.js"
 import { deployKeys } from "./deployKeys.js"
 import { deployments } from "./deployments.js"
 import { downloads } from "./downloads.js"
+import { issues } from "./issues.js"
 import { permissions } from "./permissions.js"
 import { pipelineVariables } from "./pipelineVariables.js"
 import { pipelines } from "./pipelines.js"
@@ -52,5 +53,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   branchRestrictions,
   pipelineVariables,
   deployments,
-  branchingModel
+  branchingModel,
+  issues
 ]

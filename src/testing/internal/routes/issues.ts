@@ -1,0 +1,591 @@
+/**
+ * Issue trackers: `R/issues` (with `changes`, `comments`, `attachments`, `vote`, `watch`) and
+ * `R/components`, `R/milestones`, `R/versions`; an attachment's file on the web origin
+ * (`/issue-attachments/{token}`, standing for Bitbucket's file host).
+ *
+ * - A repository whose `has_issues` is false answers 404 on all of them (after the read check).
+ * - Reading needs read access. Reporting an issue, commenting, voting and watching need only a
+ *   signed-in caller who can read the repository (Bitbucket's trackers take reports from
+ *   non-members); editing an issue and attaching or removing files need write access or being
+ *   its reporter; state changes (`POST changes`) and deleting an issue need write access; a
+ *   comment is edited or deleted by its author or a writer. These splits are our reading of
+ *   Bitbucket's "issue" / "issue:write" scopes, not documented rules.
+ * - Ids count up per repository and are never given again, deleted issues included; the
+ *   reporter is the caller, and watches the issue from the start (as Bitbucket's UI does; a guess
+ *   for the API).
+ * - `PUT` on an issue records a change (without a message) for each field whose value changes,
+ *   as `POST changes` does with its message (a guess: Bitbucket's log shows edits too).
+ * - `GET …/attachments/{name}` answers 302 to the web origin with an unguessable token; the file
+ *   host needs no credentials. Issues are not part of `FakeBitbucket.snapshot`.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import { randomBytes } from "node:crypto"
+import type { Ctx } from "../core.js"
+import { HttpError, readMultipart } from "../core.js"
+import type { RouteModule } from "../router.js"
+import type { SeedRepository } from "../seed.js"
+
+type Params = Readonly<Record<string, string>>
+
+const KINDS = ["bug", "enhancement", "proposal", "task"]
+const PRIORITIES = ["trivial", "minor", "major", "critical", "blocker"]
+const STATES = ["new", "open", "submitted", "resolved", "on hold", "invalid", "duplicate", "wontfix", "closed"]
+
+/** The fields an issue change names: enumerations, free text, and references by name or account. */
+type Field = "state" | "kind" | "priority" | "title" | "content" | "assignee" | "component" | "milestone" | "version"
+const FIELDS: ReadonlyArray<Field> = ["state", "kind", "priority", "title", "content", "assignee", "component", "milestone", "version"]
+type Area = "components" | "milestones" | "versions"
+const AREA_OF = { component: "components", milestone: "milestones", version: "versions" } as const
+
+interface Named {
+  readonly id: number
+  readonly name: string
+}
+
+interface IssueComment {
+  readonly id: number
+  readonly user: string
+  raw: string
+  readonly created_on: string
+  updated_on: string | null
+}
+
+interface IssueChange {
+  readonly id: number
+  readonly user: string
+  readonly created_on: string
+  readonly changes: Readonly<Record<string, { readonly old: string | null; readonly new: string | null }>>
+  readonly message: string | null
+}
+
+interface Attachment {
+  readonly name: string
+  readonly bytes: Uint8Array
+  readonly token: string
+}
+
+/** An issue; `fields` holds what changes record: each field's current value, or null. */
+interface IssueState {
+  readonly id: number
+  readonly reporter: string
+  readonly created_on: string
+  updated_on: string
+  edited_on: string | null
+  readonly fields: Record<Field, string | null>
+  readonly votes: Set<string>
+  readonly watchers: Set<string>
+  readonly comments: Array<IssueComment>
+  readonly changes: Array<IssueChange>
+  readonly attachments: Map<string, Attachment>
+}
+
+interface Tracker {
+  lastIssue: number
+  lastComment: number
+  readonly issues: Array<IssueState>
+  readonly named: Readonly<Record<Area, ReadonlyArray<Named>>>
+}
+
+export const issues: RouteModule = {
+  name: "issues",
+  make: (core) => {
+    const { page, ok, href, web, seg, now, invalid, parsePayload, requireAuth, noContent } = core
+    const trackers = new Map<string, Tracker>()
+    const files = new Map<string, { readonly repo: string; readonly issue: number; readonly name: string }>()
+
+    const trackerOf = (repo: SeedRepository): Tracker => {
+      let tracker = trackers.get(repo.uuid)
+      if (tracker === undefined) {
+        const seeded = (core.seed.issueTrackers ?? []).find((t) => t.repository === core.fullName(repo))
+        const numbered = (names: ReadonlyArray<string> | undefined) => (names ?? []).map((name, i) => ({ id: i + 1, name }))
+        tracker = {
+          lastIssue: 0,
+          lastComment: 0,
+          issues: [],
+          named: { components: numbered(seeded?.components), milestones: numbered(seeded?.milestones), versions: numbered(seeded?.versions) }
+        }
+        trackers.set(repo.uuid, tracker)
+      }
+      return tracker
+    }
+
+    /** The tracker a route names: readable, enabled, and with `needed` access when given. */
+    const trackerFor = (ctx: Ctx, p: Params, needed?: "write") => {
+      const repo = core.repositoryFor(ctx, p)
+      if (repo.has_issues !== true) throw new HttpError(404, "Repository has no issue tracker.")
+      if (needed !== undefined) core.requirePermission(ctx, repo, needed)
+      return { repo, tracker: trackerOf(repo) }
+    }
+
+    const byId = <A extends { readonly id: number }>(items: ReadonlyArray<A>, raw: string | undefined, what: string): A => {
+      const found = /^\d+$/.test(raw ?? "") ? items.find((x) => x.id === Number(raw)) : undefined
+      if (found === undefined) throw new HttpError(404, `No ${what} with id ${raw}`)
+      return found
+    }
+
+    const issueFor = (ctx: Ctx, p: Params, needed?: "write") => {
+      const { repo, tracker } = trackerFor(ctx, p, needed)
+      return { repo, tracker, issue: byId(tracker.issues, p.issue_id, "issue") }
+    }
+
+    /** Write access, or the issue's reporter (signed in). */
+    const requireWriterOr = (ctx: Ctx, repo: SeedRepository, owner: string) => {
+      requireAuth(ctx)
+      if (core.actorUuid(ctx) !== owner) core.requirePermission(ctx, repo, "write")
+    }
+
+    // ---- representations --------------------------------------------------------------------
+
+    const repoPath = (repo: SeedRepository) => `/repositories/${seg(repo.workspace)}/${seg(repo.slug)}`
+    const issuePath = (repo: SeedRepository, issue: IssueState) => `${repoPath(repo)}/issues/${issue.id}`
+
+    const namedJson = (repo: SeedRepository, area: Area, x: Named) => ({
+      type: area.slice(0, -1),
+      id: x.id,
+      name: x.name,
+      links: { self: href(`${repoPath(repo)}/${area}/${x.id}`) }
+    })
+
+    const issueSummary = (repo: SeedRepository, issue: IssueState) => ({
+      type: "issue",
+      id: issue.id,
+      title: issue.fields.title,
+      repository: core.repoSummary(repo),
+      links: { self: href(issuePath(repo, issue)), html: web(`/${seg(repo.workspace)}/${seg(repo.slug)}/issues/${issue.id}`) }
+    })
+
+    const issueJson = (repo: SeedRepository, issue: IssueState) => {
+      const { fields } = issue
+      const named = (field: "component" | "milestone" | "version") => {
+        const x = trackerOf(repo).named[AREA_OF[field]].find((n) => n.name === fields[field])
+        return x === undefined ? null : namedJson(repo, AREA_OF[field], x)
+      }
+      const self = issuePath(repo, issue)
+      return {
+        ...issueSummary(repo, issue),
+        links: {
+          ...issueSummary(repo, issue).links,
+          comments: href(`${self}/comments`),
+          attachments: href(`${self}/attachments`),
+          watch: href(`${self}/watch`),
+          vote: href(`${self}/vote`)
+        },
+        content: core.rendered(fields.content ?? ""),
+        reporter: core.accountJson(issue.reporter),
+        assignee: fields.assignee === null ? null : core.accountJson(fields.assignee),
+        kind: fields.kind,
+        priority: fields.priority,
+        state: fields.state,
+        component: named("component"),
+        milestone: named("milestone"),
+        version: named("version"),
+        votes: issue.votes.size,
+        watches: issue.watchers.size,
+        created_on: issue.created_on,
+        updated_on: issue.updated_on,
+        edited_on: issue.edited_on
+      }
+    }
+
+    const commentJson = (repo: SeedRepository, issue: IssueState, c: IssueComment) => ({
+      type: "issue_comment",
+      id: c.id,
+      content: core.rendered(c.raw),
+      user: core.accountJson(c.user),
+      created_on: c.created_on,
+      updated_on: c.updated_on,
+      issue: issueSummary(repo, issue),
+      links: { self: href(`${issuePath(repo, issue)}/comments/${c.id}`) }
+    })
+
+    const changeJson = (repo: SeedRepository, issue: IssueState, c: IssueChange) => ({
+      type: "issue_change",
+      id: c.id,
+      created_on: c.created_on,
+      user: core.accountJson(c.user),
+      issue: issueSummary(repo, issue),
+      changes: c.changes,
+      message: c.message === null ? null : core.rendered(c.message),
+      links: { self: href(`${issuePath(repo, issue)}/changes/${c.id}`), issue: href(issuePath(repo, issue)) }
+    })
+
+    // ---- payloads -----------------------------------------------------------------------------
+
+    /**
+     * Reads one field's new value, as an issue body (`{ kind: "bug" }`, `{ component: { name } }`,
+     * `{ assignee: { account_id } }`) or a change (`{ new: "bug" }`) gives it; `undefined` when
+     * absent, a problem in `problems` when invalid.
+     */
+    const valueOf = (repo: SeedRepository, field: Field, raw: unknown, problems: Record<string, Array<string>>): string | null | undefined => {
+      if (raw === undefined) return undefined
+      const problem = (message: string) => void (problems[field] = [message])
+      switch (field) {
+        case "state":
+        case "kind":
+        case "priority": {
+          const allowed = field === "state" ? STATES : field === "kind" ? KINDS : PRIORITIES
+          if (typeof raw === "string" && allowed.includes(raw)) return raw
+          return problem(`${JSON.stringify(raw)} is not a valid choice. Valid choices: ${allowed.join(", ")}.`)
+        }
+        case "title":
+          if (typeof raw === "string" && raw.trim() !== "") return raw
+          return problem("This field may not be blank.")
+        case "content":
+          if (typeof raw === "string") return raw
+          return problem("Must be a string.")
+        case "assignee": {
+          if (raw === null) return null
+          const user = typeof raw === "string" ? core.findUserById(raw) : undefined
+          if (user !== undefined) return user.uuid
+          return problem(`No user ${JSON.stringify(raw)}.`)
+        }
+        default: {
+          if (raw === null) return null
+          if (typeof raw === "string" && trackerOf(repo).named[AREA_OF[field]].some((x) => x.name === raw)) return raw
+          return problem(`${JSON.stringify(raw)} is not a ${field} of this issue tracker.`)
+        }
+      }
+    }
+
+    /** What an issue body (`POST`, `PUT`) gives for `field`, unwrapped to a plain value. */
+    const bodyValue = (body: Record<string, unknown>, field: Field): unknown => {
+      const raw = body[field]
+      if (raw === null || typeof raw !== "object") return raw
+      const o = raw as Record<string, unknown>
+      return field === "content" ? o.raw : field === "assignee" ? o.account_id ?? o.uuid : o.name
+    }
+
+    /** The fields an issue body sets (`title` required when `create`s); 400 naming every invalid one. */
+    const readValues = (ctx: Ctx, repo: SeedRepository, creates: boolean) => {
+      const body = parsePayload(ctx)
+      const problems: Record<string, Array<string>> = {}
+      const values: Partial<Record<Field, string | null>> = {}
+      for (const field of FIELDS) values[field] = valueOf(repo, field, bodyValue(body, field), problems)
+      if (creates && values.title === undefined && problems.title === undefined) problems.title = ["This field is required."]
+      if (Object.keys(problems).length > 0) throw invalid(problems)
+      return values
+    }
+
+    /** Applies new values, recording each that changes; returns the changes made. */
+    const apply = (issue: IssueState, values: Partial<Record<Field, string | null>>) => {
+      const changes: Record<string, { old: string | null; new: string | null }> = {}
+      for (const field of FIELDS) {
+        const value = values[field]
+        if (value === undefined || value === issue.fields[field]) continue
+        changes[field] = { old: issue.fields[field], new: value }
+        issue.fields[field] = value
+      }
+      return changes
+    }
+
+    const record = (ctx: Ctx, issue: IssueState, changes: IssueChange["changes"], message: string | null, ts: string) => {
+      const change: IssueChange = { id: issue.changes.length + 1, user: core.actorUuid(ctx), created_on: ts, changes, message }
+      issue.changes.push(change)
+      issue.updated_on = ts
+      return change
+    }
+
+    // ---- issues -------------------------------------------------------------------------------
+
+    const createIssue = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { repo, tracker } = trackerFor(ctx, p)
+        requireAuth(ctx)
+        const values = readValues(ctx, repo, true)
+        const ts = yield* now
+        const reporter = core.actorUuid(ctx)
+        const issue: IssueState = {
+          id: ++tracker.lastIssue,
+          reporter,
+          created_on: ts,
+          updated_on: ts,
+          edited_on: null,
+          fields: {
+            title: values.title!,
+            content: values.content ?? "",
+            kind: values.kind ?? "bug",
+            priority: values.priority ?? "major",
+            state: values.state ?? "new",
+            assignee: values.assignee ?? null,
+            component: values.component ?? null,
+            milestone: values.milestone ?? null,
+            version: values.version ?? null
+          },
+          votes: new Set(),
+          watchers: new Set([reporter]),
+          comments: [],
+          changes: [],
+          attachments: new Map()
+        }
+        tracker.issues.push(issue)
+        return core.created(ctx, issueJson(repo, issue), href(issuePath(repo, issue)).href)
+      })
+
+    const updateIssue = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { repo, issue } = issueFor(ctx, p)
+        requireWriterOr(ctx, repo, issue.reporter)
+        const values = readValues(ctx, repo, false)
+        const ts = yield* now
+        const changes = apply(issue, values)
+        if (Object.keys(changes).length > 0) {
+          if (changes.title !== undefined || changes.content !== undefined) issue.edited_on = ts
+          record(ctx, issue, changes, null, ts)
+        }
+        return ok(ctx, issueJson(repo, issue))
+      })
+
+    const deleteIssue = (ctx: Ctx, p: Params) => {
+      const { repo, tracker, issue } = issueFor(ctx, p, "write")
+      tracker.issues.splice(tracker.issues.indexOf(issue), 1)
+      for (const a of issue.attachments.values()) files.delete(a.token)
+      // The spec has Bitbucket answer 200 with the deleted issue.
+      return ok(ctx, issueJson(repo, issue))
+    }
+
+    // ---- changes ------------------------------------------------------------------------------
+
+    const createChange = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { repo, issue } = issueFor(ctx, p, "write")
+        const body = parsePayload(ctx)
+        const problems: Record<string, Array<string>> = {}
+        const requested = body.changes
+        const values: Partial<Record<Field, string | null>> = {}
+        if (requested === null || typeof requested !== "object" || Array.isArray(requested)) {
+          problems.changes = ["This field is required."]
+        } else {
+          for (const [field, change] of Object.entries(requested as Record<string, unknown>)) {
+            const known = FIELDS.find((f) => f === field)
+            const next = change !== null && typeof change === "object" ? (change as Record<string, unknown>).new : undefined
+            if (known === undefined || next === undefined) problems[`changes.${field}`] = ["Name a field of the issue and its new value."]
+            else values[known] = valueOf(repo, known, next, problems)
+          }
+          if (Object.keys(requested).length === 0) problems.changes = ["Name at least one change."]
+        }
+        const message = body.message
+        const raw = message !== null && typeof message === "object" ? (message as Record<string, unknown>).raw : undefined
+        if (message !== undefined && typeof raw !== "string") problems.message = ["Expected { raw }."]
+        if (Object.keys(problems).length > 0) throw invalid(problems)
+        const ts = yield* now
+        const change = record(ctx, issue, apply(issue, values), typeof raw === "string" ? raw : null, ts)
+        return core.created(ctx, changeJson(repo, issue, change), href(`${issuePath(repo, issue)}/changes/${change.id}`).href)
+      })
+
+    // ---- comments -----------------------------------------------------------------------------
+
+    const commentRaw = (ctx: Ctx) => {
+      const content = parsePayload(ctx).content
+      const raw = content !== null && typeof content === "object" ? (content as Record<string, unknown>).raw : undefined
+      if (typeof raw !== "string" || raw.trim() === "") throw invalid({ content: ["This field is required."] })
+      return raw
+    }
+
+    const createComment = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { repo, tracker, issue } = issueFor(ctx, p)
+        requireAuth(ctx)
+        const raw = commentRaw(ctx)
+        const ts = yield* now
+        const comment: IssueComment = { id: ++tracker.lastComment, user: core.actorUuid(ctx), raw, created_on: ts, updated_on: null }
+        issue.comments.push(comment)
+        return core.created(ctx, commentJson(repo, issue, comment), href(`${issuePath(repo, issue)}/comments/${comment.id}`).href)
+      })
+
+    const updateComment = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { repo, issue } = issueFor(ctx, p)
+        const comment = byId(issue.comments, p.comment_id, "comment")
+        requireWriterOr(ctx, repo, comment.user)
+        comment.raw = commentRaw(ctx)
+        comment.updated_on = yield* now
+        return ok(ctx, commentJson(repo, issue, comment))
+      })
+
+    const deleteComment = (ctx: Ctx, p: Params) => {
+      const { repo, issue } = issueFor(ctx, p)
+      const comment = byId(issue.comments, p.comment_id, "comment")
+      requireWriterOr(ctx, repo, comment.user)
+      issue.comments.splice(issue.comments.indexOf(comment), 1)
+      return noContent()
+    }
+
+    // ---- attachments --------------------------------------------------------------------------
+
+    const attachmentFor = (issue: IssueState, name: string | undefined) => {
+      const found = issue.attachments.get(name ?? "")
+      if (found === undefined) throw new HttpError(404, `No attachment ${name}`)
+      return found
+    }
+
+    const upload = (ctx: Ctx, p: Params) =>
+      Effect.gen(function*() {
+        const { repo, issue } = issueFor(ctx, p)
+        requireWriterOr(ctx, repo, issue.reporter)
+        if (!(ctx.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
+          throw new HttpError(400, "Unsupported Content-Type. Use multipart/form-data.")
+        }
+        const form = yield* Effect.promise(() => readMultipart(ctx))
+        const uploads: Array<{ readonly name: string; readonly bytes: Uint8Array }> = []
+        // Any field name is taken, as Bitbucket documents "one or more file fields".
+        for (const [, value] of form) {
+          if (typeof value === "string") continue
+          uploads.push({ name: value.name, bytes: new Uint8Array(yield* Effect.promise(() => value.arrayBuffer())) })
+        }
+        if (uploads.length === 0 || uploads.some((u) => u.name === "")) throw invalid({ files: ["Attach one or more files, each with a file name."] })
+        for (const u of uploads) {
+          const old = issue.attachments.get(u.name)
+          if (old !== undefined) files.delete(old.token)
+          const token = randomBytes(24).toString("hex")
+          files.set(token, { repo: repo.uuid, issue: issue.id, name: u.name })
+          issue.attachments.set(u.name, { name: u.name, bytes: u.bytes, token })
+        }
+        issue.updated_on = yield* now
+        return new Response(null, {
+          status: 201,
+          headers: { location: href(`${issuePath(repo, issue)}/attachments/${seg(uploads[0]!.name)}`).href, "content-type": "text/html; charset=utf-8" }
+        })
+      })
+
+    const attachmentFile = (_ctx: Ctx, p: Params) => {
+      // The file host knows no users: the token is the permission.
+      const file = files.get(p.token ?? "")
+      const tracker = file === undefined ? undefined : trackers.get(file.repo)
+      const stored = tracker?.issues.find((i) => i.id === file?.issue)?.attachments.get(file?.name ?? "")
+      if (stored === undefined || stored.token !== p.token) throw new HttpError(403, "AccessDenied", "Request has expired or its signature does not match.")
+      return new Response(new Uint8Array(stored.bytes), {
+        status: 200,
+        headers: { "content-type": "application/octet-stream", "content-length": String(stored.bytes.length) }
+      })
+    }
+
+    // ---- votes and watches ----------------------------------------------------------------------
+
+    /** `GET` (204 or 404), `PUT` and `DELETE` on the caller's membership of `set`. */
+    const toggle = (set: (issue: IssueState) => Set<string>, what: string) => ({
+      GET: (ctx: Ctx, p: Params) => {
+        const { issue } = issueFor(ctx, p)
+        requireAuth(ctx)
+        if (!set(issue).has(core.actorUuid(ctx))) throw new HttpError(404, `You have not ${what} this issue.`)
+        return noContent()
+      },
+      PUT: (ctx: Ctx, p: Params) => {
+        const { issue } = issueFor(ctx, p)
+        requireAuth(ctx)
+        set(issue).add(core.actorUuid(ctx))
+        return noContent()
+      },
+      DELETE: (ctx: Ctx, p: Params) => {
+        const { issue } = issueFor(ctx, p)
+        requireAuth(ctx)
+        set(issue).delete(core.actorUuid(ctx))
+        return noContent()
+      }
+    })
+
+    const namedRoutes = (area: Area) => [
+      { path: `/repositories/:workspace/:repo_slug/${area}`, GET: (ctx: Ctx, p: Params) => {
+        const { repo, tracker } = trackerFor(ctx, p)
+        return page(ctx, tracker.named[area].map((x) => namedJson(repo, area, x)))
+      } },
+      { path: `/repositories/:workspace/:repo_slug/${area}/:id`, GET: (ctx: Ctx, p: Params) => {
+        const { repo, tracker } = trackerFor(ctx, p)
+        return ok(ctx, namedJson(repo, area, byId(tracker.named[area], p.id, area.slice(0, -1))))
+      } }
+    ]
+
+    const R = "/repositories/:workspace/:repo_slug/issues"
+    const I = `${R}/:issue_id`
+    const optional = ["assignee", "component", "milestone", "version", "edited_on"]
+    return {
+      routes: [
+        {
+          path: R,
+          GET: (ctx, p) => {
+            const { repo, tracker } = trackerFor(ctx, p)
+            return page(ctx, tracker.issues.map((i) => issueJson(repo, i)), optional)
+          },
+          POST: createIssue
+        },
+        {
+          path: I,
+          GET: (ctx, p) => {
+            const { repo, issue } = issueFor(ctx, p)
+            return ok(ctx, issueJson(repo, issue))
+          },
+          PUT: updateIssue,
+          DELETE: deleteIssue
+        },
+        {
+          path: `${I}/changes`,
+          GET: (ctx, p) => {
+            const { repo, issue } = issueFor(ctx, p)
+            return page(ctx, issue.changes.map((c) => changeJson(repo, issue, c)), ["message"])
+          },
+          POST: createChange
+        },
+        {
+          path: `${I}/changes/:change_id`,
+          GET: (ctx, p) => {
+            const { repo, issue } = issueFor(ctx, p)
+            return ok(ctx, changeJson(repo, issue, byId(issue.changes, p.change_id, "change")))
+          }
+        },
+        {
+          path: `${I}/comments`,
+          GET: (ctx, p) => {
+            const { repo, issue } = issueFor(ctx, p)
+            return page(ctx, issue.comments.map((c) => commentJson(repo, issue, c)))
+          },
+          POST: createComment
+        },
+        {
+          path: `${I}/comments/:comment_id`,
+          GET: (ctx, p) => {
+            const { repo, issue } = issueFor(ctx, p)
+            return ok(ctx, commentJson(repo, issue, byId(issue.comments, p.comment_id, "comment")))
+          },
+          PUT: updateComment,
+          DELETE: deleteComment
+        },
+        {
+          path: `${I}/attachments`,
+          GET: (ctx, p) => {
+            const { repo, issue } = issueFor(ctx, p)
+            return page(
+              ctx,
+              [...issue.attachments.values()].map((a) => ({
+                type: "issue_attachment",
+                name: a.name,
+                links: { self: href(`${issuePath(repo, issue)}/attachments/${seg(a.name)}`) }
+              }))
+            )
+          },
+          POST: upload
+        },
+        {
+          path: `${I}/attachments/:name`,
+          GET: (ctx, p) => {
+            const { issue } = issueFor(ctx, p)
+            return core.redirect(`${core.webOrigin}/issue-attachments/${attachmentFor(issue, p.name).token}`)
+          },
+          DELETE: (ctx, p) => {
+            const { repo, issue } = issueFor(ctx, p)
+            requireWriterOr(ctx, repo, issue.reporter)
+            files.delete(attachmentFor(issue, p.name).token)
+            issue.attachments.delete(p.name!)
+            return noContent()
+          }
+        },
+        { path: `${I}/vote`, ...toggle((i) => i.votes, "voted for") },
+        { path: `${I}/watch`, ...toggle((i) => i.watchers, "watched") },
+        ...namedRoutes("components"),
+        ...namedRoutes("milestones"),
+        ...namedRoutes("versions")
+      ],
+      web: [{ path: "/issue-attachments/:token", GET: attachmentFile }]
+    }
+  }
+}
