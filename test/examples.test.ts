@@ -12,9 +12,10 @@ import { main as snippet } from "../examples/03-snippet.js"
 import { main as openPullRequests } from "../examples/04-open-pull-requests.js"
 import { commitNote, main as files } from "../examples/06-files.js"
 import { main as codeInsights } from "../examples/07-code-insights.js"
+import { main as issueTriage } from "../examples/08-issue-triage.js"
 import { ExampleLayer, live } from "../examples/runtime.js"
 
-const examples = { languages, pullRequest, snippet, openPullRequests, files, codeInsights }
+const examples = { languages, pullRequest, snippet, openPullRequests, files, codeInsights, issueTriage }
 
 describe.skipIf(live)("examples against the fake", () => {
   for (const [name, main] of Object.entries(examples)) {
