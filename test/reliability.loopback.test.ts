@@ -611,12 +611,14 @@ describe("GET on dropped connections and slow answers", () => {
           settings: { timeout: "150 millis", operationTimeout: "500 millis", retry: { maxRetries: 20, maxElapsed: "1 minute" } }
         })
       )
+      // It ends at the deadline (the last attempt cut short), or earlier when the next backoff
+      // would end past it (then with the attempt's own timeout): never after it.
       expect(bounded.error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
-      expect(bounded.error!.message).toContain("operation timeout")
-      expect(bounded.ms).toBeGreaterThanOrEqual(490)
+      expect(bounded.error!.message).toMatch(/operation timeout|timed out after 150ms/)
+      expect(bounded.ms).toBeGreaterThanOrEqual(140)
       expect(bounded.ms).toBeLessThan(1000)
       const seen = (yield* apiRequests(fake)).length
-      expect(seen).toBeGreaterThanOrEqual(2)
+      expect(seen).toBeGreaterThanOrEqual(1)
       expect(seen).toBeLessThanOrEqual(4)
       done(bounded.row, seen)
     }))

@@ -4,7 +4,7 @@
  * may be retried after.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, type Duration, Effect, Exit, Fiber, Layer, Option, Random, Redacted, TestClock } from "effect"
+import { Clock, Duration, Effect, Exit, Fiber, Layer, Option, Random, Redacted, TestClock } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError } from "@effect/platform"
 import { Authenticator, BitbucketConfig, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
@@ -108,7 +108,7 @@ describe("timeouts", () => {
       yield* Fiber.join(late)
     }))
 
-  it.effect("the operation timeout bounds every attempt and backoff of one request", () =>
+  it.effect("the operation timeout bounds every attempt and backoff of one request; a wait past it fails at once with the real error", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => text("unavailable", 503))
       const layer = Layer.merge(
@@ -116,11 +116,29 @@ describe("timeouts", () => {
         BitbucketConfig.layer({ operationTimeout: "3 seconds", retry: { maxRetries: 10, baseDelay: "1 second", maxElapsed: "10 minutes" } })
       )
       const fiber = yield* Effect.fork(Effect.flip(find.pipe(Effect.provide(layer))))
-      yield* TestClock.adjust("3 seconds")
+      let waited = 0
+      while (Option.isNone(yield* Fiber.poll(fiber)) && waited < 3000) {
+        yield* TestClock.adjust("100 millis")
+        waited += 100
+      }
       const error = yield* Fiber.join(fiber)
-      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
-      expect(error.message).toContain("operation timeout")
+      // Waiting out the deadline would only have hidden the 503 behind a timeout.
+      expect(error).toMatchObject({ _tag: "ServerError", status: 503 })
+      expect(waited).toBeLessThan(3000)
+      expect(mock.requests.length).toBeGreaterThanOrEqual(2)
       expect(mock.requests.length).toBeLessThanOrEqual(4)
+    }))
+
+  it.effect("a Retry-After that ends past the operation's deadline fails at once with RateLimited carrying it", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response("slow down", { status: 429, headers: { "retry-after": "30" } }))
+      const layer = Layer.merge(mock.anonymous, BitbucketConfig.layer({ operationTimeout: "3 seconds" }))
+      const fiber = yield* Effect.fork(Effect.flip(find.pipe(Effect.provide(layer))))
+      yield* TestClock.adjust("1 millis")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("RateLimited")
+      expect(error._tag === "RateLimited" && Option.getOrUndefined(Option.map(error.retryAfter, Duration.toMillis))).toBe(30_000)
+      expect(mock.requests).toHaveLength(1)
     }))
 
   it.effect("the time limits bound authentication too: a credential source that hangs fails the request in time", () =>

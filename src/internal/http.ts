@@ -443,16 +443,15 @@ const sendWith = (
       const safe = (options.idempotent ?? idempotent(method)) || policy.retryNonIdempotent || status === 429 ||
         (result._tag === "Failure" && result.notSent)
       const delay = yield* backoff(policy, retries, status, retryAfter)
-      const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed)
+      // A wait that would end past the operation's deadline cannot lead to a success: the request
+      // fails now, with what went wrong (a `RateLimited` keeps its `retryAfter`), not at the deadline.
+      const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed) &&
+        now + delay < deadline
       if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
         return yield* (result._tag === "Response" ? failStatus(result.received, requestSecrets(result.request, prepared), prepared.conflictStatus) : Effect.fail(result.error))
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
-      if (now + delay >= deadline) {
-        yield* Effect.sleep(Duration.millis(leftAt(now)))
-        return yield* Effect.fail(timedOut())
-      }
       yield* Effect.sleep(Duration.millis(delay))
     }
   }).pipe(
