@@ -205,6 +205,25 @@ describe("BranchingModel against the fake", () => {
     }).pipe(Effect.provide(AsAlice)))
 })
 
+describe("BranchingModel: a project's model for those with a permission on the project", () => {
+  // Carol is no member of acme; the group `ops`, which she joins here, has read access to ACME.
+  const seed: FakeBitbucket.Seed = {
+    ...FakeBitbucket.defaultSeed,
+    workspaces: FakeBitbucket.defaultSeed.workspaces.map((ws) =>
+      ws.slug !== "acme" ? ws : {
+        ...ws,
+        groups: (ws.groups ?? []).map((g) => g.slug === "ops" ? { ...g, members: ["carol@example.com"] } : g),
+        projects: (ws.projects ?? []).map((p) => p.key === "ACME" ? { ...p, groupPermissions: [{ group: "ops", permission: "read" as const }] } : p)
+      }
+    )
+  }
+  it.effect("a user who is no workspace member reads the project's model through a group permission, not its settings", () =>
+    Effect.gen(function*() {
+      expect((yield* BranchingModel.findForProject(acme)).branch_types?.length).toBe(4)
+      expect(yield* Effect.flip(BranchingModel.findProjectSettings(acme))).toBeInstanceOf(BitbucketError.Forbidden)
+    }).pipe(Effect.provide(asCarol.pipe(Layer.provideMerge(FakeBitbucket.layer({ seed }))))))
+})
+
 describe("BranchingModel on the wire", () => {
   it.effect("updateSettings PUTs exactly the partial body it was given and decodes the answer, unknown fields kept", () =>
     Effect.gen(function*() {

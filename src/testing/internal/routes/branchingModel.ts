@@ -284,7 +284,7 @@ export const branchingModel: RouteModule = {
       const project = core.findProject(ws, p.project_key!)
       if (project === undefined) throw new HttpError(404, `Project ${p.project_key!} not found`)
       const principal = ctx.principal
-      const member = core.memberOf(principal, ws) !== undefined || core.projectPermission(principal, project) !== undefined
+      const member = core.memberOf(principal, ws) !== undefined || core.projectPermission(principal, ws, project) !== undefined
       if (!member && !core.isProjectAdmin(principal, ws, project)) {
         throw new HttpError(403, "You must have read access to this project to see its branching model.")
       }
