@@ -224,6 +224,56 @@ describe("BranchingModel: a project's model for those with a permission on the p
     }).pipe(Effect.provide(asCarol.pipe(Layer.provideMerge(FakeBitbucket.layer({ seed }))))))
 })
 
+describe("BranchingModel in FakeBitbucket.snapshot", () => {
+  it.effect("a fake seeded from a snapshot keeps changed settings, project settings and the inheritance flag", () =>
+    Effect.gen(function*() {
+      yield* BranchingModel.updateSettings(api, {
+        development: { use_mainbranch: false, name: "develop" },
+        production: { enabled: true, use_mainbranch: true },
+        branch_types: [{ kind: "feature", prefix: "feat/" }, { kind: "hotfix", prefix: "hot*", enabled: false }]
+      })
+      yield* BranchingModel.updateProjectSettings(acme, { branch_types: [{ kind: "release", prefix: "rel/" }] })
+      yield* BranchingModel.updateOverrideSettings(api, { override_settings: { branching_model: true } })
+      const before = {
+        settings: yield* BranchingModel.findSettings(api),
+        project: yield* BranchingModel.findProjectSettings(acme),
+        overrides: yield* BranchingModel.findOverrideSettings(api),
+        effective: yield* BranchingModel.findEffective(api),
+        website: yield* BranchingModel.findEffective(website)
+      }
+      const seed = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+      const again = Effect.gen(function*() {
+        expect(yield* BranchingModel.findSettings(api)).toEqual(before.settings)
+        expect(yield* BranchingModel.findProjectSettings(acme)).toEqual(before.project)
+        expect(yield* BranchingModel.findOverrideSettings(api)).toEqual(before.overrides)
+        expect(yield* BranchingModel.findEffective(api)).toEqual(before.effective)
+        expect(yield* BranchingModel.findEffective(website)).toEqual(before.website)
+        expect(BranchingModel.branchTypeOf(before.effective, "feat/x")).toEqual(Option.some("feature"))
+        expect(BranchingModel.branchTypeOf(before.website, "rel/1.0")).toEqual(Option.some("release"))
+      })
+      yield* again.pipe(Effect.provide(asAlice.pipe(Layer.provideMerge(FakeBitbucket.layer({ seed })))))
+    }).pipe(Effect.provide(AsAlice)))
+
+  it.effect("a seed names a repository's or a project's model; an unknown one is refused", () =>
+    Effect.gen(function*() {
+      const seed: FakeBitbucket.Seed = {
+        ...FakeBitbucket.defaultSeed,
+        branchingModels: [
+          { repository: "acme/api", branch_types: [{ kind: "bugfix", prefix: "fix/", enabled: true }], override_settings: { branching_model: true } },
+          { workspace: "acme", project: "ACME", production: { use_mainbranch: true, name: null, enabled: true } }
+        ]
+      }
+      const seeded = Effect.gen(function*() {
+        expect(kindsAndPrefixes(yield* BranchingModel.findEffective(api))).toEqual([["bugfix", "fix/"], ["feature", "feature/"], ["hotfix", "hotfix/"], ["release", "release/"]])
+        expect((yield* BranchingModel.findOverrideSettings(api)).override_settings).toEqual({ branching_model: true, default_merge_strategy: false })
+        expect((yield* BranchingModel.findEffective(website)).production?.name).toBe("master")
+      })
+      yield* seeded.pipe(Effect.provide(asAlice.pipe(Layer.provideMerge(FakeBitbucket.layer({ seed })))))
+      const unknown = { ...FakeBitbucket.defaultSeed, branchingModels: [{ repository: "acme/nope" }] }
+      expect(yield* Effect.exit(FakeBitbucket.make({ seed: unknown }))).toMatchObject({ _tag: "Failure" })
+    }))
+})
+
 describe("BranchingModel on the wire", () => {
   it.effect("updateSettings PUTs exactly the partial body it was given and decodes the answer, unknown fields kept", () =>
     Effect.gen(function*() {
