@@ -19,6 +19,8 @@
  *
  * const repo = { workspace: "acme", repo_slug: "api" }
  * const program = Effect.gen(function* () {
+ *   // A repository in a project may inherit the project's model: make its own one apply.
+ *   yield* BranchingModel.updateOverrideSettings(repo, { override_settings: { branching_model: true } })
  *   yield* BranchingModel.updateSettings(repo, { branch_types: [{ kind: "feature", prefix: "feat/", enabled: true }] })
  *   const model = yield* BranchingModel.findEffective(repo)
  *   return Option.getOrElse(BranchingModel.branchTypeOf(model, "feat/login"), () => "other")

@@ -172,6 +172,19 @@ describe("BranchingModel against the fake", () => {
       expect(unknownSetting.status).toBe(400)
     }).pipe(Effect.provide(AsAlice)))
 
+  it.effect("the module's example: once the repository overrides its project's model, a new prefix classifies its branches", () =>
+    Effect.gen(function*() {
+      // As the TSDoc of src/BranchingModel.ts has it (a repository inherits its project's model until it overrides it).
+      const repo = { workspace: "acme", repo_slug: "api" }
+      const program = Effect.gen(function*() {
+        yield* BranchingModel.updateOverrideSettings(repo, { override_settings: { branching_model: true } })
+        yield* BranchingModel.updateSettings(repo, { branch_types: [{ kind: "feature", prefix: "feat/", enabled: true }] })
+        const model = yield* BranchingModel.findEffective(repo)
+        return Option.getOrElse(BranchingModel.branchTypeOf(model, "feat/login"), () => "other")
+      })
+      expect(yield* program).toBe("feature")
+    }).pipe(Effect.provide(AsAlice)))
+
   it.effect("who may: readers see the model, only admins see or change the settings and the inheritance", () =>
     Effect.gen(function*() {
       // Bob is a member (read) of acme.
