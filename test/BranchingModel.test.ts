@@ -114,6 +114,8 @@ describe("BranchingModel against the fake", () => {
       const refused = [
         { branch_types: [{ kind: "feature", prefix: "feat*/" }] },
         { branch_types: [{ kind: "feature", prefix: "" }] },
+        { branch_types: [{ kind: "feature", prefix: "team/.hidden" }] },
+        { branch_types: [{ kind: "feature", prefix: "team.lock/" }] },
         { branch_types: [{ kind: "feature", prefix: "a/" }, { kind: "feature", prefix: "b/" }] },
         { branch_types: [{ kind: "support", prefix: "support/" }] },
         { development: { use_mainbranch: true, name: "develop" } },
@@ -383,7 +385,7 @@ describe("BranchingModel.branchTypeOf", () => {
   })
   it("isValidPrefix follows git's branch name rules", () => {
     expect(["feature/", "JIRA-", "team/a.b_c"].map(BranchingModel.isValidPrefix)).toEqual([true, true, true])
-    expect(["", "*", "a b", "a..b", "/a", ".a", "-a", "a//b", "a:b", "a@{b", "a\\b", "a~b", "a^b", "a?b", "a[b"].filter(BranchingModel.isValidPrefix))
+    expect(["", "*", "a b", "a..b", "/a", ".a", "-a", "a//b", "a:b", "a@{b", "a\\b", "a~b", "a^b", "a?b", "a[b", "team/.x", "a.lock/"].filter(BranchingModel.isValidPrefix))
       .toEqual([])
   })
 })

@@ -70,7 +70,7 @@ const defaults = (): ModelSettings => ({
 /** What git accepts at the start of a branch name (what Bitbucket asks of a prefix). */
 const validPrefix = (prefix: string) =>
   prefix.trim() !== "" && !/[\s\x00-\x1f\x7f~^:?*[\\]/.test(prefix) && !prefix.includes("..") && !prefix.includes("//") &&
-  !prefix.includes("@{") && !/^[/.-]/.test(prefix)
+  !prefix.includes("@{") && !/^[/.-]/.test(prefix) && !prefix.includes("/.") && !prefix.includes(".lock/")
 
 const OVERRIDABLE = ["branching_model", "default_merge_strategy"] as const
 
