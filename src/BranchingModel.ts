@@ -19,6 +19,8 @@
  *
  * const repo = { workspace: "acme", repo_slug: "api" }
  * const program = Effect.gen(function* () {
+ *   // A repository in a project may inherit the project's model: make its own one apply.
+ *   yield* BranchingModel.updateOverrideSettings(repo, { override_settings: { branching_model: true } })
  *   yield* BranchingModel.updateSettings(repo, { branch_types: [{ kind: "feature", prefix: "feat/", enabled: true }] })
  *   const model = yield* BranchingModel.findEffective(repo)
  *   return Option.getOrElse(BranchingModel.branchTypeOf(model, "feat/login"), () => "other")
@@ -232,7 +234,8 @@ export interface Settings extends Schema.Schema.Type<typeof SettingsSchema> {}
 /**
  * Whether a string can begin a branch name, as git allows branch names (`git check-ref-format`):
  * not empty, no whitespace or control characters, none of `~ ^ : ? * [ \`, no `..`, `//` or `@{`,
- * and not starting with `/`, `.` or `-`. `feature/` is one; `*`, `feat ure/` and `/x` are not.
+ * not starting with `/`, `.` or `-`, and no part (between slashes) that starts with `.` or ends
+ * with `.lock`. `feature/` is one; `*`, `feat ure/`, `/x`, `team/.x` and `a.lock/` are not.
  *
  * @example
  * ```ts
@@ -246,7 +249,7 @@ export interface Settings extends Schema.Schema.Type<typeof SettingsSchema> {}
  * @category predicates
  */
 export const isValidPrefix = (prefix: string): boolean =>
-  prefix.length > 0 && !/[\s\x00-\x1f\x7f~^:?*[\\]|\.\.|\/\/|@\{|^[/.-]/.test(prefix)
+  prefix.length > 0 && !/[\s\x00-\x1f\x7f~^:?*[\\]|\.\.|\/\/|@\{|^[/.-]|\/\.|\.lock\//.test(prefix)
 
 const branchSettingFilter = (s: { readonly name?: string | null | undefined; readonly use_mainbranch?: boolean | undefined }) => {
   if (s.use_mainbranch === true && typeof s.name === "string") {

@@ -114,6 +114,8 @@ describe("BranchingModel against the fake", () => {
       const refused = [
         { branch_types: [{ kind: "feature", prefix: "feat*/" }] },
         { branch_types: [{ kind: "feature", prefix: "" }] },
+        { branch_types: [{ kind: "feature", prefix: "team/.hidden" }] },
+        { branch_types: [{ kind: "feature", prefix: "team.lock/" }] },
         { branch_types: [{ kind: "feature", prefix: "a/" }, { kind: "feature", prefix: "b/" }] },
         { branch_types: [{ kind: "support", prefix: "support/" }] },
         { development: { use_mainbranch: true, name: "develop" } },
@@ -172,6 +174,19 @@ describe("BranchingModel against the fake", () => {
       expect(unknownSetting.status).toBe(400)
     }).pipe(Effect.provide(AsAlice)))
 
+  it.effect("the module's example: once the repository overrides its project's model, a new prefix classifies its branches", () =>
+    Effect.gen(function*() {
+      // As the TSDoc of src/BranchingModel.ts has it (a repository inherits its project's model until it overrides it).
+      const repo = { workspace: "acme", repo_slug: "api" }
+      const program = Effect.gen(function*() {
+        yield* BranchingModel.updateOverrideSettings(repo, { override_settings: { branching_model: true } })
+        yield* BranchingModel.updateSettings(repo, { branch_types: [{ kind: "feature", prefix: "feat/", enabled: true }] })
+        const model = yield* BranchingModel.findEffective(repo)
+        return Option.getOrElse(BranchingModel.branchTypeOf(model, "feat/login"), () => "other")
+      })
+      expect(yield* program).toBe("feature")
+    }).pipe(Effect.provide(AsAlice)))
+
   it.effect("who may: readers see the model, only admins see or change the settings and the inheritance", () =>
     Effect.gen(function*() {
       // Bob is a member (read) of acme.
@@ -203,6 +218,75 @@ describe("BranchingModel against the fake", () => {
       expect(yield* Effect.flip(BranchingModel.findForRepository({ workspace: "acme", repo_slug: "nope" }))).toBeInstanceOf(BitbucketError.NotFound)
       expect(yield* Effect.flip(BranchingModel.findForProject({ workspace: "acme", project_key: "NOPE" }))).toBeInstanceOf(BitbucketError.NotFound)
     }).pipe(Effect.provide(AsAlice)))
+})
+
+describe("BranchingModel: a project's model for those with a permission on the project", () => {
+  // Carol is no member of acme; the group `ops`, which she joins here, has read access to ACME.
+  const seed: FakeBitbucket.Seed = {
+    ...FakeBitbucket.defaultSeed,
+    workspaces: FakeBitbucket.defaultSeed.workspaces.map((ws) =>
+      ws.slug !== "acme" ? ws : {
+        ...ws,
+        groups: (ws.groups ?? []).map((g) => g.slug === "ops" ? { ...g, members: ["carol@example.com"] } : g),
+        projects: (ws.projects ?? []).map((p) => p.key === "ACME" ? { ...p, groupPermissions: [{ group: "ops", permission: "read" as const }] } : p)
+      }
+    )
+  }
+  it.effect("a user who is no workspace member reads the project's model through a group permission, not its settings", () =>
+    Effect.gen(function*() {
+      expect((yield* BranchingModel.findForProject(acme)).branch_types?.length).toBe(4)
+      expect(yield* Effect.flip(BranchingModel.findProjectSettings(acme))).toBeInstanceOf(BitbucketError.Forbidden)
+    }).pipe(Effect.provide(asCarol.pipe(Layer.provideMerge(FakeBitbucket.layer({ seed }))))))
+})
+
+describe("BranchingModel in FakeBitbucket.snapshot", () => {
+  it.effect("a fake seeded from a snapshot keeps changed settings, project settings and the inheritance flag", () =>
+    Effect.gen(function*() {
+      yield* BranchingModel.updateSettings(api, {
+        development: { use_mainbranch: false, name: "develop" },
+        production: { enabled: true, use_mainbranch: true },
+        branch_types: [{ kind: "feature", prefix: "feat/" }, { kind: "hotfix", prefix: "hot*", enabled: false }]
+      })
+      yield* BranchingModel.updateProjectSettings(acme, { branch_types: [{ kind: "release", prefix: "rel/" }] })
+      yield* BranchingModel.updateOverrideSettings(api, { override_settings: { branching_model: true } })
+      const before = {
+        settings: yield* BranchingModel.findSettings(api),
+        project: yield* BranchingModel.findProjectSettings(acme),
+        overrides: yield* BranchingModel.findOverrideSettings(api),
+        effective: yield* BranchingModel.findEffective(api),
+        website: yield* BranchingModel.findEffective(website)
+      }
+      const seed = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+      const again = Effect.gen(function*() {
+        expect(yield* BranchingModel.findSettings(api)).toEqual(before.settings)
+        expect(yield* BranchingModel.findProjectSettings(acme)).toEqual(before.project)
+        expect(yield* BranchingModel.findOverrideSettings(api)).toEqual(before.overrides)
+        expect(yield* BranchingModel.findEffective(api)).toEqual(before.effective)
+        expect(yield* BranchingModel.findEffective(website)).toEqual(before.website)
+        expect(BranchingModel.branchTypeOf(before.effective, "feat/x")).toEqual(Option.some("feature"))
+        expect(BranchingModel.branchTypeOf(before.website, "rel/1.0")).toEqual(Option.some("release"))
+      })
+      yield* again.pipe(Effect.provide(asAlice.pipe(Layer.provideMerge(FakeBitbucket.layer({ seed })))))
+    }).pipe(Effect.provide(AsAlice)))
+
+  it.effect("a seed names a repository's or a project's model; an unknown one is refused", () =>
+    Effect.gen(function*() {
+      const seed: FakeBitbucket.Seed = {
+        ...FakeBitbucket.defaultSeed,
+        branchingModels: [
+          { repository: "acme/api", branch_types: [{ kind: "bugfix", prefix: "fix/", enabled: true }], override_settings: { branching_model: true } },
+          { workspace: "acme", project: "ACME", production: { use_mainbranch: true, name: null, enabled: true } }
+        ]
+      }
+      const seeded = Effect.gen(function*() {
+        expect(kindsAndPrefixes(yield* BranchingModel.findEffective(api))).toEqual([["bugfix", "fix/"], ["feature", "feature/"], ["hotfix", "hotfix/"], ["release", "release/"]])
+        expect((yield* BranchingModel.findOverrideSettings(api)).override_settings).toEqual({ branching_model: true, default_merge_strategy: false })
+        expect((yield* BranchingModel.findEffective(website)).production?.name).toBe("master")
+      })
+      yield* seeded.pipe(Effect.provide(asAlice.pipe(Layer.provideMerge(FakeBitbucket.layer({ seed })))))
+      const unknown = { ...FakeBitbucket.defaultSeed, branchingModels: [{ repository: "acme/nope" }] }
+      expect(yield* Effect.exit(FakeBitbucket.make({ seed: unknown }))).toMatchObject({ _tag: "Failure" })
+    }))
 })
 
 describe("BranchingModel on the wire", () => {
@@ -301,7 +385,7 @@ describe("BranchingModel.branchTypeOf", () => {
   })
   it("isValidPrefix follows git's branch name rules", () => {
     expect(["feature/", "JIRA-", "team/a.b_c"].map(BranchingModel.isValidPrefix)).toEqual([true, true, true])
-    expect(["", "*", "a b", "a..b", "/a", ".a", "-a", "a//b", "a:b", "a@{b", "a\\b", "a~b", "a^b", "a?b", "a[b"].filter(BranchingModel.isValidPrefix))
+    expect(["", "*", "a b", "a..b", "/a", ".a", "-a", "a//b", "a:b", "a@{b", "a\\b", "a~b", "a^b", "a?b", "a[b", "team/.x", "a.lock/"].filter(BranchingModel.isValidPrefix))
       .toEqual([])
   })
 })

@@ -79,6 +79,7 @@ export type {
   SeedAnnotation,
   SeedAuthor,
   SeedBranch,
+  SeedBranchingModel,
   SeedBranchRestriction,
   SeedBuildStatus,
   SeedComment,

@@ -813,6 +813,39 @@ export interface SeedIssueTracker {
 }
 
 /**
+ * The branching model configuration of a repository (`repository`, a `full_name`) or of a project
+ * (`workspace`, a slug, and `project`, its key), and for a repository which project settings it
+ * overrides. What is left out keeps Bitbucket's default: development tracks the main branch,
+ * production is off, the four branch types are enabled with the prefixes `bugfix/`, `feature/`,
+ * `hotfix/` and `release/`, and a repository inherits its project's settings.
+ *
+ * @example
+ * ```ts
+ * const model: FakeBitbucket.SeedBranchingModel = {
+ *   repository: "acme/api",
+ *   development: { use_mainbranch: false, name: "develop" },
+ *   branch_types: [{ kind: "feature", prefix: "feat/", enabled: true }],
+ *   override_settings: { branching_model: true }
+ * }
+ * ```
+ */
+export interface SeedBranchingModel {
+  readonly repository?: string
+  readonly workspace?: string
+  readonly project?: string
+  readonly development?: { readonly use_mainbranch: boolean; readonly name: string | null }
+  readonly production?: { readonly use_mainbranch: boolean; readonly name: string | null; readonly enabled: boolean }
+  /** By kind; kinds left out keep their defaults. */
+  readonly branch_types?: ReadonlyArray<{
+    readonly kind: "bugfix" | "feature" | "hotfix" | "release"
+    readonly prefix: string
+    readonly enabled: boolean
+  }>
+  /** A repository's only: `true` for a setting it overrides, `false` for one it inherits (the default). */
+  readonly override_settings?: Readonly<Record<string, boolean>>
+}
+
+/**
  * Everything the fake Bitbucket starts with. Plain JSON-able data: copy `defaultSeed` and change
  * what a test needs.
  *
@@ -856,6 +889,8 @@ export interface Seed {
   readonly deployments?: ReadonlyArray<SeedRepositoryDeployments>
   /** Components, milestones and versions of issue trackers. */
   readonly issueTrackers?: ReadonlyArray<SeedIssueTracker>
+  /** Branching model settings of repositories and projects, and repositories' inheritance state. */
+  readonly branchingModels?: ReadonlyArray<SeedBranchingModel>
 }
 
 const ALICE = "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}"

@@ -25,6 +25,8 @@
  *   inherits it, with each named branch the repository lacks replaced by its main branch (as the
  *   spec says); a repository's own settings stay stored (and changeable) meanwhile: since August
  *   2022 changing them no longer switches inheritance off.
+ * - Settings and inheritance states are seeded by `branchingModels` and are part of
+ *   `FakeBitbucket.snapshot` (for every repository and project whose settings were changed).
  * - Reading a repository's model or effective model needs read access; its settings and
  *   inheritance, read or written, need admin access (as the spec says). A project's model needs
  *   access to the project (a workspace member or a project permission); its settings need its admin.
@@ -34,7 +36,7 @@
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
 import type { RouteModule } from "../router.js"
-import type { SeedProject, SeedRepository } from "../seed.js"
+import type { SeedBranchingModel, SeedProject, SeedRepository } from "../seed.js"
 
 type Params = Readonly<Record<string, string>>
 
@@ -68,7 +70,7 @@ const defaults = (): ModelSettings => ({
 /** What git accepts at the start of a branch name (what Bitbucket asks of a prefix). */
 const validPrefix = (prefix: string) =>
   prefix.trim() !== "" && !/[\s\x00-\x1f\x7f~^:?*[\\]/.test(prefix) && !prefix.includes("..") && !prefix.includes("//") &&
-  !prefix.includes("@{") && !/^[/.-]/.test(prefix)
+  !prefix.includes("@{") && !/^[/.-]/.test(prefix) && !prefix.includes("/.") && !prefix.includes(".lock/")
 
 const OVERRIDABLE = ["branching_model", "default_merge_strategy"] as const
 
@@ -79,6 +81,58 @@ export const branchingModel: RouteModule = {
     const repoSettings = new Map<string, ModelSettings>()
     const projectSettings = new Map<string, ModelSettings>()
     const overrides = new Map<string, Record<string, boolean>>()
+
+    // ---- seed and snapshot ----------------------------------------------------------------------
+
+    /** Settings from a seed entry: what it leaves out (kinds included) keeps the default. */
+    const fromSeed = (e: SeedBranchingModel): ModelSettings => {
+      const d = defaults()
+      const types = new Map(d.branch_types.map((t) => [t.kind, t]))
+      for (const t of e.branch_types ?? []) types.set(t.kind, { kind: t.kind, prefix: t.prefix, enabled: t.enabled })
+      return {
+        development: e.development === undefined ? d.development : { ...e.development },
+        production: e.production === undefined ? d.production : { ...e.production },
+        branch_types: KINDS.map((k) => types.get(k)!)
+      }
+    }
+    const toSeed = (s: ModelSettings) => ({
+      development: { ...s.development },
+      production: { ...s.production },
+      branch_types: s.branch_types.map((t) => ({ ...t }))
+    })
+    const hasSettings = (e: SeedBranchingModel) => e.development !== undefined || e.production !== undefined || e.branch_types !== undefined
+
+    for (const e of core.seed.branchingModels ?? []) {
+      if (e.repository !== undefined) {
+        const repo = core.repositoryNamed(e.repository)
+        if (repo === undefined) throw new Error(`FakeBitbucket seed: branching model of unknown repository ${e.repository}`)
+        if (hasSettings(e)) repoSettings.set(repo.uuid, fromSeed(e))
+        if (e.override_settings !== undefined) {
+          overrides.set(repo.uuid, { ...Object.fromEntries(OVERRIDABLE.map((k) => [k, false])), ...e.override_settings })
+        }
+      } else {
+        const project = core.findWorkspace(e.workspace ?? "")?.projects?.find((x) => x.key === e.project)
+        if (project === undefined) throw new Error(`FakeBitbucket seed: branching model of unknown project ${e.workspace}/${e.project}`)
+        projectSettings.set(project.uuid, fromSeed(e))
+      }
+    }
+
+    const snapshot = () => {
+      const out: Array<SeedBranchingModel> = []
+      for (const repo of core.store.repositories) {
+        const s = repoSettings.get(repo.uuid)
+        const o = overrides.get(repo.uuid)
+        if (s === undefined && o === undefined) continue
+        out.push({ repository: core.fullName(repo), ...(s === undefined ? {} : toSeed(s)), ...(o === undefined ? {} : { override_settings: { ...o } }) })
+      }
+      for (const ws of core.store.workspaces) {
+        for (const project of ws.projects ?? []) {
+          const s = projectSettings.get(project.uuid)
+          if (s !== undefined) out.push({ workspace: ws.slug, project: project.key, ...toSeed(s) })
+        }
+      }
+      return { branchingModels: out }
+    }
 
     const settingsOf = (map: Map<string, ModelSettings>, uuid: string) => map.get(uuid) ?? defaults()
     const overridesOf = (repo: SeedRepository): Record<string, boolean> =>
@@ -311,6 +365,7 @@ export const branchingModel: RouteModule = {
     const R = "/repositories/:workspace/:repo_slug"
     const P = "/workspaces/:workspace/projects/:project_key/branching-model"
     return {
+      snapshot,
       routes: [
         { path: `${R}/branching-model`, GET: repository.model },
         { path: `${R}/branching-model/settings`, GET: repository.settings, PUT: repository.updateSettings },
