@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Stream, TestClock } from "effect"
-import { BitbucketConfig, BitbucketError, Pipeline, PullRequest, Repository } from "../src/index.js"
+import { Authenticator, BitbucketConfig, BitbucketError, Pipeline, PullRequest, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { errorBody, json, mockHttp, text } from "./support/mockHttp.js"
 
@@ -69,6 +69,34 @@ describe("error mapping", () => {
       expect(mock.requests[0]!.body).toContain(secret)
       expect(error).toMatchObject({ _tag: "BadRequest", bitbucketMessage: "bad value <redacted>", detail: "<redacted>", fields: { value: ["<redacted>"] } })
       expect(JSON.stringify(error)).not.toContain(secret)
+    }))
+
+  it.effect("Basic credentials: the token is blanked, the email is not a secret (errors naming it or its domain stay readable)", () =>
+    Effect.gen(function*() {
+      const token = "ATATT3xFfGF0-user-token-77"
+      const mock = mockHttp(() =>
+        json(errorBody("bob@example.com is not a member of this workspace", { detail: `you sent alice@example.com:${token}` }), 404)
+      )
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(
+        Effect.provide(Layer.merge(mock.layer, Authenticator.apiToken({ email: "alice@example.com", token })))
+      )
+      expect(error).toMatchObject({
+        _tag: "NotFound",
+        bitbucketMessage: "bob@example.com is not a member of this workspace",
+        detail: "you sent alice@example.com:<redacted>"
+      })
+      expect(error.message).toContain("bob@example.com is not a member")
+      expect(JSON.stringify(error)).not.toContain(token)
+    }))
+
+  it.effect("Bitbucket's detail, where the advice usually is, shows in the message", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() =>
+        json(errorBody("Unauthorized", { detail: "App passwords are no longer supported. Use an API token." }), 401)
+      )
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(Effect.provide(mock.anonymous))
+      expect(error.message).toContain("Bitbucket said: Unauthorized (App passwords are no longer supported. Use an API token.)")
+      expect(String(error)).toContain("Use an API token")
     }))
 
   it.effect("a text/plain 429 still gives a clear RateLimited after the retries", () =>

@@ -52,10 +52,12 @@ export const secretsOf = (authorization: string | undefined): ReadonlyArray<stri
   // A credential of a few characters cannot be told apart from other text (none is that short).
   const out = [authorization, credential].filter((secret) => secret.length >= 4)
   if (/^basic /i.test(authorization)) {
-    // What a server may echo of Basic credentials: `user:password`, and the password.
+    // What a server may echo of Basic credentials is the password, alone or after `user:`. The user
+    // (an email) is not a secret: errors that name it, or a colleague at the same domain, stay readable.
     try {
       const decoded = new TextDecoder().decode(Uint8Array.from(atob(credential), (c) => c.charCodeAt(0)))
-      for (const secret of [decoded, decoded.slice(decoded.indexOf(":") + 1)]) if (secret.length >= 4) out.push(secret)
+      const password = decoded.slice(decoded.indexOf(":") + 1)
+      if (password.length >= 4) out.push(password)
     } catch {
       // Not Base64: nothing more to find.
     }
@@ -185,12 +187,15 @@ export const statusError = (input: {
   const parsed = parseErrorBody(input.body, redactor(input.secrets ?? []))
   const url = displayUrl(input.url)
   const said = parsed.bitbucketMessage ?? parsed.body
+  // Bitbucket often puts what to do in `detail` ("App passwords are no longer supported. Use an
+  // API token"), under a terse `message`: the message shows it too.
+  const more = said !== undefined && parsed.detail !== undefined && parsed.detail !== said ? ` (${parsed.detail.slice(0, 300)})` : ""
   const fieldList = parsed.fields === undefined
     ? ""
     : ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ").slice(0, 1000)})`
   const kind = input.status === input.conflictStatus ? 409 : input.status
   const message = `${input.method} ${url} failed with ${input.status}: ${describe(kind)}${
-    said === undefined ? "" : `. Bitbucket said: ${said.slice(0, 200)}`
+    said === undefined ? "" : `. Bitbucket said: ${said.slice(0, 200)}${more}`
   }${fieldList}`
   const fields = { message, method: input.method, url, status: input.status, ...parsed }
   switch (kind) {
