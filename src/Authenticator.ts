@@ -23,7 +23,7 @@
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Config, ConfigError, Context, Effect, Fiber, Layer, Option, Redacted, Schema, SynchronizedRef } from "effect"
-import type * as BitbucketError from "./BitbucketError.js"
+import * as BitbucketError from "./BitbucketError.js"
 import { basicAuthorization, sendForm } from "./internal/oauth.js"
 import { baseUrlProblem } from "./internal/url.js"
 
@@ -234,7 +234,7 @@ const toToken = (response: typeof TokenResponse.Type): OAuth2Token => ({
 export interface OAuth2Client {
   readonly clientId: string
   readonly clientSecret: Secret
-  /** Token endpoint. Default {@link oauth2Urls}`.token`. */
+  /** Token endpoint: https, or http on loopback only (else `InvalidInput`). Default {@link oauth2Urls}`.token`. */
   readonly tokenUrl?: string
 }
 
@@ -259,6 +259,9 @@ export const requestToken = Effect.fn("Bitbucket.Authenticator.requestToken")(fu
   client: OAuth2Client,
   grant: Readonly<Record<string, Secret>>
 ) {
+  // The client secret and the grant go to the token URL: never over plain http (loopback aside).
+  const problem = client.tokenUrl === undefined ? undefined : baseUrlProblem(client.tokenUrl, "tokenUrl")
+  if (problem !== undefined) return yield* new BitbucketError.InvalidInput({ message: problem, parameter: "tokenUrl" })
   const http = yield* HttpClient.HttpClient
   const response = yield* sendForm(http, {
     url: client.tokenUrl ?? oauth2Urls.token,

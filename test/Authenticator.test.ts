@@ -391,8 +391,30 @@ describe("token endpoint failures", () => {
         expect(error.method).toBe("POST")
         expect(error.url).toBe(TOKEN_URL)
         expect(error.bitbucketMessage).toBe("Invalid OAuth client credentials")
+        // The status is the one Bitbucket sent: the tag says what it means.
+        expect(error.status).toBe(400)
       }
       expect(mock.apiRequests()).toHaveLength(0)
+    }))
+
+  it.effect("a token URL over plain http (off loopback) is InvalidInput: the client secret is never sent", () =>
+    Effect.gen(function*() {
+      const mock = bitbucket({ token: () => json({ access_token: "t", token_type: "bearer", expires_in: 3600 }) })
+      const error = yield* Effect.flip(find).pipe(
+        Effect.provide(mock.with(Authenticator.oauth2ClientCredentials({ ...client, tokenUrl: "http://example.com/token" })))
+      )
+      expect(error).toMatchObject({ _tag: "InvalidInput", parameter: "tokenUrl" })
+      expect(error.message).toContain("must use https")
+      expect(mock.requests).toHaveLength(0)
+    }))
+
+  it.effect("a 400 that is the request's fault (unsupported_grant_type) is BadRequest, not a credentials problem", () =>
+    Effect.gen(function*() {
+      const mock = bitbucket({
+        token: () => json({ error: "unsupported_grant_type", error_description: "Unsupported grant type: password" }, 400)
+      })
+      const error = yield* Effect.flip(find).pipe(Effect.provide(mock.with(Authenticator.oauth2ClientCredentials(client))))
+      expect(error).toMatchObject({ _tag: "BadRequest", status: 400, bitbucketMessage: "Unsupported grant type: password" })
     }))
 
   it.effect("a failed token request is not cached: the next call asks again", () =>

@@ -181,8 +181,11 @@ export const statusError = (input: {
   readonly retryAfter?: Option.Option<Duration.Duration>
   /** Values no part of the error may show (see `redactor`). */
   readonly secrets?: ReadonlyArray<string>
-  /** A status that here means a conflict (see `Target.conflictStatus`): it fails as `Conflict`. */
-  readonly conflictStatus?: number | undefined
+  /**
+   * The status whose error this answer is, when it is not its own: a 405 that means a lost
+   * compare-and-swap (409), an OAuth 400 that means bad credentials (401). `status` stays the one sent.
+   */
+  readonly treatAs?: number | undefined
 }): BitbucketError.StatusError => {
   const parsed = parseErrorBody(input.body, redactor(input.secrets ?? []))
   const url = displayUrl(input.url)
@@ -193,7 +196,7 @@ export const statusError = (input: {
   const fieldList = parsed.fields === undefined
     ? ""
     : ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ").slice(0, 1000)})`
-  const kind = input.status === input.conflictStatus ? 409 : input.status
+  const kind = input.treatAs ?? input.status
   const message = `${input.method} ${url} failed with ${input.status}: ${describe(kind)}${
     said === undefined ? "" : `. Bitbucket said: ${said.slice(0, 200)}${more}`
   }${fieldList}`

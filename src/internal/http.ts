@@ -284,7 +284,7 @@ const failStatus = (received: Received, secrets: ReadonlyArray<string>, conflict
         status: received.status,
         body: bodyText(received),
         secrets,
-        conflictStatus,
+        treatAs: received.status === conflictStatus ? 409 : undefined,
         retryAfter: parseRetryAfter(received.headers["retry-after"], now)
       })
     ))

@@ -23,6 +23,22 @@ export const basicAuthorization = (username: string, password: Redacted.Redacted
 }
 
 /** Form fields of a token request that carry a secret (not `grant_type`, `scope`, `redirect_uri`). */
+/**
+ * Did the token endpoint refuse the credentials (RFC 6749: `invalid_grant`, `invalid_client`,
+ * `unauthorized_client`, or a 401)? Then the failure is `Unauthorized`; another 400
+ * (`unsupported_grant_type`, `invalid_request`, `invalid_scope`) is the request's fault, `BadRequest`.
+ */
+const credentialsRefused = (received: Received): boolean => {
+  if (received.status !== 400) return false
+  try {
+    const body: unknown = JSON.parse(new TextDecoder().decode(received.body))
+    const code = typeof body === "object" && body !== null && "error" in body ? body.error : undefined
+    return code === "invalid_grant" || code === "invalid_client" || code === "unauthorized_client"
+  } catch {
+    return false
+  }
+}
+
 const secretFormFields: ReadonlySet<string> = new Set(["refresh_token", "code", "code_verifier", "client_secret", "password", "assertion"])
 
 export const sendForm = <A, I>(
@@ -94,7 +110,8 @@ export const sendForm = <A, I>(
           statusError({
             method: "POST",
             url: options.url,
-            status: received.status === 400 ? 401 : received.status,
+            status: received.status,
+            treatAs: credentialsRefused(received) ? 401 : undefined,
             body: new TextDecoder().decode(received.body),
             retryAfter: Option.none(),
             secrets
