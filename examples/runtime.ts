@@ -21,8 +21,11 @@ const credentialVariables = [
 /** True when the examples talk to the real Bitbucket. */
 export const live = credentialVariables.some((name) => (process.env[name] ?? "") !== "")
 
-/** The workspace the examples read (`BITBUCKET_WORKSPACE`, or the fake's public `demo`). */
-export const workspace = process.env["BITBUCKET_WORKSPACE"] ?? "demo"
+/**
+ * The workspace the examples read: against the real API `BITBUCKET_WORKSPACE` (or `demo`), and
+ * against the fake always its public `demo` (a variable meant for the real API does not apply).
+ */
+export const workspace = live ? process.env["BITBUCKET_WORKSPACE"] ?? "demo" : "demo"
 
 /** The fake, with Alice's API token (one of the seeded credentials). */
 const FakeLayer = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
