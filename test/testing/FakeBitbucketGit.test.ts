@@ -263,6 +263,14 @@ describe("FakeBitbucket: commits", () => {
       })
       const modified = yield* get(`${R}/diffstat/${head}`)
       expect(modified.body.values[0]).toMatchObject({ status: "modified", lines_added: 2, lines_removed: 1 })
+      // Each side links to the file at its own commit: the old one at the parent, with the old text.
+      const parent = (yield* get(`${R}/commit/${head}`)).body.parents[0].hash as string
+      const entry = modified.body.values[0]
+      expect(entry.old.links.self.href).toBe(`${API}${R}/src/${parent}/${entry.old.path}`)
+      expect(entry.new.links.self.href).toContain(`/src/${(yield* get(`${R}/commit/${head}`)).body.hash}/`)
+      const before = yield* send(HttpClientRequest.get(entry.old.links.self.href))
+      const after = yield* send(HttpClientRequest.get(entry.new.links.self.href))
+      expect(before.text).not.toBe(after.text)
 
       const base = yield* get(`${R}/merge-base/feature%2Fstreams..main`)
       const streams = yield* get(`${R}/commits/feature%2Fstreams?exclude=main`)

@@ -69,7 +69,8 @@ export const commits: RouteModule = {
 
     // ---- diffs ------------------------------------------------------------------------------
 
-    const changesFor = (ctx: Ctx, d: RepoData, spec: string): Array<FileChange> => {
+    /** The changes a diff spec names, and the two commits it compares (`older` absent for a root commit). */
+    const changesFor = (ctx: Ctx, d: RepoData, spec: string) => {
       const topic = ctx.url.searchParams.has("topic") ? bool(ctx, "topic", true) : bool(ctx, "merge", true)
       // Any number of context lines, none included (git's -U0).
       const rawContext = param(ctx, "context")
@@ -77,10 +78,13 @@ export const commits: RouteModule = {
       const { newer, older } = git.specTrees(d, spec, topic)
       const paths = params(ctx, "path").filter((x) => x !== "")
       const all = git.changes(d, newer, older, context)
-      return paths.length === 0 ? all : all.filter((c) => paths.some((x) => c.path === x || c.path.startsWith(`${x.replace(/\/+$/, "")}/`)))
+      const changes: Array<FileChange> = paths.length === 0
+        ? all
+        : all.filter((c) => paths.some((x) => c.path === x || c.path.startsWith(`${x.replace(/\/+$/, "")}/`)))
+      return { changes, newer, older }
     }
 
-    const diff = (ctx: Ctx, p: Params) => core.text(unifiedDiff(changesFor(ctx, repoData(ctx, p), p.spec!)))
+    const diff = (ctx: Ctx, p: Params) => core.text(unifiedDiff(changesFor(ctx, repoData(ctx, p), p.spec!).changes))
 
     const patch = (ctx: Ctx, p: Params) => {
       const d = repoData(ctx, p)
@@ -99,20 +103,21 @@ export const commits: RouteModule = {
 
     const diffstat = (ctx: Ctx, p: Params) => {
       const d = repoData(ctx, p)
-      const { newer } = git.specTrees(d, p.spec!, true)
-      const file = (path: string) => ({
+      const { changes, newer, older } = changesFor(ctx, d, p.spec!)
+      // Each side links to the file as it is at its own commit.
+      const file = (path: string, at: string) => ({
         path,
         escaped_path: path,
         type: "commit_file",
-        links: { self: core.href(`${git.repoPath(d.repo)}/src/${newer.hash}/${path.split("/").map(core.seg).join("/")}`) }
+        links: { self: core.href(`${git.repoPath(d.repo)}/src/${at}/${path.split("/").map(core.seg).join("/")}`) }
       })
-      const stats = changesFor(ctx, d, p.spec!).map((c) => ({
+      const stats = changes.map((c) => ({
         type: "diffstat",
         status: c.status,
         lines_added: c.linesAdded,
         lines_removed: c.linesRemoved,
-        old: c.oldContent === null ? null : file(c.path),
-        new: c.newContent === null ? null : file(c.path)
+        old: c.oldContent === null || older === undefined ? null : file(c.path, older.hash),
+        new: c.newContent === null ? null : file(c.path, newer.hash)
       }))
       return page(ctx, stats, ["old", "new"])
     }
