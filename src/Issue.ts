@@ -159,7 +159,8 @@ const ChangeSchema = Resource.Struct({
 
 /**
  * A change of an issue (an entry of its log): who (`user`) changed which fields (`changes`, each
- * `{ old, new }`) when, with an optional `message`.
+ * `{ old, new }`, strings; an assignee is logged as `assignee_account_id`) when, with an optional
+ * `message`.
  *
  * @since 0.1.0
  * @category schemas
@@ -270,8 +271,11 @@ const ChangePayloadSchema = Schema.Struct({
     priority: to(Priority),
     title: to(Title),
     content: to(Schema.String),
-    /** The new assignee's `account_id`. */
-    assignee: to(Schema.NonEmptyTrimmedString),
+    /**
+     * The new assignee, by `account_id`. (Bitbucket's `changes.assignee` is the deprecated
+     * username field, which accounts no longer have.)
+     */
+    assignee_account_id: to(Schema.NonEmptyTrimmedString),
     component: to(Schema.NonEmptyTrimmedString),
     milestone: to(Schema.NonEmptyTrimmedString),
     version: to(Schema.NonEmptyTrimmedString)
@@ -280,8 +284,9 @@ const ChangePayloadSchema = Schema.Struct({
 })
 
 /**
- * A change to make: each field in `changes` with its `new` value (the assignee by `account_id`;
- * component, milestone and version by name), and an optional `message` recorded with it.
+ * A change to make: each field in `changes` with its `new` value (the assignee as
+ * `assignee_account_id`; component, milestone and version by name), and an optional `message`
+ * recorded with it.
  *
  * @since 0.1.0
  * @category schemas

@@ -141,6 +141,18 @@ describe("Issue against the fake", () => {
       expect(yield* failure(Issue.findChange({ ...ref, change_id: 99 }))).toBeInstanceOf(BitbucketError.NotFound)
     }).pipe(Effect.provide(AsAlice)))
 
+  it.effect("the assignee changes by account id, as assignee_account_id (the spec's field), in changes and in the log", () =>
+    Effect.gen(function*() {
+      const ref = yield* reported("Who takes it?")
+      const change = yield* Issue.createChange(ref, { changes: { assignee_account_id: { new: "557058:bob" } }, message: { raw: "Bob's" } })
+      expect(change.changes).toEqual({ assignee_account_id: { old: null, new: "557058:bob" } })
+      expect((yield* Issue.find(ref)).assignee?.account_id).toBe("557058:bob")
+      // An edit of the assignee is logged the same way: account ids, not uuids.
+      yield* Issue.update(ref, { assignee: { account_id: "557058:carol" } })
+      const logged = yield* collect(Issue.findChanges(ref, { q: 'changes.assignee_account_id.new = "557058:carol"' }))
+      expect(logged.map((c) => c.changes)).toEqual([{ assignee_account_id: { old: "557058:bob", new: "557058:carol" } }])
+    }).pipe(Effect.provide(AsAlice)))
+
   it.effect("comments on an issue through Comment: create, find, list, update, delete", () =>
     Effect.gen(function*() {
       const subject = yield* reported("Needs discussion")
@@ -311,6 +323,15 @@ describe("Issue on the wire", () => {
         ["GET", `${R}/7/watch`, ""]
       ])
       expect(mock.requests[1]!.headers["content-type"]).toBe("application/json")
+    }))
+
+  it.effect("createChange names the new assignee in changes.assignee_account_id", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ type: "issue_change", id: 4 }, 201))
+      yield* Issue.createChange(ref, { changes: { assignee_account_id: { new: "557058:bob" } } }).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests.map((r) => [r.method, r.url.toString(), r.body])).toEqual([
+        ["POST", `${R}/7/changes`, JSON.stringify({ changes: { assignee_account_id: { new: "557058:bob" } } })]
+      ])
     }))
 
   it.effect("uploadAttachments sends one multipart files part per file, bytes as given", () =>

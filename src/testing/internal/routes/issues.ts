@@ -14,7 +14,9 @@
  *   reporter is the caller, and watches the issue from the start (as Bitbucket's UI does; a guess
  *   for the API).
  * - `PUT` on an issue records a change (without a message) for each field whose value changes,
- *   as `POST changes` does with its message (a guess: Bitbucket's log shows edits too).
+ *   as `POST changes` does with its message (a guess: Bitbucket's log shows edits too). The log
+ *   holds strings: an assignee as `assignee_account_id`, which is also how `POST changes` names a
+ *   new one (its deprecated `changes.assignee`, a username, is refused with 400).
  * - `GET …/attachments/{name}` answers 302 to the web origin with an unguessable token; the file
  *   host needs no credentials. Issues are not part of `FakeBitbucket.snapshot`.
  *
@@ -268,17 +270,29 @@ export const issues: RouteModule = {
       return values
     }
 
-    /** Applies new values, recording each that changes; returns the changes made. */
+    /** An assignee (a uuid) as the log records it: the account's `account_id`. */
+    const accountIdOf = (uuid: string | null) => (uuid === null ? null : core.findUser(uuid)?.account_id ?? uuid)
+
+    /**
+     * Applies new values, recording each that changes; returns the changes made. The log keeps
+     * strings, not objects: an assignee is recorded as `assignee_account_id` (the spec's name; its
+     * deprecated `assignee` held a username, which accounts no longer have).
+     */
     const apply = (issue: IssueState, values: Partial<Record<Field, string | null>>) => {
       const changes: Record<string, { old: string | null; new: string | null }> = {}
       for (const field of FIELDS) {
         const value = values[field]
         if (value === undefined || value === issue.fields[field]) continue
-        changes[field] = { old: issue.fields[field], new: value }
+        if (field === "assignee") changes.assignee_account_id = { old: accountIdOf(issue.fields.assignee), new: accountIdOf(value) }
+        else changes[field] = { old: issue.fields[field], new: value }
         issue.fields[field] = value
       }
       return changes
     }
+
+    /** The field a key of a change's `changes` names: the issue's own, with the assignee by account id. */
+    const changeField = (key: string): Field | undefined =>
+      key === "assignee_account_id" ? "assignee" : key === "assignee" ? undefined : FIELDS.find((f) => f === key)
 
     const record = (ctx: Ctx, issue: IssueState, changes: IssueChange["changes"], message: string | null, ts: string) => {
       const change: IssueChange = { id: issue.changes.length + 1, user: core.actorUuid(ctx), created_on: ts, changes, message }
@@ -358,9 +372,10 @@ export const issues: RouteModule = {
           problems.changes = ["This field is required."]
         } else {
           for (const [field, change] of Object.entries(requested as Record<string, unknown>)) {
-            const known = FIELDS.find((f) => f === field)
+            const known = changeField(field)
             const next = change !== null && typeof change === "object" ? (change as Record<string, unknown>).new : undefined
-            if (known === undefined || next === undefined) problems[`changes.${field}`] = ["Name a field of the issue and its new value."]
+            if (field === "assignee") problems["changes.assignee"] = ["Deprecated: name the new assignee by account id, in changes.assignee_account_id."]
+            else if (known === undefined || next === undefined) problems[`changes.${field}`] = ["Name a field of the issue and its new value."]
             else values[known] = valueOf(repo, known, next, problems)
           }
           if (Object.keys(requested).length === 0) problems.changes = ["Name at least one change."]
