@@ -291,6 +291,57 @@ describe("Issue against the fake", () => {
     }).pipe(Effect.provide(scoped)))
 })
 
+describe("Issue in the fake's snapshot", () => {
+  it.effect("a fake seeded from the snapshot keeps issues, comments, changes, votes, watchers and attachments, and gives no deleted number again", () =>
+    Effect.gen(function*() {
+      const kept = yield* reported("Kept across the snapshot")
+      const gone = yield* reported("Deleted before the snapshot")
+      yield* Issue.update(kept, { assignee: { account_id: "557058:bob" }, component: { name: "docs" }, content: { raw: "Body" } })
+      yield* Issue.createChange(kept, { changes: { state: { new: "open" } }, message: { raw: "Triaged" } })
+      const comment = yield* Comment.create(kept, { content: { raw: "First" } })
+      const doomed = yield* Comment.create(kept, { content: { raw: "Removed" } }).pipe(Effect.provide(asCarol))
+      yield* Comment.delete({ ...kept, comment_id: doomed.id! })
+      yield* Issue.vote(kept).pipe(Effect.provide(asCarol))
+      yield* Issue.watch(kept).pipe(Effect.provide(asBob))
+      yield* Issue.uploadAttachments(kept, [{ name: "dump.bin", content: new Uint8Array([0, 255, 13, 10]) }])
+      yield* Issue.delete(gone)
+      const before = yield* Effect.all([
+        Issue.find(kept),
+        collect(Issue.findForRepository(playground)),
+        collect(Issue.findChanges(kept)),
+        collect(Comment.findForIssue(kept)),
+        collect(Issue.findAttachments(kept))
+      ])
+
+      const snapshot = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+      const restored = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+        Layer.provideMerge(FakeBitbucket.layer({ seed: snapshot }))
+      )
+      yield* Effect.gen(function*() {
+        const after = yield* Effect.all([
+          Issue.find(kept),
+          collect(Issue.findForRepository(playground)),
+          collect(Issue.findChanges(kept)),
+          collect(Comment.findForIssue(kept)),
+          collect(Issue.findAttachments(kept))
+        ])
+        expect(after[0]).toMatchObject({ assignee: { account_id: "557058:bob" }, component: { name: "docs" }, state: "open", votes: 1, watches: 2 })
+        expect(after.map((x) => JSON.stringify(x).replace(/\/issue-attachments\/[0-9a-f]+/g, ""))).toEqual(
+          before.map((x) => JSON.stringify(x).replace(/\/issue-attachments\/[0-9a-f]+/g, ""))
+        )
+        expect(yield* Issue.hasVoted(kept).pipe(Effect.provide(asCarol))).toBe(true)
+        expect(yield* Issue.isWatching(kept).pipe(Effect.provide(asBob))).toBe(true)
+        expect(Array.from(yield* Resource.collectBytes(Issue.attachmentContent({ ...kept, path: "dump.bin" })))).toEqual([0, 255, 13, 10])
+        // Numbers go on from the last given, deleted issues and comments included.
+        expect((yield* Issue.create(playground, { title: "After the restore" })).id).toBe(gone.issue_id + 1)
+        expect((yield* Comment.create(kept, { content: { raw: "Again" } })).id).toBe(doomed.id! + 1)
+        expect((yield* Issue.createChange(kept, { changes: { state: { new: "resolved" } } })).id).toBe(after[2].length + 1)
+        expect(yield* failure(Issue.find(gone))).toBeInstanceOf(BitbucketError.NotFound)
+        expect(comment.id).toBeLessThan(doomed.id!)
+      }).pipe(Effect.provide(restored))
+    }).pipe(Effect.provide(AsAlice)))
+})
+
 describe("Issue on the wire", () => {
   const R = "https://api.bitbucket.org/2.0/repositories/demo/hello-effect/issues"
   const repo = { workspace: "demo", repo_slug: "hello-effect" }

@@ -18,7 +18,9 @@
  *   holds strings: an assignee as `assignee_account_id`, which is also how `POST changes` names a
  *   new one (its deprecated `changes.assignee`, a username, is refused with 400).
  * - `GET …/attachments/{name}` answers 302 to the web origin with an unguessable token; the file
- *   host needs no credentials. Issues are not part of `FakeBitbucket.snapshot`.
+ *   host needs no credentials.
+ * - Trackers are part of `FakeBitbucket.snapshot` (`issueTrackers`): issues with their comments,
+ *   changes, votes, watchers and attachments, and the last issue and comment numbers given.
  *
  * @internal
  */
@@ -27,7 +29,7 @@ import { randomBytes } from "node:crypto"
 import type { Ctx } from "../core.js"
 import { HttpError, readMultipart } from "../core.js"
 import type { RouteModule } from "../router.js"
-import type { SeedRepository } from "../seed.js"
+import type { SeedIssue, SeedIssueTracker, SeedRepository } from "../seed.js"
 
 type Params = Readonly<Record<string, string>>
 
@@ -97,21 +99,103 @@ export const issues: RouteModule = {
     const trackers = new Map<string, Tracker>()
     const files = new Map<string, { readonly repo: string; readonly issue: number; readonly name: string }>()
 
+    const numbered = (names: ReadonlyArray<string> | undefined) => (names ?? []).map((name, i) => ({ id: i + 1, name }))
+    const newToken = () => randomBytes(24).toString("hex")
+
+    const issueFromSeed = (repo: SeedRepository, i: SeedIssue): IssueState => {
+      const user = (ref: string) => core.userUuid(ref)
+      const issue: IssueState = {
+        id: i.id,
+        reporter: user(i.reporter),
+        created_on: i.created_on,
+        updated_on: i.updated_on ?? i.created_on,
+        edited_on: i.edited_on ?? null,
+        fields: {
+          title: i.title,
+          content: i.content ?? "",
+          kind: i.kind ?? "bug",
+          priority: i.priority ?? "major",
+          state: i.state ?? "new",
+          assignee: i.assignee === undefined || i.assignee === null ? null : user(i.assignee),
+          component: i.component ?? null,
+          milestone: i.milestone ?? null,
+          version: i.version ?? null
+        },
+        votes: new Set((i.votes ?? []).map(user)),
+        watchers: new Set((i.watchers ?? []).map(user)),
+        comments: (i.comments ?? []).map((c) => ({ id: c.id, user: user(c.user), raw: c.raw, created_on: c.created_on, updated_on: c.updated_on ?? null })),
+        changes: (i.changes ?? []).map((c) => ({ id: c.id, user: user(c.user), created_on: c.created_on, changes: c.changes, message: c.message ?? null })),
+        attachments: new Map()
+      }
+      for (const [name, base64] of Object.entries(i.attachments ?? {})) {
+        const token = newToken()
+        files.set(token, { repo: repo.uuid, issue: issue.id, name })
+        issue.attachments.set(name, { name, bytes: new Uint8Array(Buffer.from(base64, "base64")), token })
+      }
+      return issue
+    }
+
+    const trackerFromSeed = (repo: SeedRepository, seeded: SeedIssueTracker | undefined): Tracker => {
+      const issues = (seeded?.issues ?? []).map((i) => issueFromSeed(repo, i))
+      const highest = (ids: ReadonlyArray<number>) => ids.reduce((a, b) => Math.max(a, b), 0)
+      return {
+        lastIssue: Math.max(seeded?.lastIssue ?? 0, highest(issues.map((i) => i.id))),
+        lastComment: Math.max(seeded?.lastComment ?? 0, highest(issues.flatMap((i) => i.comments.map((c) => c.id)))),
+        issues,
+        named: { components: numbered(seeded?.components), milestones: numbered(seeded?.milestones), versions: numbered(seeded?.versions) }
+      }
+    }
+
+    // By repository uuid: a repository deleted and made again under the same name starts without one.
+    for (const seeded of core.seed.issueTrackers ?? []) {
+      const repo = core.repositoryNamed(seeded.repository)
+      if (repo === undefined) throw new Error(`FakeBitbucket seed: an issue tracker of ${seeded.repository}, which is not a seeded repository`)
+      trackers.set(repo.uuid, trackerFromSeed(repo, seeded))
+    }
+
     const trackerOf = (repo: SeedRepository): Tracker => {
       let tracker = trackers.get(repo.uuid)
-      if (tracker === undefined) {
-        const seeded = (core.seed.issueTrackers ?? []).find((t) => t.repository === core.fullName(repo))
-        const numbered = (names: ReadonlyArray<string> | undefined) => (names ?? []).map((name, i) => ({ id: i + 1, name }))
-        tracker = {
-          lastIssue: 0,
-          lastComment: 0,
-          issues: [],
-          named: { components: numbered(seeded?.components), milestones: numbered(seeded?.milestones), versions: numbered(seeded?.versions) }
-        }
-        trackers.set(repo.uuid, tracker)
-      }
+      if (tracker === undefined) trackers.set(repo.uuid, tracker = trackerFromSeed(repo, undefined))
       return tracker
     }
+
+    /** Every tracker, issues included, in seed form (for `FakeBitbucket.snapshot`). */
+    const snapshot = () => ({
+      issueTrackers: core.store.repositories.flatMap((repo): Array<SeedIssueTracker> => {
+        const tracker = trackers.get(repo.uuid)
+        if (tracker === undefined) return []
+        const names = (area: Area) => tracker.named[area].map((x) => x.name)
+        return [{
+          repository: core.fullName(repo),
+          components: names("components"),
+          milestones: names("milestones"),
+          versions: names("versions"),
+          lastIssue: tracker.lastIssue,
+          lastComment: tracker.lastComment,
+          issues: tracker.issues.map((i): SeedIssue => ({
+            id: i.id,
+            title: i.fields.title ?? "",
+            reporter: i.reporter,
+            content: i.fields.content ?? "",
+            kind: i.fields.kind ?? "bug",
+            priority: i.fields.priority ?? "major",
+            state: i.fields.state ?? "new",
+            assignee: i.fields.assignee,
+            component: i.fields.component,
+            milestone: i.fields.milestone,
+            version: i.fields.version,
+            created_on: i.created_on,
+            updated_on: i.updated_on,
+            edited_on: i.edited_on,
+            votes: [...i.votes],
+            watchers: [...i.watchers],
+            comments: i.comments.map((c) => ({ id: c.id, user: c.user, raw: c.raw, created_on: c.created_on, updated_on: c.updated_on })),
+            changes: i.changes.map((c) => ({ id: c.id, user: c.user, created_on: c.created_on, changes: c.changes, message: c.message })),
+            attachments: Object.fromEntries([...i.attachments.values()].map((a) => [a.name, Buffer.from(a.bytes).toString("base64")]))
+          }))
+        }]
+      })
+    })
 
     /** The tracker a route names: readable, enabled, and with `needed` access when given. */
     const trackerFor = (ctx: Ctx, p: Params, needed?: "write") => {
@@ -295,7 +379,7 @@ export const issues: RouteModule = {
       key === "assignee_account_id" ? "assignee" : key === "assignee" ? undefined : FIELDS.find((f) => f === key)
 
     const record = (ctx: Ctx, issue: IssueState, changes: IssueChange["changes"], message: string | null, ts: string) => {
-      const change: IssueChange = { id: issue.changes.length + 1, user: core.actorUuid(ctx), created_on: ts, changes, message }
+      const change: IssueChange = { id: issue.changes.reduce((last, c) => Math.max(last, c.id), 0) + 1, user: core.actorUuid(ctx), created_on: ts, changes, message }
       issue.changes.push(change)
       issue.updated_on = ts
       return change
@@ -453,7 +537,7 @@ export const issues: RouteModule = {
         for (const u of uploads) {
           const old = issue.attachments.get(u.name)
           if (old !== undefined) files.delete(old.token)
-          const token = randomBytes(24).toString("hex")
+          const token = newToken()
           files.set(token, { repo: repo.uuid, issue: issue.id, name: u.name })
           issue.attachments.set(u.name, { name: u.name, bytes: u.bytes, token })
         }
@@ -515,6 +599,7 @@ export const issues: RouteModule = {
     const I = `${R}/:issue_id`
     const optional = ["assignee", "component", "milestone", "version", "edited_on"]
     return {
+      snapshot,
       routes: [
         {
           path: R,
