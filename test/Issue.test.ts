@@ -22,6 +22,8 @@ const scoped = FakeBitbucket.layer({
     accessTokens: [
       ...FakeBitbucket.defaultSeed.accessTokens ?? [],
       { token: "issue-reader", workspace: "demo", scopes: ["issue"] },
+      { token: "issue-voter", user: "alice@example.com", scopes: ["issue", "account:write"] },
+      { token: "issue-account-writer", user: "alice@example.com", scopes: ["issue:write", "account:write"] },
       { token: "issue-writer", workspace: "demo", scopes: ["issue:write"] },
       { token: "repo-only", workspace: "demo", scopes: ["repository", "repository:write"] }
     ]
@@ -276,13 +278,20 @@ describe("Issue against the fake", () => {
       expect(yield* failure(Issue.find({ ...playground, issue_id: 42 }))).toBeInstanceOf(BitbucketError.NotFound)
     }).pipe(Effect.provide(AsAlice)))
 
-  it.effect("OAuth scopes: issue reads, issue:write writes, and repository alone is not enough", () =>
+  it.effect("OAuth scopes: issue reads, issue:write writes, votes and watches take account scopes too, and repository alone is not enough", () =>
     Effect.gen(function*() {
       const as = (token: string) => Authenticator.accessToken({ token })
       const issue = yield* Issue.create(playground, { title: "Scoped" }).pipe(Effect.provide(as("issue-writer")))
       const ref = { ...playground, issue_id: issue.id! }
       expect((yield* Issue.find(ref).pipe(Effect.provide(as("issue-reader")))).title).toBe("Scoped")
-      yield* Issue.vote(ref).pipe(Effect.provide(as("issue-reader")))
+      // Votes and watches are the caller's own: the spec asks account scopes of them too.
+      expect(yield* failure(Issue.vote(ref).pipe(Effect.provide(as("issue-reader"))))).toBeInstanceOf(BitbucketError.Forbidden)
+      expect(yield* failure(Issue.watch(ref).pipe(Effect.provide(as("issue-writer"))))).toBeInstanceOf(BitbucketError.Forbidden)
+      yield* Issue.vote(ref).pipe(Effect.provide(as("issue-voter")))
+      expect(yield* Issue.hasVoted(ref).pipe(Effect.provide(as("issue-voter")))).toBe(true)
+      // Withdrawing takes issue:write.
+      expect(yield* failure(Issue.unvote(ref).pipe(Effect.provide(as("issue-voter"))))).toBeInstanceOf(BitbucketError.Forbidden)
+      yield* Issue.unvote(ref).pipe(Effect.provide(as("issue-account-writer")))
       expect(yield* failure(Issue.createChange(ref, { changes: { state: { new: "open" } } }).pipe(Effect.provide(as("issue-reader")))))
         .toBeInstanceOf(BitbucketError.Forbidden)
       expect(yield* failure(Issue.find(ref).pipe(Effect.provide(as("repo-only"))))).toBeInstanceOf(BitbucketError.Forbidden)
