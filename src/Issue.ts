@@ -200,7 +200,11 @@ export interface Attachment extends Schema.Schema.Type<typeof AttachmentSchema> 
 /** A title: Bitbucket refuses a blank one (400), so it is refused before sending. */
 const Title = Schema.String.pipe(Schema.filter((title) => title.trim().length > 0 || "must not be blank"))
 const ByName = Schema.Struct({ name: Schema.NonEmptyTrimmedString })
-const ByAccount = Schema.Struct({ account_id: Schema.NonEmptyTrimmedString })
+/** An account, by `account_id` or by `uuid` (which every account has, bots included). */
+const ByAccount = Schema.Union(
+  Schema.Struct({ account_id: Schema.NonEmptyTrimmedString }),
+  Schema.Struct({ uuid: Schema.NonEmptyTrimmedString })
+)
 
 const CreatePayloadSchema = Schema.Struct({
   title: Title,
@@ -216,7 +220,7 @@ const CreatePayloadSchema = Schema.Struct({
 
 /**
  * What to report: a `title` (not blank), markdown in `content.raw`, a `kind`, `priority` and
- * `state` (Bitbucket's defaults: bug, major, new), an `assignee` by `account_id`, and the
+ * `state` (Bitbucket's defaults: bug, major, new), an `assignee` by `account_id` or `uuid`, and the
  * `component`, `milestone` and `version` by name.
  *
  * @since 0.1.0

@@ -85,6 +85,9 @@ describe("Issue against the fake", () => {
       expect((yield* Issue.find(ref)).title).toBe("Retries never stop")
       const updated = yield* Issue.update(ref, { priority: "blocker", assignee: { account_id: "557058:bob" }, milestone: null })
       expect(updated).toMatchObject({ priority: "blocker", assignee: { account_id: "557058:bob" }, milestone: null, title: "Retries never stop" })
+      // An assignee by uuid, as every account has one (bots and access tokens included).
+      const byUuid = yield* Issue.update(ref, { assignee: { uuid: "{b3a4c5d6-e7f8-4a9b-8c0d-2e3f4a5b6c73}" } })
+      expect(byUuid.assignee?.account_id).toBe("557058:carol")
       expect((yield* collect(Issue.findForRepository(playground))).map((i) => i.id)).toEqual([1, 2])
 
       yield* Issue.delete({ ...playground, issue_id: 2 })
