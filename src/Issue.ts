@@ -200,6 +200,8 @@ export interface Attachment extends Schema.Schema.Type<typeof AttachmentSchema> 
 /** A title: Bitbucket refuses a blank one (400), so it is refused before sending. */
 const Title = Schema.String.pipe(Schema.filter((title) => title.trim().length > 0 || "must not be blank"))
 const ByName = Schema.Struct({ name: Schema.NonEmptyTrimmedString })
+/** An issue's text; `markup` says how Bitbucket reads `raw` (markdown unless told). */
+const Content = Schema.Struct({ raw: Schema.String, markup: Schema.optional(Schema.Literal("markdown", "creole", "plaintext")) })
 /** An account, by `account_id` or by `uuid` (which every account has, bots included). */
 const ByAccount = Schema.Union(
   Schema.Struct({ account_id: Schema.NonEmptyTrimmedString }),
@@ -208,7 +210,7 @@ const ByAccount = Schema.Union(
 
 const CreatePayloadSchema = Schema.Struct({
   title: Title,
-  content: Schema.optional(Schema.Struct({ raw: Schema.String })),
+  content: Schema.optional(Content),
   kind: Schema.optional(Kind),
   priority: Schema.optional(Priority),
   state: Schema.optional(State),
@@ -219,7 +221,8 @@ const CreatePayloadSchema = Schema.Struct({
 })
 
 /**
- * What to report: a `title` (not blank), markdown in `content.raw`, a `kind`, `priority` and
+ * What to report: a `title` (not blank), markdown in `content.raw` (or what `content.markup`
+ * names: `creole`, `plaintext`), a `kind`, `priority` and
  * `state` (Bitbucket's defaults: bug, major, new), an `assignee` by `account_id` or `uuid`, and the
  * `component`, `milestone` and `version` by name.
  *
@@ -238,7 +241,7 @@ export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSc
 
 const UpdatePayloadSchema = Schema.Struct({
   title: Schema.optional(Title),
-  content: Schema.optional(Schema.Struct({ raw: Schema.String })),
+  content: Schema.optional(Content),
   kind: Schema.optional(Kind),
   priority: Schema.optional(Priority),
   state: Schema.optional(State),

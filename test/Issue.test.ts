@@ -388,6 +388,13 @@ describe("Issue on the wire", () => {
       expect(mock.requests[1]!.headers["content-type"]).toBe("application/json")
     }))
 
+  it.effect("create sends the content's markup, a field of the spec's issue content", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ type: "issue", id: 8 }, 201))
+      yield* Issue.create(repo, { title: "Imported", content: { raw: "= Heading =", markup: "creole" } }).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests.map((r) => r.body)).toEqual([JSON.stringify({ title: "Imported", content: { raw: "= Heading =", markup: "creole" } })])
+    }))
+
   it.effect("createChange names the new assignee in changes.assignee_account_id", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({ type: "issue_change", id: 4 }, 201))
@@ -424,6 +431,7 @@ describe("Issue on the wire", () => {
         [Issue.create(repo, { title: "ok", component: { name: " " } }), "payload.component.name"],
         [Issue.update(ref, {}), "payload"],
         [Issue.update(ref, { state: "done" as Issue.State }), "payload.state"],
+        [Issue.update(ref, { content: { raw: "x", markup: "html" as "markdown" } }), "payload.content.markup"],
         [Issue.createChange(ref, { changes: {} }), "payload.changes"],
         [Issue.createChange(ref, { changes: { title: { new: " " } } }), "payload.changes.title.new"],
         [Issue.uploadAttachments(ref, []), "files"],
