@@ -1,7 +1,7 @@
 /**
  * Issue trackers: `R/issues` (with `changes`, `comments`, `attachments`, `vote`, `watch`) and
  * `R/components`, `R/milestones`, `R/versions`; an attachment's file on the web origin
- * (`/issue-attachments/{token}`, standing for Bitbucket's file host).
+ * (`/issue-attachments/{name}?token=…`, standing for Bitbucket's file host).
  *
  * - A repository whose `has_issues` is false answers 404 on all of them (after the read check).
  * - Reading needs read access. Reporting an issue, commenting, voting and watching need only a
@@ -17,8 +17,8 @@
  *   as `POST changes` does with its message (a guess: Bitbucket's log shows edits too). The log
  *   holds strings: an assignee as `assignee_account_id`, which is also how `POST changes` names a
  *   new one (its deprecated `changes.assignee`, a username, is refused with 400).
- * - `GET …/attachments/{name}` answers 302 to the web origin with an unguessable token; the file
- *   host needs no credentials.
+ * - `GET …/attachments/{name}` answers 302 to the web origin with an unguessable token in the query
+ *   (where Bitbucket's signed links carry their signature); the file host needs no credentials.
  * - Trackers are part of `FakeBitbucket.snapshot` (`issueTrackers`): issues with their comments,
  *   changes, votes, watchers and attachments, and the last issue and comment numbers given.
  *
@@ -548,12 +548,16 @@ export const issues: RouteModule = {
         })
       })
 
-    const attachmentFile = (_ctx: Ctx, p: Params) => {
-      // The file host knows no users: the token is the permission.
-      const file = files.get(p.token ?? "")
+    const attachmentFile = (ctx: Ctx, p: Params) => {
+      // The file host knows no users: the token is the permission. It is in the query, as the
+      // signature of Bitbucket's signed links is, which clients keep out of errors and spans.
+      const token = ctx.url.searchParams.get("token") ?? ""
+      const file = files.get(token)
       const tracker = file === undefined ? undefined : trackers.get(file.repo)
-      const stored = tracker?.issues.find((i) => i.id === file?.issue)?.attachments.get(file?.name ?? "")
-      if (stored === undefined || stored.token !== p.token) throw new HttpError(403, "AccessDenied", "Request has expired or its signature does not match.")
+      const stored = file !== undefined && file.name === p.name
+        ? tracker?.issues.find((i) => i.id === file.issue)?.attachments.get(file.name)
+        : undefined
+      if (stored === undefined || stored.token !== token) throw new HttpError(403, "AccessDenied", "Request has expired or its signature does not match.")
       return new Response(new Uint8Array(stored.bytes), {
         status: 200,
         headers: { "content-type": "application/octet-stream", "content-length": String(stored.bytes.length) }
@@ -669,7 +673,8 @@ export const issues: RouteModule = {
           path: `${I}/attachments/:name`,
           GET: (ctx, p) => {
             const { issue } = issueFor(ctx, p)
-            return core.redirect(`${core.webOrigin}/issue-attachments/${attachmentFor(issue, p.name).token}`)
+            const stored = attachmentFor(issue, p.name)
+            return core.redirect(`${core.webOrigin}/issue-attachments/${seg(stored.name)}?token=${stored.token}`)
           },
           DELETE: (ctx, p) => {
             const { repo, issue } = issueFor(ctx, p)
@@ -685,7 +690,7 @@ export const issues: RouteModule = {
         ...namedRoutes("milestones"),
         ...namedRoutes("versions")
       ],
-      web: [{ path: "/issue-attachments/:token", GET: attachmentFile }]
+      web: [{ path: "/issue-attachments/:name", GET: attachmentFile }]
     }
   }
 }
