@@ -300,6 +300,14 @@ describe("Issue against the fake", () => {
       // Carol cannot see acme's private tracker at all.
       expect(yield* failure(collect(Issue.findForRepository(acmeApi)).pipe(Effect.provide(asCarol)))).toBeInstanceOf(BitbucketError.Forbidden)
       expect(yield* failure(Issue.find({ ...playground, issue_id: 42 }))).toBeInstanceOf(BitbucketError.NotFound)
+      // An issue that does not exist is 404 to a reader whatever she tries, as for pull requests.
+      const missing = { ...playground, issue_id: 42 }
+      const carolMisses = [
+        failure(Issue.update(missing, { title: "x" })),
+        failure(Issue.createChange(missing, { changes: { state: { new: "closed" } } })),
+        failure(Issue.delete(missing))
+      ]
+      for (const error of yield* Effect.all(carolMisses).pipe(Effect.provide(asCarol))) expect(error).toBeInstanceOf(BitbucketError.NotFound)
     }).pipe(Effect.provide(AsAlice)))
 
   it.effect("OAuth scopes: issue reads, issue:write writes, votes and watches take account scopes too, and repository alone is not enough", () =>

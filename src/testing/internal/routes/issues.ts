@@ -211,9 +211,12 @@ export const issues: RouteModule = {
       return found
     }
 
+    /** The issue a route names (404 first, as for pull requests), then `needed` access when given. */
     const issueFor = (ctx: Ctx, p: Params, needed?: "write") => {
-      const { repo, tracker } = trackerFor(ctx, p, needed)
-      return { repo, tracker, issue: byId(tracker.issues, p.issue_id, "issue") }
+      const { repo, tracker } = trackerFor(ctx, p)
+      const issue = byId(tracker.issues, p.issue_id, "issue")
+      if (needed !== undefined) core.requirePermission(ctx, repo, needed)
+      return { repo, tracker, issue }
     }
 
     /** Write access, or the issue's reporter (signed in). */
