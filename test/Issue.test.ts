@@ -447,6 +447,32 @@ describe("Issue on the wire", () => {
       )
     }))
 
+  it.effect("attachmentContent follows the redirect to the file host without credentials, bytes exact; a foreign host is refused", () =>
+    Effect.gen(function*() {
+      const bytes = new Uint8Array([0x00, 0xff, 0x0d, 0x0a, 0x80])
+      const signed = "https://bbuseruploads.s3.amazonaws.com/x/trace.bin?Signature=SIGNED-SECRET&Expires=1"
+      const to = (location: string) =>
+        mockHttp((request) =>
+          request.url.host === "api.bitbucket.org" ? new Response(null, { status: 302, headers: { location } }) : new Response(bytes, { status: 200 })
+        )
+      const token = Authenticator.accessToken({ token: "tok" })
+      const host = to(signed)
+      const got = yield* Resource.collectBytes(Issue.attachmentContent({ ...ref, path: "trace.bin" })).pipe(
+        Effect.provide(Layer.merge(token, host.layer))
+      )
+      expect(Array.from(got)).toEqual(Array.from(bytes))
+      expect(host.requests.map((r) => [r.url.toString(), r.headers["authorization"]])).toEqual([
+        [`${R}/7/attachments/trace.bin`, "Bearer tok"],
+        [signed, undefined]
+      ])
+      const foreign = to("https://evil.example.com/trace.bin")
+      const refused = yield* failure(Stream.runDrain(Issue.attachmentContent({ ...ref, path: "trace.bin" })).pipe(
+        Effect.provide(Layer.merge(token, foreign.layer))
+      ))
+      expect(refused).toMatchObject({ _tag: "TransportError", reason: "RefusedOrigin" })
+      expect(foreign.requests).toHaveLength(1)
+    }))
+
   it.effect("bad input is InvalidInput and sends nothing", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({}))
