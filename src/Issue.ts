@@ -159,7 +159,8 @@ const ChangeSchema = Resource.Struct({
 
 /**
  * A change of an issue (an entry of its log): who (`user`) changed which fields (`changes`, each
- * `{ old, new }`) when, with an optional `message`.
+ * `{ old, new }`, strings; an assignee is logged as `assignee_account_id`) when, with an optional
+ * `message`.
  *
  * @since 0.1.0
  * @category schemas
@@ -199,11 +200,17 @@ export interface Attachment extends Schema.Schema.Type<typeof AttachmentSchema> 
 /** A title: Bitbucket refuses a blank one (400), so it is refused before sending. */
 const Title = Schema.String.pipe(Schema.filter((title) => title.trim().length > 0 || "must not be blank"))
 const ByName = Schema.Struct({ name: Schema.NonEmptyTrimmedString })
-const ByAccount = Schema.Struct({ account_id: Schema.NonEmptyTrimmedString })
+/** An issue's text; `markup` says how Bitbucket reads `raw` (markdown unless told). */
+const Content = Schema.Struct({ raw: Schema.String, markup: Schema.optional(Schema.Literal("markdown", "creole", "plaintext")) })
+/** An account, by `account_id` or by `uuid` (which every account has, bots included). */
+const ByAccount = Schema.Union(
+  Schema.Struct({ account_id: Schema.NonEmptyTrimmedString }),
+  Schema.Struct({ uuid: Schema.NonEmptyTrimmedString })
+)
 
 const CreatePayloadSchema = Schema.Struct({
   title: Title,
-  content: Schema.optional(Schema.Struct({ raw: Schema.String })),
+  content: Schema.optional(Content),
   kind: Schema.optional(Kind),
   priority: Schema.optional(Priority),
   state: Schema.optional(State),
@@ -214,8 +221,9 @@ const CreatePayloadSchema = Schema.Struct({
 })
 
 /**
- * What to report: a `title` (not blank), markdown in `content.raw`, a `kind`, `priority` and
- * `state` (Bitbucket's defaults: bug, major, new), an `assignee` by `account_id`, and the
+ * What to report: a `title` (not blank), markdown in `content.raw` (or what `content.markup`
+ * names: `creole`, `plaintext`), a `kind`, `priority` and
+ * `state` (Bitbucket's defaults: bug, major, new), an `assignee` by `account_id` or `uuid`, and the
  * `component`, `milestone` and `version` by name.
  *
  * @since 0.1.0
@@ -233,7 +241,7 @@ export interface CreatePayload extends Schema.Schema.Type<typeof CreatePayloadSc
 
 const UpdatePayloadSchema = Schema.Struct({
   title: Schema.optional(Title),
-  content: Schema.optional(Schema.Struct({ raw: Schema.String })),
+  content: Schema.optional(Content),
   kind: Schema.optional(Kind),
   priority: Schema.optional(Priority),
   state: Schema.optional(State),
@@ -270,8 +278,11 @@ const ChangePayloadSchema = Schema.Struct({
     priority: to(Priority),
     title: to(Title),
     content: to(Schema.String),
-    /** The new assignee's `account_id`. */
-    assignee: to(Schema.NonEmptyTrimmedString),
+    /**
+     * The new assignee, by `account_id`. (Bitbucket's `changes.assignee` is the deprecated
+     * username field, which accounts no longer have.)
+     */
+    assignee_account_id: to(Schema.NonEmptyTrimmedString),
     component: to(Schema.NonEmptyTrimmedString),
     milestone: to(Schema.NonEmptyTrimmedString),
     version: to(Schema.NonEmptyTrimmedString)
@@ -280,8 +291,9 @@ const ChangePayloadSchema = Schema.Struct({
 })
 
 /**
- * A change to make: each field in `changes` with its `new` value (the assignee by `account_id`;
- * component, milestone and version by name), and an optional `message` recorded with it.
+ * A change to make: each field in `changes` with its `new` value (the assignee as
+ * `assignee_account_id`; component, milestone and version by name), and an optional `message`
+ * recorded with it.
  *
  * @since 0.1.0
  * @category schemas

@@ -22,6 +22,8 @@ const scoped = FakeBitbucket.layer({
     accessTokens: [
       ...FakeBitbucket.defaultSeed.accessTokens ?? [],
       { token: "issue-reader", workspace: "demo", scopes: ["issue"] },
+      { token: "issue-voter", user: "alice@example.com", scopes: ["issue", "account:write"] },
+      { token: "issue-account-writer", user: "alice@example.com", scopes: ["issue:write", "account:write"] },
       { token: "issue-writer", workspace: "demo", scopes: ["issue:write"] },
       { token: "repo-only", workspace: "demo", scopes: ["repository", "repository:write"] }
     ]
@@ -83,6 +85,9 @@ describe("Issue against the fake", () => {
       expect((yield* Issue.find(ref)).title).toBe("Retries never stop")
       const updated = yield* Issue.update(ref, { priority: "blocker", assignee: { account_id: "557058:bob" }, milestone: null })
       expect(updated).toMatchObject({ priority: "blocker", assignee: { account_id: "557058:bob" }, milestone: null, title: "Retries never stop" })
+      // An assignee by uuid, as every account has one (bots and access tokens included).
+      const byUuid = yield* Issue.update(ref, { assignee: { uuid: "{b3a4c5d6-e7f8-4a9b-8c0d-2e3f4a5b6c73}" } })
+      expect(byUuid.assignee?.account_id).toBe("557058:carol")
       expect((yield* collect(Issue.findForRepository(playground))).map((i) => i.id)).toEqual([1, 2])
 
       yield* Issue.delete({ ...playground, issue_id: 2 })
@@ -141,6 +146,18 @@ describe("Issue against the fake", () => {
       expect(yield* failure(Issue.findChange({ ...ref, change_id: 99 }))).toBeInstanceOf(BitbucketError.NotFound)
     }).pipe(Effect.provide(AsAlice)))
 
+  it.effect("the assignee changes by account id, as assignee_account_id (the spec's field), in changes and in the log", () =>
+    Effect.gen(function*() {
+      const ref = yield* reported("Who takes it?")
+      const change = yield* Issue.createChange(ref, { changes: { assignee_account_id: { new: "557058:bob" } }, message: { raw: "Bob's" } })
+      expect(change.changes).toEqual({ assignee_account_id: { old: null, new: "557058:bob" } })
+      expect((yield* Issue.find(ref)).assignee?.account_id).toBe("557058:bob")
+      // An edit of the assignee is logged the same way: account ids, not uuids.
+      yield* Issue.update(ref, { assignee: { account_id: "557058:carol" } })
+      const logged = yield* collect(Issue.findChanges(ref, { q: 'changes.assignee_account_id.new = "557058:carol"' }))
+      expect(logged.map((c) => c.changes)).toEqual([{ assignee_account_id: { old: "557058:bob", new: "557058:carol" } }])
+    }).pipe(Effect.provide(AsAlice)))
+
   it.effect("comments on an issue through Comment: create, find, list, update, delete", () =>
     Effect.gen(function*() {
       const subject = yield* reported("Needs discussion")
@@ -183,6 +200,27 @@ describe("Issue against the fake", () => {
       yield* Issue.deleteAttachment({ ...ref, path: "trace.log" })
       expect((yield* collect(Issue.findAttachments(ref))).map((a) => a.name)).toEqual(["dump.bin"])
       expect(yield* failure(Stream.runDrain(Issue.attachmentContent({ ...ref, path: "trace.log" })))).toBeInstanceOf(BitbucketError.NotFound)
+    }).pipe(Effect.provide(AsAlice)))
+
+  it.effect("an attachment's signed link is never shown: not in an error of the file host, and forged or bare links get nothing", () =>
+    Effect.gen(function*() {
+      const ref = yield* reported("Signed links")
+      yield* Issue.uploadAttachments(ref, [{ name: "secret.txt", content: "s3cr3t" }])
+      const fake = yield* FakeBitbucket.FakeBitbucket
+      yield* fake.setFaults({ rules: [{ route: /issue-attachments/, fault: { kind: "status", status: 404 } }] })
+      const error = yield* failure(Stream.runDrain(Issue.attachmentContent({ ...ref, path: "secret.txt" })))
+      yield* fake.setFaults(undefined)
+      const link = (yield* fake.requests).map((r) => new URL(r.url)).find((url) => url.pathname.startsWith("/issue-attachments/"))!
+      const token = link.searchParams.get("token") ?? link.pathname.split("/").pop()!
+      expect(token.length).toBeGreaterThan(20)
+      expect(error).toBeInstanceOf(BitbucketError.NotFound)
+      expect(`${JSON.stringify(error)} ${String(error)}`).not.toContain(token)
+      // The file host answers only the link it signed.
+      const status = (url: string) => Effect.map(fake.handle(new Request(url)), (r) => r.status)
+      expect(yield* status(`${link.origin}${link.pathname}`)).toBe(403)
+      expect(yield* status(`${link.origin}${link.pathname}?token=forged`)).toBe(403)
+      expect(yield* status(`${link.origin}/issue-attachments/other.txt?token=${token}`)).toBe(403)
+      expect(yield* status(link.toString())).toBe(200)
     }).pipe(Effect.provide(AsAlice)))
 
   it.effect("vote and watch: 204 or 404 read as a boolean, counted on the issue", () =>
@@ -262,21 +300,85 @@ describe("Issue against the fake", () => {
       // Carol cannot see acme's private tracker at all.
       expect(yield* failure(collect(Issue.findForRepository(acmeApi)).pipe(Effect.provide(asCarol)))).toBeInstanceOf(BitbucketError.Forbidden)
       expect(yield* failure(Issue.find({ ...playground, issue_id: 42 }))).toBeInstanceOf(BitbucketError.NotFound)
+      // An issue that does not exist is 404 to a reader whatever she tries, as for pull requests.
+      const missing = { ...playground, issue_id: 42 }
+      const carolMisses = [
+        failure(Issue.update(missing, { title: "x" })),
+        failure(Issue.createChange(missing, { changes: { state: { new: "closed" } } })),
+        failure(Issue.delete(missing))
+      ]
+      for (const error of yield* Effect.all(carolMisses).pipe(Effect.provide(asCarol))) expect(error).toBeInstanceOf(BitbucketError.NotFound)
     }).pipe(Effect.provide(AsAlice)))
 
-  it.effect("OAuth scopes: issue reads, issue:write writes, and repository alone is not enough", () =>
+  it.effect("OAuth scopes: issue reads, issue:write writes, votes and watches take account scopes too, and repository alone is not enough", () =>
     Effect.gen(function*() {
       const as = (token: string) => Authenticator.accessToken({ token })
       const issue = yield* Issue.create(playground, { title: "Scoped" }).pipe(Effect.provide(as("issue-writer")))
       const ref = { ...playground, issue_id: issue.id! }
       expect((yield* Issue.find(ref).pipe(Effect.provide(as("issue-reader")))).title).toBe("Scoped")
-      yield* Issue.vote(ref).pipe(Effect.provide(as("issue-reader")))
+      // Votes and watches are the caller's own: the spec asks account scopes of them too.
+      expect(yield* failure(Issue.vote(ref).pipe(Effect.provide(as("issue-reader"))))).toBeInstanceOf(BitbucketError.Forbidden)
+      expect(yield* failure(Issue.watch(ref).pipe(Effect.provide(as("issue-writer"))))).toBeInstanceOf(BitbucketError.Forbidden)
+      yield* Issue.vote(ref).pipe(Effect.provide(as("issue-voter")))
+      expect(yield* Issue.hasVoted(ref).pipe(Effect.provide(as("issue-voter")))).toBe(true)
+      // Withdrawing takes issue:write.
+      expect(yield* failure(Issue.unvote(ref).pipe(Effect.provide(as("issue-voter"))))).toBeInstanceOf(BitbucketError.Forbidden)
+      yield* Issue.unvote(ref).pipe(Effect.provide(as("issue-account-writer")))
       expect(yield* failure(Issue.createChange(ref, { changes: { state: { new: "open" } } }).pipe(Effect.provide(as("issue-reader")))))
         .toBeInstanceOf(BitbucketError.Forbidden)
       expect(yield* failure(Issue.find(ref).pipe(Effect.provide(as("repo-only"))))).toBeInstanceOf(BitbucketError.Forbidden)
       expect((yield* Issue.createChange(ref, { changes: { state: { new: "open" } } }).pipe(Effect.provide(as("issue-writer")))).changes)
         .toMatchObject({ state: { new: "open" } })
     }).pipe(Effect.provide(scoped)))
+})
+
+describe("Issue in the fake's snapshot", () => {
+  it.effect("a fake seeded from the snapshot keeps issues, comments, changes, votes, watchers and attachments, and gives no deleted number again", () =>
+    Effect.gen(function*() {
+      const kept = yield* reported("Kept across the snapshot")
+      const gone = yield* reported("Deleted before the snapshot")
+      yield* Issue.update(kept, { assignee: { account_id: "557058:bob" }, component: { name: "docs" }, content: { raw: "Body" } })
+      yield* Issue.createChange(kept, { changes: { state: { new: "open" } }, message: { raw: "Triaged" } })
+      const comment = yield* Comment.create(kept, { content: { raw: "First" } })
+      const doomed = yield* Comment.create(kept, { content: { raw: "Removed" } }).pipe(Effect.provide(asCarol))
+      yield* Comment.delete({ ...kept, comment_id: doomed.id! })
+      yield* Issue.vote(kept).pipe(Effect.provide(asCarol))
+      yield* Issue.watch(kept).pipe(Effect.provide(asBob))
+      yield* Issue.uploadAttachments(kept, [{ name: "dump.bin", content: new Uint8Array([0, 255, 13, 10]) }])
+      yield* Issue.delete(gone)
+      const before = yield* Effect.all([
+        Issue.find(kept),
+        collect(Issue.findForRepository(playground)),
+        collect(Issue.findChanges(kept)),
+        collect(Comment.findForIssue(kept)),
+        collect(Issue.findAttachments(kept))
+      ])
+
+      const snapshot = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+      const restored = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+        Layer.provideMerge(FakeBitbucket.layer({ seed: snapshot }))
+      )
+      yield* Effect.gen(function*() {
+        const after = yield* Effect.all([
+          Issue.find(kept),
+          collect(Issue.findForRepository(playground)),
+          collect(Issue.findChanges(kept)),
+          collect(Comment.findForIssue(kept)),
+          collect(Issue.findAttachments(kept))
+        ])
+        expect(after[0]).toMatchObject({ assignee: { account_id: "557058:bob" }, component: { name: "docs" }, state: "open", votes: 1, watches: 2 })
+        expect(after).toEqual(before)
+        expect(yield* Issue.hasVoted(kept).pipe(Effect.provide(asCarol))).toBe(true)
+        expect(yield* Issue.isWatching(kept).pipe(Effect.provide(asBob))).toBe(true)
+        expect(Array.from(yield* Resource.collectBytes(Issue.attachmentContent({ ...kept, path: "dump.bin" })))).toEqual([0, 255, 13, 10])
+        // Numbers go on from the last given, deleted issues and comments included.
+        expect((yield* Issue.create(playground, { title: "After the restore" })).id).toBe(gone.issue_id + 1)
+        expect((yield* Comment.create(kept, { content: { raw: "Again" } })).id).toBe(doomed.id! + 1)
+        expect((yield* Issue.createChange(kept, { changes: { state: { new: "resolved" } } })).id).toBe(after[2].length + 1)
+        expect(yield* failure(Issue.find(gone))).toBeInstanceOf(BitbucketError.NotFound)
+        expect(comment.id).toBeLessThan(doomed.id!)
+      }).pipe(Effect.provide(restored))
+    }).pipe(Effect.provide(AsAlice)))
 })
 
 describe("Issue on the wire", () => {
@@ -313,6 +415,22 @@ describe("Issue on the wire", () => {
       expect(mock.requests[1]!.headers["content-type"]).toBe("application/json")
     }))
 
+  it.effect("create sends the content's markup, a field of the spec's issue content", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ type: "issue", id: 8 }, 201))
+      yield* Issue.create(repo, { title: "Imported", content: { raw: "= Heading =", markup: "creole" } }).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests.map((r) => r.body)).toEqual([JSON.stringify({ title: "Imported", content: { raw: "= Heading =", markup: "creole" } })])
+    }))
+
+  it.effect("createChange names the new assignee in changes.assignee_account_id", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ type: "issue_change", id: 4 }, 201))
+      yield* Issue.createChange(ref, { changes: { assignee_account_id: { new: "557058:bob" } } }).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests.map((r) => [r.method, r.url.toString(), r.body])).toEqual([
+        ["POST", `${R}/7/changes`, JSON.stringify({ changes: { assignee_account_id: { new: "557058:bob" } } })]
+      ])
+    }))
+
   it.effect("uploadAttachments sends one multipart files part per file, bytes as given", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => new Response(null, { status: 201 }))
@@ -329,6 +447,32 @@ describe("Issue on the wire", () => {
       )
     }))
 
+  it.effect("attachmentContent follows the redirect to the file host without credentials, bytes exact; a foreign host is refused", () =>
+    Effect.gen(function*() {
+      const bytes = new Uint8Array([0x00, 0xff, 0x0d, 0x0a, 0x80])
+      const signed = "https://bbuseruploads.s3.amazonaws.com/x/trace.bin?Signature=SIGNED-SECRET&Expires=1"
+      const to = (location: string) =>
+        mockHttp((request) =>
+          request.url.host === "api.bitbucket.org" ? new Response(null, { status: 302, headers: { location } }) : new Response(bytes, { status: 200 })
+        )
+      const token = Authenticator.accessToken({ token: "tok" })
+      const host = to(signed)
+      const got = yield* Resource.collectBytes(Issue.attachmentContent({ ...ref, path: "trace.bin" })).pipe(
+        Effect.provide(Layer.merge(token, host.layer))
+      )
+      expect(Array.from(got)).toEqual(Array.from(bytes))
+      expect(host.requests.map((r) => [r.url.toString(), r.headers["authorization"]])).toEqual([
+        [`${R}/7/attachments/trace.bin`, "Bearer tok"],
+        [signed, undefined]
+      ])
+      const foreign = to("https://evil.example.com/trace.bin")
+      const refused = yield* failure(Stream.runDrain(Issue.attachmentContent({ ...ref, path: "trace.bin" })).pipe(
+        Effect.provide(Layer.merge(token, foreign.layer))
+      ))
+      expect(refused).toMatchObject({ _tag: "TransportError", reason: "RefusedOrigin" })
+      expect(foreign.requests).toHaveLength(1)
+    }))
+
   it.effect("bad input is InvalidInput and sends nothing", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json({}))
@@ -340,6 +484,7 @@ describe("Issue on the wire", () => {
         [Issue.create(repo, { title: "ok", component: { name: " " } }), "payload.component.name"],
         [Issue.update(ref, {}), "payload"],
         [Issue.update(ref, { state: "done" as Issue.State }), "payload.state"],
+        [Issue.update(ref, { content: { raw: "x", markup: "html" as "markdown" } }), "payload.content.markup"],
         [Issue.createChange(ref, { changes: {} }), "payload.changes"],
         [Issue.createChange(ref, { changes: { title: { new: " " } } }), "payload.changes.title.new"],
         [Issue.uploadAttachments(ref, []), "files"],

@@ -9,10 +9,16 @@
 
 /**
  * The scopes a request needs, all of them (most need one; deploy keys need `repository` and
- * `repository:admin`, which does not imply it), or none when none applies (or the fake does not
+ * `repository:admin`, which does not imply it; an issue's vote and watch an account scope too), or none when none applies (or the fake does not
  * know the path).
  */
 export const requiredScopes = (method: string, segments: ReadonlyArray<string>): ReadonlyArray<string> => {
+  // Votes and watches are the caller's own, so the spec asks an account scope of them as well:
+  // `account` and `issue` to read, `account:write` and `issue` to vote or watch, and
+  // `account:write` and `issue:write` to withdraw.
+  if (segments[0] === "repositories" && segments[3] === "issues" && (segments[5] === "vote" || segments[5] === "watch") && segments.length === 6) {
+    return method === "GET" || method === "HEAD" ? ["account", "issue"] : method === "PUT" ? ["account:write", "issue"] : ["account:write", "issue:write"]
+  }
   const scope = requiredScope(method, segments)
   if (scope === undefined) return []
   return scope === "repository:admin" && segments[3] === "deploy-keys" ? ["repository", "repository:admin"] : [scope]
@@ -73,8 +79,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       // The spec asks only `pipeline` of environments, creating and deleting them included.
       return "pipeline"
     case "issues":
-      // As the spec has it: voting and watching take `issue`, withdrawing them and every other write `issue:write`.
-      return read || ((sub === "vote" || sub === "watch") && method === "PUT") ? "issue" : "issue:write"
+      // As the spec has it: reads take `issue`, every write `issue:write` (votes and watches above).
+      return read ? "issue" : "issue:write"
     case "components":
     case "milestones":
     case "versions":

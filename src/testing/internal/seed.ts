@@ -791,8 +791,60 @@ export interface SeedRepositoryDeployments {
 }
 
 /**
+ * A comment on a seeded issue (`user`: uuid, account_id or email).
+ */
+export interface SeedIssueComment {
+  readonly id: number
+  readonly user: UserRef
+  readonly raw: string
+  readonly created_on: string
+  readonly updated_on?: string | null
+}
+
+/**
+ * An entry of a seeded issue's log: the fields it changed, each `{ old, new }` as strings (an
+ * assignee as `assignee_account_id`), and the message recorded with it.
+ */
+export interface SeedIssueChange {
+  readonly id: number
+  readonly user: UserRef
+  readonly created_on: string
+  readonly changes: Readonly<Record<string, { readonly old: string | null; readonly new: string | null }>>
+  readonly message?: string | null
+}
+
+/**
+ * An issue of a seeded tracker. `kind`, `priority` and `state` default to Bitbucket's (bug, major,
+ * new); `component`, `milestone` and `version` are names of the tracker's; `assignee`, `votes` and
+ * `watchers` are user references. Attachments map a file name to its base64 content.
+ */
+export interface SeedIssue {
+  readonly id: number
+  readonly title: string
+  readonly reporter: UserRef
+  readonly content?: string
+  readonly kind?: string
+  readonly priority?: string
+  readonly state?: string
+  readonly assignee?: UserRef | null
+  readonly component?: string | null
+  readonly milestone?: string | null
+  readonly version?: string | null
+  readonly created_on: string
+  readonly updated_on?: string
+  readonly edited_on?: string | null
+  readonly votes?: ReadonlyArray<UserRef>
+  readonly watchers?: ReadonlyArray<UserRef>
+  readonly comments?: ReadonlyArray<SeedIssueComment>
+  readonly changes?: ReadonlyArray<SeedIssueChange>
+  readonly attachments?: Readonly<Record<string, string>>
+}
+
+/**
  * The issue tracker of a repository whose `has_issues` is true: the names of its components,
- * milestones and versions (numbered from 1 in this order). Issues themselves start empty.
+ * milestones and versions (numbered from 1 in this order), and its issues (none unless given).
+ * `lastIssue` and `lastComment` are the last numbers given, deleted issues and comments included
+ * (by default the highest seeded), so that a fake seeded from a snapshot never gives one again.
  *
  * @example
  * ```ts
@@ -810,6 +862,9 @@ export interface SeedIssueTracker {
   readonly components?: ReadonlyArray<string>
   readonly milestones?: ReadonlyArray<string>
   readonly versions?: ReadonlyArray<string>
+  readonly issues?: ReadonlyArray<SeedIssue>
+  readonly lastIssue?: number
+  readonly lastComment?: number
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Issue trackers: `R/issues` (with `changes`, `comments`, `attachments`, `vote`, `watch`) and
  * `R/components`, `R/milestones`, `R/versions`; an attachment's file on the web origin
- * (`/issue-attachments/{token}`, standing for Bitbucket's file host).
+ * (`/issue-attachments/{name}?token=…`, standing for Bitbucket's file host).
  *
  * - A repository whose `has_issues` is false answers 404 on all of them (after the read check).
  * - Reading needs read access. Reporting an issue, commenting, voting and watching need only a
@@ -14,9 +14,13 @@
  *   reporter is the caller, and watches the issue from the start (as Bitbucket's UI does; a guess
  *   for the API).
  * - `PUT` on an issue records a change (without a message) for each field whose value changes,
- *   as `POST changes` does with its message (a guess: Bitbucket's log shows edits too).
- * - `GET …/attachments/{name}` answers 302 to the web origin with an unguessable token; the file
- *   host needs no credentials. Issues are not part of `FakeBitbucket.snapshot`.
+ *   as `POST changes` does with its message (a guess: Bitbucket's log shows edits too). The log
+ *   holds strings: an assignee as `assignee_account_id`, which is also how `POST changes` names a
+ *   new one (its deprecated `changes.assignee`, a username, is refused with 400).
+ * - `GET …/attachments/{name}` answers 302 to the web origin with an unguessable token in the query
+ *   (where Bitbucket's signed links carry their signature); the file host needs no credentials.
+ * - Trackers are part of `FakeBitbucket.snapshot` (`issueTrackers`): issues with their comments,
+ *   changes, votes, watchers and attachments, and the last issue and comment numbers given.
  *
  * @internal
  */
@@ -25,7 +29,7 @@ import { randomBytes } from "node:crypto"
 import type { Ctx } from "../core.js"
 import { HttpError, readMultipart } from "../core.js"
 import type { RouteModule } from "../router.js"
-import type { SeedRepository } from "../seed.js"
+import type { SeedIssue, SeedIssueTracker, SeedRepository } from "../seed.js"
 
 type Params = Readonly<Record<string, string>>
 
@@ -95,21 +99,103 @@ export const issues: RouteModule = {
     const trackers = new Map<string, Tracker>()
     const files = new Map<string, { readonly repo: string; readonly issue: number; readonly name: string }>()
 
+    const numbered = (names: ReadonlyArray<string> | undefined) => (names ?? []).map((name, i) => ({ id: i + 1, name }))
+    const newToken = () => randomBytes(24).toString("hex")
+
+    const issueFromSeed = (repo: SeedRepository, i: SeedIssue): IssueState => {
+      const user = (ref: string) => core.userUuid(ref)
+      const issue: IssueState = {
+        id: i.id,
+        reporter: user(i.reporter),
+        created_on: i.created_on,
+        updated_on: i.updated_on ?? i.created_on,
+        edited_on: i.edited_on ?? null,
+        fields: {
+          title: i.title,
+          content: i.content ?? "",
+          kind: i.kind ?? "bug",
+          priority: i.priority ?? "major",
+          state: i.state ?? "new",
+          assignee: i.assignee === undefined || i.assignee === null ? null : user(i.assignee),
+          component: i.component ?? null,
+          milestone: i.milestone ?? null,
+          version: i.version ?? null
+        },
+        votes: new Set((i.votes ?? []).map(user)),
+        watchers: new Set((i.watchers ?? []).map(user)),
+        comments: (i.comments ?? []).map((c) => ({ id: c.id, user: user(c.user), raw: c.raw, created_on: c.created_on, updated_on: c.updated_on ?? null })),
+        changes: (i.changes ?? []).map((c) => ({ id: c.id, user: user(c.user), created_on: c.created_on, changes: c.changes, message: c.message ?? null })),
+        attachments: new Map()
+      }
+      for (const [name, base64] of Object.entries(i.attachments ?? {})) {
+        const token = newToken()
+        files.set(token, { repo: repo.uuid, issue: issue.id, name })
+        issue.attachments.set(name, { name, bytes: new Uint8Array(Buffer.from(base64, "base64")), token })
+      }
+      return issue
+    }
+
+    const trackerFromSeed = (repo: SeedRepository, seeded: SeedIssueTracker | undefined): Tracker => {
+      const issues = (seeded?.issues ?? []).map((i) => issueFromSeed(repo, i))
+      const highest = (ids: ReadonlyArray<number>) => ids.reduce((a, b) => Math.max(a, b), 0)
+      return {
+        lastIssue: Math.max(seeded?.lastIssue ?? 0, highest(issues.map((i) => i.id))),
+        lastComment: Math.max(seeded?.lastComment ?? 0, highest(issues.flatMap((i) => i.comments.map((c) => c.id)))),
+        issues,
+        named: { components: numbered(seeded?.components), milestones: numbered(seeded?.milestones), versions: numbered(seeded?.versions) }
+      }
+    }
+
+    // By repository uuid: a repository deleted and made again under the same name starts without one.
+    for (const seeded of core.seed.issueTrackers ?? []) {
+      const repo = core.repositoryNamed(seeded.repository)
+      if (repo === undefined) throw new Error(`FakeBitbucket seed: an issue tracker of ${seeded.repository}, which is not a seeded repository`)
+      trackers.set(repo.uuid, trackerFromSeed(repo, seeded))
+    }
+
     const trackerOf = (repo: SeedRepository): Tracker => {
       let tracker = trackers.get(repo.uuid)
-      if (tracker === undefined) {
-        const seeded = (core.seed.issueTrackers ?? []).find((t) => t.repository === core.fullName(repo))
-        const numbered = (names: ReadonlyArray<string> | undefined) => (names ?? []).map((name, i) => ({ id: i + 1, name }))
-        tracker = {
-          lastIssue: 0,
-          lastComment: 0,
-          issues: [],
-          named: { components: numbered(seeded?.components), milestones: numbered(seeded?.milestones), versions: numbered(seeded?.versions) }
-        }
-        trackers.set(repo.uuid, tracker)
-      }
+      if (tracker === undefined) trackers.set(repo.uuid, tracker = trackerFromSeed(repo, undefined))
       return tracker
     }
+
+    /** Every tracker, issues included, in seed form (for `FakeBitbucket.snapshot`). */
+    const snapshot = () => ({
+      issueTrackers: core.store.repositories.flatMap((repo): Array<SeedIssueTracker> => {
+        const tracker = trackers.get(repo.uuid)
+        if (tracker === undefined) return []
+        const names = (area: Area) => tracker.named[area].map((x) => x.name)
+        return [{
+          repository: core.fullName(repo),
+          components: names("components"),
+          milestones: names("milestones"),
+          versions: names("versions"),
+          lastIssue: tracker.lastIssue,
+          lastComment: tracker.lastComment,
+          issues: tracker.issues.map((i): SeedIssue => ({
+            id: i.id,
+            title: i.fields.title ?? "",
+            reporter: i.reporter,
+            content: i.fields.content ?? "",
+            kind: i.fields.kind ?? "bug",
+            priority: i.fields.priority ?? "major",
+            state: i.fields.state ?? "new",
+            assignee: i.fields.assignee,
+            component: i.fields.component,
+            milestone: i.fields.milestone,
+            version: i.fields.version,
+            created_on: i.created_on,
+            updated_on: i.updated_on,
+            edited_on: i.edited_on,
+            votes: [...i.votes],
+            watchers: [...i.watchers],
+            comments: i.comments.map((c) => ({ id: c.id, user: c.user, raw: c.raw, created_on: c.created_on, updated_on: c.updated_on })),
+            changes: i.changes.map((c) => ({ id: c.id, user: c.user, created_on: c.created_on, changes: c.changes, message: c.message })),
+            attachments: Object.fromEntries([...i.attachments.values()].map((a) => [a.name, Buffer.from(a.bytes).toString("base64")]))
+          }))
+        }]
+      })
+    })
 
     /** The tracker a route names: readable, enabled, and with `needed` access when given. */
     const trackerFor = (ctx: Ctx, p: Params, needed?: "write") => {
@@ -125,9 +211,12 @@ export const issues: RouteModule = {
       return found
     }
 
+    /** The issue a route names (404 first, as for pull requests), then `needed` access when given. */
     const issueFor = (ctx: Ctx, p: Params, needed?: "write") => {
-      const { repo, tracker } = trackerFor(ctx, p, needed)
-      return { repo, tracker, issue: byId(tracker.issues, p.issue_id, "issue") }
+      const { repo, tracker } = trackerFor(ctx, p)
+      const issue = byId(tracker.issues, p.issue_id, "issue")
+      if (needed !== undefined) core.requirePermission(ctx, repo, needed)
+      return { repo, tracker, issue }
     }
 
     /** Write access, or the issue's reporter (signed in). */
@@ -268,20 +357,32 @@ export const issues: RouteModule = {
       return values
     }
 
-    /** Applies new values, recording each that changes; returns the changes made. */
+    /** An assignee (a uuid) as the log records it: the account's `account_id`. */
+    const accountIdOf = (uuid: string | null) => (uuid === null ? null : core.findUser(uuid)?.account_id ?? uuid)
+
+    /**
+     * Applies new values, recording each that changes; returns the changes made. The log keeps
+     * strings, not objects: an assignee is recorded as `assignee_account_id` (the spec's name; its
+     * deprecated `assignee` held a username, which accounts no longer have).
+     */
     const apply = (issue: IssueState, values: Partial<Record<Field, string | null>>) => {
       const changes: Record<string, { old: string | null; new: string | null }> = {}
       for (const field of FIELDS) {
         const value = values[field]
         if (value === undefined || value === issue.fields[field]) continue
-        changes[field] = { old: issue.fields[field], new: value }
+        if (field === "assignee") changes.assignee_account_id = { old: accountIdOf(issue.fields.assignee), new: accountIdOf(value) }
+        else changes[field] = { old: issue.fields[field], new: value }
         issue.fields[field] = value
       }
       return changes
     }
 
+    /** The field a key of a change's `changes` names: the issue's own, with the assignee by account id. */
+    const changeField = (key: string): Field | undefined =>
+      key === "assignee_account_id" ? "assignee" : key === "assignee" ? undefined : FIELDS.find((f) => f === key)
+
     const record = (ctx: Ctx, issue: IssueState, changes: IssueChange["changes"], message: string | null, ts: string) => {
-      const change: IssueChange = { id: issue.changes.length + 1, user: core.actorUuid(ctx), created_on: ts, changes, message }
+      const change: IssueChange = { id: issue.changes.reduce((last, c) => Math.max(last, c.id), 0) + 1, user: core.actorUuid(ctx), created_on: ts, changes, message }
       issue.changes.push(change)
       issue.updated_on = ts
       return change
@@ -358,9 +459,10 @@ export const issues: RouteModule = {
           problems.changes = ["This field is required."]
         } else {
           for (const [field, change] of Object.entries(requested as Record<string, unknown>)) {
-            const known = FIELDS.find((f) => f === field)
+            const known = changeField(field)
             const next = change !== null && typeof change === "object" ? (change as Record<string, unknown>).new : undefined
-            if (known === undefined || next === undefined) problems[`changes.${field}`] = ["Name a field of the issue and its new value."]
+            if (field === "assignee") problems["changes.assignee"] = ["Deprecated: name the new assignee by account id, in changes.assignee_account_id."]
+            else if (known === undefined || next === undefined) problems[`changes.${field}`] = ["Name a field of the issue and its new value."]
             else values[known] = valueOf(repo, known, next, problems)
           }
           if (Object.keys(requested).length === 0) problems.changes = ["Name at least one change."]
@@ -438,7 +540,7 @@ export const issues: RouteModule = {
         for (const u of uploads) {
           const old = issue.attachments.get(u.name)
           if (old !== undefined) files.delete(old.token)
-          const token = randomBytes(24).toString("hex")
+          const token = newToken()
           files.set(token, { repo: repo.uuid, issue: issue.id, name: u.name })
           issue.attachments.set(u.name, { name: u.name, bytes: u.bytes, token })
         }
@@ -449,12 +551,16 @@ export const issues: RouteModule = {
         })
       })
 
-    const attachmentFile = (_ctx: Ctx, p: Params) => {
-      // The file host knows no users: the token is the permission.
-      const file = files.get(p.token ?? "")
+    const attachmentFile = (ctx: Ctx, p: Params) => {
+      // The file host knows no users: the token is the permission. It is in the query, as the
+      // signature of Bitbucket's signed links is, which clients keep out of errors and spans.
+      const token = ctx.url.searchParams.get("token") ?? ""
+      const file = files.get(token)
       const tracker = file === undefined ? undefined : trackers.get(file.repo)
-      const stored = tracker?.issues.find((i) => i.id === file?.issue)?.attachments.get(file?.name ?? "")
-      if (stored === undefined || stored.token !== p.token) throw new HttpError(403, "AccessDenied", "Request has expired or its signature does not match.")
+      const stored = file !== undefined && file.name === p.name
+        ? tracker?.issues.find((i) => i.id === file.issue)?.attachments.get(file.name)
+        : undefined
+      if (stored === undefined || stored.token !== token) throw new HttpError(403, "AccessDenied", "Request has expired or its signature does not match.")
       return new Response(new Uint8Array(stored.bytes), {
         status: 200,
         headers: { "content-type": "application/octet-stream", "content-length": String(stored.bytes.length) }
@@ -500,6 +606,7 @@ export const issues: RouteModule = {
     const I = `${R}/:issue_id`
     const optional = ["assignee", "component", "milestone", "version", "edited_on"]
     return {
+      snapshot,
       routes: [
         {
           path: R,
@@ -569,7 +676,8 @@ export const issues: RouteModule = {
           path: `${I}/attachments/:name`,
           GET: (ctx, p) => {
             const { issue } = issueFor(ctx, p)
-            return core.redirect(`${core.webOrigin}/issue-attachments/${attachmentFor(issue, p.name).token}`)
+            const stored = attachmentFor(issue, p.name)
+            return core.redirect(`${core.webOrigin}/issue-attachments/${seg(stored.name)}?token=${stored.token}`)
           },
           DELETE: (ctx, p) => {
             const { repo, issue } = issueFor(ctx, p)
@@ -585,7 +693,7 @@ export const issues: RouteModule = {
         ...namedRoutes("milestones"),
         ...namedRoutes("versions")
       ],
-      web: [{ path: "/issue-attachments/:token", GET: attachmentFile }]
+      web: [{ path: "/issue-attachments/:name", GET: attachmentFile }]
     }
   }
 }
