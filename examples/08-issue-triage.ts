@@ -3,7 +3,7 @@
  * comment, and resolved with a state change that says why; then the open issues are counted by
  * priority with a BBQL filter, the way a weekly triage starts.
  *
- * Against the fake: demo/effect-playground, whose tracker has components and milestones. Against
+ * Against the fake: demo/data-pipeline, whose tracker has issues, components and milestones. Against
  * the real API it reads BITBUCKET_REPO (workspace/slug) and only counts, unless BITBUCKET_ISSUES
  * is set: then it also files its bug (titled "effect-bitbucket example"), comments on it and
  * resolves it. A repository without an issue tracker is skipped.
@@ -37,7 +37,7 @@ const fileAndResolve = (repo: Repository.RepositoryRef) =>
   })
 
 export const main = Effect.gen(function*() {
-  const fullName = live ? process.env["BITBUCKET_REPO"] ?? "" : "demo/effect-playground"
+  const fullName = live ? process.env["BITBUCKET_REPO"] ?? "" : "demo/data-pipeline"
   if (fullName === "") return yield* Console.log("skipped: set BITBUCKET_REPO to the repository to triage")
   const repo = yield* Repository.parseFullName(fullName)
   if ((yield* Repository.find(repo)).has_issues !== true) return yield* Console.log(`${fullName} has no issue tracker: skipped`)

@@ -1382,6 +1382,53 @@ export const defaultSeed: Seed = {
   ],
   issueTrackers: [
     { repository: "demo/effect-playground", components: ["api", "docs"], milestones: ["1.x", "2.0"], versions: ["1.0.0", "1.1.0"] },
+    {
+      repository: "demo/data-pipeline",
+      components: ["api", "docs"],
+      milestones: ["1.x", "2.0"],
+      versions: ["1.0.0", "1.1.0"],
+      issues: [
+        {
+          id: 1,
+          title: "Stream.take drops the last page's items",
+          reporter: BOB,
+          content: "Taking 150 items of a 100-per-page listing yields 100.",
+          kind: "bug",
+          priority: "major",
+          state: "resolved",
+          component: "api",
+          milestone: "1.x",
+          version: "1.0.0",
+          created_on: "2024-02-01T10:00:00.000000+00:00",
+          updated_on: "2024-02-03T16:20:00.000000+00:00",
+          watchers: [BOB, ALICE]
+        },
+        {
+          id: 2,
+          title: "Document the retry budget",
+          reporter: ALICE,
+          kind: "task",
+          priority: "minor",
+          state: "open",
+          component: "docs",
+          milestone: "2.0",
+          assignee: ALICE,
+          created_on: "2024-03-05T09:30:00.000000+00:00",
+          watchers: [ALICE]
+        },
+        {
+          id: 3,
+          title: "Support Bitbucket Data Center",
+          reporter: CAROL,
+          kind: "proposal",
+          priority: "trivial",
+          state: "new",
+          created_on: "2024-04-12T14:45:00.000000+00:00",
+          votes: [BOB, CAROL],
+          watchers: [CAROL]
+        }
+      ]
+    },
     { repository: "acme/api", components: ["backend"] }
   ]
 }
