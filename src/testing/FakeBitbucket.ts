@@ -92,6 +92,7 @@ export type {
   SeedMember,
   SeedOAuthConsumer,
   SeedParticipant,
+  SeedPipelineSettings,
   SeedPipelineVariable,
   SeedProject,
   SeedPullRequest,

@@ -14,6 +14,7 @@ import { downloads } from "./downloads.js"
 import { permissions } from "./permissions.js"
 import { pipelineVariables } from "./pipelineVariables.js"
 import { pipelines } from "./pipelines.js"
+import { pipelinesConfig } from "./pipelinesConfig.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
@@ -50,5 +51,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   pipelines,
   branchRestrictions,
   pipelineVariables,
-  deployments
+  deployments,
+  pipelinesConfig
 ]
