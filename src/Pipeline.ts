@@ -1308,7 +1308,13 @@ export const findSshKeyPair = Effect.fn("Bitbucket.Pipeline.findSshKeyPair")(fun
  * @category mutations
  */
 export const setSshKeyPair = Effect.fn("Bitbucket.Pipeline.setSshKeyPair")(function*(ref: RepositoryRef, payload: SshKeyPairPayload) {
-  const secrets = Redacted.isRedacted(payload.private_key) ? [Redacted.value(payload.private_key)] : []
+  // A plain string (from untyped code) would be quoted by the schema's error: refused without it.
+  if (!Redacted.isRedacted(payload.private_key)) {
+    return yield* Effect.fail(
+      new BitbucketError.InvalidInput({ message: "invalid payload.private_key: give the private key as a Redacted (not shown)", parameter: "payload.private_key" })
+    )
+  }
+  const secrets = [Redacted.value(payload.private_key)]
   const { private_key: _, ...pair } = yield* Http.jsonWithBody(
     { method: "PUT", path: keyPair, params: ref, secrets },
     SshKeyPairPayload,
