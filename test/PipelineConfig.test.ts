@@ -271,7 +271,9 @@ layer(AsAlice)("Pipelines configuration against the fake", (it) => {
           Pipeline.setSshKeyPair(repo, { private_key: Redacted.make(PRIVATE_KEY), public_key: PUBLIC_KEY }),
           collect(Pipeline.findKnownHosts(repo)),
           Pipeline.createKnownHost(repo, Pipeline.knownHost(`bob.example.com ssh-ed25519 ${HOST_KEY}`))
-        ] as const
+        ] satisfies ReadonlyArray<Effect.Effect<unknown, BitbucketError.BitbucketError, Requirements>> as ReadonlyArray<
+          Effect.Effect<unknown, BitbucketError.BitbucketError, Requirements>
+        >
       ) {
         const error = yield* Effect.flip(asWriter(refused))
         expect(error).toBeInstanceOf(BitbucketError.Forbidden)
