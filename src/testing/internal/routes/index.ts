@@ -49,8 +49,8 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   downloads,
   permissions,
   pipelines,
+  pipelinesConfig,
   branchRestrictions,
   pipelineVariables,
-  deployments,
-  pipelinesConfig
+  deployments
 ]
