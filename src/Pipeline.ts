@@ -756,7 +756,8 @@ export const Config: Resource.NamedStruct<typeof ConfigSchema, Config> = ConfigS
  */
 export interface Config extends Schema.Schema.Type<typeof ConfigSchema> {}
 
-const ConfigPayload = Schema.Struct({ enabled: Schema.Boolean })
+/** The body of a settings or schedule update: whether it is on. */
+const EnabledPayload = Schema.Struct({ enabled: Schema.Boolean })
 
 const BuildNumberSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
@@ -818,7 +819,7 @@ export const updateConfig = Effect.fn("Bitbucket.Pipeline.updateConfig")(functio
   ref: RepositoryRef,
   payload: { readonly enabled: boolean }
 ) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: config, params: ref }, ConfigPayload, payload, Config)
+  return yield* Http.jsonWithBody({ method: "PUT", path: config, params: ref }, EnabledPayload, payload, Config)
 })
 
 /**
@@ -1040,7 +1041,7 @@ export const updateSchedule = Effect.fn("Bitbucket.Pipeline.updateSchedule")(fun
   ref: ScheduleRef,
   payload: { readonly enabled: boolean }
 ) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: schedule, params: ref }, ConfigPayload, payload, Schedule)
+  return yield* Http.jsonWithBody({ method: "PUT", path: schedule, params: ref }, EnabledPayload, payload, Schedule)
 })
 
 /**

@@ -36,7 +36,7 @@ import { SshPublicKey } from "../../../internal/sshKey.js"
 import type { Ctx } from "../core.js"
 import { bareUuid, HttpError, isoFromMillis } from "../core.js"
 import { uuidOf } from "../gitStore.js"
-import { pipelineSettingsOf } from "../pipelineSettings.js"
+import { type CacheState, pipelineSettingsOf } from "../pipelineSettings.js"
 import type { RouteModule } from "../router.js"
 import type { SeedPipelineSettings, SeedRepository } from "../seed.js"
 import { listIn } from "../variables.js"
@@ -283,9 +283,9 @@ export const pipelinesConfig: RouteModule = {
 
     const savedCaches = (repo: SeedRepository, nowMs: number) => pipelineSettingsOf(core, repo.uuid).caches.filter((c) => c.savedBy(nowMs))
 
-    const removeCaches = (repo: SeedRepository, doomed: ReadonlyArray<unknown>) => {
+    const removeCaches = (repo: SeedRepository, doomed: ReadonlyArray<CacheState>) => {
       const caches = pipelineSettingsOf(core, repo.uuid).caches
-      for (const c of doomed) caches.splice(caches.indexOf(c as (typeof caches)[number]), 1)
+      for (const c of doomed) caches.splice(caches.indexOf(c), 1)
     }
 
     const withNow = <A>(f: (nowMs: number) => A) => Effect.map(Clock.currentTimeMillis, f)
