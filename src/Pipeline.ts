@@ -28,9 +28,11 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Schema, Stream } from "effect"
+import { Duration, Effect, Redacted, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
+import { cronProblem } from "./internal/cron.js"
 import * as Http from "./internal/http.js"
+import { SshPublicKey } from "./internal/sshKey.js"
 import { securedByDefault } from "./internal/variable.js"
 import { countProblem } from "./internal/url.js"
 import * as Pagination from "./Pagination.js"
@@ -727,3 +729,962 @@ export const updateWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.updateWorks
 export const deleteWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.deleteWorkspaceVariable")(function*(ref: WorkspaceVariableRef) {
   return yield* Http.empty({ method: "DELETE", path: workspaceVariable, params: ref })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Repository settings: Pipelines on or off, the next build number
+// ---------------------------------------------------------------------------------------------
+
+const ConfigSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  enabled: Schema.optional(Schema.Boolean),
+  repository: Schema.optional(Resource.OpenRecord)
+})
+
+/**
+ * A repository's Pipelines settings: whether Pipelines is `enabled`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Config: Resource.NamedStruct<typeof ConfigSchema, Config> = ConfigSchema
+
+/**
+ * A repository's Pipelines settings.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Config extends Schema.Schema.Type<typeof ConfigSchema> {}
+
+/** The body of a settings or schedule update: whether it is on. */
+const EnabledPayload = Schema.Struct({ enabled: Schema.Boolean })
+
+const BuildNumberSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  next: Schema.optional(Schema.Number)
+})
+
+/**
+ * The build number the next run of a repository gets (`next`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const BuildNumber: Resource.NamedStruct<typeof BuildNumberSchema, BuildNumber> = BuildNumberSchema
+
+/**
+ * The build number the next run gets.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BuildNumber extends Schema.Schema.Type<typeof BuildNumberSchema> {}
+
+const BuildNumberPayload = Schema.Struct({ next: Schema.Int.pipe(Schema.positive()) })
+
+const config = "/repositories/{workspace}/{repo_slug}/pipelines_config"
+
+/**
+ * Whether Pipelines is enabled on a repository (admin access to the repository needed).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const enabled = Pipeline.findConfig({ workspace: "demo", repo_slug: "effect-playground" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findConfig = Effect.fn("Bitbucket.Pipeline.findConfig")(function*(ref: RepositoryRef) {
+  return yield* Http.json({ method: "GET", path: config, params: ref }, Config)
+})
+
+/**
+ * Turns Pipelines on or off for a repository (admin access needed). While it is off, starting a
+ * run is `BadRequest`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const off = Pipeline.updateConfig({ workspace: "demo", repo_slug: "effect-playground" }, { enabled: false })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const updateConfig = Effect.fn("Bitbucket.Pipeline.updateConfig")(function*(
+  ref: RepositoryRef,
+  payload: { readonly enabled: boolean }
+) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: config, params: ref }, EnabledPayload, payload, Config)
+})
+
+/**
+ * Sets the build number of a repository's next run: a whole number above 0 (else `InvalidInput`,
+ * and nothing is sent) and above the latest run's (else `BadRequest`, from Bitbucket).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const renumbered = Pipeline.setNextBuildNumber({ workspace: "demo", repo_slug: "effect-playground" }, 1000)
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const setNextBuildNumber = Effect.fn("Bitbucket.Pipeline.setNextBuildNumber")(function*(ref: RepositoryRef, next: number) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: `${config}/build_number`, params: ref }, BuildNumberPayload, { next }, BuildNumber)
+})
+
+// ---------------------------------------------------------------------------------------------
+// Schedules
+// ---------------------------------------------------------------------------------------------
+
+const ScheduleSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  uuid: Schema.optional(Schema.String),
+  enabled: Schema.optional(Schema.Boolean),
+  cron_pattern: Schema.optional(Schema.String),
+  target: Schema.optional(Resource.OpenRecord),
+  created_on: Schema.optional(Schema.String),
+  updated_on: Schema.optional(Schema.String),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A schedule that runs a branch's pipeline: its `uuid`, `target` (the branch and the pipeline's
+ * selector), `cron_pattern` (UTC) and whether it is `enabled`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Schedule: Resource.NamedStruct<typeof ScheduleSchema, Schedule> = ScheduleSchema
+
+/**
+ * A pipeline schedule.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Schedule extends Schema.Schema.Type<typeof ScheduleSchema> {}
+
+/**
+ * A repository's schedule, by its `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ScheduleRef extends RepositoryRef {
+  readonly schedule_uuid: string
+}
+
+const ScheduleExecutionSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  pipeline: Schema.optional(Pipeline),
+  error: Schema.optional(Resource.OpenRecord)
+})
+
+/**
+ * One time a schedule fired: `pipeline_schedule_execution_executed` with the `pipeline` it
+ * started, or `pipeline_schedule_execution_errored` with the `error` that kept it from starting.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ScheduleExecution: Resource.NamedStruct<typeof ScheduleExecutionSchema, ScheduleExecution> = ScheduleExecutionSchema
+
+/**
+ * One time a schedule fired.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ScheduleExecution extends Schema.Schema.Type<typeof ScheduleExecutionSchema> {}
+
+/** A Quartz-style cron pattern with seconds, as Bitbucket's schedules take it. */
+const CronPattern = Schema.String.pipe(Schema.filter((pattern) => cronProblem(pattern) ?? true))
+
+const ScheduleTarget = Schema.Struct({
+  type: Schema.Literal("pipeline_ref_target"),
+  ref_type: Schema.Literal("branch"),
+  ref_name: Schema.NonEmptyTrimmedString,
+  selector: Schema.Struct({ type: Schema.Literal("branches", "custom"), pattern: Schema.NonEmptyTrimmedString })
+})
+
+const SchedulePayloadSchema = Schema.Struct({
+  target: ScheduleTarget,
+  cron_pattern: CronPattern,
+  enabled: Schema.optional(Schema.Boolean)
+})
+
+/**
+ * A schedule to create: a branch `target` (see {@link scheduleOnBranch}), a `cron_pattern` of 7
+ * fields with seconds first, Quartz-style, in UTC (`"0 0 2 * * ? *"` is 02:00 every day, `"0 0 9
+ * ? * MON-FRI *"` 09:00 on weekdays; exactly one of day-of-month and day-of-week is `?`), and
+ * `enabled` (Bitbucket's default: true). A pattern of another shape is `InvalidInput`, and
+ * nothing is sent.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const SchedulePayload: Resource.NamedStruct<typeof SchedulePayloadSchema, SchedulePayload> = SchedulePayloadSchema
+
+/**
+ * The body of {@link createSchedule}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export interface SchedulePayload extends Schema.Schema.Type<typeof SchedulePayloadSchema> {}
+
+/**
+ * The target of a schedule: the pipeline of a branch (`bitbucket-pipelines.yml`'s `branches`
+ * entry for it), or with `custom` one of its custom pipelines.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const nightly = { target: Pipeline.scheduleOnBranch("main", { custom: "nightly" }), cron_pattern: "0 0 2 * * ? *" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const scheduleOnBranch = (name: string, options: { readonly custom?: string } = {}): SchedulePayload["target"] => ({
+  type: "pipeline_ref_target",
+  ref_type: "branch",
+  ref_name: name,
+  selector: options.custom === undefined ? { type: "branches", pattern: name } : { type: "custom", pattern: options.custom }
+})
+
+const schedules = `${config}/schedules`
+const schedule = `${schedules}/{schedule_uuid}`
+
+/**
+ * A repository's pipeline schedules.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const active = Pipeline.findSchedules({ workspace: "demo", repo_slug: "effect-playground" }).pipe(Stream.filter((s) => s.enabled === true))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findSchedules = (
+  ref: RepositoryRef,
+  options: Pagination.PlainListOptions = {}
+): Stream.Stream<Schedule, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: schedules, params: ref }, Schedule, options).pipe(Stream.withSpan("Bitbucket.Pipeline.findSchedules"))
+
+/**
+ * A pipeline schedule by its `{uuid}`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const nightly = Pipeline.findSchedule({ workspace: "demo", repo_slug: "effect-playground", schedule_uuid: "{3f2a…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findSchedule = Effect.fn("Bitbucket.Pipeline.findSchedule")(function*(ref: ScheduleRef) {
+  return yield* Http.json({ method: "GET", path: schedule, params: ref }, Schedule)
+})
+
+/**
+ * Schedules a branch's pipeline (write access needed). A cron pattern that is not 7 Quartz
+ * fields is `InvalidInput` before anything is sent; an unknown branch is `BadRequest`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const nightly = Pipeline.createSchedule({ workspace: "demo", repo_slug: "effect-playground" }, {
+ *   target: Pipeline.scheduleOnBranch("main"),
+ *   cron_pattern: "0 0 2 * * ? *"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const createSchedule = Effect.fn("Bitbucket.Pipeline.createSchedule")(function*(ref: RepositoryRef, payload: SchedulePayload) {
+  return yield* Http.jsonWithBody({ method: "POST", path: schedules, params: ref }, SchedulePayload, payload, Schedule)
+})
+
+/**
+ * Pauses (`enabled: false`) or resumes a schedule. Its target and pattern cannot change: make a
+ * new schedule for that.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const paused = Pipeline.updateSchedule({ workspace: "demo", repo_slug: "effect-playground", schedule_uuid: "{3f2a…}" }, { enabled: false })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const updateSchedule = Effect.fn("Bitbucket.Pipeline.updateSchedule")(function*(
+  ref: ScheduleRef,
+  payload: { readonly enabled: boolean }
+) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: schedule, params: ref }, EnabledPayload, payload, Schedule)
+})
+
+/**
+ * Removes a schedule.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const removed = Pipeline.deleteSchedule({ workspace: "demo", repo_slug: "effect-playground", schedule_uuid: "{3f2a…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const deleteSchedule = Effect.fn("Bitbucket.Pipeline.deleteSchedule")(function*(ref: ScheduleRef) {
+  return yield* Http.empty({ method: "DELETE", path: schedule, params: ref })
+})
+
+/**
+ * The times a schedule fired: the runs it started, or why it could not.
+ *
+ * @example
+ * ```ts
+ * import { Option, Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const started = Pipeline.findScheduleExecutions({ workspace: "demo", repo_slug: "effect-playground", schedule_uuid: "{3f2a…}" }).pipe(
+ *   Stream.filterMap((execution) => Option.fromNullable(execution.pipeline?.build_number))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findScheduleExecutions = (
+  ref: ScheduleRef,
+  options: Pagination.PlainListOptions = {}
+): Stream.Stream<ScheduleExecution, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: `${schedule}/executions`, params: ref }, ScheduleExecution, options).pipe(
+    Stream.withSpan("Bitbucket.Pipeline.findScheduleExecutions")
+  )
+
+// ---------------------------------------------------------------------------------------------
+// Caches
+// ---------------------------------------------------------------------------------------------
+
+const CacheSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  uuid: Schema.optional(Schema.String),
+  pipeline_uuid: Schema.optional(Schema.String),
+  step_uuid: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  key_hash: Schema.optional(Schema.String),
+  path: Schema.optional(Schema.String),
+  file_size_bytes: Schema.optional(Schema.Number),
+  created_on: Schema.optional(Schema.String)
+})
+
+/**
+ * A saved Pipelines cache (a version of it): its `uuid`, `name` (`node`, `docker`, a custom
+ * one), the `path` it holds, its size, and the run and step that saved it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Cache: Resource.NamedStruct<typeof CacheSchema, Cache> = CacheSchema
+
+/**
+ * A saved Pipelines cache.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Cache extends Schema.Schema.Type<typeof CacheSchema> {}
+
+/**
+ * A repository's cache, by its `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CacheRef extends RepositoryRef {
+  readonly cache_uuid: string
+}
+
+const caches = "/repositories/{workspace}/{repo_slug}/pipelines-config/caches"
+const cache = `${caches}/{cache_uuid}`
+
+/**
+ * A repository's saved caches.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const bytes = Pipeline.findCaches({ workspace: "demo", repo_slug: "effect-playground" }).pipe(
+ *   Stream.runFold(0, (total, cache) => total + (cache.file_size_bytes ?? 0))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findCaches = (
+  ref: RepositoryRef,
+  options: Pagination.PlainListOptions = {}
+): Stream.Stream<Cache, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: caches, params: ref }, Cache, options).pipe(Stream.withSpan("Bitbucket.Pipeline.findCaches"))
+
+/**
+ * Removes one saved cache (the next run saves it anew).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const cleared = Pipeline.deleteCache({ workspace: "demo", repo_slug: "effect-playground", cache_uuid: "{9e1d…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const deleteCache = Effect.fn("Bitbucket.Pipeline.deleteCache")(function*(ref: CacheRef) {
+  return yield* Http.empty({ method: "DELETE", path: cache, params: ref })
+})
+
+/**
+ * Removes every saved version of the cache called `name` (`NotFound` when there is none; an
+ * empty name is `InvalidInput`).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const cleared = Pipeline.deleteCachesByName({ workspace: "demo", repo_slug: "effect-playground" }, "node")
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const deleteCachesByName = Effect.fn("Bitbucket.Pipeline.deleteCachesByName")(function*(ref: RepositoryRef, name: string) {
+  if (name.trim() === "") {
+    return yield* Effect.fail(new BitbucketError.InvalidInput({ message: "a cache's name must not be empty", parameter: "name" }))
+  }
+  return yield* Http.empty({ method: "DELETE", path: caches, params: ref, query: { name } })
+})
+
+const CacheContentUri = Resource.Struct({ uri: Schema.String })
+
+/**
+ * Where a saved cache's archive can be downloaded: a short-lived link, often on a content host
+ * (fetch it without Bitbucket credentials).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const url = Pipeline.cacheContentUrl({ workspace: "demo", repo_slug: "effect-playground", cache_uuid: "{9e1d…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category content
+ */
+export const cacheContentUrl = Effect.fn("Bitbucket.Pipeline.cacheContentUrl")(function*(ref: CacheRef) {
+  const answer = yield* Http.json({ method: "GET", path: `${cache}/content-uri`, params: ref }, CacheContentUri)
+  return answer.uri
+})
+
+// ---------------------------------------------------------------------------------------------
+// SSH: the repository's key pair and known hosts
+// ---------------------------------------------------------------------------------------------
+
+const SshKeyPairSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  public_key: Schema.optional(Schema.String)
+})
+
+/**
+ * The SSH key pair of a repository's runs, as Bitbucket shows it: the `public_key` only (the
+ * private key is write-only).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SshKeyPair: Resource.NamedStruct<typeof SshKeyPairSchema, SshKeyPair> = SshKeyPairSchema
+
+/**
+ * The SSH key pair of a repository's runs, its public half.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SshKeyPair extends Schema.Schema.Type<typeof SshKeyPairSchema> {}
+
+const PrivateKey = Schema.Redacted(Schema.String).pipe(
+  Schema.filter((key) =>
+    /^-----BEGIN ([A-Z0-9]+ )?PRIVATE KEY-----[\s\S]+-----END ([A-Z0-9]+ )?PRIVATE KEY-----\s*$/.test(Redacted.value(key).trim()) ||
+    "must be a PEM or OpenSSH private key (-----BEGIN … PRIVATE KEY----- … -----END … PRIVATE KEY-----); not shown"
+  )
+)
+
+const SshKeyPairPayloadSchema = Schema.Struct({
+  private_key: PrivateKey,
+  public_key: SshPublicKey
+})
+
+/**
+ * A key pair to set: the `private_key` as a `Redacted` (PEM or OpenSSH; sent as text, never
+ * shown by an error, a span or a log, even when Bitbucket echoes it) and its `public_key` in
+ * OpenSSH form, on one line. Anything else is `InvalidInput`, and nothing is sent.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const SshKeyPairPayload: Resource.NamedStruct<typeof SshKeyPairPayloadSchema, SshKeyPairPayload> = SshKeyPairPayloadSchema
+
+/**
+ * The body of {@link setSshKeyPair}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export interface SshKeyPairPayload extends Schema.Schema.Type<typeof SshKeyPairPayloadSchema> {}
+
+const keyPair = `${config}/ssh/key_pair`
+
+/**
+ * The public half of a repository's Pipelines SSH key pair (`NotFound` when none is set). A
+ * `private_key` in the answer is dropped: Bitbucket sends it empty, and it is never needed.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const publicKey = Pipeline.findSshKeyPair({ workspace: "demo", repo_slug: "effect-playground" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findSshKeyPair = Effect.fn("Bitbucket.Pipeline.findSshKeyPair")(function*(ref: RepositoryRef) {
+  const { private_key: _, ...pair } = yield* Http.json({ method: "GET", path: keyPair, params: ref }, SshKeyPair)
+  return pair as SshKeyPair
+})
+
+/**
+ * Sets (or replaces) the SSH key pair a repository's runs use as their identity. The private key
+ * is a `Redacted`: it is sent as text, and no error shows it, even one whose body quotes it.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * declare const privateKey: string // read from a vault
+ * const pair = Pipeline.setSshKeyPair({ workspace: "demo", repo_slug: "effect-playground" }, {
+ *   private_key: Redacted.make(privateKey),
+ *   public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8 ci@example.com"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const setSshKeyPair = Effect.fn("Bitbucket.Pipeline.setSshKeyPair")(function*(ref: RepositoryRef, payload: SshKeyPairPayload) {
+  // A plain string (from untyped code) would be quoted by the schema's error: refused without it.
+  if (!Redacted.isRedacted(payload.private_key)) {
+    return yield* Effect.fail(
+      new BitbucketError.InvalidInput({ message: "invalid payload.private_key: give the private key as a Redacted (not shown)", parameter: "payload.private_key" })
+    )
+  }
+  const secrets = [Redacted.value(payload.private_key)]
+  const { private_key: _, ...pair } = yield* Http.jsonWithBody(
+    { method: "PUT", path: keyPair, params: ref, secrets },
+    SshKeyPairPayload,
+    payload,
+    SshKeyPair
+  )
+  return pair as SshKeyPair
+})
+
+/**
+ * Removes a repository's SSH key pair (`NotFound` when none is set).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const removed = Pipeline.deleteSshKeyPair({ workspace: "demo", repo_slug: "effect-playground" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const deleteSshKeyPair = Effect.fn("Bitbucket.Pipeline.deleteSshKeyPair")(function*(ref: RepositoryRef) {
+  return yield* Http.empty({ method: "DELETE", path: keyPair, params: ref })
+})
+
+const HostKeySchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  key_type: Schema.optional(Schema.String),
+  key: Schema.optional(Schema.String),
+  md5_fingerprint: Schema.optional(Schema.String),
+  sha256_fingerprint: Schema.optional(Schema.String)
+})
+
+const KnownHostSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  uuid: Schema.optional(Schema.String),
+  hostname: Schema.optional(Schema.String),
+  public_key: Schema.optional(HostKeySchema)
+})
+
+/**
+ * A host a repository's runs trust over SSH: its `hostname` (`example.com`, `[example.com]:2222`)
+ * and `public_key` (`key_type`, base64 `key`, fingerprints).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const KnownHost: Resource.NamedStruct<typeof KnownHostSchema, KnownHost> = KnownHostSchema
+
+/**
+ * A known host of a repository's runs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KnownHost extends Schema.Schema.Type<typeof KnownHostSchema> {}
+
+/**
+ * A repository's known host, by its `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KnownHostRef extends RepositoryRef {
+  readonly known_host_uuid: string
+}
+
+const KnownHostPayloadSchema = Schema.Struct({
+  hostname: Schema.String.pipe(
+    Schema.filter((host) => /^(\[[^\s\]]+\]:\d{1,5}|[^\s[\],]+)$/.test(host) || "must be a host name or [host]:port, without spaces")
+  ),
+  public_key: Schema.Struct({
+    key_type: Schema.String.pipe(Schema.filter((t) => /^(ssh-[a-z0-9]+|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+)$/.test(t) || "must be an SSH key type such as ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256")),
+    key: Schema.String.pipe(Schema.filter((k) => /^AAAA[A-Za-z0-9+/]+={0,3}$/.test(k) || "must be the key's base64 blob (AAAA…), without its type or a comment"))
+  })
+})
+
+/**
+ * A known host to add or change: its `hostname` and `public_key` (`key_type` and base64 `key`;
+ * {@link knownHost} makes one from a `known_hosts` or `ssh-keyscan` line).
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export const KnownHostPayload: Resource.NamedStruct<typeof KnownHostPayloadSchema, KnownHostPayload> = KnownHostPayloadSchema
+
+/**
+ * The body of {@link createKnownHost} and {@link updateKnownHost}.
+ *
+ * @since 0.1.0
+ * @category payloads
+ */
+export interface KnownHostPayload extends Schema.Schema.Type<typeof KnownHostPayloadSchema> {}
+
+/**
+ * A known host's payload from a line of `known_hosts` or `ssh-keyscan` output (`host type key`);
+ * a line of another shape gives fields that the payload's check refuses.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const host = Pipeline.knownHost("git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const knownHost = (line: string): KnownHostPayload => {
+  const [hostname = "", key_type = "", key = ""] = line.trim().split(/\s+/)
+  return { hostname, public_key: { key_type, key } }
+}
+
+const knownHosts = `${config}/ssh/known_hosts`
+const knownHostPath = `${knownHosts}/{known_host_uuid}`
+
+/**
+ * The hosts a repository's runs trust over SSH.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const hosts = Pipeline.findKnownHosts({ workspace: "demo", repo_slug: "effect-playground" }).pipe(Stream.map((h) => h.hostname))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findKnownHosts = (
+  ref: RepositoryRef,
+  options: Pagination.PlainListOptions = {}
+): Stream.Stream<KnownHost, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: knownHosts, params: ref }, KnownHost, options).pipe(Stream.withSpan("Bitbucket.Pipeline.findKnownHosts"))
+
+/**
+ * A known host by its `{uuid}`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const host = Pipeline.findKnownHost({ workspace: "demo", repo_slug: "effect-playground", known_host_uuid: "{77c0…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findKnownHost = Effect.fn("Bitbucket.Pipeline.findKnownHost")(function*(ref: KnownHostRef) {
+  return yield* Http.json({ method: "GET", path: knownHostPath, params: ref }, KnownHost)
+})
+
+/**
+ * Trusts a host in a repository's runs. A hostname the repository trusts already is `Conflict`.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const trusted = Pipeline.createKnownHost(
+ *   { workspace: "demo", repo_slug: "effect-playground" },
+ *   Pipeline.knownHost("git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8")
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const createKnownHost = Effect.fn("Bitbucket.Pipeline.createKnownHost")(function*(ref: RepositoryRef, payload: KnownHostPayload) {
+  return yield* Http.jsonWithBody({ method: "POST", path: knownHosts, params: ref }, KnownHostPayload, payload, KnownHost)
+})
+
+/**
+ * Changes a known host: its name or its key (after the host's key was rotated).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const rotated = Pipeline.updateKnownHost(
+ *   { workspace: "demo", repo_slug: "effect-playground", known_host_uuid: "{77c0…}" },
+ *   Pipeline.knownHost("git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHuLKhNch8EtbjhSxzIUqPGz1BVcfpE09ihx0h3TGQwc")
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const updateKnownHost = Effect.fn("Bitbucket.Pipeline.updateKnownHost")(function*(ref: KnownHostRef, payload: KnownHostPayload) {
+  return yield* Http.jsonWithBody({ method: "PUT", path: knownHostPath, params: ref }, KnownHostPayload, payload, KnownHost)
+})
+
+/**
+ * Stops trusting a host.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const removed = Pipeline.deleteKnownHost({ workspace: "demo", repo_slug: "effect-playground", known_host_uuid: "{77c0…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const deleteKnownHost = Effect.fn("Bitbucket.Pipeline.deleteKnownHost")(function*(ref: KnownHostRef) {
+  return yield* Http.empty({ method: "DELETE", path: knownHostPath, params: ref })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Test reports of a step
+// ---------------------------------------------------------------------------------------------
+
+const TestReportSummarySchema = Resource.Struct({
+  number_of_test_cases: Schema.optional(Schema.Number),
+  number_of_successful_test_cases: Schema.optional(Schema.Number),
+  number_of_failed_test_cases: Schema.optional(Schema.Number),
+  number_of_error_test_cases: Schema.optional(Schema.Number),
+  number_of_skipped_test_cases: Schema.optional(Schema.Number)
+})
+
+/**
+ * What the test reports of a step add up to: how many test cases, and how many of them passed,
+ * failed, erred or were skipped. (The spec leaves the shape open; these are the fields Bitbucket
+ * sends, and any other is kept.)
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TestReportSummary: Resource.NamedStruct<typeof TestReportSummarySchema, TestReportSummary> = TestReportSummarySchema
+
+/**
+ * The summary of a step's test reports.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TestReportSummary extends Schema.Schema.Type<typeof TestReportSummarySchema> {}
+
+const TestCaseSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  uuid: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  fully_qualified_name: Schema.optional(Schema.String),
+  package_name: Schema.optional(Schema.String),
+  class_name: Schema.optional(Schema.String),
+  suite_name: Schema.optional(Schema.String),
+  status: Schema.optional(Schema.Union(Schema.Literal("SUCCESS", "FAILED", "ERROR", "SKIPPED"), Schema.String)),
+  duration: Schema.optional(Schema.String)
+})
+
+/**
+ * A test case of a step's test reports: its `uuid`, `name` and `fully_qualified_name`, `status`
+ * (`SUCCESS`, `FAILED`, `ERROR`, `SKIPPED`, ...) and `duration` (ISO 8601, `PT0.042S`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TestCase: Resource.NamedStruct<typeof TestCaseSchema, TestCase> = TestCaseSchema
+
+/**
+ * A test case of a step.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TestCase extends Schema.Schema.Type<typeof TestCaseSchema> {}
+
+/**
+ * A test case of a step, by its `{uuid}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TestCaseRef extends StepRef {
+  readonly test_case_uuid: string
+}
+
+const TestCaseReasonSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String),
+  output: Schema.optional(Schema.String)
+})
+
+/**
+ * Why a test case ended as it did: the failure's `message` and the test's `output` (a stack
+ * trace, what it printed).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TestCaseReason: Resource.NamedStruct<typeof TestCaseReasonSchema, TestCaseReason> = TestCaseReasonSchema
+
+/**
+ * Why a test case ended as it did.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TestCaseReason extends Schema.Schema.Type<typeof TestCaseReasonSchema> {}
+
+const testReports = `${steps}/{step_uuid}/test_reports`
+
+/**
+ * The summary of a step's test reports (`NotFound` when the step reported none, or has not
+ * finished).
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const summary = Pipeline.findTestReports({ workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}", step_uuid: "{0c1f…}" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findTestReports = Effect.fn("Bitbucket.Pipeline.findTestReports")(function*(ref: StepRef) {
+  return yield* Http.json({ method: "GET", path: testReports, params: ref }, TestReportSummary)
+})
+
+/**
+ * The test cases a step reported.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const failed = Pipeline.findTestCases({ workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}", step_uuid: "{0c1f…}" }).pipe(
+ *   Stream.filter((test) => test.status === "FAILED")
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findTestCases = (
+  ref: StepRef,
+  options: Pagination.PlainListOptions = {}
+): Stream.Stream<TestCase, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: `${testReports}/test_cases`, params: ref }, TestCase, options).pipe(Stream.withSpan("Bitbucket.Pipeline.findTestCases"))
+
+/**
+ * Why a test case failed (or was skipped): its messages and output.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const output = Pipeline.findTestCaseReasons({
+ *   workspace: "demo",
+ *   repo_slug: "effect-playground",
+ *   pipeline_uuid: "{6b4d…}",
+ *   step_uuid: "{0c1f…}",
+ *   test_case_uuid: "{5e0b…}"
+ * }).pipe(Stream.map((reason) => reason.output ?? reason.message ?? ""))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findTestCaseReasons = (
+  ref: TestCaseRef,
+  options: Pagination.PlainListOptions = {}
+): Stream.Stream<TestCaseReason, BitbucketError.BitbucketError, Http.Requirements> =>
+  Pagination.stream({ path: `${testReports}/test_cases/{test_case_uuid}/test_case_reasons`, params: ref }, TestCaseReason, options).pipe(
+    Stream.withSpan("Bitbucket.Pipeline.findTestCaseReasons")
+  )

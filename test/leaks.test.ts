@@ -13,12 +13,13 @@ import {
   Fiber,
   Layer,
   Option,
+  Redacted,
   Schema,
   Stream,
   TestClock
 } from "effect"
 import * as util from "node:util"
-import { Authenticator, Pagination, Repository } from "../src/index.js"
+import { Authenticator, Pagination, Pipeline, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { capture } from "./support/capture.js"
 import { errorBody, json, mockHttp, type Recorded, type Reply, text } from "./support/mockHttp.js"
@@ -152,6 +153,17 @@ const scenarios: ReadonlyArray<Scenario> = [
     api: () => new Response(null, { status: 302, headers: { location: "https://cdn.example.com/file" } }),
     other: () => text("should not be reached", 200),
     run: Http.text({ method: "GET", path: "/repositories/demo/x/src/main/README.md", followRedirects: true })
+  },
+  {
+    // A payload secret, not a credential: the canary inside an SSH private key, echoed back.
+    name: "400 whose body echoes the SSH private key sent (Pipeline.setSshKeyPair)",
+    expectTag: "BadRequest",
+    api: (request) =>
+      json(errorBody(`invalid private_key: ${JSON.parse(request.body).private_key}`, { detail: request.body, fields: { private_key: [request.body] } }), 400),
+    run: Pipeline.setSshKeyPair({ workspace: "demo", repo_slug: "x" }, {
+      private_key: Redacted.make(`-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA${SECRET}AAAA\n-----END OPENSSH PRIVATE KEY-----`),
+      public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8 ci@example.com"
+    })
   },
   {
     name: "token endpoint 400 invalid_client",

@@ -97,6 +97,7 @@ export type {
   SeedMember,
   SeedOAuthConsumer,
   SeedParticipant,
+  SeedPipelineSettings,
   SeedPipelineVariable,
   SeedProject,
   SeedPullRequest,

@@ -72,6 +72,14 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       // As the spec has it: starting a pipeline needs only `pipeline`, stopping one `pipeline:write`.
       return segments.includes("stopPipeline") ? "pipeline:write" : "pipeline"
     case "pipelines_config":
+      // As the spec has them: the settings themselves take `repository:admin`, schedules
+      // `pipeline:write` to change, the build number, SSH and variables `pipeline:variable`.
+      if (segments[4] === undefined) return "repository:admin"
+      if (segments[4] === "schedules") return read ? "pipeline" : "pipeline:write"
+      return read ? "pipeline" : "pipeline:variable"
+    case "pipelines-config":
+      // Caches: `pipeline` to read, `pipeline:write` to delete.
+      return read ? "pipeline" : "pipeline:write"
     case "deployments_config":
       return read ? "pipeline" : "pipeline:variable"
     case "environments":

@@ -723,6 +723,39 @@ export interface SeedPipelineVariable extends SeedVariable {
 }
 
 /**
+ * A repository's Pipelines settings: whether Pipelines is `enabled` (default true), the build
+ * number of its next run, its schedules, its known hosts and its SSH key pair (the private key is
+ * kept for a snapshot, but the API never shows it).
+ *
+ * @example
+ * ```ts
+ * const settings: FakeBitbucket.SeedPipelineSettings = {
+ *   repository: "demo/effect-playground",
+ *   schedules: [{ branch: "main", cron_pattern: "0 0 2 * * ? *" }],
+ *   knownHosts: [{ hostname: "git.example.com", key_type: "ssh-ed25519", key: "AAAAC3NzaC1lZDI1NTE5AAAAIFtbKAuf8ee99MAG8eSnB4m4PJBfcSgaq43cpjUZHDi8" }]
+ * }
+ * ```
+ */
+export interface SeedPipelineSettings {
+  /** The repository's `full_name`. */
+  readonly repository: string
+  readonly enabled?: boolean
+  readonly nextBuildNumber?: number
+  readonly schedules?: ReadonlyArray<{
+    readonly uuid?: string
+    readonly branch: string
+    /** A custom pipeline's name; default the branch's own pipeline. */
+    readonly custom?: string
+    readonly cron_pattern: string
+    readonly enabled?: boolean
+    readonly created_on?: string
+    readonly updated_on?: string
+  }>
+  readonly knownHosts?: ReadonlyArray<{ readonly uuid?: string; readonly hostname: string; readonly key_type: string; readonly key: string }>
+  readonly sshKeyPair?: { readonly public_key: string; readonly private_key: string }
+}
+
+/**
  * A deployment environment of a repository, with its variables.
  *
  * @example
@@ -940,6 +973,8 @@ export interface Seed {
   readonly branchRestrictions?: ReadonlyArray<SeedBranchRestriction>
   /** Pipelines variables of repositories and workspaces. */
   readonly pipelineVariables?: ReadonlyArray<SeedPipelineVariable>
+  /** Pipelines settings of repositories: enabled, build number, schedules, known hosts, SSH key pair. */
+  readonly pipelineSettings?: ReadonlyArray<SeedPipelineSettings>
   /** Deployment environments (with their variables) and deployments, per repository. */
   readonly deployments?: ReadonlyArray<SeedRepositoryDeployments>
   /** Components, milestones and versions of issue trackers. */

@@ -16,6 +16,7 @@ import { issues } from "./issues.js"
 import { permissions } from "./permissions.js"
 import { pipelineVariables } from "./pipelineVariables.js"
 import { pipelines } from "./pipelines.js"
+import { pipelinesConfig } from "./pipelinesConfig.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
@@ -50,6 +51,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   downloads,
   permissions,
   pipelines,
+  pipelinesConfig,
   branchRestrictions,
   pipelineVariables,
   deployments,

@@ -12,6 +12,14 @@
  * - A step's log is served once the step has started (404 before); it grows as the step runs. A
  *   run stopped before its step started has a step that never ran: result `NOT_RUN`, no log.
  * - Variables are not kept: a run's JSON carries none.
+ * - Build numbers follow the repository's settings (`PUT …/pipelines_config/build_number` moves
+ *   the next one up); starting a run while Pipelines is disabled is 400.
+ * - A run that completes saves the `node` cache (`node_modules`) unless the repository has one
+ *   already, as Bitbucket saves a cache only when it is missing (see `routes/pipelinesConfig.ts`).
+ * - A step that completed successfully has test reports (`GET …/steps/{step_uuid}/test_reports`,
+ *   `…/test_cases`, `…/test_cases/{test_case_uuid}/test_case_reasons`): the three tests its log
+ *   shows passing and a fourth, skipped, with its reason; before that (or for a stopped run) 404.
+ *   The shapes are a guess: the spec leaves them open.
  * - Pipelines are not part of `FakeBitbucket.snapshot`.
  *
  * @internal
@@ -21,6 +29,7 @@ import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { bareUuid, HttpError, isoFromMillis } from "../core.js"
 import { uuidOf } from "../gitStore.js"
+import { pipelineSettingsOf } from "../pipelineSettings.js"
 import type { RouteModule } from "../router.js"
 import type { SeedRepository } from "../seed.js"
 
@@ -171,10 +180,15 @@ export const pipelines: RouteModule = {
     const trigger = (ctx: Ctx, p: Params) =>
       Effect.gen(function*() {
         const repo = repository(ctx, p, true)
+        const settings = pipelineSettingsOf(core, repo.uuid)
+        // A guess at Bitbucket's answer: 400, as for other targets it cannot run.
+        if (!settings.enabled) throw new HttpError(400, "Pipelines is not enabled for this repository.", "Enable it in the repository's settings (PUT …/pipelines_config).")
         const target = targetOf(repo, parsePayload(ctx))
         const nowMs = yield* Clock.currentTimeMillis
         const runs = runsOf(repo)
-        const buildNumber = runs.length + 1
+        const buildNumber = settings.nextBuildNumber
+        settings.latestBuildNumber = buildNumber
+        settings.nextBuildNumber = buildNumber + 1
         const uuid = uuidOf(`pipeline ${repo.uuid} ${buildNumber}`)
         const run: Run = {
           uuid,
@@ -186,8 +200,54 @@ export const pipelines: RouteModule = {
           stoppedAt: undefined
         }
         runs.push(run)
+        saveCache(settings, run)
         return core.created(ctx, runJson(repo, run, nowMs), `${core.base}${runPath(repo, run)}`)
       })
+
+    /** Bitbucket saves a cache only when the repository has none of that name (not even one on its way). */
+    const saveCache = (settings: ReturnType<typeof pipelineSettingsOf>, run: Run) => {
+      if (settings.caches.some((c) => c.name === "node" && !c.abandoned())) return
+      const stoppedEarly = () => run.stoppedAt !== undefined && run.stoppedAt < run.startedAt + DONE_MS
+      const savedAt = run.startedAt + DONE_MS
+      settings.caches.push({
+        uuid: uuidOf(`cache ${run.uuid}`),
+        name: "node",
+        path: "node_modules",
+        keyHash: bareUuid(uuidOf(`cache key ${run.uuid}`)).replace(/-/g, ""),
+        fileSizeBytes: 48_213_504,
+        pipelineUuid: run.uuid,
+        stepUuid: run.stepUuid,
+        savedAt,
+        savedBy: (nowMs) => nowMs >= savedAt && !stoppedEarly(),
+        abandoned: stoppedEarly
+      })
+    }
+
+    /** The test cases a completed step reported; 404 before it completed, or when it did not succeed. */
+    const testCasesOf = (run: Run, nowMs: number) => {
+      const state = stateAt(run, nowMs)
+      if (state.name !== "COMPLETED" || state.json.result.name !== "SUCCESSFUL") {
+        throw new HttpError(404, "No test reports exist for this step.")
+      }
+      return [1, 2, 3, 4].map((n) => ({
+        type: "test_case",
+        uuid: uuidOf(`test case ${run.stepUuid} ${n}`),
+        suite_name: "npm test",
+        package_name: "test",
+        class_name: "suite",
+        name: `test ${n}`,
+        fully_qualified_name: `test.suite.test ${n}`,
+        status: n === 4 ? "SKIPPED" : "SUCCESS",
+        duration: n === 4 ? "PT0S" : `PT0.${n}S`
+      }))
+    }
+
+    const stepOf = (ctx: Ctx, p: Params) => {
+      const repo = repository(ctx, p, false)
+      const run = findRun(repo, p.pipeline_uuid!)
+      if (bareUuid(run.stepUuid) !== bareUuid(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
+      return { repo, run }
+    }
 
     const withNow = <A>(f: (nowMs: number) => A) => Effect.map(Clock.currentTimeMillis, f)
 
@@ -233,21 +293,55 @@ export const pipelines: RouteModule = {
         {
           path: `${R}/:pipeline_uuid/steps/:step_uuid`,
           GET: (ctx, p) => {
-            const repo = repository(ctx, p, false)
-            const run = findRun(repo, p.pipeline_uuid!)
-            if (bareUuid(run.stepUuid) !== bareUuid(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
+            const { repo, run } = stepOf(ctx, p)
             return withNow((nowMs) => ok(ctx, stepJson(repo, run, nowMs)))
           }
         },
         {
           path: `${R}/:pipeline_uuid/steps/:step_uuid/log`,
           GET: (ctx, p) => {
-            const repo = repository(ctx, p, false)
-            const run = findRun(repo, p.pipeline_uuid!)
-            if (bareUuid(run.stepUuid) !== bareUuid(p.step_uuid!)) throw new HttpError(404, `Step ${p.step_uuid} not found`)
+            const { run } = stepOf(ctx, p)
             return withNow((nowMs) => {
               if (!stepStarted(run, nowMs)) throw new HttpError(404, "The step has not started: no log.")
               return new Response(logAt(run, nowMs), { status: 200, headers: { "content-type": "application/octet-stream" } })
+            })
+          }
+        },
+        {
+          path: `${R}/:pipeline_uuid/steps/:step_uuid/test_reports`,
+          GET: (ctx, p) => {
+            const { run } = stepOf(ctx, p)
+            return withNow((nowMs) => {
+              const cases = testCasesOf(run, nowMs)
+              const count = (status: string) => cases.filter((c) => c.status === status).length
+              return ok(ctx, {
+                number_of_test_cases: cases.length,
+                number_of_successful_test_cases: count("SUCCESS"),
+                number_of_failed_test_cases: count("FAILED"),
+                number_of_error_test_cases: count("ERROR"),
+                number_of_skipped_test_cases: count("SKIPPED")
+              })
+            })
+          }
+        },
+        {
+          path: `${R}/:pipeline_uuid/steps/:step_uuid/test_reports/test_cases`,
+          GET: (ctx, p) => {
+            const { run } = stepOf(ctx, p)
+            return withNow((nowMs) => page(ctx, testCasesOf(run, nowMs)))
+          }
+        },
+        {
+          path: `${R}/:pipeline_uuid/steps/:step_uuid/test_reports/test_cases/:test_case_uuid/test_case_reasons`,
+          GET: (ctx, p) => {
+            const { run } = stepOf(ctx, p)
+            return withNow((nowMs) => {
+              const test = testCasesOf(run, nowMs).find((c) => bareUuid(c.uuid) === bareUuid(p.test_case_uuid!))
+              if (test === undefined) throw new HttpError(404, `Test case ${p.test_case_uuid} not found`)
+              const reasons = test.status === "SKIPPED"
+                ? [{ type: "test_case_reason", message: "skipped", output: `${test.name} skipped: it needs network access, which this step does not have` }]
+                : []
+              return page(ctx, reasons)
             })
           }
         }
