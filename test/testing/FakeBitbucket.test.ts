@@ -344,13 +344,17 @@ describe("FakeBitbucket", () => {
   })
 
   describe("removed and unknown endpoints", () => {
-    it.effect("410 names CHANGE-2770", () =>
+    it.effect("410 names CHANGE-2770; the teams endpoints, gone before, point at workspaces", () =>
       run(Effect.gen(function*() {
-        for (const path of ["/workspaces", "/repositories", "/repositories?role=member", "/teams/demo", "/user/permissions/repositories"]) {
+        for (const path of ["/workspaces", "/repositories", "/repositories?role=member", "/user/permissions/repositories"]) {
           const reply = yield* get(path, ALICE_TOKEN)
           expectError(reply, 410)
           expect(reply.body.error.message).toContain("CHANGE-2770")
         }
+        const teams = yield* get("/teams/demo", ALICE_TOKEN)
+        expectError(teams, 410)
+        expect(teams.body.error.message).toContain("teams are workspaces now")
+        expect(teams.body.error.message).not.toContain("CHANGE-2770")
       })))
 
     it.effect("unknown paths answer 404 with an error body", () =>
