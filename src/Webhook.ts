@@ -481,7 +481,8 @@ const signaturePattern = /^sha256=([0-9a-fA-F]{64})$/
 /**
  * Checks a delivery's `X-Hub-Signature` header (`sha256=<hex>`): the HMAC-SHA256 of the raw
  * request body keyed with the webhook's secret, compared in constant time. Pass the body exactly
- * as received (bytes, or the undecoded text); a re-serialized JSON body will not match.
+ * as received (bytes, or the undecoded text); a re-serialized JSON body will not match. The header
+ * may be given as Node's `req.headers["x-hub-signature"]`; missing or repeated, the delivery is refused.
  *
  * @example
  * ```ts
@@ -500,11 +501,16 @@ const signaturePattern = /^sha256=([0-9a-fA-F]{64})$/
 export const verifySignature = (options: {
   readonly secret: string | Redacted.Redacted<string>
   readonly body: string | Uint8Array
-  readonly signature: string | undefined | null
+  /** The header as a server hands it over: Node's `IncomingHttpHeaders` give `string | string[] | undefined`. */
+  readonly signature: string | ReadonlyArray<string> | undefined | null
 }): boolean => {
-  const match = options.signature === undefined || options.signature === null
-    ? null
-    : signaturePattern.exec(options.signature.trim())
+  // A genuine delivery sends the header once: repeated, it is not to be trusted.
+  const header = typeof options.signature === "string"
+    ? options.signature
+    : options.signature?.length === 1
+    ? options.signature[0]
+    : undefined
+  const match = header === undefined ? null : signaturePattern.exec(header.trim())
   const hex = match?.[1]
   if (hex === undefined) return false
   const secret = Redacted.isRedacted(options.secret) ? Redacted.value(options.secret) : options.secret

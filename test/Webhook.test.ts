@@ -291,6 +291,14 @@ describe("verifySignature", () => {
     expect(Webhook.verifySignature({ secret: "key", body, signature: `sha256=${digest.slice(0, 63)}z` })).toBe(false)
     expect(Webhook.verifySignature({ secret: "key", body, signature: undefined })).toBe(false)
   })
+
+  it("takes Node's header type: one value is checked, a repeated header is refused", () => {
+    const headers: import("node:http").IncomingHttpHeaders = { "x-hub-signature": `sha256=${digest}` }
+    expect(Webhook.verifySignature({ secret: "key", body, signature: headers["x-hub-signature"] })).toBe(true)
+    expect(Webhook.verifySignature({ secret: "key", body, signature: [`sha256=${digest}`] })).toBe(true)
+    expect(Webhook.verifySignature({ secret: "key", body, signature: [`sha256=${digest}`, `sha256=${digest}`] })).toBe(false)
+    expect(Webhook.verifySignature({ secret: "key", body, signature: [] })).toBe(false)
+  })
 })
 
 describe("HMAC-SHA256 without node:crypto", () => {
