@@ -94,12 +94,14 @@ const CreatePayloadSchema = Schema.Struct({
       to: Schema.optional(Schema.Int.pipe(Schema.positive()))
     })
   ),
-  parent: Schema.optional(Schema.Struct({ id: Schema.Int }))
+  parent: Schema.optional(Schema.Struct({ id: Schema.Int })),
+  pending: Schema.optional(Schema.Boolean)
 })
 
 /**
  * What to post: markdown in `content.raw`; `inline` places it on a line of a file (pull requests and
- * commits); `parent` makes it a reply.
+ * commits); `parent` makes it a reply; `pending: true` makes a pull request comment a draft
+ * (`pending` on the comment) until its author publishes their review.
  *
  * @since 0.1.0
  * @category schemas

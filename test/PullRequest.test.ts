@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import { Authenticator, BitbucketError, Commit, PullRequest } from "../src/index.js"
+import { Authenticator, BitbucketError, Comment, Commit, PullRequest } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
 
@@ -84,4 +84,20 @@ describe("PullRequest.findForCommit", () => {
       yield* Stream.runDrain(PullRequest.findForCommit({ workspace: "demo", repo_slug: "r", commit: "abc123" })).pipe(Effect.provide(mock.anonymous))
       expect(mock.requests[0]!.url.pathname).toBe("/2.0/repositories/demo/r/commit/abc123/pullrequests")
     }))
+})
+
+describe("pending (draft) pull request comments", () => {
+  it.effect("a comment posted with pending: true is a draft; the flag is sent and comes back", () =>
+    Effect.gen(function*() {
+      const pr = { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }
+      const draft = yield* Comment.create(pr, { content: { raw: "Still thinking about this" }, pending: true })
+      expect(draft["pending"]).toBe(true)
+      const published = yield* Comment.create(pr, { content: { raw: "Looks good" } })
+      expect(published["pending"]).toBe(false)
+      const listed = yield* collect(Comment.findForPullRequest(pr))
+      expect(listed.filter((c) => c.id === draft.id).map((c) => c["pending"])).toEqual([true])
+      // Anything but a boolean is refused before sending.
+      const bad = yield* Effect.flip(Comment.create(pr, { content: { raw: "x" }, pending: "yes" } as unknown as Comment.CreatePayload))
+      expect(bad).toBeInstanceOf(BitbucketError.InvalidInput)
+    }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
 })

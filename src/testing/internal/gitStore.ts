@@ -504,7 +504,7 @@ export const makeGitStore = (core: BaseCore) => {
       `${repoWeb(d.repo)}/pull-requests/${pr.id}/_/diff#comment-${c.id}`,
       `${prPath(d, pr)}/comments`
     ),
-    pending: false,
+    pending: c.pending ?? false,
     pullrequest: prRef(d, pr),
     ...(c.resolution !== undefined
       ? { resolution: { type: "comment_resolution", user: accountJson(c.resolution.user), created_on: c.resolution.created_on } }

@@ -292,6 +292,8 @@ export interface SeedComment {
   readonly deleted?: boolean
   /** Pull request comments only: who resolved the comment thread, and when. */
   readonly resolution?: { readonly user: UserRef; readonly created_on: string }
+  /** Pull request comments only: a draft (`pending`), as its author posted it. */
+  readonly pending?: boolean
 }
 
 /**

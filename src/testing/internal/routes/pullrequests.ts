@@ -529,7 +529,11 @@ export const pullRequests: RouteModule = {
       Effect.gen(function*() {
         const { d, pr } = findPr(ctx, p)
         requireAuth(ctx)
-        const payload = parseCommentPayload(parsePayload(ctx), "create", (id) => pr.comments.some((x) => x.id === id))
+        const body = parsePayload(ctx)
+        // A draft: recorded and shown as `pending`. Who else sees a draft, and how it is published,
+        // the spec does not say: the fake lists it to everyone, like any comment.
+        if ("pending" in body && typeof body.pending !== "boolean") throw invalid({ pending: ["Must be a boolean."] })
+        const payload = parseCommentPayload(body, "create", (id) => pr.comments.some((x) => x.id === id))
         const ts = yield* now
         const user = core.actorUuid(ctx)
         const comment = {
@@ -539,7 +543,8 @@ export const pullRequests: RouteModule = {
           created_on: ts,
           updated_on: ts,
           ...(payload.inline !== undefined ? { inline: payload.inline } : {}),
-          ...(payload.parent !== undefined ? { parent: payload.parent } : {})
+          ...(payload.parent !== undefined ? { parent: payload.parent } : {}),
+          ...(body.pending === true ? { pending: true } : {})
         }
         pr.comments.push(comment)
         if (user !== pr.author) {
