@@ -311,7 +311,8 @@ export const authorizeUrl = (options: {
  * import { Effect } from "effect"
  * import { Authenticator } from "effect-bitbucket"
  *
- * const layer = Effect.map(
+ * // The refresh token (an Option of a Redacted), to keep and to start oauth2RefreshToken from.
+ * const refreshToken = Effect.map(
  *   Authenticator.exchangeCode({ clientId: "id", clientSecret: "secret", code: "code-from-redirect" }),
  *   (token) => token.refreshToken
  * )

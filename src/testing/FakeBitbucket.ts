@@ -36,7 +36,7 @@
  *   faults: {
  *     seed: 42,
  *     rules: [
- *       // the first two listings of demo are rate limited (text/plain, no Retry-After)
+ *       // the first two requests under demo (its listing, and any of its repositories) are rate limited (text/plain, no Retry-After)
  *       { route: "GET /2.0/repositories/demo", times: 2, fault: { kind: "status", status: 429 } },
  *       // one in ten diffs times out the Bitbucket way
  *       { route: /^GET \/2\.0\/repositories\/[^/]+\/[^/]+\/diff\//, rate: 0.1, fault: { kind: "status", status: 555 } },
@@ -168,7 +168,7 @@ export interface FakeBitbucket {
    * @example
    * ```ts
    * yield* fake.setFaults({ rules: [{ route: "GET /2.0/repositories/demo", times: 2, fault: { kind: "status", status: 503 } }] })
-   * // ... the next two listings of demo answer 503, then all is well again
+   * // ... the next two requests under demo answer 503, then all is well again
    * yield* fake.setFaults(undefined)
    * ```
    */
