@@ -329,15 +329,28 @@ export const make = (overrides: PartialSettings = {}, base: Settings = defaults)
 export const layer = (overrides: PartialSettings): Layer.Layer<BitbucketConfig> =>
   Layer.succeed(BitbucketConfig, make(overrides))
 
+/** The settings configuration can give, by variable, and how each becomes an override. */
+const configVariables: ReadonlyArray<readonly [string, (value: string) => PartialSettings | string]> = [
+  ["BITBUCKET_BASE_URL", (value) => ({ baseUrl: value })],
+  ["BITBUCKET_TIMEOUT", (value) => ({ timeout: value as Duration.DurationInput })],
+  ["BITBUCKET_OPERATION_TIMEOUT", (value) => ({ operationTimeout: value as Duration.DurationInput })],
+  ["BITBUCKET_PAGELEN", (value) => (/^\d+$/.test(value) ? { pagelen: Number(value) } : `must be a whole number, got ${JSON.stringify(value)}`)],
+  ["BITBUCKET_CONCURRENCY", (value) => (/^\d+$/.test(value) ? { concurrency: Number(value) } : `must be a whole number, got ${JSON.stringify(value)}`)],
+  ["BITBUCKET_MAX_RETRIES", (value) => (/^\d+$/.test(value) ? { retry: { maxRetries: Number(value) } } : `must be a whole number, got ${JSON.stringify(value)}`)]
+]
+
 /**
- * Settings from configuration: `BITBUCKET_BASE_URL` (optional; blank counts as unset) over the
- * defaults. A value that is not an absolute `https` URL (plain `http` only on loopback) fails with
- * a `ConfigError` naming the variable.
+ * Settings from configuration, over the defaults: `BITBUCKET_BASE_URL`, `BITBUCKET_TIMEOUT` and
+ * `BITBUCKET_OPERATION_TIMEOUT` (durations such as `30 seconds`), `BITBUCKET_PAGELEN`,
+ * `BITBUCKET_CONCURRENCY` and `BITBUCKET_MAX_RETRIES`, all optional (blank counts as unset). A
+ * value no request could use (a base URL that is not `https`, plain `http` only on loopback; a
+ * duration of zero; a count that is not whole) fails with a `ConfigError` naming the variable.
  *
  * @example
  * ```ts
  * import { BitbucketConfig } from "effect-bitbucket"
  *
+ * // BITBUCKET_TIMEOUT="10 seconds" BITBUCKET_PAGELEN=100 node app.js
  * const Settings = BitbucketConfig.layerConfig
  * ```
  *
@@ -346,13 +359,27 @@ export const layer = (overrides: PartialSettings): Layer.Layer<BitbucketConfig> 
  */
 export const layerConfig: Layer.Layer<BitbucketConfig, ConfigError.ConfigError> = Layer.effect(
   BitbucketConfig,
-  Effect.flatMap(Config.option(Config.string("BITBUCKET_BASE_URL")), (value) => {
-    // A variable set to nothing (as CI systems export a missing secret) counts as unset.
-    const baseUrl = Option.getOrElse(value, () => "").trim()
-    if (baseUrl === "") return Effect.succeed(make())
-    const problem = baseUrlProblem(baseUrl)
-    return problem === undefined
-      ? Effect.succeed(make({ baseUrl }))
-      : Effect.fail(ConfigError.InvalidData(["BITBUCKET_BASE_URL"], problem))
+  Effect.gen(function*() {
+    let overrides: PartialSettings = {}
+    for (const [name, toOverride] of configVariables) {
+      // A variable set to nothing (as CI systems export a missing secret) counts as unset.
+      const value = Option.getOrElse(yield* Config.option(Config.string(name)), () => "").trim()
+      if (value === "") continue
+      const override = toOverride(value)
+      // Each variable is checked alone, so that an error names the one at fault.
+      const problem = typeof override === "string" ? `${name} ${override}` : problemOf(() => make(override))
+      if (problem !== undefined) return yield* Effect.fail(ConfigError.InvalidData([name], problem))
+      overrides = { ...overrides, ...(override as PartialSettings) }
+    }
+    return make(overrides)
   })
 )
+
+const problemOf = (build: () => unknown): string | undefined => {
+  try {
+    build()
+    return undefined
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
+}

@@ -4,7 +4,7 @@
  * identifiers as `InvalidInput`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, Stream } from "effect"
+import { Cause, ConfigProvider, Duration, Effect, Exit, Stream } from "effect"
 import { BitbucketConfig, Repository } from "../src/index.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
@@ -74,6 +74,50 @@ describe("BitbucketConfig.layerConfig", () => {
         expect(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "").toContain("BITBUCKET_BASE_URL")
       }
     }))
+})
+
+describe("BitbucketConfig.layerConfig: timeouts, page size, concurrency, retries", () => {
+  const settingsFrom = (env: Record<string, string>) =>
+    Effect.provide(BitbucketConfig.BitbucketConfig, BitbucketConfig.layerConfig).pipe(
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    )
+
+  it.effect("reads each variable over the defaults; blank ones are unset", () =>
+    Effect.gen(function*() {
+      const settings = yield* settingsFrom({
+        BITBUCKET_TIMEOUT: "10 seconds",
+        BITBUCKET_OPERATION_TIMEOUT: " 1 minute ",
+        BITBUCKET_PAGELEN: "100",
+        BITBUCKET_CONCURRENCY: "4",
+        BITBUCKET_MAX_RETRIES: "0",
+        BITBUCKET_BASE_URL: ""
+      })
+      expect(Duration.toMillis(settings.timeout)).toBe(10_000)
+      expect(Duration.toMillis(settings.operationTimeout)).toBe(60_000)
+      expect([settings.pagelen, settings.concurrency, settings.retry.maxRetries]).toEqual([100, 4, 0])
+      expect(settings.baseUrl).toBe(BitbucketConfig.defaults.baseUrl)
+      const defaults = yield* settingsFrom({})
+      expect(defaults).toEqual(BitbucketConfig.defaults)
+    }))
+
+  const refused: ReadonlyArray<readonly [string, string, RegExp]> = [
+    ["BITBUCKET_TIMEOUT", "30s", /not a duration/],
+    ["BITBUCKET_OPERATION_TIMEOUT", "0 seconds", /longer than zero/],
+    ["BITBUCKET_PAGELEN", "0", /at least 1/],
+    ["BITBUCKET_PAGELEN", "lots", /whole number, got "lots"/],
+    ["BITBUCKET_CONCURRENCY", "1.5", /whole number/],
+    ["BITBUCKET_MAX_RETRIES", "-1", /whole number/]
+  ]
+  for (const [name, value, said] of refused) {
+    it.effect(`${name}=${JSON.stringify(value)} is a ConfigError naming it`, () =>
+      Effect.gen(function*() {
+        const exit = yield* Effect.exit(settingsFrom({ [name]: value, BITBUCKET_PAGELEN: name === "BITBUCKET_PAGELEN" ? value : "50" }))
+        expect(Exit.isFailure(exit) && Cause.isFailType(exit.cause) ? exit.cause.error._op : "none").toBe("InvalidData")
+        const pretty = Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""
+        expect(pretty).toContain(name)
+        expect(pretty).toMatch(said)
+      }))
+  }
 })
 
 describe("listing options and identifiers", () => {
