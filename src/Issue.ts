@@ -25,6 +25,7 @@
 import { Effect, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Multipart from "./internal/multipart.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
@@ -335,6 +336,27 @@ export type Files = ReadonlyArray<{ readonly name: string; readonly content: str
 export interface IssueRef extends RepositoryRef {
   readonly issue_id: number
 }
+
+/**
+ * The ref of an issue you hold, read from its `links.self`. Fails with `InvalidInput` when it came
+ * without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Issue } from "effect-bitbucket"
+ *
+ * const watchOpenBugs = Issue.findForRepository({ workspace: "demo", repo_slug: "hello-effect" }, { q: 'kind = "bug" AND state = "open"' }).pipe(
+ *   Stream.mapEffect((issue) => Effect.flatMap(Issue.refOf(issue), Issue.watch)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (issue: Issue): Effect.Effect<IssueRef, BitbucketError.InvalidInput> =>
+  refFromSelf<IssueRef>(issue, "/repositories/{workspace}/{repo_slug}/issues/{issue_id}", "issue", ["issue_id"])
 
 /**
  * Identifies one change of an issue.

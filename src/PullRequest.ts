@@ -19,6 +19,7 @@
  */
 import { Duration, Effect, Option, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import { BuildStatus } from "./BuildStatus.js"
 import { Commit, type CommitRef, DiffStat, type DiffOptions, Participant } from "./Commit.js"
 import * as Http from "./internal/http.js"
@@ -247,6 +248,31 @@ export interface MergePayload extends Schema.Schema.Type<typeof MergePayloadSche
 export interface PullRequestRef extends RepositoryRef {
   readonly pull_request_id: number
 }
+
+/**
+ * The ref of a pull request you hold (pybitbucket's `pr.approve()` is
+ * `PullRequest.approve(yield* PullRequest.refOf(pr))`), read from its `links.self`, so that one
+ * listed across repositories needs no ref built by hand. Fails with `InvalidInput` when it came
+ * without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const approveAll = PullRequest.findForUser({ workspace: "demo", selected_user: "557058:alice" }).pipe(
+ *   Stream.mapEffect((pr) => Effect.flatMap(PullRequest.refOf(pr), PullRequest.approve)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (pullRequest: PullRequest): Effect.Effect<PullRequestRef, BitbucketError.InvalidInput> =>
+  refFromSelf<PullRequestRef>(pullRequest, "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}", "pull request", [
+    "pull_request_id"
+  ])
 
 /**
  * What pull request listings take: the usual options, and the states to list (Bitbucket lists

@@ -18,6 +18,7 @@
 import { Effect, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import { Project } from "./Project.js"
 import * as Resource from "./Resource.js"
@@ -152,6 +153,27 @@ export const find = Effect.fn("Bitbucket.Repository.find")(function*(
     Repository
   )
 })
+
+/**
+ * The `{ workspace, repo_slug }` of a repository you hold (listed, or embedded in a pull request's
+ * `destination`), read from its `links.self`. Fails with `InvalidInput` when it came without one
+ * (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Ref, Repository } from "effect-bitbucket"
+ *
+ * const branchCounts = Repository.findForWorkspace({ workspace: "demo" }).pipe(
+ *   Stream.mapEffect((repo) => Effect.flatMap(Repository.refOf(repo), (ref) => Stream.runCount(Ref.findBranches(ref))))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (repository: { readonly [key: string]: unknown }): Effect.Effect<RepositoryRef, BitbucketError.InvalidInput> =>
+  refFromSelf<RepositoryRef>(repository, "/repositories/{workspace}/{repo_slug}", "repository")
 
 /**
  * Splits `"workspace/repo_slug"` into a {@link RepositoryRef}; anything else fails with `InvalidInput`.

@@ -26,6 +26,7 @@ import { Effect, Schema, Stream } from "effect"
 import { Author, CommitLink } from "./Commit.js"
 import * as Http from "./internal/http.js"
 import * as Multipart from "./internal/multipart.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
@@ -136,18 +137,8 @@ const snippetTarget = (ref: RevisionRef) => ({
  * @since 0.1.0
  * @category accessors
  */
-export const refOf = (snippet: Snippet): Effect.Effect<SnippetRef, BitbucketError.InvalidInput> => {
-  const self = Resource.href(snippet, "self")
-  const match = self === undefined ? null : /\/snippets\/([^/?#]+)\/([^/?#]+)\/?(?:[?#]|$)/.exec(self)
-  return match === null
-    ? Effect.fail(
-      new BitbucketError.InvalidInput({
-        message: "the snippet has no links.self of the form .../snippets/{workspace}/{encoded_id}",
-        parameter: "snippet"
-      })
-    )
-    : Effect.succeed({ workspace: decodeURIComponent(match[1]!), encoded_id: decodeURIComponent(match[2]!) })
-}
+export const refOf = (snippet: Snippet): Effect.Effect<SnippetRef, BitbucketError.InvalidInput> =>
+  refFromSelf<SnippetRef>(snippet, "/snippets/{workspace}/{encoded_id}", "snippet")
 
 /**
  * The role filter of snippet listings: `owner` (the caller's own), `contributor` (owned or

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import { Authenticator, BitbucketError, Comment, Commit, PullRequest } from "../src/index.js"
+import { Authenticator, BitbucketError, Comment, Commit, Issue, PullRequest, Repository } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
 
@@ -99,5 +99,30 @@ describe("pending (draft) pull request comments", () => {
       // Anything but a boolean is refused before sending.
       const bad = yield* Effect.flip(Comment.create(pr, { content: { raw: "x" }, pending: "yes" } as unknown as Comment.CreatePayload))
       expect(bad).toBeInstanceOf(BitbucketError.InvalidInput)
+    }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
+})
+
+describe("refOf: the ref of a resource you hold", () => {
+  it.effect("pull requests, their repositories and issues give back refs that find them again", () =>
+    Effect.gen(function*() {
+      const prs = yield* collect(PullRequest.findForUser({ workspace: "demo", selected_user: "557058:alice" }, { state: ["OPEN", "MERGED", "SUPERSEDED"] }))
+      expect(prs.length).toBeGreaterThan(1)
+      for (const pr of prs) {
+        const ref = yield* PullRequest.refOf(pr)
+        expect(typeof ref.pull_request_id).toBe("number")
+        expect((yield* PullRequest.find(ref)).id).toBe(pr.id)
+        const repo = yield* Repository.refOf(pr.destination!.repository!)
+        expect(repo).toEqual({ workspace: ref.workspace, repo_slug: ref.repo_slug })
+      }
+      const [issue] = yield* collect(Issue.findForRepository({ workspace: "demo", repo_slug: "data-pipeline" }).pipe(Stream.take(1)))
+      expect(yield* Issue.refOf(issue!)).toEqual({ workspace: "demo", repo_slug: "data-pipeline", issue_id: issue!.id })
+
+      // Trimmed by `fields`, the link is gone: InvalidInput, not a guess.
+      const [trimmed] = yield* collect(
+        PullRequest.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, { fields: "values.id" }).pipe(Stream.take(1))
+      )
+      expect(yield* Effect.flip(PullRequest.refOf(trimmed!))).toMatchObject({ _tag: "InvalidInput", parameter: "pull request" })
+      // A pull request's link is not a repository's.
+      expect(yield* Effect.flip(Repository.refOf(prs[0]!))).toMatchObject({ _tag: "InvalidInput" })
     }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
 })
