@@ -497,3 +497,38 @@ describe("the SSH private key never shows in an error", () => {
       }))
   }
 })
+
+describe("a secret given the wrong way is refused without being shown", () => {
+  // Untyped code (or a cast) may wrap the key's bytes rather than its text: a Buffer's contents
+  // are the key, and a schema's "Expected string, actual …" would print them.
+  const wrapped: ReadonlyArray<readonly [string, unknown]> = [
+    ["a Buffer", Buffer.from(PRIVATE_KEY)],
+    ["a Uint8Array", new TextEncoder().encode(PRIVATE_KEY)],
+    ["an array of lines", PRIVATE_KEY.split("\n")],
+    ["an object", { key: PRIVATE_KEY }]
+  ]
+  for (const [name, value] of wrapped) {
+    it.effect(`a Redacted holding ${name}: InvalidInput naming the field, the key nowhere, nothing sent`, () =>
+      Effect.gen(function*() {
+        const mock = mockHttp(() => json({}))
+        const attempts: ReadonlyArray<readonly [Effect.Effect<unknown, BitbucketError.BitbucketError, Requirements>, string]> = [
+          [
+            Pipeline.setSshKeyPair(repo, { private_key: Redacted.make(value) as unknown as Redacted.Redacted<string>, public_key: PUBLIC_KEY }),
+            "payload.private_key"
+          ],
+          [Pipeline.createVariable(repo, { key: "DEPLOY_KEY", value: Redacted.make(value) as unknown as Redacted.Redacted<string> }), "payload.value"]
+        ]
+        for (const [attempt, parameter] of attempts) {
+          const exit = yield* Effect.exit(attempt.pipe(Effect.provide(mock.anonymous)))
+          const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+          expect(error, `${name} ${parameter}`).toBeInstanceOf(BitbucketError.InvalidInput)
+          expect(error).toMatchObject({ parameter })
+          for (const shown of renderings(exit)) {
+            expect(shown).not.toContain(CANARY)
+            expect(shown).not.toContain("b3BlbnNzaC1rZXktdjEAAAAA")
+          }
+        }
+        expect(mock.requests).toEqual([])
+      }))
+  }
+})
