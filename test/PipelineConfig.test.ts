@@ -532,3 +532,37 @@ describe("a secret given the wrong way is refused without being shown", () => {
       }))
   }
 })
+
+describe("schedules' cron patterns, as Quartz (Bitbucket's scheduler) reads them", () => {
+  const scheduleJson = { type: "pipeline_schedule", uuid: "{s}", enabled: true, cron_pattern: "0 0 2 * * ? *" }
+  const create = (mock: ReturnType<typeof mockHttp>, cron_pattern: string) =>
+    Pipeline.createSchedule(repo, { target: Pipeline.scheduleOnBranch("main"), cron_pattern }).pipe(Effect.provide(mock.anonymous))
+
+  it.effect("a named day with L or # (FRIL, FRI#3: Quartz's own examples) goes through", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(scheduleJson, 201))
+      const good = ["0 0 9 ? * FRI#3 *", "0 0 9 ? * fri#1 *", "0 30 1 ? * FRIL *", "0 30 1 ? * SUNL 2027", "0 0 9 ? * MON#2 *"]
+      for (const pattern of good) {
+        const exit = yield* Effect.exit(create(mock, pattern))
+        expect(Exit.isSuccess(exit), pattern).toBe(true)
+      }
+      expect(mock.requests).toHaveLength(good.length)
+    }))
+
+  it.effect("a step larger than its field (Quartz: Increment > 60, > 24, ...), or L or # in a list, is InvalidInput, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(scheduleJson, 201))
+      const bad = ["0/60 0 2 * * ? *", "0 0/75 * * * ? *", "0 0 0/24 * * ? *", "0 0 12 1/32 * ? *", "0 0 12 ? 1/13 MON *", "0 0 9 ? * 1/8 *", "0 0 9 ? * FRI#6 *", "0 0 9 ? * FRI#3/2 *",
+        // Quartz: "Support for specifying 'L' [...] with other days [...] / multiple "nth" days is not implemented"
+        "0 0 9 L,15 * ? *", "0 0 9 LW,1 * ? *", "0 0 9 ? * SAT,SUN,L *", "0 0 9 ? * 6L,MON *", "0 0 9 ? * MON#2,WED#2 *"]
+      for (const pattern of bad) {
+        const error = yield* Effect.flip(create(mock, pattern))
+        expect(error, pattern).toBeInstanceOf(BitbucketError.InvalidInput)
+        expect(error).toMatchObject({ parameter: "payload.cron_pattern" })
+      }
+      expect(mock.requests).toEqual([])
+      // At the field's size a step is still taken, as Quartz takes it.
+      for (const pattern of ["0/59 0 2 * * ? *", "0 0 0/23 * * ? *", "0 0 12 1/31 * ? *", "0 0 12 ? 1/12 MON *", "0 0 9 ? * 1/7 *"]) yield* create(mock, pattern)
+      expect(mock.requests).toHaveLength(5)
+    }))
+})
