@@ -566,3 +566,46 @@ describe("schedules' cron patterns, as Quartz (Bitbucket's scheduler) reads them
       expect(mock.requests).toHaveLength(5)
     }))
 })
+
+describe("Pipeline.knownHost reads ssh-keyscan and known_hosts lines, and refuses clearly what a known host cannot hold", () => {
+  const hostJson = { type: "pipeline_known_host", uuid: "{k}", hostname: "git.example.com" }
+  const RSA_KEY = `${RSA_BLOB}x9XyPbzjJtM8W1uYQ0kS+8Xo3Ay8nKQ6I0vQz8lq7E0`
+
+  it.effect("ssh-keyscan's comment lines, a key's comment and CRLF endings are skipped: one host, one key", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(hostJson, 201))
+      const outputs = [
+        `# git.example.com:22 SSH-2.0-OpenSSH_9.6\ngit.example.com ssh-ed25519 ${HOST_KEY}\n`,
+        `git.example.com ssh-ed25519 ${HOST_KEY} ops@bastion`,
+        `\r\n# git.example.com:22 SSH-2.0-OpenSSH_9.6\r\ngit.example.com ssh-ed25519 ${HOST_KEY}\r\n`
+      ]
+      for (const output of outputs) {
+        expect(Pipeline.knownHost(output)).toEqual({ hostname: "git.example.com", public_key: { key_type: "ssh-ed25519", key: HOST_KEY } })
+        yield* Pipeline.createKnownHost(repo, Pipeline.knownHost(output)).pipe(Effect.provide(mock.anonymous))
+      }
+      expect(mock.requests.map((r) => JSON.parse(r.body))).toEqual(
+        outputs.map(() => ({ hostname: "git.example.com", public_key: { key_type: "ssh-ed25519", key: HOST_KEY } }))
+      )
+    }))
+
+  it.effect("several keys, a hashed name, a marker line or a list of hosts: InvalidInput saying so, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(hostJson, 201))
+      const cases: ReadonlyArray<readonly [string, RegExp]> = [
+        // ssh-keyscan without -t: a key of each type.
+        [`# git.example.com:22 SSH-2.0-OpenSSH_9.6\ngit.example.com ssh-rsa ${RSA_KEY}\ngit.example.com ssh-ed25519 ${HOST_KEY}`, /one key|several/i],
+        // ssh-keyscan -H, or a known_hosts with HashKnownHosts.
+        [`|1|F1E1KeoE/eEWhi10WpGv4OdiO6Y=|3988QV0VE8wmZL7suNrYQLITLCg= ssh-ed25519 ${HOST_KEY}`, /hashed/i],
+        [`@cert-authority *.example.com ssh-ed25519 ${HOST_KEY}`, /@cert-authority/],
+        [`@revoked git.example.com ssh-ed25519 ${HOST_KEY}`, /@revoked/],
+        [`git.example.com,192.0.2.10 ssh-ed25519 ${HOST_KEY}`, /several hosts|one host/i]
+      ]
+      for (const [line, says] of cases) {
+        const error = yield* Effect.flip(Pipeline.createKnownHost(repo, Pipeline.knownHost(line)).pipe(Effect.provide(mock.anonymous)))
+        expect(error, line).toBeInstanceOf(BitbucketError.InvalidInput)
+        expect(error).toMatchObject({ parameter: "payload.hostname" })
+        expect(error.message, line).toMatch(says)
+      }
+      expect(mock.requests).toEqual([])
+    }))
+})
