@@ -609,3 +609,23 @@ describe("Pipeline.knownHost reads ssh-keyscan and known_hosts lines, and refuse
       expect(mock.requests).toEqual([])
     }))
 })
+
+describe("the fake's snapshot and the build number", () => {
+  it.effect("a next build number set ahead is restored with the same floor: what the fake took before, it takes after", () =>
+    Effect.gen(function*() {
+      const other = { workspace: "demo", repo_slug: "ts-utils" }
+      const snapshot = yield* Effect.gen(function*() {
+        yield* Pipeline.trigger(other, { target: Pipeline.onBranch("main") }) // build 1
+        yield* Pipeline.setNextBuildNumber(other, 100)
+        const taken = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+        // Above the latest run's number (1), though below the next one set: taken.
+        expect((yield* Pipeline.setNextBuildNumber(other, 50)).next).toBe(50)
+        return taken
+      }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer())))
+      const restored = Layer.provideMerge(alice, FakeBitbucket.layer({ seed: snapshot }))
+      // The same, after the snapshot is restored.
+      expect((yield* Pipeline.setNextBuildNumber(other, 50).pipe(Effect.provide(restored))).next).toBe(50)
+      // Not above the latest run's number: refused by both.
+      expect(yield* Effect.flip(Pipeline.setNextBuildNumber(other, 1).pipe(Effect.provide(restored)))).toBeInstanceOf(BitbucketError.BadRequest)
+    }))
+})
