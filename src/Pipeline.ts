@@ -1384,10 +1384,21 @@ export interface KnownHostRef extends RepositoryRef {
   readonly known_host_uuid: string
 }
 
+/** What is wrong with a known host's name, said so that the fix is plain; undefined when it is fine. */
+const hostnameProblem = (host: string): string | undefined => {
+  if (/[\r\n]/.test(host)) {
+    return "must be one host with one key, but the text has several key lines (ssh-keyscan gives a key of each type): add each as its own known host, or ask for one type (ssh-keyscan -t ed25519)"
+  }
+  if (/^@(cert-authority|revoked)$/.test(host)) {
+    return `a ${host} line is not a host's key: a known host is a host name and that host's own public key`
+  }
+  if (host.startsWith("|")) return "is hashed (ssh-keyscan -H, HashKnownHosts): Bitbucket needs the host's name; run ssh-keyscan without -H"
+  if (host.includes(",")) return "names several hosts (a,b): a known host has one name; add one for each"
+  return /^(\[[^\s\]]+\]:\d{1,5}|[^\s[\],]+)$/.test(host) ? undefined : "must be a host name or [host]:port, without spaces"
+}
+
 const KnownHostPayloadSchema = Schema.Struct({
-  hostname: Schema.String.pipe(
-    Schema.filter((host) => /^(\[[^\s\]]+\]:\d{1,5}|[^\s[\],]+)$/.test(host) || "must be a host name or [host]:port, without spaces")
-  ),
+  hostname: Schema.String.pipe(Schema.filter((host) => hostnameProblem(host) ?? true)),
   public_key: Schema.Struct({
     key_type: Schema.String.pipe(Schema.filter((t) => /^(ssh-[a-z0-9]+|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+)$/.test(t) || "must be an SSH key type such as ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256")),
     key: Schema.String.pipe(Schema.filter((k) => /^AAAA[A-Za-z0-9+/]+={0,3}$/.test(k) || "must be the key's base64 blob (AAAA…), without its type or a comment"))
@@ -1412,8 +1423,12 @@ export const KnownHostPayload: Resource.NamedStruct<typeof KnownHostPayloadSchem
 export interface KnownHostPayload extends Schema.Schema.Type<typeof KnownHostPayloadSchema> {}
 
 /**
- * A known host's payload from a line of `known_hosts` or `ssh-keyscan` output (`host type key`);
- * a line of another shape gives fields that the payload's check refuses.
+ * A known host's payload from a line of `known_hosts` or `ssh-keyscan` output (`host type key
+ * [comment]`). Comment lines (`# host:22 SSH-2.0-…`, as `ssh-keyscan` prints them) and blank
+ * lines are skipped. What a known host cannot hold is refused by the payload's check
+ * (`InvalidInput` naming `payload.hostname`, nothing sent), saying why: several key lines (ask
+ * `ssh-keyscan -t` for one type), a hashed name (`|1|…`, from `ssh-keyscan -H`), a
+ * `@cert-authority` or `@revoked` line, several hosts on one line (`a,b`).
  *
  * @example
  * ```ts
@@ -1426,7 +1441,10 @@ export interface KnownHostPayload extends Schema.Schema.Type<typeof KnownHostPay
  * @category constructors
  */
 export const knownHost = (line: string): KnownHostPayload => {
-  const [hostname = "", key_type = "", key = ""] = line.trim().split(/\s+/)
+  const lines = line.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"))
+  // Several keys: the lines go as the name, which the payload's check refuses saying so.
+  if (lines.length > 1) return { hostname: lines.join("\n"), public_key: { key_type: "", key: "" } }
+  const [hostname = "", key_type = "", key = ""] = (lines[0] ?? "").split(/\s+/)
   return { hostname, public_key: { key_type, key } }
 }
 

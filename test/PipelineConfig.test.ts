@@ -497,3 +497,135 @@ describe("the SSH private key never shows in an error", () => {
       }))
   }
 })
+
+describe("a secret given the wrong way is refused without being shown", () => {
+  // Untyped code (or a cast) may wrap the key's bytes rather than its text: a Buffer's contents
+  // are the key, and a schema's "Expected string, actual …" would print them.
+  const wrapped: ReadonlyArray<readonly [string, unknown]> = [
+    ["a Buffer", Buffer.from(PRIVATE_KEY)],
+    ["a Uint8Array", new TextEncoder().encode(PRIVATE_KEY)],
+    ["an array of lines", PRIVATE_KEY.split("\n")],
+    ["an object", { key: PRIVATE_KEY }]
+  ]
+  for (const [name, value] of wrapped) {
+    it.effect(`a Redacted holding ${name}: InvalidInput naming the field, the key nowhere, nothing sent`, () =>
+      Effect.gen(function*() {
+        const mock = mockHttp(() => json({}))
+        const attempts: ReadonlyArray<readonly [Effect.Effect<unknown, BitbucketError.BitbucketError, Requirements>, string]> = [
+          [
+            Pipeline.setSshKeyPair(repo, { private_key: Redacted.make(value) as unknown as Redacted.Redacted<string>, public_key: PUBLIC_KEY }),
+            "payload.private_key"
+          ],
+          [Pipeline.createVariable(repo, { key: "DEPLOY_KEY", value: Redacted.make(value) as unknown as Redacted.Redacted<string> }), "payload.value"]
+        ]
+        for (const [attempt, parameter] of attempts) {
+          const exit = yield* Effect.exit(attempt.pipe(Effect.provide(mock.anonymous)))
+          const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+          expect(error, `${name} ${parameter}`).toBeInstanceOf(BitbucketError.InvalidInput)
+          expect(error).toMatchObject({ parameter })
+          for (const shown of renderings(exit)) {
+            expect(shown).not.toContain(CANARY)
+            expect(shown).not.toContain("b3BlbnNzaC1rZXktdjEAAAAA")
+          }
+        }
+        expect(mock.requests).toEqual([])
+      }))
+  }
+})
+
+describe("schedules' cron patterns, as Quartz (Bitbucket's scheduler) reads them", () => {
+  const scheduleJson = { type: "pipeline_schedule", uuid: "{s}", enabled: true, cron_pattern: "0 0 2 * * ? *" }
+  const create = (mock: ReturnType<typeof mockHttp>, cron_pattern: string) =>
+    Pipeline.createSchedule(repo, { target: Pipeline.scheduleOnBranch("main"), cron_pattern }).pipe(Effect.provide(mock.anonymous))
+
+  it.effect("a named day with L or # (FRIL, FRI#3: Quartz's own examples) goes through", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(scheduleJson, 201))
+      const good = ["0 0 9 ? * FRI#3 *", "0 0 9 ? * fri#1 *", "0 30 1 ? * FRIL *", "0 30 1 ? * SUNL 2027", "0 0 9 ? * MON#2 *"]
+      for (const pattern of good) {
+        const exit = yield* Effect.exit(create(mock, pattern))
+        expect(Exit.isSuccess(exit), pattern).toBe(true)
+      }
+      expect(mock.requests).toHaveLength(good.length)
+    }))
+
+  it.effect("a step larger than its field (Quartz: Increment > 60, > 24, ...), or L or # in a list, is InvalidInput, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(scheduleJson, 201))
+      const bad = ["0/60 0 2 * * ? *", "0 0/75 * * * ? *", "0 0 0/24 * * ? *", "0 0 12 1/32 * ? *", "0 0 12 ? 1/13 MON *", "0 0 9 ? * 1/8 *", "0 0 9 ? * FRI#6 *", "0 0 9 ? * FRI#3/2 *",
+        // Quartz: "Support for specifying 'L' [...] with other days [...] / multiple "nth" days is not implemented"
+        "0 0 9 L,15 * ? *", "0 0 9 LW,1 * ? *", "0 0 9 ? * SAT,SUN,L *", "0 0 9 ? * 6L,MON *", "0 0 9 ? * MON#2,WED#2 *"]
+      for (const pattern of bad) {
+        const error = yield* Effect.flip(create(mock, pattern))
+        expect(error, pattern).toBeInstanceOf(BitbucketError.InvalidInput)
+        expect(error).toMatchObject({ parameter: "payload.cron_pattern" })
+      }
+      expect(mock.requests).toEqual([])
+      // At the field's size a step is still taken, as Quartz takes it.
+      for (const pattern of ["0/59 0 2 * * ? *", "0 0 0/23 * * ? *", "0 0 12 1/31 * ? *", "0 0 12 ? 1/12 MON *", "0 0 9 ? * 1/7 *"]) yield* create(mock, pattern)
+      expect(mock.requests).toHaveLength(5)
+    }))
+})
+
+describe("Pipeline.knownHost reads ssh-keyscan and known_hosts lines, and refuses clearly what a known host cannot hold", () => {
+  const hostJson = { type: "pipeline_known_host", uuid: "{k}", hostname: "git.example.com" }
+  const RSA_KEY = `${RSA_BLOB}x9XyPbzjJtM8W1uYQ0kS+8Xo3Ay8nKQ6I0vQz8lq7E0`
+
+  it.effect("ssh-keyscan's comment lines, a key's comment and CRLF endings are skipped: one host, one key", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(hostJson, 201))
+      const outputs = [
+        `# git.example.com:22 SSH-2.0-OpenSSH_9.6\ngit.example.com ssh-ed25519 ${HOST_KEY}\n`,
+        `git.example.com ssh-ed25519 ${HOST_KEY} ops@bastion`,
+        `\r\n# git.example.com:22 SSH-2.0-OpenSSH_9.6\r\ngit.example.com ssh-ed25519 ${HOST_KEY}\r\n`
+      ]
+      for (const output of outputs) {
+        expect(Pipeline.knownHost(output)).toEqual({ hostname: "git.example.com", public_key: { key_type: "ssh-ed25519", key: HOST_KEY } })
+        yield* Pipeline.createKnownHost(repo, Pipeline.knownHost(output)).pipe(Effect.provide(mock.anonymous))
+      }
+      expect(mock.requests.map((r) => JSON.parse(r.body))).toEqual(
+        outputs.map(() => ({ hostname: "git.example.com", public_key: { key_type: "ssh-ed25519", key: HOST_KEY } }))
+      )
+    }))
+
+  it.effect("several keys, a hashed name, a marker line or a list of hosts: InvalidInput saying so, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(hostJson, 201))
+      const cases: ReadonlyArray<readonly [string, RegExp]> = [
+        // ssh-keyscan without -t: a key of each type.
+        [`# git.example.com:22 SSH-2.0-OpenSSH_9.6\ngit.example.com ssh-rsa ${RSA_KEY}\ngit.example.com ssh-ed25519 ${HOST_KEY}`, /one key|several/i],
+        // ssh-keyscan -H, or a known_hosts with HashKnownHosts.
+        [`|1|F1E1KeoE/eEWhi10WpGv4OdiO6Y=|3988QV0VE8wmZL7suNrYQLITLCg= ssh-ed25519 ${HOST_KEY}`, /hashed/i],
+        [`@cert-authority *.example.com ssh-ed25519 ${HOST_KEY}`, /@cert-authority/],
+        [`@revoked git.example.com ssh-ed25519 ${HOST_KEY}`, /@revoked/],
+        [`git.example.com,192.0.2.10 ssh-ed25519 ${HOST_KEY}`, /several hosts|one host/i]
+      ]
+      for (const [line, says] of cases) {
+        const error = yield* Effect.flip(Pipeline.createKnownHost(repo, Pipeline.knownHost(line)).pipe(Effect.provide(mock.anonymous)))
+        expect(error, line).toBeInstanceOf(BitbucketError.InvalidInput)
+        expect(error).toMatchObject({ parameter: "payload.hostname" })
+        expect(error.message, line).toMatch(says)
+      }
+      expect(mock.requests).toEqual([])
+    }))
+})
+
+describe("the fake's snapshot and the build number", () => {
+  it.effect("a next build number set ahead is restored with the same floor: what the fake took before, it takes after", () =>
+    Effect.gen(function*() {
+      const other = { workspace: "demo", repo_slug: "ts-utils" }
+      const snapshot = yield* Effect.gen(function*() {
+        yield* Pipeline.trigger(other, { target: Pipeline.onBranch("main") }) // build 1
+        yield* Pipeline.setNextBuildNumber(other, 100)
+        const taken = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+        // Above the latest run's number (1), though below the next one set: taken.
+        expect((yield* Pipeline.setNextBuildNumber(other, 50)).next).toBe(50)
+        return taken
+      }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer())))
+      const restored = Layer.provideMerge(alice, FakeBitbucket.layer({ seed: snapshot }))
+      // The same, after the snapshot is restored.
+      expect((yield* Pipeline.setNextBuildNumber(other, 50).pipe(Effect.provide(restored))).next).toBe(50)
+      // Not above the latest run's number: refused by both.
+      expect(yield* Effect.flip(Pipeline.setNextBuildNumber(other, 1).pipe(Effect.provide(restored)))).toBeInstanceOf(BitbucketError.BadRequest)
+    }))
+})

@@ -13,15 +13,25 @@ interface Field {
   readonly names?: ReadonlyArray<string>
   /** Whole items this field accepts besides numbers and ranges (Quartz's `?`, `L`, `W`, `#`). */
   readonly special?: RegExp
+  /** The largest step (`/n`) Quartz takes here ("Increment > 60"); none for the year. */
+  readonly maxStep?: number
 }
 
 const FIELDS: ReadonlyArray<Field> = [
-  { name: "seconds", min: 0, max: 59 },
-  { name: "minutes", min: 0, max: 59 },
-  { name: "hours", min: 0, max: 23 },
-  { name: "day-of-month", min: 1, max: 31, special: /^(\?|L|LW|L-([1-9]|[12]\d|30)|([1-9]|[12]\d|3[01])W)$/ },
-  { name: "month", min: 1, max: 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] },
-  { name: "day-of-week", min: 1, max: 7, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], special: /^(\?|L|[1-7]L|[1-7]#[1-5])$/ },
+  { name: "seconds", min: 0, max: 59, maxStep: 59 },
+  { name: "minutes", min: 0, max: 59, maxStep: 59 },
+  { name: "hours", min: 0, max: 23, maxStep: 23 },
+  { name: "day-of-month", min: 1, max: 31, maxStep: 31, special: /^(\?|L|LW|L-([1-9]|[12]\d|30)|([1-9]|[12]\d|3[01])W)$/ },
+  { name: "month", min: 1, max: 12, maxStep: 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] },
+  // A day by number or by name, then `L` (the month's last such day) or `#n` (its nth): `6L`, `FRIL`, `FRI#3`.
+  {
+    name: "day-of-week",
+    min: 1,
+    max: 7,
+    maxStep: 7,
+    names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"],
+    special: /^(\?|L|([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/
+  },
   { name: "year", min: 1970, max: 2099 }
 ]
 
@@ -39,7 +49,7 @@ const validItem = (field: Field, item: string): boolean => {
   if (field.special?.test(item.toUpperCase()) === true) return true
   const [range, step, ...rest] = item.split("/")
   if (rest.length > 0 || range === undefined || range === "") return false
-  if (step !== undefined && !(/^\d{1,4}$/.test(step) && Number(step) >= 1)) return false
+  if (step !== undefined && !(/^\d{1,4}$/.test(step) && Number(step) >= 1 && Number(step) <= (field.maxStep ?? Infinity))) return false
   if (range === "*") return true
   const [from, to, ...more] = range.split("-")
   if (more.length > 0 || from === undefined) return false
@@ -61,7 +71,10 @@ export const cronProblem = (pattern: string): string | undefined => {
     const field = FIELDS[i]!
     const part = parts[i]!
     const items = part.split(",")
-    if ((items.length > 1 && items.includes("?")) || !items.every((item) => validItem(field, item))) {
+    // Quartz takes `?`, and `L` of a day field, alone only, and one `#` at most ("Support for
+    // specifying 'L' with other days [...] / multiple "nth" days is not implemented").
+    const alone = items.length > 1 && (items.includes("?") || (field.special !== undefined && /L/i.test(part)))
+    if (alone || (part.match(/#/g)?.length ?? 0) > 1 || !items.every((item) => validItem(field, item))) {
       return `the cron pattern's ${field.name} field ${JSON.stringify(part)} is not valid (${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names[field.names.length - 1]}` : ""}, lists, ranges, steps${field.special ? " or Quartz's ? L W #" : ""})`
     }
   }

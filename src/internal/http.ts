@@ -13,6 +13,7 @@ import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
 import { isRecord } from "./record.js"
+import { redactor } from "./redact.js"
 import { millisLeft, within } from "./timeout.js"
 import { validator } from "./validate.js"
 import { buildPath, isUnder, originOf, type Query, queryString } from "./url.js"
@@ -675,15 +676,38 @@ export const byteStream = (target: Target): Stream.Stream<Uint8Array, BitbucketE
 export const empty = (target: Target) => Effect.asVoid(request(target))
 
 /** Validates and encodes a payload with its schema, before anything is sent. */
-export const encodePayload = <A, I>(schema: Schema.Schema<A, I>, payload: A, name = "payload") =>
-  Effect.mapError(Schema.encode(schema)(payload, { onExcessProperty: "error" }), (error) => {
+export const encodePayload = <A, I>(schema: Schema.Schema<A, I>, payload: A, name = "payload") => {
+  // A schema's message quotes the value it refused ("Expected string, actual …"): a Redacted
+  // holding anything but text (a key's bytes, its lines) would be printed whole, so it is refused
+  // first, by its place only; and no message may show a secret the payload holds.
+  const opaque = nonTextRedacted(payload)
+  if (opaque !== undefined) {
+    const path = opaque.length === 0 ? name : `${name}.${opaque.join(".")}`
+    return Effect.fail(
+      new BitbucketError.InvalidInput({ message: `invalid ${path}: a Redacted here must hold text, a string (the value is not shown)`, parameter: path })
+    )
+  }
+  return Effect.mapError(Schema.encode(schema)(payload, { onExcessProperty: "error" }), (error) => {
     const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
     const path = issue === undefined || issue.path.length === 0 ? name : `${name}.${issue.path.map(String).join(".")}`
     return new BitbucketError.InvalidInput({
-      message: `invalid ${path}: ${issue?.message ?? "does not match the schema"}`,
+      message: redactor(redactedValues(payload))(`invalid ${path}: ${issue?.message ?? "does not match the schema"}`),
       parameter: path
     })
   })
+}
+
+/** Where in a payload (plain objects and arrays, a few levels deep) a `Redacted` holds something other than a string. */
+const nonTextRedacted = (payload: unknown, path: ReadonlyArray<string> = []): ReadonlyArray<string> | undefined => {
+  if (Redacted.isRedacted(payload)) return typeof Redacted.value(payload) === "string" ? undefined : path
+  // Bytes (a file's content) hold no Redacted: not walked, however large.
+  if (path.length > 8 || typeof payload !== "object" || payload === null || ArrayBuffer.isView(payload)) return undefined
+  for (const [key, item] of Object.entries(payload)) {
+    const found = nonTextRedacted(item, [...path, key])
+    if (found !== undefined) return found
+  }
+  return undefined
+}
 
 /**
  * The values of the `Redacted` strings in a payload, and of variables marked `secured` (plain

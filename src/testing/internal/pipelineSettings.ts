@@ -44,7 +44,7 @@ export const pipelineSettingsOf = (core: Core, repositoryUuid: string): Reposito
   if (settings === undefined) {
     const seeded = (core.seed.pipelineSettings ?? []).find((s) => core.repositoryNamed(s.repository)?.uuid === repositoryUuid)
     const next = seeded?.nextBuildNumber ?? 1
-    settings = { enabled: seeded?.enabled ?? true, nextBuildNumber: next, latestBuildNumber: next - 1, caches: [] }
+    settings = { enabled: seeded?.enabled ?? true, nextBuildNumber: next, latestBuildNumber: seeded?.latestBuildNumber ?? next - 1, caches: [] }
     all.set(repositoryUuid, settings)
   }
   return settings

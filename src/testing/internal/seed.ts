@@ -743,6 +743,11 @@ export interface SeedPipelineSettings {
   readonly repository: string
   readonly enabled?: boolean
   readonly nextBuildNumber?: number
+  /**
+   * The latest run's build number, below which the next one cannot be set; default: one below
+   * `nextBuildNumber`. A snapshot keeps it, as runs are not kept.
+   */
+  readonly latestBuildNumber?: number
   readonly schedules?: ReadonlyArray<{
     readonly uuid?: string
     readonly branch: string

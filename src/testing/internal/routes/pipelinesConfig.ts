@@ -10,8 +10,8 @@
  *   repository (they are on its admin pages), reads included; schedules and caches are read with
  *   read access and changed with write access (a guess: who may run pipelines may schedule them).
  * - Pipelines is enabled on every repository unless the seed or `PUT …/pipelines_config` says not.
- * - The next build number must be a whole number above the latest run's (the spec: "strictly
- *   higher than the current latest build number"); 400 otherwise.
+ * - The next build number must be a whole number above the latest run's (the spec: "it should be
+ *   higher than the current number"; which number is a guess); 400 otherwise.
  * - A schedule's target is a branch that exists, with a `branches` or `custom` selector; its cron
  *   pattern has the 7 Quartz fields (`0 0 12 * * ? *`), 400 with `fields.cron_pattern` otherwise.
  *   `PUT` changes `enabled` only. The fake never fires a schedule: executions are an empty list.
@@ -305,6 +305,8 @@ export const pipelinesConfig: RouteModule = {
           repository: core.fullName(repo),
           ...(settings.enabled ? {} : { enabled: false }),
           ...(settings.nextBuildNumber === 1 ? {} : { nextBuildNumber: settings.nextBuildNumber }),
+          // Runs are not kept: the floor of the next build number is, when it is not the default.
+          ...(settings.latestBuildNumber === settings.nextBuildNumber - 1 ? {} : { latestBuildNumber: settings.latestBuildNumber }),
           ...(schedules.length === 0 ? {} : {
             schedules: schedules.map((s) => ({
               uuid: s.uuid,
