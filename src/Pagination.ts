@@ -28,7 +28,7 @@ import { Chunk, Effect, Fiber, Option, Ref, Schema, Stream } from "effect"
 import { BitbucketConfig } from "./BitbucketConfig.js"
 import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
-import { malformedBody } from "./internal/errors.js"
+import { malformedBody, statusError } from "./internal/errors.js"
 import { isRecord } from "./internal/record.js"
 import { countProblem } from "./internal/url.js"
 
@@ -141,8 +141,15 @@ interface Fetched {
   readonly body: unknown
 }
 
-const parsed = (received: Http.Received): Effect.Effect<Fetched, BitbucketError.DecodeError> =>
-  Effect.map(Http.parseJson(received), (body) => ({ received, body }))
+/**
+ * A listing answered 202 is not ready (Bitbucket still indexes, e.g. the pull requests of a
+ * commit): its page, empty or partial, must not pass for the answer. It fails as `UnexpectedStatus`.
+ */
+const notReady = (received: Http.Received) =>
+  Effect.fail(statusError({ method: received.method, url: received.url, status: received.status, body: Http.bodyText(received) }))
+
+const parsed = (received: Http.Received): Effect.Effect<Fetched, BitbucketError.DecodeError | BitbucketError.StatusError> =>
+  received.status === 202 ? notReady(received) : Effect.map(Http.parseJson(received), (body) => ({ received, body }))
 
 /** A page fetched with its top level parsed (its `next` link readable), its items not yet. */
 interface Staged {
@@ -151,8 +158,8 @@ interface Staged {
   readonly whole: Effect.Effect<unknown, BitbucketError.DecodeError>
 }
 
-const staged = (received: Http.Received): Effect.Effect<Staged, BitbucketError.DecodeError> =>
-  Effect.map(Http.parseJsonStaged(received), ({ head, whole }) => ({ received, head, whole }))
+const staged = (received: Http.Received): Effect.Effect<Staged, BitbucketError.DecodeError | BitbucketError.StatusError> =>
+  received.status === 202 ? notReady(received) : Effect.map(Http.parseJsonStaged(received), ({ head, whole }) => ({ received, head, whole }))
 
 /**
  * Lets the event loop turn twice, so that a request just forked reaches its socket before this

@@ -508,7 +508,8 @@ export const findForUser = (
  * by its full hash): which change brought this commit in, and who approved it. Bitbucket serves
  * this through its "Pull Request Commit Links" app, installed for a workspace the first time
  * someone opens a commit's "Go to pull request" link; until then it answers 404 (`NotFound`), and
- * while it indexes a repository, 202, which fails as `DecodeError` with `status: 202`: retry later.
+ * while it indexes a repository, 202, which fails as `UnexpectedStatus` with `status: 202`: retry
+ * later (a listing answered 202 never passes for an empty one).
  *
  * @example
  * ```ts

@@ -78,6 +78,18 @@ describe("PullRequest.findForCommit", () => {
       expect(missing).toBeInstanceOf(BitbucketError.NotFound)
     }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
 
+  it.effect("a 202 (Bitbucket still indexing) fails as UnexpectedStatus, never as an empty listing", () =>
+    Effect.gen(function*() {
+      for (const body of ['{"values":[],"page":1,"size":0}', ""]) {
+        const mock = mockHttp(() => new Response(body, { status: 202, headers: { "content-type": "application/json" } }))
+        const error = yield* Effect.flip(Stream.runCollect(PullRequest.findForCommit({ workspace: "demo", repo_slug: "r", commit: "a".repeat(40) }))).pipe(
+          Effect.provide(mock.anonymous)
+        )
+        expect(error).toMatchObject({ _tag: "UnexpectedStatus", status: 202 })
+        expect(error.message).toContain("still indexing")
+      }
+    }))
+
   it.effect("sends GET .../commit/{commit}/pullrequests", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => new Response(JSON.stringify({ values: [] }), { headers: { "content-type": "application/json" } }))

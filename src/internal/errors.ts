@@ -151,6 +151,8 @@ export const parseRetryAfter = (value: string | undefined, now: number): Option.
 
 const describe = (status: number): string => {
   switch (status) {
+    case 202:
+      return "Bitbucket has not finished preparing this answer (it is still indexing); retry later"
     case 400:
       return "Bitbucket rejected the request as invalid"
     case 401:
