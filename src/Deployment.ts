@@ -32,7 +32,7 @@ import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import { Commit } from "./Commit.js"
 import * as Http from "./internal/http.js"
-import { securedByDefault } from "./internal/variable.js"
+import { securedByDefault, updateSecrets } from "./internal/variable.js"
 import * as Pagination from "./Pagination.js"
 import { Variable, VariablePayload } from "./Pipeline.js"
 import type { RepositoryRef } from "./Repository.js"
@@ -418,7 +418,7 @@ export const createVariable = Effect.fn("Bitbucket.Deployment.createVariable")(f
  * @category mutations
  */
 export const updateVariable = Effect.fn("Bitbucket.Deployment.updateVariable")(function*(ref: VariableRef, payload: VariablePayload) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: variable, params: ref }, VariablePayload, securedByDefault(payload), Variable)
+  return yield* Http.jsonWithBody({ method: "PUT", path: variable, params: ref, secrets: updateSecrets(payload) }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**

@@ -33,7 +33,7 @@ import * as BitbucketError from "./BitbucketError.js"
 import { cronProblem } from "./internal/cron.js"
 import * as Http from "./internal/http.js"
 import { SshPublicKey } from "./internal/sshKey.js"
-import { securedByDefault } from "./internal/variable.js"
+import { securedByDefault, updateSecrets } from "./internal/variable.js"
 import { countProblem } from "./internal/url.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
@@ -608,7 +608,7 @@ export const createVariable = Effect.fn("Bitbucket.Pipeline.createVariable")(fun
  * @category mutations
  */
 export const updateVariable = Effect.fn("Bitbucket.Pipeline.updateVariable")(function*(ref: VariableRef, payload: VariablePayload) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: repositoryVariable, params: ref }, VariablePayload, securedByDefault(payload), Variable)
+  return yield* Http.jsonWithBody({ method: "PUT", path: repositoryVariable, params: ref, secrets: updateSecrets(payload) }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**
@@ -710,7 +710,7 @@ export const updateWorkspaceVariable = Effect.fn("Bitbucket.Pipeline.updateWorks
   ref: WorkspaceVariableRef,
   payload: VariablePayload
 ) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: workspaceVariable, params: ref }, VariablePayload, securedByDefault(payload), Variable)
+  return yield* Http.jsonWithBody({ method: "PUT", path: workspaceVariable, params: ref, secrets: updateSecrets(payload) }, VariablePayload, securedByDefault(payload), Variable)
 })
 
 /**

@@ -156,6 +156,10 @@ const Secret = Schema.Union(Schema.Redacted(SecretText), SecretText).annotations
   message: () => ({ message: "a webhook secret is a string (plain or Redacted) of at most 128 characters", override: true })
 })
 
+/** A secret given as plain text is as secret as a `Redacted` one: no error may show it. */
+const plainSecret = (payload: { readonly secret?: unknown }): ReadonlyArray<string> =>
+  typeof payload.secret === "string" ? [payload.secret] : []
+
 const Url = Schema.String.pipe(Schema.nonEmptyString({ message: () => "a webhook url must not be empty" }))
 
 const Events = Schema.Array(Event).pipe(
@@ -310,7 +314,7 @@ export const create = Effect.fn("Bitbucket.Webhook.create")(function*(
   ref: { readonly workspace: string; readonly repo_slug: string },
   payload: CreatePayload
 ) {
-  return yield* Http.jsonWithBody({ method: "POST", path: repositoryHooks, params: ref }, CreatePayload, payload, Webhook)
+  return yield* Http.jsonWithBody({ method: "POST", path: repositoryHooks, params: ref, secrets: plainSecret(payload) }, CreatePayload, payload, Webhook)
 })
 
 /**
@@ -329,7 +333,7 @@ export const create = Effect.fn("Bitbucket.Webhook.create")(function*(
  * @category mutations
  */
 export const update = Effect.fn("Bitbucket.Webhook.update")(function*(ref: RepositoryHookRef, payload: UpdatePayload) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: repositoryHook, params: ref }, UpdatePayload, payload, Webhook)
+  return yield* Http.jsonWithBody({ method: "PUT", path: repositoryHook, params: ref, secrets: plainSecret(payload) }, UpdatePayload, payload, Webhook)
 })
 
 /**
@@ -413,7 +417,7 @@ export const createWorkspaceHook = Effect.fn("Bitbucket.Webhook.createWorkspaceH
   ref: { readonly workspace: string },
   payload: CreatePayload
 ) {
-  return yield* Http.jsonWithBody({ method: "POST", path: workspaceHooks, params: ref }, CreatePayload, payload, Webhook)
+  return yield* Http.jsonWithBody({ method: "POST", path: workspaceHooks, params: ref, secrets: plainSecret(payload) }, CreatePayload, payload, Webhook)
 })
 
 /**
@@ -435,7 +439,7 @@ export const updateWorkspaceHook = Effect.fn("Bitbucket.Webhook.updateWorkspaceH
   ref: WorkspaceHookRef,
   payload: UpdatePayload
 ) {
-  return yield* Http.jsonWithBody({ method: "PUT", path: workspaceHook, params: ref }, UpdatePayload, payload, Webhook)
+  return yield* Http.jsonWithBody({ method: "PUT", path: workspaceHook, params: ref, secrets: plainSecret(payload) }, UpdatePayload, payload, Webhook)
 })
 
 /**

@@ -330,3 +330,27 @@ layer(AsAlice)("Pipeline variables against the fake: rotation", (it) => {
       expect((yield* Pipeline.findVariable(ref)).value).toBeUndefined()
     }))
 })
+
+describe("an update's plain value with secured left out", () => {
+  it.effect("may be a secured variable's new value: an error that echoes it shows it blanked", () =>
+    Effect.gen(function*() {
+      const value = "rotated-plain-value-999"
+      const echo = mockHttp((request) => json(errorBody(`cannot save ${request.body}`), 400))
+      const repo = { workspace: "demo", repo_slug: "r" }
+      const updates = [
+        Pipeline.updateVariable({ ...repo, variable_uuid: "{v}" }, { key: "TOKEN", value }),
+        Pipeline.updateWorkspaceVariable({ workspace: "demo", variable_uuid: "{v}" }, { key: "TOKEN", value }),
+        Deployment.updateVariable({ ...repo, environment_uuid: "{e}", variable_uuid: "{v}" }, { key: "TOKEN", value })
+      ]
+      for (const update of updates) {
+        const error = yield* Effect.flip(update).pipe(Effect.provide(echo.anonymous))
+        expect(error.message).toContain("<redacted>")
+        expect(JSON.stringify(error)).not.toContain(value)
+      }
+      // Marked not secured, the value is no secret: the error shows it.
+      const open = yield* Effect.flip(Pipeline.updateVariable({ ...repo, variable_uuid: "{v}" }, { key: "URL", value, secured: false })).pipe(
+        Effect.provide(echo.anonymous)
+      )
+      expect(open.message).toContain(value)
+    }))
+})

@@ -325,3 +325,26 @@ describe("HMAC-SHA256 without node:crypto", () => {
   })
 })
 
+
+describe("a plain-text webhook secret is as secret as a Redacted one", () => {
+  it.effect("an error body that echoes the request shows it blanked, on create and update, repository and workspace", () =>
+    Effect.gen(function*() {
+      const secret = "plain-hook-secret-4242"
+      const echo = mockHttp((request) => json({ type: "error", error: { message: `bad request: ${request.body}` } }, 400))
+      const payload = { url: "https://ci.example.com/hook", description: "CI", events: ["repo:push" as const], active: true, secret }
+      const attempts = [
+        Webhook.create({ workspace: "demo", repo_slug: "r" }, payload),
+        Webhook.update({ workspace: "demo", repo_slug: "r", uid: "{u}" }, payload),
+        Webhook.createWorkspaceHook({ workspace: "demo" }, payload),
+        Webhook.updateWorkspaceHook({ workspace: "demo", uid: "{u}" }, payload)
+      ]
+      for (const attempt of attempts) {
+        const error = yield* Effect.flip(attempt).pipe(Effect.provide(echo.anonymous))
+        expect(error._tag).toBe("BadRequest")
+        expect(error.message).toContain("<redacted>")
+        expect(JSON.stringify(error)).not.toContain(secret)
+        expect(String(error)).not.toContain(secret)
+      }
+      expect(echo.requests.every((r) => r.body.includes(secret))).toBe(true)
+    }))
+})

@@ -13,3 +13,10 @@ import { Redacted } from "effect"
 export const securedByDefault = <V extends { readonly value: string | Redacted.Redacted<string>; readonly secured?: boolean | undefined }>(
   variable: V
 ): V => (variable.secured === undefined && Redacted.isRedacted(variable.value) ? { ...variable, secured: true } : variable)
+
+/**
+ * What the errors of an update must not show: a plain value with `secured` left out may be the new
+ * value of a secured variable (the update keeps it secured), so it is kept out like a `Redacted` one.
+ */
+export const updateSecrets = (variable: { readonly value: string | Redacted.Redacted<string>; readonly secured?: boolean | undefined }) =>
+  variable.secured === undefined && typeof variable.value === "string" ? [variable.value] : []
