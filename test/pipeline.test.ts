@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Stream, TestClock } from "effect"
-import { Authenticator, BitbucketConfig, BitbucketError, Pipeline, PullRequest, Repository } from "../src/index.js"
+import { Authenticator, BitbucketConfig, BitbucketError, Issue, Pipeline, PullRequest, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { errorBody, json, mockHttp, text } from "./support/mockHttp.js"
 
@@ -308,6 +308,17 @@ describe("payloads are sent whole or not at all", () => {
       )
       expect(nested).toMatchObject({ _tag: "InvalidInput" })
       expect(nested.message).toContain("commmit")
+      expect(mock.requests).toEqual([])
+    }))
+  it.effect("a value none of a field's choices takes names them all, not only the first", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response("{}", { status: 201 }))
+      const error = yield* Effect.flip(
+        Issue.create({ workspace: "w", repo_slug: "r" }, { title: "T", kind: "feature" } as unknown as Issue.CreatePayload)
+      ).pipe(Effect.provide(mock.anonymous))
+      expect(error).toMatchObject({ _tag: "InvalidInput", parameter: "payload.kind" })
+      expect(error.message).toContain('Expected one of "bug", "enhancement", "proposal", "task", actual "feature"')
+      expect(error.message).not.toContain("undefined")
       expect(mock.requests).toEqual([])
     }))
 })

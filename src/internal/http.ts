@@ -688,13 +688,34 @@ export const encodePayload = <A, I>(schema: Schema.Schema<A, I>, payload: A, nam
     )
   }
   return Effect.mapError(Schema.encode(schema)(payload, { onExcessProperty: "error" }), (error) => {
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+    const issue = issues[0]
     const path = issue === undefined || issue.path.length === 0 ? name : `${name}.${issue.path.map(String).join(".")}`
+    const said = issue === undefined ? "does not match the schema" : issueMessage(issues.filter((i) => sameSegments(i.path, issue.path)))
     return new BitbucketError.InvalidInput({
-      message: redactor(redactedValues(payload))(`invalid ${path}: ${issue?.message ?? "does not match the schema"}`),
+      message: redactor(redactedValues(payload))(`invalid ${path}: ${said}`),
       parameter: path
     })
   })
+}
+
+const sameSegments = (a: ReadonlyArray<PropertyKey>, b: ReadonlyArray<PropertyKey>) => a.length === b.length && a.every((x, i) => x === b[i])
+
+/**
+ * What is wrong at one place: a union's members each say what they expected, so a value none of
+ * them takes gives "Expected one of "bug", "task", actual "feature"" (an optional field's
+ * `undefined` left out), not only the first member's expectation.
+ */
+const issueMessage = (issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>): string => {
+  const expected: Array<string> = []
+  let actual: string | undefined
+  for (const issue of issues) {
+    const match = /^Expected (.+), actual (.+)$/s.exec(issue.message)
+    if (match === null) return issues[0]!.message
+    if (match[1] !== "undefined" && !expected.includes(match[1]!)) expected.push(match[1]!)
+    actual ??= match[2]
+  }
+  return expected.length > 1 ? `Expected one of ${expected.join(", ")}, actual ${actual}` : issues[0]!.message
 }
 
 /** Where in a payload (plain objects and arrays, a few levels deep) a `Redacted` holds something other than a string. */
