@@ -134,6 +134,9 @@ describe("refOf: the ref of a resource you hold", () => {
         PullRequest.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, { fields: "values.id" }).pipe(Stream.take(1))
       )
       expect(yield* Effect.flip(PullRequest.refOf(trimmed!))).toMatchObject({ _tag: "InvalidInput", parameter: "pull request" })
+      // A malformed escape in the link fails the same way, never throws.
+      const malformed = { ...prs[0]!, links: { self: { href: "https://api.bitbucket.org/2.0/repositories/a%ZZ/b/pullrequests/1" } } }
+      expect(yield* Effect.flip(PullRequest.refOf(malformed))).toMatchObject({ _tag: "InvalidInput" })
       // A pull request's link is not a repository's.
       expect(yield* Effect.flip(Repository.refOf(prs[0]!))).toMatchObject({ _tag: "InvalidInput" })
     }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))

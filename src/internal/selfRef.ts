@@ -28,7 +28,7 @@ export const refFromSelf = <A>(
   const match = new RegExp(`${pattern}/?(?:[?#]|$)`).exec(href(resource, "self") ?? "")
   const ref: Record<string, string | number> = {}
   for (const [i, name] of names.entries()) {
-    const value = match === null ? undefined : decodeURIComponent(match[i + 1]!)
+    const value = match === null ? undefined : decoded(match[i + 1]!)
     const number = numeric.includes(name) ? Number(value) : undefined
     if (value === undefined || (number !== undefined && !(Number.isInteger(number) && number > 0))) {
       return Effect.fail(
@@ -38,4 +38,13 @@ export const refFromSelf = <A>(
     ref[name] = number ?? value
   }
   return Effect.succeed(ref as A)
+}
+
+/** A path segment decoded, or undefined when its escapes are malformed (`%ZZ`). */
+const decoded = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return undefined
+  }
 }
