@@ -332,12 +332,26 @@ export const layer = (overrides: PartialSettings): Layer.Layer<BitbucketConfig> 
 /** The settings configuration can give, by variable, and how each becomes an override. */
 const configVariables: ReadonlyArray<readonly [string, (value: string) => PartialSettings | string]> = [
   ["BITBUCKET_BASE_URL", (value) => ({ baseUrl: value })],
-  ["BITBUCKET_TIMEOUT", (value) => ({ timeout: value as Duration.DurationInput })],
-  ["BITBUCKET_OPERATION_TIMEOUT", (value) => ({ operationTimeout: value as Duration.DurationInput })],
-  ["BITBUCKET_PAGELEN", (value) => (/^\d+$/.test(value) ? { pagelen: Number(value) } : `must be a whole number, got ${JSON.stringify(value)}`)],
-  ["BITBUCKET_CONCURRENCY", (value) => (/^\d+$/.test(value) ? { concurrency: Number(value) } : `must be a whole number, got ${JSON.stringify(value)}`)],
-  ["BITBUCKET_MAX_RETRIES", (value) => (/^\d+$/.test(value) ? { retry: { maxRetries: Number(value) } } : `must be a whole number, got ${JSON.stringify(value)}`)]
+  ["BITBUCKET_TIMEOUT", (value) => durationOr(value, (timeout) => ({ timeout }))],
+  ["BITBUCKET_OPERATION_TIMEOUT", (value) => durationOr(value, (operationTimeout) => ({ operationTimeout }))],
+  ["BITBUCKET_PAGELEN", (value) => countOr(value, (pagelen) => ({ pagelen }))],
+  ["BITBUCKET_CONCURRENCY", (value) => countOr(value, (concurrency) => ({ concurrency }))],
+  ["BITBUCKET_MAX_RETRIES", (value) => countOr(value, (maxRetries) => ({ retry: { maxRetries } }))]
 ]
+
+/** A count from the environment: digits of a safe integer, or what is wrong. */
+function countOr(value: string, use: (count: number) => PartialSettings): PartialSettings | string {
+  const count = Number(value)
+  return /^\d+$/.test(value) && Number.isSafeInteger(count) ? use(count) : `must be a whole number, got ${JSON.stringify(value)}`
+}
+
+/** A duration from the environment, as Effect writes them (`30 seconds`, `500 millis`), or what is wrong. */
+function durationOr(value: string, use: (duration: Duration.Duration) => PartialSettings): PartialSettings | string {
+  return Option.match(Duration.decodeUnknown(value), {
+    onNone: () => `is not a duration: ${JSON.stringify(value)} (write it as "30 seconds", "500 millis" or "2 minutes")`,
+    onSome: use
+  })
+}
 
 /**
  * Settings from configuration, over the defaults: `BITBUCKET_BASE_URL`, `BITBUCKET_TIMEOUT` and

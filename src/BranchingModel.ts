@@ -465,7 +465,9 @@ export const findSettings = Effect.fn("Bitbucket.BranchingModel.findSettings")(f
  * Changes a repository's branching model configuration: only what the payload names
  * ({@link UpdateSettingsPayload}); answers the whole configuration. A named branch must exist; a
  * configuration that would leave an enabled branch type with an invalid or overlapping prefix, or
- * production enabled on a missing branch, is refused (`BadRequest`). Needs admin access. It does
+ * production enabled on a missing branch, is refused (`BadRequest`). The result must hold as a
+ * whole: naming a development branch while the stored setting still follows the main branch is
+ * refused too, so send `{ use_mainbranch: false, name }` together. Needs admin access. It does
  * not change whether the repository inherits its project's model ({@link updateOverrideSettings}).
  *
  * @example

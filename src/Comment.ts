@@ -22,7 +22,7 @@
  * @since 0.1.0
  */
 import { Effect, Schema, Stream } from "effect"
-import type * as BitbucketError from "./BitbucketError.js"
+import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
@@ -338,6 +338,19 @@ export const find = Effect.fn("Bitbucket.Comment.find")(function*(ref: CommentRe
  * @category constructors
  */
 export const create = Effect.fn("Bitbucket.Comment.create")(function*(subject: Subject, payload: CreatePayload) {
+  // What the subject's comments cannot hold is refused, not dropped in silence by Bitbucket.
+  const pullRequest = "pull_request_id" in subject
+  const unfit = payload.pending !== undefined && !pullRequest
+    ? "pending"
+    : payload.inline !== undefined && !pullRequest && !("commit" in subject)
+    ? "inline"
+    : undefined
+  if (unfit !== undefined) {
+    return yield* new BitbucketError.InvalidInput({
+      message: `invalid payload.${unfit}: only ${unfit === "pending" ? "pull request comments are drafts" : "pull request and commit comments sit on a line"}`,
+      parameter: `payload.${unfit}`
+    })
+  }
   return yield* Http.jsonWithBody({ method: "POST", path: collection(subject), params: subject }, CreatePayload, payload, Comment)
 })
 

@@ -423,7 +423,7 @@ const attachment = `${attachments}/{path}`
  *
  * const openBugs = Issue.findForRepository(
  *   { workspace: "demo", repo_slug: "hello-effect" },
- *   { q: 'kind = "bug" AND (state = "new" OR state = "open")', sort: "-priority" }
+ *   { q: 'kind = "bug" AND (state = "new" OR state = "open")', sort: "-updated_on" }
  * )
  * ```
  *
@@ -702,7 +702,8 @@ export const unvote = Effect.fn("Bitbucket.Issue.unvote")(function*(ref: IssueRe
 
 /**
  * Whether the authenticated user voted for an issue (`GET .../vote`: 204 yes, 404 no). Bitbucket
- * answers 404 for an unknown issue too, so that gives `false` as well.
+ * answers 404 for an unknown issue, repository or workspace too, and for a repository without an
+ * issue tracker, so those give `false` as well: check the issue with {@link find} when it matters.
  *
  * @example
  * ```ts
@@ -754,7 +755,7 @@ export const unwatch = Effect.fn("Bitbucket.Issue.unwatch")(function*(ref: Issue
 
 /**
  * Whether the authenticated user watches an issue (`GET .../watch`: 204 yes, 404 no; an unknown
- * issue gives `false` too).
+ * issue, repository or workspace, or a repository without an issue tracker, gives `false` too).
  *
  * @example
  * ```ts

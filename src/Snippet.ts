@@ -109,6 +109,21 @@ export interface RevisionRef extends SnippetRef {
   readonly node_id?: string | undefined
 }
 
+/**
+ * A change meant as a compare-and-swap (a `node_id` key) whose revision is missing, as when it was
+ * read from a commit trimmed by `fields`, is refused: sent without it, it would overwrite whatever
+ * changed meanwhile.
+ */
+const casIntended = (ref: RevisionRef) =>
+  "node_id" in ref && (ref.node_id === undefined || ref.node_id === "")
+    ? Effect.fail(
+      new BitbucketError.InvalidInput({
+        message: "node_id is given but empty: a compare-and-swap needs the revision it was read at (leave node_id out to change the latest)",
+        parameter: "node_id"
+      })
+    )
+    : Effect.void
+
 /** The snippet's path, at its revision when the ref names one. */
 const snippetTarget = (ref: RevisionRef) => ({
   path: ref.node_id === undefined ? "/snippets/{workspace}/{encoded_id}" : "/snippets/{workspace}/{encoded_id}/{node_id}",
@@ -369,6 +384,7 @@ export const create = Effect.fn("Bitbucket.Snippet.create")(function*(
  * @category mutations
  */
 export const update = Effect.fn("Bitbucket.Snippet.update")(function*(ref: RevisionRef, payload: UpdatePayload) {
+  yield* casIntended(ref)
   const encoded = yield* Http.encodePayload(UpdatePayload, payload)
   return yield* Http.json({ method: "PUT", ...snippetTarget(ref), body: toMultipart(encoded) }, Snippet)
 })
@@ -388,6 +404,7 @@ export const update = Effect.fn("Bitbucket.Snippet.update")(function*(ref: Revis
  * @category mutations
  */
 const del = Effect.fn("Bitbucket.Snippet.delete")(function*(ref: RevisionRef) {
+  yield* casIntended(ref)
   return yield* Http.empty({ method: "DELETE", ...snippetTarget(ref) })
 })
 

@@ -108,6 +108,16 @@ describe("pending (draft) pull request comments", () => {
       expect(published["pending"]).toBe(false)
       const listed = yield* collect(Comment.findForPullRequest(pr))
       expect(listed.filter((c) => c.id === draft.id).map((c) => c["pending"])).toEqual([true])
+      // Only pull request comments are drafts, and only they and commit comments sit on a line.
+      const issue = { workspace: "demo", repo_slug: "data-pipeline", issue_id: 1 }
+      expect(yield* Effect.flip(Comment.create(issue, { content: { raw: "x" }, pending: true }))).toMatchObject({
+        _tag: "InvalidInput",
+        parameter: "payload.pending"
+      })
+      expect(yield* Effect.flip(Comment.create(issue, { content: { raw: "x" }, inline: { path: "a.ts", to: 1 } }))).toMatchObject({
+        _tag: "InvalidInput",
+        parameter: "payload.inline"
+      })
       // Anything but a boolean is refused before sending.
       const bad = yield* Effect.flip(Comment.create(pr, { content: { raw: "x" }, pending: "yes" } as unknown as Comment.CreatePayload))
       expect(bad).toBeInstanceOf(BitbucketError.InvalidInput)

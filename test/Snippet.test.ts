@@ -371,6 +371,13 @@ describe("Snippet revisions (against the fake)", () => {
       const notDeleted = yield* Effect.flip(Snippet.delete(atRead))
       expect(notDeleted._tag).toBe("Conflict")
 
+      // A revision that went missing (read from a commit trimmed by `fields`) is refused, not dropped.
+      const [trimmed] = yield* collect(Snippet.findCommits(ref, { fields: "values.message" }).pipe(Stream.take(1)))
+      const unconditional = yield* Effect.flip(Snippet.update({ ...ref, node_id: trimmed!.hash }, { files: [{ name: "a.txt", content: "ours\n" }] }))
+      expect(unconditional).toMatchObject({ _tag: "InvalidInput", parameter: "node_id" })
+      expect(yield* Snippet.contentText(ref, "a.txt")).toBe("theirs\n")
+      expect(yield* Effect.flip(Snippet.delete({ ...ref, node_id: undefined }))).toMatchObject({ _tag: "InvalidInput" })
+
       // At the latest revision the same calls succeed.
       const [latest] = yield* collect(Snippet.findCommits(ref).pipe(Stream.take(1)))
       const updated = yield* Snippet.update({ ...ref, node_id: latest!.hash! }, { files: [{ name: "a.txt", content: "ours\n" }] })

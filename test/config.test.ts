@@ -101,7 +101,8 @@ describe("BitbucketConfig.layerConfig: timeouts, page size, concurrency, retries
     }))
 
   const refused: ReadonlyArray<readonly [string, string, RegExp]> = [
-    ["BITBUCKET_TIMEOUT", "30s", /not a duration/],
+    ["BITBUCKET_TIMEOUT", "30s", /not a duration: "30s" \(write it as "30 seconds"/],
+    ["BITBUCKET_PAGELEN", "99999999999999999999999", /whole number/],
     ["BITBUCKET_OPERATION_TIMEOUT", "0 seconds", /longer than zero/],
     ["BITBUCKET_PAGELEN", "0", /at least 1/],
     ["BITBUCKET_PAGELEN", "lots", /whole number, got "lots"/],
