@@ -101,7 +101,7 @@ export class Authenticator extends Context.Tag("effect-bitbucket/Authenticator")
  */
 export const make = (options: {
   readonly authenticate: Service["authenticate"]
-  readonly onUnauthorized?: Service["onUnauthorized"]
+  readonly onUnauthorized?: Service["onUnauthorized"] | undefined
 }): Service => ({
   authenticate: options.authenticate,
   onUnauthorized: options.onUnauthorized ?? (() => Effect.succeed(false))
@@ -235,7 +235,7 @@ export interface OAuth2Client {
   readonly clientId: string
   readonly clientSecret: Secret
   /** Token endpoint: https, or http on loopback only (else `InvalidInput`). Default {@link oauth2Urls}`.token`. */
-  readonly tokenUrl?: string
+  readonly tokenUrl?: string | undefined
 }
 
 /**
@@ -290,9 +290,9 @@ export const requestToken = Effect.fn("Bitbucket.Authenticator.requestToken")(fu
  */
 export const authorizeUrl = (options: {
   readonly clientId: string
-  readonly state?: string
-  readonly redirectUri?: string
-  readonly authorizeUrl?: string
+  readonly state?: string | undefined
+  readonly redirectUri?: string | undefined
+  readonly authorizeUrl?: string | undefined
 }): string => {
   const url = new URL(options.authorizeUrl ?? oauth2Urls.authorize)
   url.searchParams.set("client_id", options.clientId)
@@ -321,12 +321,15 @@ export const authorizeUrl = (options: {
  * @since 0.1.0
  * @category oauth2
  */
-export const exchangeCode = (options: OAuth2Client & { readonly code: Secret; readonly redirectUri?: string }) =>
-  requestToken(options, {
+export const exchangeCode = Effect.fn("Bitbucket.Authenticator.exchangeCode")(function*(
+  options: OAuth2Client & { readonly code: Secret; readonly redirectUri?: string | undefined }
+) {
+  return yield* requestToken(options, {
     grant_type: "authorization_code",
     code: options.code,
     ...(options.redirectUri === undefined ? {} : { redirect_uri: options.redirectUri })
   })
+})
 
 interface CachedToken {
   readonly header: Redacted.Redacted<string>
@@ -341,7 +344,7 @@ interface OAuthState {
 }
 
 const oauth2Layer = (
-  client: OAuth2Client & { readonly refreshSkew?: number },
+  client: OAuth2Client & { readonly refreshSkew?: number | undefined },
   initialGrant: Readonly<Record<string, Secret>>,
   nextGrant: (token: OAuth2Token, previous: Readonly<Record<string, Secret>>) => Readonly<Record<string, Secret>>
 ): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
@@ -411,7 +414,7 @@ const oauth2Layer = (
 export const oauth2ClientCredentials = (
   options: OAuth2Client & {
     /** Renew this many seconds before expiry. Default 60. */
-    readonly refreshSkew?: number
+    readonly refreshSkew?: number | undefined
   }
 ): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
   oauth2Layer(options, { grant_type: "client_credentials" }, (_, previous) => previous)
@@ -439,7 +442,7 @@ export const oauth2ClientCredentials = (
  * @category layers
  */
 export const oauth2RefreshToken = (
-  options: OAuth2Client & { readonly refreshToken: Secret; readonly refreshSkew?: number }
+  options: OAuth2Client & { readonly refreshToken: Secret; readonly refreshSkew?: number | undefined }
 ): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>
   oauth2Layer(
     options,

@@ -205,29 +205,29 @@ export class BitbucketConfig extends Context.Reference<BitbucketConfig>()("effec
  * @category models
  */
 export interface PartialSettings {
-  readonly baseUrl?: string
-  readonly pagelen?: number
-  readonly prefetch?: number
-  readonly concurrency?: number
-  readonly timeout?: Duration.DurationInput
-  readonly operationTimeout?: Duration.DurationInput
-  readonly userAgent?: string
-  readonly redirectHosts?: ReadonlyArray<string>
+  readonly baseUrl?: string | undefined
+  readonly pagelen?: number | undefined
+  readonly prefetch?: number | undefined
+  readonly concurrency?: number | undefined
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly operationTimeout?: Duration.DurationInput | undefined
+  readonly userAgent?: string | undefined
+  readonly redirectHosts?: ReadonlyArray<string> | undefined
   readonly retry?: {
-    readonly maxRetries?: number
-    readonly baseDelay?: Duration.DurationInput
-    readonly maxDelay?: Duration.DurationInput
-    readonly rateLimitDelay?: Duration.DurationInput
-    readonly maxElapsed?: Duration.DurationInput
-    readonly retryNonIdempotent?: boolean
-    readonly budget?: Partial<RetryBudget>
-  }
+    readonly maxRetries?: number | undefined
+    readonly baseDelay?: Duration.DurationInput | undefined
+    readonly maxDelay?: Duration.DurationInput | undefined
+    readonly rateLimitDelay?: Duration.DurationInput | undefined
+    readonly maxElapsed?: Duration.DurationInput | undefined
+    readonly retryNonIdempotent?: boolean | undefined
+    readonly budget?: { readonly [K in keyof RetryBudget]?: RetryBudget[K] | undefined } | undefined
+  } | undefined
   readonly rateLimit?: {
     readonly maxRequests?: number | undefined
-    readonly interval?: Duration.DurationInput
-    readonly nearLimitDelay?: Duration.DurationInput
-    readonly nearLimitWindow?: Duration.DurationInput
-  }
+    readonly interval?: Duration.DurationInput | undefined
+    readonly nearLimitDelay?: Duration.DurationInput | undefined
+    readonly nearLimitWindow?: Duration.DurationInput | undefined
+  } | undefined
 }
 
 const invalid = (message: string) => new Cause.IllegalArgumentException(`BitbucketConfig: ${message}`)
@@ -297,7 +297,8 @@ export const make = (overrides: PartialSettings = {}, base: Settings = defaults)
       rateLimitDelay: duration("retry.rateLimitDelay", retry.rateLimitDelay, base.retry.rateLimitDelay),
       maxElapsed: duration("retry.maxElapsed", retry.maxElapsed, base.retry.maxElapsed),
       retryNonIdempotent: retry.retryNonIdempotent ?? base.retry.retryNonIdempotent,
-      budget: { ...base.retry.budget, ...retry.budget }
+      // A budget field given as undefined keeps the default, as every other setting does.
+      budget: { ...base.retry.budget, ...Object.fromEntries(Object.entries(retry.budget ?? {}).filter(([, v]) => v !== undefined)) }
     },
     rateLimit: {
       maxRequests: "maxRequests" in rateLimit ? rateLimit.maxRequests : base.rateLimit.maxRequests,

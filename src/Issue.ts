@@ -575,7 +575,9 @@ export const findChange = Effect.fn("Bitbucket.Issue.findChange")(function*(ref:
  * @category mutations
  */
 export const createChange = Effect.fn("Bitbucket.Issue.createChange")(function*(ref: IssueRef, payload: ChangePayload) {
-  if (Object.values(payload.changes).every((value) => value === undefined)) {
+  // The schema's check comes first when `changes` is not even an object (untyped callers).
+  const named = typeof payload.changes === "object" && payload.changes !== null ? Object.values(payload.changes) : [true]
+  if (named.every((value) => value === undefined)) {
     return yield* new BitbucketError.InvalidInput({ message: "an issue change names at least one field in changes: got none", parameter: "payload.changes" })
   }
   return yield* Http.jsonWithBody({ method: "POST", path: changes, params: ref }, ChangePayload, payload, Change)

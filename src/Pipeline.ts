@@ -300,7 +300,7 @@ const customSelector = (custom: string | undefined) =>
  */
 export const onBranch = (
   name: string,
-  options: { readonly custom?: string; readonly commit?: string } = {}
+  options: { readonly custom?: string | undefined; readonly commit?: string | undefined } = {}
 ): TriggerPayload["target"] => ({
   type: "pipeline_ref_target",
   ref_type: "branch",
@@ -322,7 +322,7 @@ export const onBranch = (
  * @since 0.1.0
  * @category constructors
  */
-export const onTag = (name: string, options: { readonly custom?: string } = {}): TriggerPayload["target"] => ({
+export const onTag = (name: string, options: { readonly custom?: string | undefined } = {}): TriggerPayload["target"] => ({
   type: "pipeline_ref_target",
   ref_type: "tag",
   ref_name: name,
@@ -342,7 +342,7 @@ export const onTag = (name: string, options: { readonly custom?: string } = {}):
  * @since 0.1.0
  * @category constructors
  */
-export const onCommit = (hash: string, options: { readonly custom?: string } = {}): TriggerPayload["target"] => ({
+export const onCommit = (hash: string, options: { readonly custom?: string | undefined } = {}): TriggerPayload["target"] => ({
   type: "pipeline_commit_target",
   commit: { type: "commit", hash },
   ...customSelector(options.custom)
@@ -457,7 +457,7 @@ export const stop = Effect.fn("Bitbucket.Pipeline.stop")(function*(ref: Pipeline
  */
 export const awaitCompletion = Effect.fn("Bitbucket.Pipeline.awaitCompletion")(function*(
   ref: PipelineRef,
-  options: { readonly interval?: Duration.DurationInput; readonly maxPolls?: number } = {}
+  options: { readonly interval?: Duration.DurationInput | undefined; readonly maxPolls?: number | undefined } = {}
 ) {
   const problem = countProblem("maxPolls", options.maxPolls, 1)
   if (problem !== undefined) return yield* Effect.fail(new BitbucketError.InvalidInput({ message: problem, parameter: "maxPolls" }))
@@ -955,7 +955,7 @@ export interface SchedulePayload extends Schema.Schema.Type<typeof SchedulePaylo
  * @since 0.1.0
  * @category constructors
  */
-export const scheduleOnBranch = (name: string, options: { readonly custom?: string } = {}): SchedulePayload["target"] => ({
+export const scheduleOnBranch = (name: string, options: { readonly custom?: string | undefined } = {}): SchedulePayload["target"] => ({
   type: "pipeline_ref_target",
   ref_type: "branch",
   ref_name: name,

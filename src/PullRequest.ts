@@ -682,11 +682,11 @@ export const merge = Effect.fn("Bitbucket.PullRequest.merge")(function*(
   payload: MergePayload = {},
   options: {
     /** Ask Bitbucket to merge in the background (`?async=true`) and poll. Default false. */
-    readonly async?: boolean
+    readonly async?: boolean | undefined
     /** Wait between polls. Default 1 second. */
-    readonly pollInterval?: Duration.DurationInput
+    readonly pollInterval?: Duration.DurationInput | undefined
     /** Polls before giving up. Default 120. */
-    readonly maxPolls?: number
+    readonly maxPolls?: number | undefined
   } = {}
 ) {
   const body = yield* Http.encodePayload(MergePayload, payload)

@@ -146,7 +146,7 @@ export interface RepositoryRef {
  */
 export const find = Effect.fn("Bitbucket.Repository.find")(function*(
   ref: RepositoryRef,
-  options: { readonly fields?: string } = {}
+  options: { readonly fields?: string | undefined } = {}
 ) {
   return yield* Http.json(
     { method: "GET", path: "/repositories/{workspace}/{repo_slug}", params: ref, query: { fields: options.fields } },
@@ -217,7 +217,7 @@ export const parseFullName = (fullName: string): Effect.Effect<RepositoryRef, Bi
  */
 export const findByFullName = Effect.fn("Bitbucket.Repository.findByFullName")(function*(
   fullName: string,
-  options: { readonly fields?: string } = {}
+  options: { readonly fields?: string | undefined } = {}
 ) {
   return yield* find(yield* parseFullName(fullName), options)
 })
@@ -419,7 +419,7 @@ export const update = Effect.fn("Bitbucket.Repository.update")(function*(ref: Re
 const del = Effect.fn("Bitbucket.Repository.delete")(function*(
   ref: RepositoryRef & {
     /** Where Bitbucket should redirect requests for the deleted repository (a URL). */
-    readonly redirect_to?: string
+    readonly redirect_to?: string | undefined
   }
 ) {
   return yield* Http.empty({

@@ -292,14 +292,11 @@ export const follow: {
   schema?: Schema.Schema<A, I>
 ): Stream.Stream<A | OpenRecord, BitbucketError.BitbucketError, Requirements> => {
   const url = href(resource, rel)
-  if (url === undefined) {
-    return Stream.fail(
-      new BitbucketError.InvalidInput({ message: `the resource has no "${rel}" link`, parameter: "rel" })
-    )
-  }
-  return streamUrl<A | OpenRecord, unknown>(url, (schema ?? OpenRecord) as Schema.Schema<A | OpenRecord, unknown>, {
-    single: true
-  }).pipe(Stream.withSpan("Bitbucket.Resource.follow", { attributes: { rel } }))
+  const followed: Stream.Stream<A | OpenRecord, BitbucketError.BitbucketError, Requirements> = url === undefined
+    ? Stream.fail(new BitbucketError.InvalidInput({ message: `the resource has no "${rel}" link`, parameter: "rel" }))
+    : streamUrl<A | OpenRecord, unknown>(url, (schema ?? OpenRecord) as Schema.Schema<A | OpenRecord, unknown>, { single: true })
+  // A missing link is traced too: the failure shows under the operation that asked for it.
+  return followed.pipe(Stream.withSpan("Bitbucket.Resource.follow", { attributes: { rel } }))
 }
 
 /**

@@ -486,6 +486,7 @@ describe("Issue on the wire", () => {
         [Issue.update(ref, { state: "done" as Issue.State }), "payload.state"],
         [Issue.update(ref, { content: { raw: "x", markup: "html" as "markdown" } }), "payload.content.markup"],
         [Issue.createChange(ref, { changes: {} }), "payload.changes"],
+        [Issue.createChange(ref, {} as unknown as Issue.ChangePayload), "payload.changes"],
         [Issue.createChange(ref, { changes: { title: { new: " " } } }), "payload.changes.title.new"],
         [Issue.uploadAttachments(ref, []), "files"],
         [Issue.uploadAttachments(ref, [{ name: 'a"b', content: "x" }]), "files.0.name"],
