@@ -253,7 +253,7 @@ const UpdatePayloadSchema = Schema.Struct({
 })
 
 /**
- * What to change: any of the fields of {@link CreatePayload}; `null` clears the assignee, the
+ * What to change: one or more fields of {@link CreatePayload}; `null` clears the assignee, the
  * component, the milestone or the version. To change the state with a message, see
  * {@link createChange}.
  *
