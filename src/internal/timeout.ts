@@ -3,10 +3,13 @@
  * allows (every request of a listing runs under one, so its cost is paid per page).
  * @internal
  */
-import { Duration, Effect, type Exit, Fiber } from "effect"
+import { Clock, Context, DefaultServices, Duration, Effect, type Exit, Fiber } from "effect"
 
-/** The clock of every runtime that provides none of its own (a test's `TestClock` is another). */
-const liveClock = Effect.runSync(Effect.clock)
+/**
+ * The clock of every runtime that provides none of its own (a test's `TestClock` is another), read
+ * from Effect's default services: importing this module runs no effect.
+ */
+const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
 
 /**
  * What is left until `deadline` (epoch millis) at `now`, in whole milliseconds rounded down: a wait
