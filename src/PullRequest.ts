@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 import { Duration, Effect, Option, Schema, Stream } from "effect"
+import { dual } from "effect/Function"
 import type * as BitbucketError from "./BitbucketError.js"
 import { refFromSelf } from "./internal/selfRef.js"
 import { BuildStatus } from "./BuildStatus.js"
@@ -356,20 +357,31 @@ export const fromBranches = (
  *
  * @example
  * ```ts
+ * import { pipe } from "effect"
  * import { PullRequest } from "effect-bitbucket"
  *
  * const payload = PullRequest.addReviewers(
  *   PullRequest.fromBranches("feature/login", "main", { title: "Add login" }),
  *   [{ account_id: "557058:bob" }]
  * )
+ * // or, data-last:
+ * const same = pipe(
+ *   PullRequest.fromBranches("feature/login", "main", { title: "Add login" }),
+ *   PullRequest.addReviewers([{ account_id: "557058:bob" }])
+ * )
  * ```
  *
  * @since 0.1.0
  * @category payloads
  */
-export const addReviewers = <P extends { readonly reviewers?: ReadonlyArray<Reviewer> | undefined }>(
+export const addReviewers: {
+  (
+    reviewers: ReadonlyArray<ReviewerInput>
+  ): <P extends { readonly reviewers?: ReadonlyArray<Reviewer> | undefined }>(payload: P) => P
+  <P extends { readonly reviewers?: ReadonlyArray<Reviewer> | undefined }>(payload: P, reviewers: ReadonlyArray<ReviewerInput>): P
+} = dual(2, <P extends { readonly reviewers?: ReadonlyArray<Reviewer> | undefined }>(
   payload: P,
-  reviewers: ReadonlyArray<{ readonly uuid?: string | undefined; readonly account_id?: string | undefined }>
+  reviewers: ReadonlyArray<ReviewerInput>
 ): P => {
   const all: Array<Reviewer> = [...(payload.reviewers ?? [])]
   const key = (r: { readonly uuid?: string | undefined; readonly account_id?: string | undefined }) =>
@@ -387,43 +399,59 @@ export const addReviewers = <P extends { readonly reviewers?: ReadonlyArray<Revi
     }
   }
   return { ...payload, reviewers: all }
-}
+})
+
+/** A reviewer to add: by `{ uuid }`, `{ account_id }`, or an account you hold. */
+type ReviewerInput = { readonly uuid?: string | undefined; readonly account_id?: string | undefined }
 
 /**
  * Sets the source of a payload.
  *
  * @example
  * ```ts
+ * import { pipe } from "effect"
  * import { PullRequest } from "effect-bitbucket"
  *
  * const payload = PullRequest.withSource(PullRequest.fromBranches("a", "main", { title: "t" }), "b")
+ * const same = pipe(PullRequest.fromBranches("a", "main", { title: "t" }), PullRequest.withSource("b"))
  * ```
  *
  * @since 0.1.0
  * @category payloads
  */
-export const withSource = (payload: CreatePayload, source: EndpointInput): CreatePayload => ({
+export const withSource: {
+  (source: EndpointInput): (payload: CreatePayload) => CreatePayload
+  (payload: CreatePayload, source: EndpointInput): CreatePayload
+} = dual(2, (payload: CreatePayload, source: EndpointInput): CreatePayload => ({
   ...payload,
   source: endpoint(source)
-})
+}))
 
 /**
  * Sets the destination of a payload.
  *
  * @example
  * ```ts
+ * import { pipe } from "effect"
  * import { PullRequest } from "effect-bitbucket"
  *
  * const payload = PullRequest.withDestination(PullRequest.fromBranches("a", undefined, { title: "t" }), "develop")
+ * const same = pipe(PullRequest.fromBranches("a", undefined, { title: "t" }), PullRequest.withDestination("develop"))
  * ```
  *
  * @since 0.1.0
  * @category payloads
  */
-export const withDestination = <P extends { readonly destination?: EndpointPayload | undefined }>(
-  payload: P,
-  destination: EndpointInput
-): P => ({ ...payload, destination: endpoint(destination) })
+export const withDestination: {
+  (destination: EndpointInput): <P extends { readonly destination?: EndpointPayload | undefined }>(payload: P) => P
+  <P extends { readonly destination?: EndpointPayload | undefined }>(payload: P, destination: EndpointInput): P
+} = dual(
+  2,
+  <P extends { readonly destination?: EndpointPayload | undefined }>(payload: P, destination: EndpointInput): P => ({
+    ...payload,
+    destination: endpoint(destination)
+  })
+)
 
 // ---------------------------------------------------------------------------------------------
 // Operations

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Layer, Stream } from "effect"
+import { Chunk, Effect, Layer, pipe, Stream } from "effect"
 import { Authenticator, BitbucketError, Comment, Commit, Issue, PullRequest, Repository } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
@@ -150,4 +150,19 @@ describe("refOf: the ref of a resource you hold", () => {
       // A pull request's link is not a repository's.
       expect(yield* Effect.flip(Repository.refOf(prs[0]!))).toMatchObject({ _tag: "InvalidInput" })
     }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
+})
+
+describe("payload helpers, data-first and data-last", () => {
+  it("addReviewers, withSource and withDestination give the same payload either way", () => {
+    const base = PullRequest.fromBranches("feature/a", "main", { title: "T" })
+    const reviewers = [{ account_id: "557058:bob" }, { uuid: "{u2}" }, { account_id: "557058:bob" }]
+    const first = PullRequest.withDestination(PullRequest.withSource(PullRequest.addReviewers(base, reviewers), "feature/b"), "develop")
+    const last = pipe(base, PullRequest.addReviewers(reviewers), PullRequest.withSource("feature/b"), PullRequest.withDestination("develop"))
+    expect(last).toEqual(first)
+    expect(first).toMatchObject({
+      source: { branch: { name: "feature/b" } },
+      destination: { branch: { name: "develop" } },
+      reviewers: [{ account_id: "557058:bob" }, { uuid: "{u2}" }]
+    })
+  })
 })
