@@ -375,3 +375,19 @@ describe("the services and tokens themselves", () => {
       spans.forEach((line, i) => expectClean(`span record ${i}`, line))
     }))
 })
+
+describe("a short Basic password", () => {
+  // The user is not a secret, but a password under 4 characters is too short to be one alone: an
+  // echo of `user:password` must still be kept out, as it was before the user stopped being a secret.
+  it.effect("echoed as user:password stays out of the error", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json(errorBody(`Bad credentials for ${USERNAME}:x9Q`), 400))
+      const error = yield* Effect.flip(find.pipe(
+        Effect.provide(Layer.merge(mock.layer, Authenticator.basic({ username: USERNAME, password: Redacted.make("x9Q") })))
+      ))
+      expect(error._tag).toBe("BadRequest")
+      for (const rendered of [error.message, inspect(error), JSON.stringify(error)]) {
+        expect(rendered).not.toContain(`${USERNAME}:x9Q`)
+      }
+    }))
+})

@@ -57,7 +57,10 @@ export const secretsOf = (authorization: string | undefined): ReadonlyArray<stri
     try {
       const decoded = new TextDecoder().decode(Uint8Array.from(atob(credential), (c) => c.charCodeAt(0)))
       const password = decoded.slice(decoded.indexOf(":") + 1)
+      // A password too short to be told apart from other text is kept out with its user, as the
+      // pair a server echoes: `alice:x9Q` must not show, though `x9Q` alone cannot be blanked.
       if (password.length >= 4) out.push(password)
+      else if (password.length > 0 && decoded.length >= 4) out.push(decoded)
     } catch {
       // Not Base64: nothing more to find.
     }
