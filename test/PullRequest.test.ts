@@ -152,6 +152,20 @@ describe("refOf: the ref of a resource you hold", () => {
     }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
 })
 
+describe("refOf: ids that are not positive whole numbers", () => {
+  // Number() reads "1e3" as 1000 and "0x10" as 16: such a link named no pull request, and a ref
+  // built from it would act on another one.
+  it.effect("a link whose id is not written in decimal digits is refused", () =>
+    Effect.gen(function*() {
+      const withSelf = (id: string) =>
+        ({ type: "pullrequest", id: 1, links: { self: { href: `https://api.bitbucket.org/2.0/repositories/demo/x/pullrequests/${id}` } } }) as unknown as PullRequest.PullRequest
+      expect(yield* PullRequest.refOf(withSelf("42"))).toEqual({ workspace: "demo", repo_slug: "x", pull_request_id: 42 })
+      for (const id of ["1e3", "0x10", "1.0", "+5", "0b11", "99999999999999999999"]) {
+        expect(yield* Effect.flip(PullRequest.refOf(withSelf(id))), id).toMatchObject({ _tag: "InvalidInput" })
+      }
+    }))
+})
+
 describe("payload helpers, data-first and data-last", () => {
   it("addReviewers, withSource and withDestination give the same payload either way", () => {
     const base = PullRequest.fromBranches("feature/a", "main", { title: "T" })

@@ -29,8 +29,9 @@ export const refFromSelf = <A>(
   const ref: Record<string, string | number> = {}
   for (const [i, name] of names.entries()) {
     const value = match === null ? undefined : decoded(match[i + 1]!)
-    const number = numeric.includes(name) ? Number(value) : undefined
-    if (value === undefined || (number !== undefined && !(Number.isInteger(number) && number > 0))) {
+    // Decimal digits only: Number() also reads "1e3", "0x10" and "1.0", which name no resource.
+    const number = numeric.includes(name) ? (value !== undefined && /^[1-9][0-9]*$/.test(value) ? Number(value) : NaN) : undefined
+    if (value === undefined || (number !== undefined && !Number.isSafeInteger(number))) {
       return Effect.fail(
         new BitbucketError.InvalidInput({ message: `the ${what} has no links.self of the form ...${template}`, parameter: what })
       )
