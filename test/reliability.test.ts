@@ -141,6 +141,44 @@ describe("timeouts", () => {
       expect(mock.requests).toHaveLength(1)
     }))
 
+  it.effect("a retry whose rate-limit slowdown would end past the deadline fails at once with the real error", () =>
+    Effect.gen(function*() {
+      // The 503 says the caller is near its limit: the retry would wait its backoff, then the
+      // near-limit delay, past the deadline. Waiting could only end in a timeout hiding the 503.
+      const mock = mockHttp(() => new Response("unavailable", { status: 503, headers: { "x-ratelimit-nearlimit": "true" } }))
+      const layer = Layer.merge(
+        mock.anonymous,
+        BitbucketConfig.layer({
+          operationTimeout: "3 seconds",
+          retry: { baseDelay: "100 millis" },
+          rateLimit: { nearLimitDelay: "10 seconds", nearLimitWindow: "1 minute" }
+        })
+      )
+      const fiber = yield* Effect.fork(Effect.flip(find.pipe(Effect.provide(layer))))
+      let waited = 0
+      while (Option.isNone(yield* Fiber.poll(fiber)) && waited < 3000) {
+        yield* TestClock.adjust("10 millis")
+        waited += 10
+      }
+      const error = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({ _tag: "ServerError", status: 503 })
+      expect(waited).toBeLessThan(3000)
+      expect(mock.requests).toHaveLength(1)
+      // A slowdown that ends in time is waited out: the retry is sent.
+      let n = 0
+      const recovering = mockHttp(() =>
+        n++ === 0 ? new Response("unavailable", { status: 503, headers: { "x-ratelimit-nearlimit": "true" } }) : json(repo)
+      )
+      const fits = Layer.merge(
+        recovering.anonymous,
+        BitbucketConfig.layer({ operationTimeout: "3 seconds", retry: { baseDelay: "100 millis" }, rateLimit: { nearLimitDelay: "2 seconds" } })
+      )
+      const ok = yield* Effect.fork(find.pipe(Effect.provide(fits)))
+      yield* TestClock.adjust("3 seconds")
+      expect((yield* Fiber.join(ok)).name).toBe("hello")
+      expect(recovering.requests).toHaveLength(2)
+    }))
+
   it.effect("the time limits bound authentication too: a credential source that hangs fails the request in time", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json(repo))

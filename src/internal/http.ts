@@ -446,8 +446,10 @@ const sendWith = (
       const delay = yield* backoff(policy, retries, status, retryAfter)
       // A wait that would end past the operation's deadline cannot lead to a success: the request
       // fails now, with what went wrong (a `RateLimited` keeps its `retryAfter`), not at the deadline.
+      // The limiter's waits count too: a slowdown Bitbucket just asked for (near its limit) or a full
+      // window would hold the retry past the deadline, to fail there with a timeout.
       const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed) &&
-        now + delay < deadline
+        Throttle.sendTime(settings, now + delay) < deadline
       if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
         return yield* (result._tag === "Response" ? failStatus(result.received, requestSecrets(result.request, prepared), prepared.conflictStatus) : Effect.fail(result.error))
       }

@@ -53,6 +53,24 @@ export const nearLimit = (settings: Settings, now: number): void => {
 const succeedTrue = Effect.succeed(true)
 
 /**
+ * When a request wanting to leave at `at` (epoch millis, now or later) could be sent as things
+ * stand: after the near-limit slowdown and the limiter's window. Nothing is reserved; a retry
+ * asks this before it waits, so that a wait the limiter would stretch past the deadline is not begun.
+ */
+export const sendTime = (settings: Settings, at: number): number => {
+  const state = stateOf(settings)
+  let ready = at < state.nearLimitUntil ? at + Duration.toMillis(settings.rateLimit.nearLimitDelay) : at
+  const maxRequests = settings.rateLimit.maxRequests
+  if (maxRequests !== undefined && maxRequests > 0) {
+    const interval = Duration.toMillis(settings.rateLimit.interval)
+    // The sends still in the window at `at`, the reserved ones included.
+    const counted = state.sent.filter((sent) => sent > at - interval)
+    if (counted.length >= maxRequests) ready = Math.max(ready, counted[counted.length - maxRequests]! + interval)
+  }
+  return ready
+}
+
+/**
  * Waits for a slot before sending: the near-limit slowdown, then the client-side limiter (a
  * sliding window: at most `maxRequests` sends in any `interval`; slots are reserved in order, so
  * concurrent fibers queue fairly). A request that gives up while waiting (interruption) releases its
