@@ -15,8 +15,8 @@
  * - Creating a repository that exists answers 400 `Repository with this Slug and Owner already exists.`;
  *   `PUT` on a missing repository creates it (201 with `Location`).
  * - Permissions: a user's explicit permission on a repository or project (seed `permissions`, or
- *   granted through `permissions-config`) changes what the user may do; a group's is recorded and
- *   served but changes nothing, since the fake's groups have no members.
+ *   granted through `permissions-config`) changes what the user may do; a group's (seed
+ *   `groupPermissions`, or granted the same way) does the same for the group's `members`.
  *
  * Three ways to talk to it:
  * - in memory: {@link layer} (an `HttpClient` that calls {@link FakeBitbucket.handle});
