@@ -22,7 +22,6 @@ export const basicAuthorization = (username: string, password: Redacted.Redacted
   return Redacted.make(`Basic ${btoa(binary)}`)
 }
 
-/** Form fields of a token request that carry a secret (not `grant_type`, `scope`, `redirect_uri`). */
 /**
  * Did the token endpoint refuse the credentials (RFC 6749: `invalid_grant`, `invalid_client`,
  * `unauthorized_client`, or a 401)? Then the failure is `Unauthorized`; another 400
@@ -39,6 +38,7 @@ const credentialsRefused = (received: Received): boolean => {
   }
 }
 
+/** Form fields of a token request that carry a secret (not `grant_type`, `scope`, `redirect_uri`). */
 const secretFormFields: ReadonlySet<string> = new Set(["refresh_token", "code", "code_verifier", "client_secret", "password", "assertion"])
 
 export const sendForm = <A, I>(
