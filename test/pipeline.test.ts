@@ -99,6 +99,17 @@ describe("error mapping", () => {
       expect(String(error)).toContain("Use an API token")
     }))
 
+  it.effect("a detail without a message still shows in the message", () =>
+    Effect.gen(function*() {
+      // An error body may carry its advice in `detail` alone (an empty or missing `message`).
+      for (const error of [{ detail: "Use an API token." }, { message: "", detail: "Use an API token." }]) {
+        const mock = mockHttp(() => json({ type: "error", error }, 401))
+        const failed = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(Effect.provide(mock.anonymous))
+        expect(failed).toMatchObject({ _tag: "Unauthorized", detail: "Use an API token." })
+        expect(failed.message).toContain("Bitbucket said: Use an API token.")
+      }
+    }))
+
   it.effect("a text/plain 429 still gives a clear RateLimited after the retries", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => text("Rate limit for this resource has been exceeded", 429))

@@ -194,7 +194,8 @@ export const statusError = (input: {
 }): BitbucketError.StatusError => {
   const parsed = parseErrorBody(input.body, redactor(input.secrets ?? []))
   const url = displayUrl(input.url)
-  const said = parsed.bitbucketMessage ?? parsed.body
+  // Without a message, the detail is what Bitbucket said.
+  const said = parsed.bitbucketMessage ?? parsed.body ?? parsed.detail
   // Bitbucket often puts what to do in `detail` ("App passwords are no longer supported. Use an
   // API token"), under a terse `message`: the message shows it too.
   const more = said !== undefined && parsed.detail !== undefined && parsed.detail !== said ? ` (${parsed.detail.slice(0, 300)})` : ""
