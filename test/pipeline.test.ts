@@ -331,6 +331,11 @@ describe("payloads are sent whole or not at all", () => {
       expect(error.message).toContain('Expected one of "bug", "enhancement", "proposal", "task", actual "feature"')
       expect(error.message).not.toContain("undefined")
       expect(mock.requests).toEqual([])
+      // The value refused is the caller's text: it may hold ", actual " itself.
+      const odd = yield* Effect.flip(
+        Issue.create({ workspace: "w", repo_slug: "r" }, { title: "T", kind: "a, actual b" } as unknown as Issue.CreatePayload)
+      ).pipe(Effect.provide(mock.anonymous))
+      expect(odd.message).toBe('invalid payload.kind: Expected one of "bug", "enhancement", "proposal", "task", actual "a, actual b"')
     }))
 })
 

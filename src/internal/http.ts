@@ -712,7 +712,8 @@ const issueMessage = (issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>): s
   const expected: Array<string> = []
   let actual: string | undefined
   for (const issue of issues) {
-    const match = /^Expected (.+), actual (.+)$/s.exec(issue.message)
+    // The expectation is the schema's (no ", actual " in it); the value after it is the caller's and may hold anything.
+    const match = /^Expected (.+?), actual (.+)$/s.exec(issue.message)
     if (match === null) return issues[0]!.message
     if (match[1] !== "undefined" && !expected.includes(match[1]!)) expected.push(match[1]!)
     actual ??= match[2]
