@@ -1,6 +1,6 @@
 import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Effect, Exit, Fiber, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
+import { Cause, ConfigProvider, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
 import { Authenticator, BitbucketConfig, Pagination, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { errorBody, json, mockHttp, type Recorded, type Reply, text } from "./support/mockHttp.js"
@@ -516,6 +516,16 @@ describe("authorization code grant", () => {
       expect(token.tokenType).toBe("bearer")
       expect(JSON.stringify(token)).not.toContain("code-access")
       expect(JSON.stringify(token)).not.toContain("code-refresh")
+    }))
+
+  it.effect("a token endpoint's 429 fails as RateLimited keeping its Retry-After", () =>
+    Effect.gen(function*() {
+      const mock = bitbucket({ token: () => new Response("slow down", { status: 429, headers: { "retry-after": "30" } }) })
+      const error = yield* Effect.flip(Authenticator.requestToken(client, { grant_type: "client_credentials" })).pipe(
+        Effect.provide(Layer.merge(mock.http, BitbucketConfig.layer({ retry: { maxRetries: 0 } })))
+      )
+      expect(error._tag).toBe("RateLimited")
+      expect(error._tag === "RateLimited" ? Option.getOrUndefined(error.retryAfter) : undefined).toEqual(Duration.seconds(30))
     }))
 
   it.effect("requestToken and exchangeCode take Redacted grant values", () =>

@@ -106,17 +106,19 @@ export const sendForm = <A, I>(
     Effect.flatMap((received): Effect.Effect<A, BitbucketError.BitbucketError> =>
       received.status >= 200 && received.status < 300
         ? Effect.mapError(Effect.flatMap(parseJson(received), (value) => decode(options.schema, value, received)), (error) => redactError(error, secrets))
-        : Effect.fail(
-          statusError({
-            method: "POST",
-            url: options.url,
-            status: received.status,
-            treatAs: credentialsRefused(received) ? 401 : undefined,
-            body: new TextDecoder().decode(received.body),
-            retryAfter: Option.none(),
-            secrets
-          })
-        )
+        : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.fail(
+            statusError({
+              method: "POST",
+              url: options.url,
+              status: received.status,
+              treatAs: credentialsRefused(received) ? 401 : undefined,
+              body: new TextDecoder().decode(received.body),
+              // A 429's RateLimited says when to come back, as the API's do.
+              retryAfter: parseRetryAfter(received.headers["retry-after"], now),
+              secrets
+            })
+          ))
     )
   )
 }
