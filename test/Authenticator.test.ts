@@ -528,6 +528,29 @@ describe("authorization code grant", () => {
       expect(error._tag === "RateLimited" ? Option.getOrUndefined(error.retryAfter) : undefined).toEqual(Duration.seconds(30))
     }))
 
+  it.effect("a token renewal's Retry-After past the operation's deadline fails at once with RateLimited", () =>
+    Effect.gen(function*() {
+      // As for the API's own waits: waiting out the deadline could only hide the 429 behind a timeout.
+      const mock = bitbucket({
+        token: (n) => n === 0 ? json(tokenBody("access-0")) : new Response("slow down", { status: 429, headers: { "retry-after": "30" } }),
+        api: () => json(errorBody("Access token expired"), 401)
+      })
+      const layer = Layer.merge(
+        mock.with(Authenticator.oauth2ClientCredentials(client)),
+        BitbucketConfig.layer({ operationTimeout: "3 seconds" })
+      )
+      const fiber = yield* Effect.fork(Effect.flip(Repository.find({ workspace: "demo", repo_slug: "x" }).pipe(Effect.provide(layer))))
+      let waited = 0
+      while (Option.isNone(yield* Fiber.poll(fiber)) && waited < 3000) {
+        yield* TestClock.adjust("100 millis")
+        waited += 100
+      }
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("RateLimited")
+      expect(waited).toBeLessThan(3000)
+      expect(mock.tokenRequests()).toHaveLength(2)
+    }))
+
   it.effect("requestToken and exchangeCode take Redacted grant values", () =>
     Effect.gen(function*() {
       const mock = bitbucket({})

@@ -14,7 +14,7 @@ import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
 import { isRecord } from "./record.js"
 import { redactor } from "./redact.js"
-import { millisLeft, within } from "./timeout.js"
+import { currentDeadline, millisLeft, within } from "./timeout.js"
 import { validator } from "./validate.js"
 import { buildPath, isUnder, originOf, type Query, queryString } from "./url.js"
 
@@ -353,9 +353,11 @@ const sendWith = (
     const deadline = started + Duration.toMillis(settings.operationTimeout)
     const timedOut = () => operationTimedOut(method, shownUrl(url, settings.baseUrl))
     const leftAt = (now: number) => millisLeft(deadline, now)
+    // What runs for this request (its authentication, a renewal) knows its deadline.
+    const underDeadline = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.locally(effect, currentDeadline, deadline)
     const bounded = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.catchIf(within(effect, leftAt(now)), (e): e is "timeout" => e === "timeout", () => Effect.fail(timedOut())))
+        Effect.catchIf(within(underDeadline(effect), leftAt(now)), (e): e is "timeout" => e === "timeout", () => Effect.fail(timedOut())))
     const prepared: Prepared = {
       body: prepareBody(options.body),
       accept: options.accept,
@@ -384,6 +386,7 @@ const sendWith = (
       const onApi = isUnder(currentUrl, settings.baseUrl)
       const shown = onApi ? currentUrl : shownUrl(currentUrl, settings.baseUrl)
       const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, shown, withCredentials, prepared, limit).pipe(
+        underDeadline,
         Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" }),
         // A request off the API (a content host's signed link) is not traced: its span would record
         // the URL with its signature. This holds whatever the application's own client says.

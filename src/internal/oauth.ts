@@ -3,12 +3,12 @@
  * @internal
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Option, Redacted, type Schema } from "effect"
+import { Clock, Duration, Effect, FiberRef, Option, Redacted, type Schema } from "effect"
 import { BitbucketConfig, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
 import { clientFailure, displayUrl, parseRetryAfter, redactError, secretsOf, statusError } from "./errors.js"
 import { backoff, decode, parseJson, type Received } from "./http.js"
-import { within } from "./timeout.js"
+import { currentDeadline, within } from "./timeout.js"
 
 /**
  * The `Authorization` value for HTTP Basic, with `user:password` encoded as UTF-8 (RFC 7617).
@@ -96,7 +96,12 @@ export const sendForm = <A, I>(
       if (received.status !== 429) return received
       const now = yield* Clock.currentTimeMillis
       const delay = yield* backoff(settings.retry, retries, 429, parseRetryAfter(received.headers["retry-after"], now))
-      if (retries >= settings.retry.maxRetries || now + delay - started > Duration.toMillis(settings.retry.maxElapsed)) {
+      // Nor past the deadline of the request this token is for (see currentDeadline).
+      const deadline = yield* FiberRef.get(currentDeadline)
+      if (
+        retries >= settings.retry.maxRetries || now + delay - started > Duration.toMillis(settings.retry.maxElapsed) ||
+        now + delay >= deadline
+      ) {
         return received
       }
       yield* Effect.sleep(Duration.millis(delay))

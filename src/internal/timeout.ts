@@ -3,7 +3,7 @@
  * allows (every request of a listing runs under one, so its cost is paid per page).
  * @internal
  */
-import { Clock, Context, DefaultServices, Duration, Effect, type Exit, Fiber } from "effect"
+import { Clock, Context, DefaultServices, Duration, Effect, type Exit, Fiber, FiberRef } from "effect"
 
 /**
  * The clock of every runtime that provides none of its own (a test's `TestClock` is another), read
@@ -17,6 +17,14 @@ const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
  * moved to the deadline would never wake it).
  */
 export const millisLeft = (deadline: number, now: number): number => Math.max(0, Math.floor(deadline - now))
+
+/**
+ * The deadline (epoch millis) of the request the current fiber works for, Infinity outside one.
+ * A wait inside it that is not the pipeline's own (a token request's backoff, during a request's
+ * authentication or renewal) and would end past it fails at once with its error, as the
+ * pipeline's retries do, instead of sleeping into a timeout.
+ */
+export const currentDeadline: FiberRef.FiberRef<number> = FiberRef.unsafeMake(Number.POSITIVE_INFINITY)
 
 /** Longer than this, a JavaScript timer fires at once; Effect's clock treats it as no limit. */
 const maxTimerMillis = 2 ** 31 - 1
