@@ -721,6 +721,36 @@ describe("FakeBitbucket: branch restrictions", () => {
       expect((yield* del(`${R}/branch-restrictions/7004`, ALICE)).status).toBe(204)
       expect((yield* del(`${R}/refs/branches/release%2F1.x`, BOB)).status).toBe(204)
     })))
+
+  it.effect("a rule by branch type follows the repository's effective branching model", () =>
+    run(Effect.gen(function*() {
+      for (const name of ["feature/a", "feat/b", "feat/c", "dev"]) {
+        expect((yield* json("POST", `${R}/refs/branches`, { name, target: { hash: "main" } }, ALICE)).status).toBe(201)
+      }
+      const B = `${R}/branch-restrictions`
+      for (const branch_type of ["feature", "development", "production"]) {
+        expect((yield* json("POST", B, { kind: "delete", branch_match_kind: "branching_model", branch_type }, ALICE)).status).toBe(201)
+      }
+      // The default model: features are under `feature/`, development is the main branch, and
+      // production is disabled (a production rule covers nothing).
+      expectError(yield* del(`${R}/refs/branches/feature%2Fa`, ALICE), 403)
+      expect((yield* del(`${R}/refs/branches/feat%2Fb`, ALICE)).status).toBe(204)
+      // The repository's own model: features under `feat/`, development on `dev`, production on `feature/a`.
+      expect((yield* json("PUT", `${R}/override-settings`, { override_settings: { branching_model: true } }, ALICE)).status).toBe(204)
+      const settings = yield* json("PUT", `${R}/branching-model/settings`, {
+        branch_types: [{ kind: "feature", prefix: "feat/" }],
+        development: { use_mainbranch: false, name: "dev" },
+        production: { enabled: true, use_mainbranch: false, name: "feature/a" }
+      }, ALICE)
+      expect(settings.status).toBe(200)
+      expectError(yield* del(`${R}/refs/branches/feat%2Fc`, ALICE), 403)
+      expectError(yield* del(`${R}/refs/branches/dev`, ALICE), 403)
+      const production = yield* del(`${R}/refs/branches/feature%2Fa`, ALICE)
+      expectError(production, 403)
+      // Once production moves back to none, `feature/a` is no type's branch.
+      expect((yield* json("PUT", `${R}/branching-model/settings`, { production: { enabled: false } }, ALICE)).status).toBe(200)
+      expect((yield* del(`${R}/refs/branches/feature%2Fa`, ALICE)).status).toBe(204)
+    })))
 })
 
 describe("FakeBitbucket: token scopes", () => {

@@ -806,6 +806,14 @@ export const makeBase = (options: ServerOptions) => {
     }
   }
 
+  // Which branch types of a repository's effective branching model a branch is (production,
+  // development, feature, …): the branching model module answers it, branch restrictions ask.
+  let branchTypeResolver: ((repo: SeedRepository, branch: string) => ReadonlyArray<string>) | undefined
+  const branchTypes = {
+    resolveWith: (resolver: (repo: SeedRepository, branch: string) => ReadonlyArray<string>) => void (branchTypeResolver = resolver),
+    of: (repo: SeedRepository, branch: string): ReadonlyArray<string> => branchTypeResolver?.(repo, branch) ?? []
+  }
+
   // SSH key material in use: Bitbucket takes a key once as an account key, and an access (deploy)
   // key may not also be an account key, nor the reverse. Access keys may be on several subjects.
   const keyUses = new Map<string, { account: number; access: number }>()
@@ -904,7 +912,8 @@ export const makeBase = (options: ServerOptions) => {
     getAdministeredWorkspace,
     findUserById,
     events,
-    branches
+    branches,
+    branchTypes
   }
 }
 

@@ -11,6 +11,9 @@
  * - Missing `branch_match_kind` means `glob`. `users` and `groups` are required when a `push` or
  *   `restrict_merges` rule is created (the spec says so; empty lists are fine), empty otherwise.
  * - A `delete` rule stops `DELETE R/refs/branches/{name}` on the branches it covers (403).
+ * - A `branching_model` rule covers the branches of its type in the repository's effective
+ *   branching model: development and production by name (production only while enabled; it is
+ *   disabled by default), the other types by prefix.
  * - The numeric kinds (`require_approvals_to_merge`, `require_default_reviewer_approvals_to_merge`,
  *   `require_passing_builds_to_merge`, `require_commits_behind`) need a non-negative integer
  *   `value`; other kinds answer `value: null`.
@@ -85,16 +88,14 @@ export const branchRestrictions: RouteModule = {
     let counter = all.reduce((n, r) => Math.max(n, r.id), 0)
 
     // Which branches a rule covers: a glob (`*` matches anything, `/` included), or a branch type
-    // of the default branching model (production and development: the main branch; the others:
-    // their `type/` prefix).
+    // of the repository's effective branching model (see the branching model routes).
     const covers = (r: RestrictionState, repo: SeedRepository, branch: string) => {
       if (r.repository !== core.fullName(repo)) return false
       if (r.branch_match_kind === "glob") {
         const source = r.pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")
         return new RegExp(`^${source}$`).test(branch)
       }
-      const main = repo.mainbranch ?? "main"
-      return r.branch_type === "production" || r.branch_type === "development" ? branch === main : branch.startsWith(`${r.branch_type}/`)
+      return r.branch_type !== undefined && core.branchTypes.of(repo, branch).includes(r.branch_type)
     }
     core.branches.guard((repo, branch, action) => {
       const rule = all.find((r) => r.kind === action && covers(r, repo, branch))

@@ -149,6 +149,27 @@ export const branchingModel: RouteModule = {
     const projectOf = (repo: SeedRepository): SeedProject | undefined =>
       core.findWorkspace(repo.workspace)?.projects?.find((x) => x.key === repo.project)
 
+    /** The settings that apply to a repository: its project's when it inherits them. */
+    const effectiveOf = (repo: SeedRepository): { readonly settings: ModelSettings; readonly inherited: boolean } => {
+      const project = projectOf(repo)
+      return project !== undefined && overridesOf(repo).branching_model !== true
+        ? { settings: settingsOf(projectSettings, project.uuid), inherited: true }
+        : { settings: settingsOf(repoSettings, repo.uuid), inherited: false }
+    }
+
+    // Branch restrictions by branch type ask which types a branch is in the effective model: the
+    // development and (enabled) production branches by name, as `effective-branching-model` resolves
+    // them, and every enabled type whose prefix starts the branch's name.
+    core.branchTypes.resolveWith((repo, branch) => {
+      const { settings, inherited } = effectiveOf(repo)
+      const model = repoModelJson(repo, settings, "effective_repo_branching_model", inherited)
+      return [
+        ...(model.development.name === branch ? ["development"] : []),
+        ...(model.production?.name === branch ? ["production"] : []),
+        ...model.branch_types.filter((t) => branch.startsWith(t.prefix)).map((t) => t.kind)
+      ]
+    })
+
     // ---- representations ---------------------------------------------------------------------
 
     /** A model as applied to a repository; `fallback`: a named branch it lacks is its main branch. */
@@ -289,14 +310,8 @@ export const branchingModel: RouteModule = {
       },
       effective: (ctx: Ctx, p: Params) => {
         const repo = core.repositoryFor(ctx, p)
-        const project = projectOf(repo)
-        const inherited = project !== undefined && overridesOf(repo).branching_model !== true
-        return ok(
-          ctx,
-          inherited
-            ? repoModelJson(repo, settingsOf(projectSettings, project.uuid), "effective_repo_branching_model", true)
-            : repoModelJson(repo, settingsOf(repoSettings, repo.uuid), "effective_repo_branching_model", false)
-        )
+        const { settings, inherited } = effectiveOf(repo)
+        return ok(ctx, repoModelJson(repo, settings, "effective_repo_branching_model", inherited))
       },
       settings: (ctx: Ctx, p: Params) => {
         const repo = core.repositoryFor(ctx, p, "admin")
