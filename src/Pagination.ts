@@ -146,7 +146,7 @@ interface Fetched {
  * commit): its page, empty or partial, must not pass for the answer. It fails as `UnexpectedStatus`.
  */
 const notReady = (received: Http.Received) =>
-  Effect.fail(statusError({ method: received.method, url: received.url, status: received.status, body: Http.bodyText(received) }))
+  Effect.fail(statusError({ method: received.method, url: received.url, status: received.status, body: Http.bodyText(received), secrets: received.secrets }))
 
 const parsed = (received: Http.Received): Effect.Effect<Fetched, BitbucketError.DecodeError | BitbucketError.StatusError> =>
   received.status === 202 ? notReady(received) : Effect.map(Http.parseJson(received), (body) => ({ received, body }))

@@ -166,6 +166,26 @@ const scenarios: ReadonlyArray<Scenario> = [
     })
   },
   {
+    // A schema's message quotes the refused value: here, the request's credentials a proxy echoed.
+    name: "200 whose wrong-typed field echoes the request's credentials",
+    expectTag: "DecodeError",
+    api: (request) => json({ type: "repository", full_name: { echoed: request.headers["authorization"], secret: SECRET } })
+  },
+  {
+    name: "a listing answered 202 whose body echoes the request's credentials",
+    expectTag: "UnexpectedStatus",
+    api: (request) => json({ values: [], echoed: `${request.headers["authorization"]} ${SECRET}` }, 202),
+    run: Stream.runCollect(Pagination.streamUrl("https://api.bitbucket.org/2.0/repositories/demo", Item))
+  },
+  {
+    // A signed link's signature is a credential: the content host's error page echoes it.
+    name: "a content host's error page echoing the signed link",
+    expectTag: "Forbidden",
+    api: () => new Response(null, { status: 302, headers: { location: `https://bbuseruploads.s3.amazonaws.com/file?X-Amz-Signature=${SECRET}&X-Amz-Expires=60` } }),
+    other: (request) => text(`<Error><Code>AccessDenied</Code><Resource>/file${request.url.search}</Resource></Error>`, 403, "application/xml"),
+    run: Http.text({ method: "GET", path: "/repositories/demo/x/src/main/README.md", followRedirects: true })
+  },
+  {
     name: "token endpoint 400 invalid_client",
     oauthOnly: true,
     expectTag: "Unauthorized",

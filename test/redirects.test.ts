@@ -38,6 +38,23 @@ describe("credentials stay under the base URL", () => {
       expect(error.message + JSON.stringify(error)).not.toContain("SIGNED-SECRET")
       expect(mock.requests).toEqual([])
     }))
+
+  it.effect("a content host's refusal is the host's, not Bitbucket's, and its error page's echo of the link is blanked", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((request) =>
+        request.url.host === "api.bitbucket.org"
+          ? new Response(null, { status: 302, headers: { location: signed } })
+          : new Response(`<Error><Message>Request has expired</Message><Resource>/f${request.url.search}</Resource></Error>`, { status: 403 })
+      )
+      const error = yield* Effect.flip(Http.text({ method: "GET", path: "/repositories/demo/x/src/main/f", followRedirects: true })).pipe(
+        Effect.provide(Layer.merge(token, mock.layer))
+      )
+      expect(error._tag).toBe("Forbidden")
+      expect(error.message).toContain("failed with 403: the host refused the link (a signed link may have expired). The host said: <Error>")
+      expect(error.message).toContain("/f?<redacted></Resource>")
+      expect(error.message).not.toContain("Bitbucket")
+      expect(error.message + JSON.stringify(error)).not.toContain("SIGNED-SECRET")
+    }))
 })
 
 describe("spans never record a signed link", () => {

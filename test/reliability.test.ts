@@ -71,6 +71,31 @@ describe("rate limits", () => {
       expect(mock.requests).toHaveLength(2)
     }))
 
+  it.effect("Retry-After is read strictly: the first of two values, and no advice from text that is neither seconds nor an HTTP date", () =>
+    Effect.gen(function*() {
+      // Seven seconds from when it is read (the TestClock moves 5 seconds per case before it).
+      const httpDate = new Date(5000 + 7000).toUTCString()
+      const cases: ReadonlyArray<readonly [string, number]> = [
+        // Two `Retry-After: 5` lines, joined by a comma on the way.
+        ["5, 5", 5000],
+        [`${httpDate}, ${httpDate}`, 7000],
+        // A lenient date parser reads these as dates long past, which would mean no wait at all:
+        // they are no advice, and a 429 waits `rateLimitDelay` (10 seconds by default).
+        ["-1", 10_000],
+        ["foo 1", 10_000],
+        ["2015-10-21", 10_000]
+      ]
+      for (const [retryAfter, wait] of cases) {
+        const mock = mockHttp((_, i) => (i === 0 ? text("slow down", 429, "text/plain", { "retry-after": retryAfter }) : json(repo)))
+        const fiber = yield* Effect.fork(find.pipe(Effect.provide(mock.anonymous)))
+        yield* TestClock.adjust(wait - 100)
+        expect(mock.requests, retryAfter).toHaveLength(1)
+        yield* TestClock.adjust(100)
+        yield* Fiber.join(fiber)
+        expect(mock.requests, retryAfter).toHaveLength(2)
+      }
+    }))
+
   it.effect("the client-side limiter caps requests per interval across fibers", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => json(repo))

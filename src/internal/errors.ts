@@ -143,12 +143,31 @@ export const parseErrorBody = (text: string, redact: Redact = (t) => t): ErrorBo
   return { body: plain.slice(0, 500) }
 }
 
-/** Parses `Retry-After`: seconds, or an HTTP date. */
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+const LONG_DAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+const TIME = "\\d{2}:\\d{2}:\\d{2}"
+/**
+ * A `Retry-After` value (RFC 9110): delta-seconds, or an HTTP date in one of its three forms
+ * (IMF-fixdate, RFC 850, asctime), maybe followed by more values (two header lines, as a proxy
+ * adding its own makes them, arrive joined by a comma): the first counts.
+ */
+const retryAfterForm = new RegExp(
+  `^(?:(\\d+(?:\\.\\d+)?)|(${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT|${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}))\\s*(?:,|$)`
+)
+
+/**
+ * Parses `Retry-After`: seconds, or an HTTP date. Anything else (`-1`, a word, a date in another
+ * form) is no advice at all, so the usual backoff applies: a lenient date parser would read such
+ * text as a date long past, and a 429 would be retried at once.
+ */
 export const parseRetryAfter = (value: string | undefined, now: number): Option.Option<Duration.Duration> => {
   if (value === undefined) return Option.none()
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Option.some(Duration.seconds(Number(trimmed)))
-  const date = Date.parse(trimmed)
+  const form = retryAfterForm.exec(value.trim())
+  if (form === null) return Option.none()
+  if (form[1] !== undefined) return Option.some(Duration.seconds(Number(form[1])))
+  // An asctime date names no zone; HTTP dates are all in GMT.
+  const date = Date.parse(form[2]!.endsWith("GMT") ? form[2]! : `${form[2]} GMT`)
   return Number.isNaN(date) ? Option.none() : Option.some(Duration.millis(Math.max(0, date - now)))
 }
 
@@ -177,6 +196,21 @@ const describe = (status: number): string => {
   }
 }
 
+/** What a status means from a host other than the API (a content host serving a signed link), which took no credentials. */
+const describeOffApi = (status: number): string => {
+  switch (status) {
+    case 401:
+    case 403:
+      return "the host refused the link (a signed link may have expired)"
+    case 404:
+      return "not found on the host"
+    case 429:
+      return "rate limited by the host; wait before retrying"
+    default:
+      return status >= 500 ? "the host failed with a server error" : `unexpected HTTP status ${status}`
+  }
+}
+
 /** The tagged error for a non-2xx answer. */
 export const statusError = (input: {
   readonly method: string
@@ -191,6 +225,8 @@ export const statusError = (input: {
    * compare-and-swap (409), an OAuth 400 that means bad credentials (401). `status` stays the one sent.
    */
   readonly treatAs?: number | undefined
+  /** The answer came from a host other than the API's (a content host): it is not Bitbucket speaking. */
+  readonly offApi?: boolean | undefined
 }): BitbucketError.StatusError => {
   const parsed = parseErrorBody(input.body, redactor(input.secrets ?? []))
   const url = displayUrl(input.url)
@@ -203,8 +239,8 @@ export const statusError = (input: {
     ? ""
     : ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ").slice(0, 1000)})`
   const kind = input.treatAs ?? input.status
-  const message = `${input.method} ${url} failed with ${input.status}: ${describe(kind)}${
-    said === undefined ? "" : `. Bitbucket said: ${said.slice(0, 200)}${more}`
+  const message = `${input.method} ${url} failed with ${input.status}: ${input.offApi === true ? describeOffApi(kind) : describe(kind)}${
+    said === undefined ? "" : `. ${input.offApi === true ? "The host" : "Bitbucket"} said: ${said.slice(0, 200)}${more}`
   }${fieldList}`
   const fields = { message, method: input.method, url, status: input.status, ...parsed }
   switch (kind) {
@@ -229,18 +265,23 @@ export const statusError = (input: {
   }
 }
 
-/** A `DecodeError` from a schema failure, naming the first offending field. */
+/**
+ * A `DecodeError` from a schema failure, naming the first offending field. The schema's message
+ * quotes the value it refused, which may be anything the server sent (an echo of the request's
+ * credentials, a megabyte of text): `secrets` are blanked out of it and it is cut short.
+ */
 export const decodeError = (
   error: ParseResult.ParseError,
-  context: { readonly method: string; readonly url: string; readonly status?: number }
+  context: { readonly method: string; readonly url: string; readonly status?: number; readonly secrets?: ReadonlyArray<string> | undefined }
 ): BitbucketError.DecodeError => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   const first = issues[0]
   const path = first?.path ?? []
   const where = path.length === 0 ? "the body" : `field ${path.map(String).join(".")}`
+  const said = redactor(context.secrets ?? [])(first?.message ?? "invalid value")
   return new BitbucketError.DecodeError({
     message: `${context.method} ${displayUrl(context.url)}: the response did not match the expected shape at ${where}: ${
-      first?.message ?? "invalid value"
+      said.length > 300 ? `${said.slice(0, 300)}…` : said
     }`,
     method: context.method,
     url: displayUrl(context.url),

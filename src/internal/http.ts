@@ -84,6 +84,13 @@ export interface Received {
    * then empty. Each chunk must come within the attempt timeout.
    */
   readonly stream?: Stream.Stream<Uint8Array, BitbucketError.TransportError>
+  /**
+   * What no error about this response may show, whatever the body echoes: the request's
+   * credentials, its payload's secrets and, off the API, its URL's query (a signed link's signature).
+   */
+  readonly secrets?: ReadonlyArray<string>
+  /** The URL that answered is off the API (a content host): its errors do not speak of Bitbucket. */
+  readonly offApi?: boolean
 }
 
 export type Requirements = Authenticator | HttpClient.HttpClient
@@ -213,9 +220,9 @@ const attempt = (
       sending = true
       return Effect.matchEffect(
         Effect.flatMap(http.execute(request), (response): Effect.Effect<Attempt, HttpClientError.HttpClientError> => {
-          const head = { method, url: shown, status: response.status, headers: response.headers }
+          const secrets = requestSecrets(request, options)
+          const head = { method, url: shown, status: response.status, headers: response.headers, secrets, offApi: originOf(url) !== originOf(settings.baseUrl) }
           if (options.streamBody === true && response.status >= 200 && response.status < 300) {
-            const secrets = requestSecrets(request, options)
             const stream = response.stream.pipe(
               Stream.mapError((error) => transportError(method, shown, error, settings.timeout, secrets)),
               Stream.timeoutFail(() => stalled(method, shown, settings.timeout), settings.timeout)
@@ -276,7 +283,17 @@ const requestSecrets = (request: HttpClientRequest.HttpClientRequest, prepared: 
   ...prepared.secrets
 ]
 
-const failStatus = (received: Received, secrets: ReadonlyArray<string>, conflictStatus: number | undefined) =>
+/** What an off-API URL's errors must not show of it: its query (a signed link's signature), whole and by value. */
+const querySecrets = (url: string): ReadonlyArray<string> => {
+  try {
+    const { search, searchParams } = new URL(url)
+    return search.length <= 1 ? [] : [search.slice(1), ...[...searchParams.values()].filter((value) => value.length >= 8)]
+  } catch {
+    return []
+  }
+}
+
+const failStatus = (received: Received, conflictStatus: number | undefined) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) =>
     Effect.fail(
       statusError({
@@ -284,7 +301,8 @@ const failStatus = (received: Received, secrets: ReadonlyArray<string>, conflict
         url: received.url,
         status: received.status,
         body: bodyText(received),
-        secrets,
+        secrets: received.secrets,
+        offApi: received.offApi,
         treatAs: received.status === conflictStatus ? 409 : undefined,
         retryAfter: parseRetryAfter(received.headers["retry-after"], now)
       })
@@ -385,7 +403,9 @@ const sendWith = (
         : { millis: attemptMillis, deadlineError: undefined }
       const onApi = isUnder(currentUrl, settings.baseUrl)
       const shown = onApi ? currentUrl : shownUrl(currentUrl, settings.baseUrl)
-      const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, shown, withCredentials, prepared, limit).pipe(
+      // Off the API, the URL's query is a secret too: a content host's error page may echo a signed link.
+      const sent = onApi ? prepared : { ...prepared, secrets: [...prepared.secrets, ...querySecrets(currentUrl)] }
+      const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, shown, withCredentials, sent, limit).pipe(
         underDeadline,
         Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" }),
         // A request off the API (a content host's signed link) is not traced: its span would record
@@ -439,7 +459,7 @@ const sendWith = (
           withCredentials = withCredentials && underBase
           continue
         }
-        if (!retryableStatus(code)) return yield* failStatus(received, requestSecrets(result.request, prepared), prepared.conflictStatus)
+        if (!retryableStatus(code)) return yield* failStatus(received, prepared.conflictStatus)
         retryAfter = parseRetryAfter(received.headers["retry-after"], now)
       }
       // Safe to retry: idempotent methods and requests (an upsert by key); any method when the
@@ -454,7 +474,7 @@ const sendWith = (
       const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed) &&
         Throttle.sendTime(settings, now + delay) < deadline
       if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
-        return yield* (result._tag === "Response" ? failStatus(result.received, requestSecrets(result.request, prepared), prepared.conflictStatus) : Effect.fail(result.error))
+        return yield* (result._tag === "Response" ? failStatus(result.received, prepared.conflictStatus) : Effect.fail(result.error))
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)

@@ -64,8 +64,8 @@ export const mockHttp = (handler: (request: Recorded, index: number) => Reply) =
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } })
 
-export const text = (body: string, status: number, contentType = "text/plain") =>
-  new Response(body, { status, headers: { "content-type": contentType } })
+export const text = (body: string, status: number, contentType = "text/plain", headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers: { "content-type": contentType, ...headers } })
 
 export const errorBody = (message: string, extra: Record<string, unknown> = {}) => ({
   type: "error",
