@@ -354,10 +354,17 @@ export const streamUrl = <A, I>(
             if (oldest === undefined) return [Chunk.empty<A>(), Option.none()] as const
             const received = yield* joined(oldest)
             const upcoming = n + inFlight.length
-            const window = upcoming <= lastPage ? [...others, yield* request(upcoming)] : others
+            let window = upcoming <= lastPage ? [...others, yield* request(upcoming)] : others
             if (window.length > others.length) yield* letForkedRequestsOut
             const fetched = yield* parsed(received)
             if (n === lastPage) yield* Ref.set(after, nextOf(fetched.body))
+            else if (nextOf(fetched.body) === undefined) {
+              // The listing ends before its count said (it shrank, or `size` was wrong): the pages
+              // after this one are not asked for, and those in flight are taken back unread (past
+              // the end they would answer 404, or nothing, as many times as `size` claims).
+              yield* Effect.forEach(window, Fiber.interrupt, { discard: true })
+              window = []
+            }
             const page = yield* decodePage(fetched, item, single)
             const state = window.length > 0 ? Option.some({ n: n + 1, inFlight: window }) : Option.none()
             return [Chunk.unsafeFromArray(page.values), state] as const

@@ -119,6 +119,28 @@ describe("Pagination", () => {
       }
     }))
 
+  it.effect("with concurrency, a listing that ends before its count (it shrank, or size lies) ends there, asking no more", () =>
+    Effect.gen(function*() {
+      const items = repos(25)
+      for (const size of [40, 1e9]) {
+        for (const prefetch of [0, 1]) {
+          // Pages of 10 while `size` says more: page 3 is the last (no `next`), later pages 404.
+          const mock = mockHttp((request) => {
+            const page = Number(request.url.searchParams.get("page") ?? "1")
+            if (page > 3) return json({ type: "error", error: { message: "Invalid page" } }, 404)
+            const next = page < 3 ? { next: `${base}/repositories/demo?pagelen=10&page=${page + 1}` } : {}
+            return json({ values: items.slice((page - 1) * 10, page * 10), pagelen: 10, page, size, ...next })
+          })
+          const result = yield* names(
+            Repository.findForWorkspace({ workspace: "demo" }, { pagelen: 10, concurrency: 4, prefetch }).pipe(Stream.provideLayer(mock.anonymous))
+          )
+          expect(result).toEqual(items.map((r) => r.name))
+          // Page 1, the window of 4 after it, and one more started as each of pages 2 and 3 was taken.
+          expect(mock.requests.length).toBeLessThanOrEqual(7)
+        }
+      }
+    }))
+
   it.effect("with concurrency, pages requested at once really overlap", () =>
     Effect.gen(function*() {
       let inFlight = 0
