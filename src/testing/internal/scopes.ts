@@ -39,6 +39,9 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
   }
   // A project's branching model, settings or not, takes `project:admin`, as the spec has it.
   if (top === "workspaces" && b === "projects" && segments[4] === "branching-model") return "project:admin"
+  // The OIDC discovery documents are public (a cloud provider reads them without credentials): no
+  // scope, and the spec names none (a guess; see routes/pipelinesOidc.ts).
+  if (top === "workspaces" && b === "pipelines-config" && area === "identity") return undefined
   // Pipelines variables, as the spec has them: reading takes `pipeline`, changing `pipeline:variable`.
   if (top === "workspaces" && b === "pipelines-config") return read ? "pipeline" : "pipeline:variable"
   if (top === "user") return a === "emails" ? "email" : "account"

@@ -17,6 +17,7 @@ import { permissions } from "./permissions.js"
 import { pipelineVariables } from "./pipelineVariables.js"
 import { pipelines } from "./pipelines.js"
 import { pipelinesConfig } from "./pipelinesConfig.js"
+import { pipelinesOidc } from "./pipelinesOidc.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
@@ -52,6 +53,7 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   permissions,
   pipelines,
   pipelinesConfig,
+  pipelinesOidc,
   branchRestrictions,
   pipelineVariables,
   deployments,
