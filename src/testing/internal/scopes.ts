@@ -46,6 +46,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
   if (top === "workspaces" && b === "pipelines-config") return read ? "pipeline" : "pipeline:variable"
   if (top === "user") return a === "emails" ? "email" : "account"
   if (top === "users" && b === "ssh-keys") return read ? "account" : "account:write"
+  // Application properties: the spec names no scope; the subject's read and write scopes (a guess).
+  if (top === "users" && b === "properties") return read ? "account" : "account:write"
   // One repository's permissions take `repository`, as the spec has it; the rest `account`.
   if (top === "workspaces" && b === "permissions" && segments[3] === "repositories" && segments[4] !== undefined) return "repository"
   if (top === "workspaces" && (b === "members" || b === "permissions")) return "account"
@@ -60,6 +62,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       return segments[4] === "settings" ? "repository:admin" : "repository"
     case "override-settings":
       return "repository:admin"
+    case "properties":
+      return read ? "repository" : "repository:write"
     case "branch-restrictions":
     case "deploy-keys":
     case "permissions-config":
@@ -104,6 +108,7 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       return read ? "repository" : "repository:write"
     case "commit":
       // Approving a commit writes; its comments, statuses and reports need only the read scope.
+      if (sub === "properties") return read ? "repository" : "repository:write"
       return sub === "approve" ? "repository:write" : segments[5] === "pullrequests" ? "pullrequest" : "repository"
     default:
       return "repository"

@@ -18,6 +18,7 @@ import { pipelineVariables } from "./pipelineVariables.js"
 import { pipelines } from "./pipelines.js"
 import { pipelinesConfig } from "./pipelinesConfig.js"
 import { pipelinesOidc } from "./pipelinesOidc.js"
+import { properties } from "./properties.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
@@ -58,5 +59,6 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   pipelineVariables,
   deployments,
   branchingModel,
-  issues
+  issues,
+  properties
 ]
