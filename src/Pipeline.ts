@@ -10,6 +10,9 @@
  * from a `Redacted` and Bitbucket never returns it. A deployment environment's variables are in
  * `Deployment`, with the same payload.
  *
+ * OpenID Connect: {@link findOidcConfiguration} and {@link findOidcKeys} read the identity
+ * provider that signs a workspace's step ID tokens, for a cloud provider to trust.
+ *
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
@@ -1706,3 +1709,123 @@ export const findTestCaseReasons = (
   Pagination.stream({ path: `${testReports}/test_cases/{test_case_uuid}/test_case_reasons`, params: ref }, TestCaseReason, options).pipe(
     Stream.withSpan("Bitbucket.Pipeline.findTestCaseReasons")
   )
+
+// ---------------------------------------------------------------------------------------------
+// OpenID Connect: the identity provider of a workspace's runs
+// ---------------------------------------------------------------------------------------------
+
+const OidcConfigurationSchema = Resource.Struct({
+  issuer: Schema.String,
+  jwks_uri: Schema.String,
+  subject_types_supported: Schema.optional(Schema.Array(Schema.String)),
+  response_types_supported: Schema.optional(Schema.Array(Schema.String)),
+  claims_supported: Schema.optional(Schema.Array(Schema.String)),
+  id_token_signing_alg_values_supported: Schema.optional(Schema.Array(Schema.String)),
+  scopes_supported: Schema.optional(Schema.Array(Schema.String))
+})
+
+/**
+ * The OpenID Connect discovery document of a workspace's Pipelines identity provider: its
+ * `issuer` (the URL a cloud provider is told to trust), the `jwks_uri` of its signing keys, and
+ * what its ID tokens hold (`claims_supported`, `id_token_signing_alg_values_supported`, ...).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OidcConfiguration: Resource.NamedStruct<typeof OidcConfigurationSchema, OidcConfiguration> = OidcConfigurationSchema
+
+/**
+ * The OpenID Connect discovery document of a workspace's Pipelines.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OidcConfiguration extends Schema.Schema.Type<typeof OidcConfigurationSchema> {}
+
+const OidcKeySchema = Resource.Struct({
+  kty: Schema.String,
+  kid: Schema.optional(Schema.String),
+  alg: Schema.optional(Schema.String),
+  use: Schema.optional(Schema.String),
+  n: Schema.optional(Schema.String),
+  e: Schema.optional(Schema.String)
+})
+
+/**
+ * A JSON Web Key that signs a workspace's Pipelines ID tokens: its type (`kty`, `RSA`), id
+ * (`kid`, the one a token's header names), `alg` and `use`, and an RSA key's modulus `n` and
+ * exponent `e` (base64url).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OidcKey: Resource.NamedStruct<typeof OidcKeySchema, OidcKey> = OidcKeySchema
+
+/**
+ * A signing key of a workspace's Pipelines ID tokens.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OidcKey extends Schema.Schema.Type<typeof OidcKeySchema> {}
+
+const OidcKeysSchema = Resource.Struct({ keys: Schema.Array(OidcKey) })
+
+/**
+ * The JSON Web Key Set of a workspace's Pipelines identity provider: `{ keys }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OidcKeys: Resource.NamedStruct<typeof OidcKeysSchema, OidcKeys> = OidcKeysSchema
+
+/**
+ * The signing keys of a workspace's Pipelines ID tokens.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OidcKeys extends Schema.Schema.Type<typeof OidcKeysSchema> {}
+
+const oidc = "/workspaces/{workspace}/pipelines-config/identity/oidc"
+
+/**
+ * The OpenID Connect configuration of a workspace's Pipelines: what a cloud provider (AWS, GCP,
+ * Vault) reads to trust the ID tokens a step gets (`BITBUCKET_STEP_OIDC_TOKEN`). Its `issuer` is
+ * the identity provider URL to register there. `NotFound` for an unknown workspace.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const issuer = Pipeline.findOidcConfiguration({ workspace: "acme" }).pipe(Effect.map((c) => c.issuer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findOidcConfiguration = Effect.fn("Bitbucket.Pipeline.findOidcConfiguration")(function*(ref: { readonly workspace: string }) {
+  return yield* Http.json({ method: "GET", path: `${oidc}/.well-known/openid-configuration`, params: ref }, OidcConfiguration)
+})
+
+/**
+ * The keys that sign a workspace's Pipelines ID tokens (a JSON Web Key Set), to check a token's
+ * signature with: pick the key whose `kid` the token's header names. `NotFound` for an unknown
+ * workspace.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const key = (kid: string) =>
+ *   Pipeline.findOidcKeys({ workspace: "acme" }).pipe(Effect.map(({ keys }) => keys.find((k) => k.kid === kid)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category finders
+ */
+export const findOidcKeys = Effect.fn("Bitbucket.Pipeline.findOidcKeys")(function*(ref: { readonly workspace: string }) {
+  return yield* Http.json({ method: "GET", path: `${oidc}/keys.json`, params: ref }, OidcKeys)
+})

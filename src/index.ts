@@ -57,6 +57,8 @@ export * as Pipeline from "./Pipeline.js"
 /** @since 0.1.0 */
 export * as Project from "./Project.js"
 /** @since 0.1.0 */
+export * as Property from "./Property.js"
+/** @since 0.1.0 */
 export * as PullRequest from "./PullRequest.js"
 /** @since 0.1.0 */
 export * as Ref from "./Ref.js"

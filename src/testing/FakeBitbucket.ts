@@ -100,6 +100,7 @@ export type {
   SeedPipelineSettings,
   SeedPipelineVariable,
   SeedProject,
+  SeedProperty,
   SeedPullRequest,
   SeedReport,
   SeedRepository,

@@ -39,10 +39,15 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
   }
   // A project's branching model, settings or not, takes `project:admin`, as the spec has it.
   if (top === "workspaces" && b === "projects" && segments[4] === "branching-model") return "project:admin"
+  // The OIDC discovery documents are public (a cloud provider reads them without credentials): no
+  // scope, and the spec names none (a guess; see routes/pipelinesOidc.ts).
+  if (top === "workspaces" && b === "pipelines-config" && area === "identity") return undefined
   // Pipelines variables, as the spec has them: reading takes `pipeline`, changing `pipeline:variable`.
   if (top === "workspaces" && b === "pipelines-config") return read ? "pipeline" : "pipeline:variable"
   if (top === "user") return a === "emails" ? "email" : "account"
   if (top === "users" && b === "ssh-keys") return read ? "account" : "account:write"
+  // Application properties: the spec names no scope; the subject's read and write scopes (a guess).
+  if (top === "users" && b === "properties") return read ? "account" : "account:write"
   // One repository's permissions take `repository`, as the spec has it; the rest `account`.
   if (top === "workspaces" && b === "permissions" && segments[3] === "repositories" && segments[4] !== undefined) return "repository"
   if (top === "workspaces" && (b === "members" || b === "permissions")) return "account"
@@ -57,6 +62,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       return segments[4] === "settings" ? "repository:admin" : "repository"
     case "override-settings":
       return "repository:admin"
+    case "properties":
+      return read ? "repository" : "repository:write"
     case "branch-restrictions":
     case "deploy-keys":
     case "permissions-config":
@@ -101,6 +108,7 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
       return read ? "repository" : "repository:write"
     case "commit":
       // Approving a commit writes; its comments, statuses and reports need only the read scope.
+      if (sub === "properties") return read ? "repository" : "repository:write"
       return sub === "approve" ? "repository:write" : segments[5] === "pullrequests" ? "pullrequest" : "repository"
     default:
       return "repository"

@@ -941,6 +941,33 @@ export interface SeedBranchingModel {
 }
 
 /**
+ * An application property: the JSON object `value` an app (`app_key`) stored under
+ * `property_name` against a repository (`repository`, a `full_name`), one of its commits (add
+ * `commit`, any revision that resolves to it), one of its pull requests (add `pull_request_id`),
+ * or a user (`user`: uuid, account_id or email).
+ *
+ * @example
+ * ```ts
+ * const property: FakeBitbucket.SeedProperty = {
+ *   repository: "demo/effect-playground",
+ *   pull_request_id: 1,
+ *   app_key: "ci-bot",
+ *   property_name: "review",
+ *   value: { checked: true, _attributes: ["public"] }
+ * }
+ * ```
+ */
+export interface SeedProperty {
+  readonly repository?: string
+  readonly commit?: string
+  readonly pull_request_id?: number
+  readonly user?: UserRef
+  readonly app_key: string
+  readonly property_name: string
+  readonly value: Readonly<Record<string, unknown>>
+}
+
+/**
  * Everything the fake Bitbucket starts with. Plain JSON-able data: copy `defaultSeed` and change
  * what a test needs.
  *
@@ -988,6 +1015,8 @@ export interface Seed {
   readonly issueTrackers?: ReadonlyArray<SeedIssueTracker>
   /** Branching model settings of repositories and projects, and repositories' inheritance state. */
   readonly branchingModels?: ReadonlyArray<SeedBranchingModel>
+  /** Application properties of repositories, commits, pull requests and users. */
+  readonly properties?: ReadonlyArray<SeedProperty>
 }
 
 const ALICE = "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}"

@@ -17,6 +17,8 @@ import { permissions } from "./permissions.js"
 import { pipelineVariables } from "./pipelineVariables.js"
 import { pipelines } from "./pipelines.js"
 import { pipelinesConfig } from "./pipelinesConfig.js"
+import { pipelinesOidc } from "./pipelinesOidc.js"
+import { properties } from "./properties.js"
 import { pullRequests } from "./pullrequests.js"
 import { refs } from "./refs.js"
 import { removed } from "./removed.js"
@@ -52,9 +54,11 @@ export const routeModules: ReadonlyArray<RouteModule> = [
   permissions,
   pipelines,
   pipelinesConfig,
+  pipelinesOidc,
   branchRestrictions,
   pipelineVariables,
   deployments,
   branchingModel,
-  issues
+  issues,
+  properties
 ]
