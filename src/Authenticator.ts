@@ -333,7 +333,8 @@ export const exchangeCode = Effect.fn("Bitbucket.Authenticator.exchangeCode")(fu
 
 interface CachedToken {
   readonly header: Redacted.Redacted<string>
-  readonly expiresAt: number
+  /** When to renew it (epoch millis): `refreshSkew` before it expires, or half-way through a shorter life. */
+  readonly renewAt: number
 }
 
 interface OAuthState {
@@ -362,9 +363,12 @@ const oauth2Layer = (
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           const token = yield* requestToken(client, grant).pipe(Effect.provideService(HttpClient.HttpClient, http))
+          // A token living no longer than the skew would be renewed on every request: it is renewed
+          // half-way through its life instead.
+          const lifetime = Math.max(0, token.expiresIn * 1000)
           const cached: CachedToken = {
             header: Redacted.make(`Bearer ${Redacted.value(token.accessToken)}`),
-            expiresAt: now + token.expiresIn * 1000
+            renewAt: now + lifetime - Math.min(skewMillis, lifetime / 2)
           }
           yield* SynchronizedRef.set(state, { grant: nextGrant(token, grant), token: Option.some(cached), renewal: Option.none() })
           return cached.header
@@ -372,7 +376,7 @@ const oauth2Layer = (
       const current = Effect.flatten(SynchronizedRef.modifyEffect(state, (s) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
-          if (Option.isSome(s.token) && now < s.token.value.expiresAt - skewMillis) {
+          if (Option.isSome(s.token) && now < s.token.value.renewAt) {
             return [Effect.succeed(s.token.value.header), s] as const
           }
           const renewal = Option.isSome(s.renewal) ? s.renewal.value : yield* Effect.forkIn(renew(s.grant), scope)
@@ -413,7 +417,7 @@ const oauth2Layer = (
  */
 export const oauth2ClientCredentials = (
   options: OAuth2Client & {
-    /** Renew this many seconds before expiry. Default 60. */
+    /** Renew this many seconds before expiry (at most half of the token's life). Default 60. */
     readonly refreshSkew?: number | undefined
   }
 ): Layer.Layer<Authenticator, never, HttpClient.HttpClient> =>

@@ -227,6 +227,22 @@ describe("oauth2ClientCredentials", () => {
       expect(mock.tokenRequests()).toHaveLength(2)
     }))
 
+  it.effect("a token living no longer than the skew is renewed half-way through its life, not on every request", () =>
+    Effect.gen(function*() {
+      const mock = bitbucket({ token: (n) => json(tokenBody(`access-${n}`, { expires_in: 30 })) })
+      yield* Effect.gen(function*() {
+        for (let i = 0; i < 5; i++) yield* find
+        expect(mock.tokenRequests()).toHaveLength(1)
+        yield* TestClock.adjust("14 seconds")
+        yield* find
+        expect(mock.tokenRequests()).toHaveLength(1)
+        yield* TestClock.adjust("1 second")
+        yield* find
+        yield* find
+      }).pipe(Effect.provide(mock.with(Authenticator.oauth2ClientCredentials(client))))
+      expect(mock.tokenRequests()).toHaveLength(2)
+    }))
+
   it.effect("a 401 from the API renews the token once and retries the request once", () =>
     Effect.gen(function*() {
       const mock = bitbucket({ api: (_, n) => (n === 0 ? json(errorBody("Access token expired"), 401) : json(repo)) })
