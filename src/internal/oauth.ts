@@ -2,7 +2,7 @@
  * The OAuth 2.0 token request: a form POST to the token endpoint with the client's Basic auth.
  * @internal
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Duration, Effect, FiberRef, Option, Redacted, type Schema } from "effect"
 import { BitbucketConfig, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
@@ -63,8 +63,11 @@ export const sendForm = <A, I>(
   )
   // The same per-attempt timeout as API requests: every API call waits on the token, so a token
   // endpoint that never answers must not hang them all.
+  // A redirect is not followed (fetch would resend the grant, or follow it as a GET to another
+  // origin and take that origin's answer for a token): it fails as UnexpectedStatus.
   const exchange = (settings: Settings) =>
-    http.execute(request).pipe(
+    Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+      Effect.provideService(http.execute(request), FetchHttpClient.RequestInit, { ...Option.getOrElse(init, () => ({})), redirect: "manual" })).pipe(
       Effect.flatMap((response) =>
         Effect.map(response.arrayBuffer, (buffer): Received => ({
           method: "POST",
@@ -113,7 +116,14 @@ export const sendForm = <A, I>(
         ? Effect.mapError(Effect.flatMap(parseJson(received), (value) => decode(options.schema, value, received)), (error) => redactError(error, secrets))
         : Effect.flatMap(Clock.currentTimeMillis, (now) =>
           Effect.fail(
-            statusError({
+            received.status >= 300 && received.status < 400
+              ? new BitbucketError.UnexpectedStatus({
+                message: `POST ${displayUrl(options.url)} (OAuth token request) answered ${received.status}, a redirect, which is not followed: check the token URL`,
+                method: "POST",
+                url: displayUrl(options.url),
+                status: received.status
+              })
+              : statusError({
               method: "POST",
               url: options.url,
               status: received.status,
