@@ -39,6 +39,29 @@ describe("credentials stay under the base URL", () => {
       expect(mock.requests).toEqual([])
     }))
 
+  it.effect("a next link or a Location with credentials of its own (user:password@) is refused, unsent and unshown", () =>
+    Effect.gen(function*() {
+      const withUserinfo = "https://deploy:hunter2-PASSWORD@api.bitbucket.org/2.0/repositories/demo?page=2"
+      const mock = mockHttp((request) =>
+        request.url.pathname.endsWith("/src/main/f")
+          ? new Response(null, { status: 302, headers: { location: withUserinfo } })
+          : new Response(JSON.stringify({ values: [{ n: 1 }], next: withUserinfo }), { status: 200 })
+      )
+      const layer = Layer.merge(token, mock.layer)
+      const fromNext = yield* Effect.flip(Stream.runCollect(Pagination.streamUrl("https://api.bitbucket.org/2.0/repositories/demo", Schema.Unknown))).pipe(
+        Effect.provide(layer)
+      )
+      const fromLocation = yield* Effect.flip(Http.text({ method: "GET", path: "/repositories/demo/x/src/main/f", followRedirects: true })).pipe(
+        Effect.provide(layer)
+      )
+      for (const error of [fromNext, fromLocation]) {
+        expect(error).toMatchObject({ _tag: "TransportError", reason: "RefusedOrigin" })
+        expect(error.message).toContain("the URL carries credentials of its own")
+        expect(error.message + JSON.stringify(error)).not.toContain("hunter2")
+      }
+      expect(mock.requests.map((r) => r.url.pathname)).toEqual(["/2.0/repositories/demo", "/2.0/repositories/demo/x/src/main/f"])
+    }))
+
   it.effect("a content host's refusal is the host's, not Bitbucket's, and its error page's echo of the link is blanked", () =>
     Effect.gen(function*() {
       const mock = mockHttp((request) =>

@@ -364,6 +364,7 @@ const sendWith = (
     if (apiOrigin === undefined || originOf(url) !== apiOrigin) {
       return yield* refuseOrigin(method, shownUrl(url, settings.baseUrl))
     }
+    if (hasUserinfo(url)) return yield* refuseUserinfo(method, shownUrl(url, settings.baseUrl))
     // The operation timeout, kept without a race of its own around the whole loop (a race forks two
     // fibers, and listings send many requests): attempts get at most what is left of it, waits
     // that would pass it sleep until it and fail, and the rare other steps get `within` it.
@@ -443,6 +444,7 @@ const sendWith = (
             )
           }
           redirects++
+          if (target.username !== "" || target.password !== "") return yield* refuseUserinfo(method, shownUrl(target.toString(), settings.baseUrl))
           // Credentials stay on the API's origin; Bitbucket's content hosts get the request without
           // them, and any other host is refused.
           if (target.origin !== apiOrigin && !isContentHost(target, settings.redirectHosts)) {
@@ -519,6 +521,30 @@ const refuseRedirect = (method: Method, from: string, to: string) =>
       message: `${method} ${displayUrl(from)} redirected to ${displayUrl(to)}, which is neither the API origin nor one of BitbucketConfig.redirectHosts: not followed`,
       method,
       url: displayUrl(from),
+      reason: "RefusedOrigin"
+    })
+  )
+
+/** Does the URL carry a user or password (`https://user:password@host/…`)? */
+const hasUserinfo = (url: string) => {
+  try {
+    const parsed = new URL(url)
+    return parsed.username !== "" || parsed.password !== ""
+  } catch {
+    return false
+  }
+}
+
+/**
+ * A URL with credentials of its own (a `next` link or a redirect's Location) is not sent: fetch
+ * refuses it with an error quoting them, undici would send the API's credentials along with them.
+ */
+const refuseUserinfo = (method: Method, url: string) =>
+  Effect.fail(
+    new BitbucketError.TransportError({
+      message: `${method} ${displayUrl(url)} refused: the URL carries credentials of its own (user:password@), so it is not sent`,
+      method,
+      url: displayUrl(url),
       reason: "RefusedOrigin"
     })
   )
