@@ -37,6 +37,8 @@ const forbidden: ReadonlyArray<readonly [string, string]> = [
   ["base64(user:secret)", b64(`${USERNAME}:${SECRET}`)],
   ["base64(clientId:secret)", b64(`${CLIENT_ID}:${SECRET}`)],
   ["base64(secret)", b64(SECRET)],
+  ["base64(Bearer secret)", b64(`Bearer ${SECRET}`)],
+  ["hex(secret)", Buffer.from(SECRET, "utf8").toString("hex")],
   ["uri-encoded secret", encodeURIComponent(SECRET)],
   // a substring of the secret long enough to identify it (e.g. a truncated rendering)
   ["secret fragment", SECRET.slice(0, 12)]
@@ -202,6 +204,12 @@ const scenarios: ReadonlyArray<Scenario> = [
     expectTag: "BadRequest",
     api: (request) =>
       json(errorBody(`Bad header: ${request.headers["authorization"]}`, { detail: `token ${SECRET.toLowerCase()}`, fields: { token: [`'${SECRET.slice(0, 14)}...'`] } }), 400)
+  },
+  {
+    name: "400 echoing the credentials encoded (Base64 of the header, hex of the secret)",
+    expectTag: "BadRequest",
+    api: (request) =>
+      json(errorBody(`seen ${b64(request.headers["authorization"] ?? "")}; key ${Buffer.from(SECRET, "utf8").toString("hex")}`), 400)
   },
   {
     name: "400 as text echoing the credentials, cut short",

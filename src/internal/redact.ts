@@ -32,7 +32,33 @@ const spellings = (secret: string): ReadonlyArray<string> => {
   } catch {
     // A lone surrogate has no URL form.
   }
-  return [secret, json, json.replace(/\//g, "\\/"), ascii, upperHex, url, html]
+  return [secret, json, json.replace(/\//g, "\\/"), ascii, upperHex, url, html, ...encodings(secret)]
+}
+
+const utf8Encoder = new TextEncoder()
+const base64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""))
+
+/**
+ * The secret as a server may echo it encoded: in hex, and in Base64 (standard and URL-safe)
+ * wherever it starts in the encoded text. A secret inside a larger encoded value (`Bearer <token>`
+ * encoded whole) is encoded at one of three alignments; for each, the characters that depend on its
+ * bytes alone are kept. Only for secrets of 8 characters or more, whose encodings cannot be
+ * mistaken for ordinary text.
+ */
+const encodings = (secret: string): ReadonlyArray<string> => {
+  if (secret.length < 8) return []
+  const bytes = utf8Encoder.encode(secret)
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+  const out = [hex, hex.toUpperCase()]
+  for (let offset = 0; offset < 3; offset++) {
+    const shifted = new Uint8Array(offset + bytes.length)
+    shifted.set(bytes, offset)
+    // The first group of four mixes in the bytes before the secret (unless it starts one), the
+    // last ones the bytes after it.
+    const core = base64(shifted).slice(offset === 0 ? 0 : 4, Math.floor(shifted.length / 3) * 4)
+    if (core.length >= 8) out.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"))
+  }
+  return out
 }
 
 const entities: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: " " }
