@@ -212,6 +212,16 @@ const scenarios: ReadonlyArray<Scenario> = [
       json(errorBody(`seen ${b64(request.headers["authorization"] ?? "")}; key ${Buffer.from(SECRET, "utf8").toString("hex")}`), 400)
   },
   {
+    // Spans record the answer's headers: a proxy's own header echoing the credentials must not show.
+    name: "404 whose headers echo the credentials",
+    expectTag: "NotFound",
+    api: (request) =>
+      new Response(JSON.stringify(errorBody("Not found")), {
+        status: 404,
+        headers: { "content-type": "application/json", "x-echo": request.headers["authorization"] ?? "", "www-authenticate": `Bearer token="${SECRET}"` }
+      })
+  },
+  {
     name: "400 as text echoing the credentials, cut short",
     expectTag: "BadRequest",
     // The body is cut at 500 characters: the secret straddles the cut.

@@ -483,9 +483,47 @@ const sendWith = (
       yield* Effect.sleep(Duration.millis(delay))
     }
   }).pipe(
-    // A redirect's Location may be a signed link: spans never record it.
-    Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "location"])
+    // Spans record the headers of the requests and answers, redacted: a redirect's Location may be
+    // a signed link, and a proxy may echo the credentials in any header of its own.
+    Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "location", unlistedHeader])
   )
+
+/**
+ * The headers a span may show as they are (what Bitbucket and HTTP send that carries no secret);
+ * any other is recorded as `<redacted>`.
+ */
+const unlistedHeader = new RegExp(
+  `^(?!(?:${
+    [
+      "accept",
+      "accept-encoding",
+      "user-agent",
+      "content-type",
+      "content-length",
+      "content-encoding",
+      "transfer-encoding",
+      "connection",
+      "keep-alive",
+      "date",
+      "etag",
+      "last-modified",
+      "cache-control",
+      "expires",
+      "vary",
+      "server",
+      "retry-after",
+      "x-ratelimit-[a-z-]+",
+      "x-request-id",
+      "x-accepted-oauth-scopes",
+      "x-oauth-scopes",
+      "x-credential-type",
+      "x-frame-options",
+      "x-content-type-options",
+      "strict-transport-security"
+    ].join("|")
+  })$)`,
+  "i"
+)
 
 const operationTimedOut = (method: Method, url: string) =>
   new BitbucketError.TransportError({
