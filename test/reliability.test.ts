@@ -39,6 +39,9 @@ describe("retry budget", () => {
       const second = yield* runWithClock(find.pipe(Effect.provide(layer)))
       expect(Exit.isFailure(second)).toBe(true)
       expect(mock.requests).toHaveLength(4) // no retry at all: the budget is spent
+      // The error says why this one was not retried; the first, retried until the budget ran out, too.
+      expect(yield* Effect.flip(second)).toMatchObject({ _tag: "ServerError", message: expect.stringContaining("not retried: the retry budget") })
+      expect(yield* Effect.flip(first)).toMatchObject({ _tag: "ServerError", status: 503 })
       down = false
       yield* runWithClock(find.pipe(Effect.provide(layer))) // a success gives 5 back
       down = true
@@ -53,6 +56,19 @@ describe("retry budget", () => {
       yield* runWithClock(find.pipe(Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer(budget)))))
       yield* runWithClock(find.pipe(Effect.provide(Layer.merge(mock.anonymous, BitbucketConfig.layer(budget)))))
       expect(mock.requests).toHaveLength(4)
+    }))
+
+  it.effect("is kept per HTTP client too: a test's fresh client (or fake) does not inherit a spent budget", () =>
+    Effect.gen(function*() {
+      // One settings layer (as with the defaults, which every program without a layer shares).
+      const settings = BitbucketConfig.layer({ retry: { budget: { capacity: 5, retryCost: 5 } } })
+      const spent = mockHttp(() => text("unavailable", 503))
+      yield* runWithClock(find.pipe(Effect.provide(Layer.merge(spent.anonymous, settings))))
+      yield* runWithClock(find.pipe(Effect.provide(Layer.merge(spent.anonymous, settings))))
+      expect(spent.requests).toHaveLength(3) // the budget paid one retry, then none
+      const fresh = mockHttp(() => text("unavailable", 503))
+      yield* runWithClock(find.pipe(Effect.provide(Layer.merge(fresh.anonymous, settings))))
+      expect(fresh.requests).toHaveLength(2)
     }))
 })
 

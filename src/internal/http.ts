@@ -358,7 +358,9 @@ const sendWith = (
 ): Effect.Effect<Received, BitbucketError.BitbucketError, Requirements> =>
   Effect.gen(function*() {
     // Trace headers are not sent to Bitbucket; redirects are the pipeline's to follow, not fetch's.
-    const http = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+    const client = yield* HttpClient.HttpClient
+    const http = HttpClient.withTracerPropagation(client, false)
+    const throttle = Throttle.of(settings, client)
     const auth = yield* Authenticator
     const apiOrigin = originOf(settings.baseUrl)
     if (apiOrigin === undefined || originOf(url) !== apiOrigin) {
@@ -396,7 +398,7 @@ const sendWith = (
     let renewed = false
     let redirects = 0
     while (true) {
-      if (!(yield* Throttle.acquire(settings, deadline))) return yield* Effect.fail(timedOut())
+      if (!(yield* Throttle.acquire(throttle, deadline))) return yield* Effect.fail(timedOut())
       const left = leftAt(yield* Clock.currentTimeMillis)
       if (left <= 0) return yield* Effect.fail(timedOut())
       const limit: Limit = left <= attemptMillis
@@ -420,9 +422,9 @@ const sendWith = (
         const received: Received = result.received
         const code: number = received.status
         status = code
-        if (received.headers["x-ratelimit-nearlimit"] === "true") Throttle.nearLimit(settings, now)
+        if (received.headers["x-ratelimit-nearlimit"] === "true") Throttle.nearLimit(throttle, now)
         if (code >= 200 && code < 300) {
-          Throttle.refund(settings)
+          Throttle.refund(throttle)
           return received
         }
         if (code === 401 && withCredentials && !renewed) {
@@ -474,9 +476,14 @@ const sendWith = (
       // The limiter's waits count too: a slowdown Bitbucket just asked for (near its limit) or a full
       // window would hold the retry past the deadline, to fail there with a timeout.
       const inTime = retries < policy.maxRetries && now + delay - started <= Duration.toMillis(policy.maxElapsed) &&
-        Throttle.sendTime(settings, now + delay) < deadline
-      if (!safe || !inTime || !Throttle.spendRetry(settings, result._tag === "Failure" ? "transport" : "status")) {
-        return yield* (result._tag === "Response" ? failStatus(result.received, prepared.conflictStatus) : Effect.fail(result.error))
+        Throttle.sendTime(throttle, now + delay) < deadline
+      const refused = safe && inTime && !Throttle.spendRetry(throttle, result._tag === "Failure" ? "transport" : "status")
+      if (!safe || !inTime || refused) {
+        const failure: Effect.Effect<never, BitbucketError.BitbucketError> = result._tag === "Response"
+          ? failStatus(result.received, prepared.conflictStatus)
+          : Effect.fail(result.error)
+        // A retry the budget refused says so: the same failure would otherwise have been retried.
+        return yield* (refused ? Effect.mapError(failure, budgetSpent) : failure)
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
@@ -524,6 +531,16 @@ const unlistedHeader = new RegExp(
   })$)`,
   "i"
 )
+
+/** The error, its message saying it was not retried because the retry budget is spent. */
+const budgetSpent = <E extends BitbucketError.BitbucketError>(error: E): E => {
+  const copy = new (error.constructor as new(args: Record<string, unknown>) => E)({
+    ...error,
+    message: `${error.message} (not retried: the retry budget, BitbucketConfig.retry.budget, is spent after many failures)`
+  })
+  if (typeof error.stack === "string") copy.stack = error.stack
+  return copy
+}
 
 const operationTimedOut = (method: Method, url: string) =>
   new BitbucketError.TransportError({

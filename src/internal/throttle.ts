@@ -1,7 +1,8 @@
 /**
  * Client-wide state of the pipeline: the retry budget, the client-side rate limiter and the
- * near-limit slowdown. It is kept per settings object, so every request made with the same
- * `BitbucketConfig` shares it, and a new `BitbucketConfig.layer(...)` starts afresh.
+ * near-limit slowdown. It is kept per settings object and HTTP client, so every request made with
+ * the same `BitbucketConfig` and `HttpClient` shares it, and a new `BitbucketConfig.layer(...)`, or
+ * a new client (each `FakeBitbucket.layer()` built, say), starts afresh.
  * @internal
  */
 import { Clock, Duration, Effect } from "effect"
@@ -17,20 +18,30 @@ interface State {
   nearLimitUntil: number
 }
 
-const states = new WeakMap<Settings, State>()
+const states = new WeakMap<Settings, WeakMap<object, State>>()
 
-const stateOf = (settings: Settings): State => {
-  let state = states.get(settings)
+/** The state shared by the requests made with these settings and this HTTP client (the service itself). */
+export interface Throttle {
+  readonly settings: Settings
+  readonly state: State
+}
+
+export const of = (settings: Settings, client: object): Throttle => {
+  let byClient = states.get(settings)
+  if (byClient === undefined) {
+    byClient = new WeakMap()
+    states.set(settings, byClient)
+  }
+  let state = byClient.get(client)
   if (state === undefined) {
     state = { budget: settings.retry.budget.capacity, sent: [], nearLimitUntil: 0 }
-    states.set(settings, state)
+    byClient.set(client, state)
   }
-  return state
+  return { settings, state }
 }
 
 /** Tries to spend the cost of one retry; false when the budget is spent. */
-export const spendRetry = (settings: Settings, kind: "status" | "transport"): boolean => {
-  const state = stateOf(settings)
+export const spendRetry = ({ settings, state }: Throttle, kind: "status" | "transport"): boolean => {
   const { retryCost, timeoutCost } = settings.retry.budget
   const cost = kind === "transport" ? timeoutCost : retryCost
   if (state.budget < cost) return false
@@ -39,15 +50,14 @@ export const spendRetry = (settings: Settings, kind: "status" | "transport"): bo
 }
 
 /** Gives back some budget after a success. */
-export const refund = (settings: Settings): void => {
-  const state = stateOf(settings)
+export const refund = ({ settings, state }: Throttle): void => {
   const { capacity, successRefund } = settings.retry.budget
   state.budget = Math.min(capacity, state.budget + successRefund)
 }
 
 /** Remembers that Bitbucket said the caller is near its rate limit. */
-export const nearLimit = (settings: Settings, now: number): void => {
-  stateOf(settings).nearLimitUntil = now + Duration.toMillis(settings.rateLimit.nearLimitWindow)
+export const nearLimit = ({ settings, state }: Throttle, now: number): void => {
+  state.nearLimitUntil = now + Duration.toMillis(settings.rateLimit.nearLimitWindow)
 }
 
 const succeedTrue = Effect.succeed(true)
@@ -57,8 +67,7 @@ const succeedTrue = Effect.succeed(true)
  * stand: after the near-limit slowdown and the limiter's window. Nothing is reserved; a retry
  * asks this before it waits, so that a wait the limiter would stretch past the deadline is not begun.
  */
-export const sendTime = (settings: Settings, at: number): number => {
-  const state = stateOf(settings)
+export const sendTime = ({ settings, state }: Throttle, at: number): number => {
   let ready = at < state.nearLimitUntil ? at + Duration.toMillis(settings.rateLimit.nearLimitDelay) : at
   const maxRequests = settings.rateLimit.maxRequests
   if (maxRequests !== undefined && maxRequests > 0) {
@@ -77,9 +86,8 @@ export const sendTime = (settings: Settings, at: number): number => {
  * slot. When the slot comes after `deadline` (epoch millis: the operation timeout), nothing is
  * reserved: it waits until the deadline and gives false.
  */
-export const acquire = (settings: Settings, deadline: number): Effect.Effect<boolean> =>
+export const acquire = ({ settings, state }: Throttle, deadline: number): Effect.Effect<boolean> =>
   Effect.flatMap(Clock.currentTimeMillis, (now) => {
-    const state = stateOf(settings)
     let at = now < state.nearLimitUntil ? now + Duration.toMillis(settings.rateLimit.nearLimitDelay) : now
     const maxRequests = settings.rateLimit.maxRequests
     const sent = state.sent
