@@ -10,7 +10,7 @@
  * import { Effect } from "effect"
  * import { BitbucketConfig, Repository } from "effect-bitbucket"
  *
- * const program = Repository.find({ workspace: "demo", repo_slug: "hello" }).pipe(
+ * const program = Repository.find({ workspace: "demo", repo_slug: "effect-playground" }).pipe(
  *   Effect.provide(BitbucketConfig.layer({ pagelen: 100, timeout: "10 seconds" }))
  * )
  * ```

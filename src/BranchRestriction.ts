@@ -6,7 +6,7 @@
  * ```ts
  * import { BranchRestriction } from "effect-bitbucket"
  *
- * const twoApprovals = BranchRestriction.create({ workspace: "demo", repo_slug: "hello" }, {
+ * const twoApprovals = BranchRestriction.create({ workspace: "demo", repo_slug: "effect-playground" }, {
  *   kind: "require_approvals_to_merge",
  *   branch_match_kind: "glob",
  *   pattern: "main",
@@ -279,7 +279,7 @@ const item = "/repositories/{workspace}/{repo_slug}/branch-restrictions/{id}"
  * import { Stream } from "effect"
  * import { BranchRestriction } from "effect-bitbucket"
  *
- * const onMain = BranchRestriction.findForRepository({ workspace: "demo", repo_slug: "hello" }, { pattern: "main" })
+ * const onMain = BranchRestriction.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, { pattern: "main" })
  * ```
  *
  * @since 0.1.0
@@ -302,7 +302,7 @@ export const findForRepository = (
  * ```ts
  * import { BranchRestriction } from "effect-bitbucket"
  *
- * const rule = BranchRestriction.find({ workspace: "demo", repo_slug: "hello", id: 42 })
+ * const rule = BranchRestriction.find({ workspace: "demo", repo_slug: "effect-playground", id: 42 })
  * ```
  *
  * @since 0.1.0
@@ -319,7 +319,7 @@ export const find = Effect.fn("Bitbucket.BranchRestriction.find")(function*(ref:
  * ```ts
  * import { BranchRestriction } from "effect-bitbucket"
  *
- * const onlyLeads = BranchRestriction.create({ workspace: "demo", repo_slug: "hello" }, {
+ * const onlyLeads = BranchRestriction.create({ workspace: "demo", repo_slug: "effect-playground" }, {
  *   kind: "push",
  *   branch_match_kind: "branching_model",
  *   branch_type: "production",
@@ -350,7 +350,7 @@ export const create = Effect.fn("Bitbucket.BranchRestriction.create")(function*(
  * ```ts
  * import { BranchRestriction } from "effect-bitbucket"
  *
- * const three = BranchRestriction.update({ workspace: "demo", repo_slug: "hello", id: 42 }, { value: 3 })
+ * const three = BranchRestriction.update({ workspace: "demo", repo_slug: "effect-playground", id: 42 }, { value: 3 })
  * ```
  *
  * @since 0.1.0
@@ -370,7 +370,7 @@ export const update = Effect.fn("Bitbucket.BranchRestriction.update")(function*(
  * ```ts
  * import { BranchRestriction } from "effect-bitbucket"
  *
- * const gone = BranchRestriction.delete({ workspace: "demo", repo_slug: "hello", id: 42 })
+ * const gone = BranchRestriction.delete({ workspace: "demo", repo_slug: "effect-playground", id: 42 })
  * ```
  *
  * @since 0.1.0

@@ -6,7 +6,7 @@
  * import { BuildStatus } from "effect-bitbucket"
  *
  * const reported = BuildStatus.create(
- *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" },
+ *   { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" },
  *   { key: "ci", state: "SUCCESSFUL", url: "https://ci.example.com/builds/42", name: "CI #42" }
  * )
  * ```
@@ -135,7 +135,7 @@ const build = "/repositories/{workspace}/{repo_slug}/commit/{commit}/statuses/bu
  * import { BuildStatus } from "effect-bitbucket"
  *
  * const failing = BuildStatus.findForCommit(
- *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" },
+ *   { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" },
  *   { q: 'state = "FAILED"' }
  * )
  * ```
@@ -157,7 +157,7 @@ export const findForCommit = (
  * ```ts
  * import { BuildStatus } from "effect-bitbucket"
  *
- * const ci = BuildStatus.find({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", key: "ci" })
+ * const ci = BuildStatus.find({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", key: "ci" })
  * ```
  *
  * @since 0.1.0
@@ -175,7 +175,7 @@ export const find = Effect.fn("Bitbucket.BuildStatus.find")(function*(ref: Build
  * import { BuildStatus } from "effect-bitbucket"
  *
  * const started = BuildStatus.create(
- *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" },
+ *   { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" },
  *   { key: "ci", state: "INPROGRESS", url: "https://ci.example.com/builds/42" }
  * )
  * ```
@@ -195,7 +195,7 @@ export const create = Effect.fn("Bitbucket.BuildStatus.create")(function*(ref: C
  * import { BuildStatus } from "effect-bitbucket"
  *
  * const finished = BuildStatus.update(
- *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", key: "ci" },
+ *   { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", key: "ci" },
  *   { state: "SUCCESSFUL" }
  * )
  * ```

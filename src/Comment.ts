@@ -11,7 +11,7 @@
  * import { Effect } from "effect"
  * import { Comment } from "effect-bitbucket"
  *
- * const pr = { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 }
+ * const pr = { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }
  * const program = Effect.gen(function* () {
  *   const c = yield* Comment.create(pr, { content: { raw: "Looks good" }, inline: { path: "src/index.ts", to: 12 } })
  *   yield* Comment.create(pr, { content: { raw: "Agreed" }, parent: { id: c.id! } })
@@ -222,7 +222,7 @@ const listing = (span: string) =>
  * import { Comment } from "effect-bitbucket"
  *
  * const inline = Comment.findFor(
- *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 },
+ *   { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 },
  *   { q: "inline.path != null" }
  * )
  * ```
@@ -239,7 +239,7 @@ export const findFor = listing("Bitbucket.Comment.findFor")
  * ```ts
  * import { Comment } from "effect-bitbucket"
  *
- * const comments = Comment.findForPullRequest({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const comments = Comment.findForPullRequest({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -257,7 +257,7 @@ export const findForPullRequest: (
  * ```ts
  * import { Comment } from "effect-bitbucket"
  *
- * const comments = Comment.findForCommit({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" })
+ * const comments = Comment.findForCommit({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" })
  * ```
  *
  * @since 0.1.0
@@ -275,7 +275,7 @@ export const findForCommit: (
  * ```ts
  * import { Comment } from "effect-bitbucket"
  *
- * const comments = Comment.findForSnippet({ workspace: "demo", encoded_id: "kypj" })
+ * const comments = Comment.findForSnippet({ workspace: "demo", encoded_id: "k3Rp9" })
  * ```
  *
  * @since 0.1.0
@@ -293,7 +293,7 @@ export const findForSnippet: (
  * ```ts
  * import { Comment } from "effect-bitbucket"
  *
- * const comments = Comment.findForIssue({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+ * const comments = Comment.findForIssue({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 })
  * ```
  *
  * @since 0.1.0
@@ -311,7 +311,7 @@ export const findForIssue: (
  * ```ts
  * import { Comment } from "effect-bitbucket"
  *
- * const c = Comment.find({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, comment_id: 7 })
+ * const c = Comment.find({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, comment_id: 7 })
  * ```
  *
  * @since 0.1.0
@@ -329,7 +329,7 @@ export const find = Effect.fn("Bitbucket.Comment.find")(function*(ref: CommentRe
  * import { Comment } from "effect-bitbucket"
  *
  * const c = Comment.create(
- *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" },
+ *   { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" },
  *   { content: { raw: "Why this change?" }, inline: { path: "README.md", to: 3 } }
  * )
  * ```
@@ -362,7 +362,7 @@ export const create = Effect.fn("Bitbucket.Comment.create")(function*(subject: S
  * import { Comment } from "effect-bitbucket"
  *
  * const c = Comment.update(
- *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, comment_id: 7 },
+ *   { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, comment_id: 7 },
  *   { content: { raw: "Edited" } }
  * )
  * ```
@@ -391,7 +391,7 @@ export {
    * ```ts
    * import { Comment } from "effect-bitbucket"
    *
-   * const done = Comment.delete({ workspace: "demo", encoded_id: "kypj", comment_id: 3 })
+   * const done = Comment.delete({ workspace: "demo", encoded_id: "k3Rp9", comment_id: 3 })
    * ```
    *
    * @since 0.1.0
@@ -407,7 +407,7 @@ export {
  * ```ts
  * import { Comment } from "effect-bitbucket"
  *
- * const resolution = Comment.resolve({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, comment_id: 7 })
+ * const resolution = Comment.resolve({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, comment_id: 7 })
  * ```
  *
  * @since 0.1.0
@@ -427,7 +427,7 @@ export const resolve = Effect.fn("Bitbucket.Comment.resolve")(function*(ref: Com
  * ```ts
  * import { Comment } from "effect-bitbucket"
  *
- * const done = Comment.reopen({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, comment_id: 7 })
+ * const done = Comment.reopen({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, comment_id: 7 })
  * ```
  *
  * @since 0.1.0

@@ -6,7 +6,7 @@
  * import { Stream } from "effect"
  * import { Commit } from "effect-bitbucket"
  *
- * const lastTen = Commit.findForRepository({ workspace: "demo", repo_slug: "hello-effect" }, { branch: "main" }).pipe(
+ * const lastTen = Commit.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, { branch: "main" }).pipe(
  *   Stream.take(10)
  * )
  * ```
@@ -164,7 +164,7 @@ const path = "/repositories/{workspace}/{repo_slug}/commit/{commit}"
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const commit = Commit.find({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" })
+ * const commit = Commit.find({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" })
  * ```
  *
  * @since 0.1.0
@@ -200,7 +200,7 @@ export interface HistoryOptions extends Pagination.ListOptions {
  * import { Commit } from "effect-bitbucket"
  *
  * const mainOnly = Commit.findForRepository(
- *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { workspace: "demo", repo_slug: "effect-playground" },
  *   { branch: "main", exclude: "release", path: "src/index.ts" }
  * )
  * ```
@@ -231,7 +231,7 @@ export const findForRepository = (
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const participant = Commit.approve({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" })
+ * const participant = Commit.approve({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" })
  * ```
  *
  * @since 0.1.0
@@ -248,7 +248,7 @@ export const approve = Effect.fn("Bitbucket.Commit.approve")(function*(ref: Comm
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const done = Commit.unapprove({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" })
+ * const done = Commit.unapprove({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" })
  * ```
  *
  * @since 0.1.0
@@ -317,7 +317,7 @@ const patchTarget = (ref: DiffRef): Http.Target => ({
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const diff = Commit.diff({ workspace: "demo", repo_slug: "hello-effect", spec: "feature..main" }, { context: 5 })
+ * const diff = Commit.diff({ workspace: "demo", repo_slug: "effect-playground", spec: "feature..main" }, { context: 5 })
  * ```
  *
  * @since 0.1.0
@@ -335,7 +335,7 @@ export const diff = Effect.fn("Bitbucket.Commit.diff")(function*(ref: DiffRef, o
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const bytes = Commit.diffBytes({ workspace: "demo", repo_slug: "hello-effect", spec: "feature..main" })
+ * const bytes = Commit.diffBytes({ workspace: "demo", repo_slug: "effect-playground", spec: "feature..main" })
  * ```
  *
  * @since 0.1.0
@@ -355,7 +355,7 @@ export const diffBytes = (
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const patch = Commit.patch({ workspace: "demo", repo_slug: "hello-effect", spec: "a1b2c3d" })
+ * const patch = Commit.patch({ workspace: "demo", repo_slug: "effect-playground", spec: "a1b2c3d" })
  * ```
  *
  * @since 0.1.0
@@ -372,7 +372,7 @@ export const patch = Effect.fn("Bitbucket.Commit.patch")(function*(ref: DiffRef)
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const bytes = Commit.patchBytes({ workspace: "demo", repo_slug: "hello-effect", spec: "a1b2c3d" })
+ * const bytes = Commit.patchBytes({ workspace: "demo", repo_slug: "effect-playground", spec: "a1b2c3d" })
  * ```
  *
  * @since 0.1.0
@@ -388,7 +388,7 @@ export const patchBytes = (ref: DiffRef): Stream.Stream<Uint8Array, BitbucketErr
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const files = Commit.diffstat({ workspace: "demo", repo_slug: "hello-effect", spec: "feature..main" })
+ * const files = Commit.diffstat({ workspace: "demo", repo_slug: "effect-playground", spec: "feature..main" })
  * ```
  *
  * @since 0.1.0
@@ -411,7 +411,7 @@ export const diffstat = (
  * ```ts
  * import { Commit } from "effect-bitbucket"
  *
- * const base = Commit.mergeBase({ workspace: "demo", repo_slug: "hello-effect", revspec: "main..feature" })
+ * const base = Commit.mergeBase({ workspace: "demo", repo_slug: "effect-playground", revspec: "main..feature" })
  * ```
  *
  * @since 0.1.0

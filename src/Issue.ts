@@ -11,7 +11,7 @@
  * import { Effect } from "effect"
  * import { Comment, Issue } from "effect-bitbucket"
  *
- * const repo = { workspace: "demo", repo_slug: "hello-effect" }
+ * const repo = { workspace: "demo", repo_slug: "effect-playground" }
  * const program = Effect.gen(function* () {
  *   const issue = yield* Issue.create(repo, { title: "Retries never stop", kind: "bug", priority: "major" })
  *   const ref = { ...repo, issue_id: issue.id! }
@@ -346,7 +346,7 @@ export interface IssueRef extends RepositoryRef {
  * import { Effect, Stream } from "effect"
  * import { Issue } from "effect-bitbucket"
  *
- * const watchOpenBugs = Issue.findForRepository({ workspace: "demo", repo_slug: "hello-effect" }, { q: 'kind = "bug" AND state = "open"' }).pipe(
+ * const watchOpenBugs = Issue.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, { q: 'kind = "bug" AND state = "open"' }).pipe(
  *   Stream.mapEffect((issue) => Effect.flatMap(Issue.refOf(issue), Issue.watch)),
  *   Stream.runDrain
  * )
@@ -422,7 +422,7 @@ const attachment = `${attachments}/{path}`
  * import { Issue } from "effect-bitbucket"
  *
  * const openBugs = Issue.findForRepository(
- *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { workspace: "demo", repo_slug: "effect-playground" },
  *   { q: 'kind = "bug" AND (state = "new" OR state = "open")', sort: "-updated_on" }
  * )
  * ```
@@ -443,7 +443,7 @@ export const findForRepository = (
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const issue = Issue.find({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+ * const issue = Issue.find({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 })
  * ```
  *
  * @since 0.1.0
@@ -462,7 +462,7 @@ export const find = Effect.fn("Bitbucket.Issue.find")(function*(ref: IssueRef) {
  * import { Issue } from "effect-bitbucket"
  *
  * const issue = Issue.create(
- *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { workspace: "demo", repo_slug: "effect-playground" },
  *   { title: "Document the retry schedule", kind: "task", priority: "minor", content: { raw: "See `BitbucketConfig`." } }
  * )
  * ```
@@ -482,7 +482,7 @@ export const create = Effect.fn("Bitbucket.Issue.create")(function*(ref: Reposit
  * import { Issue } from "effect-bitbucket"
  *
  * const issue = Issue.update(
- *   { workspace: "demo", repo_slug: "hello-effect", issue_id: 3 },
+ *   { workspace: "demo", repo_slug: "effect-playground", issue_id: 3 },
  *   { priority: "critical", assignee: { account_id: "557058:bob" } }
  * )
  * ```
@@ -509,7 +509,7 @@ export {
    * ```ts
    * import { Issue } from "effect-bitbucket"
    *
-   * const done = Issue.delete({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+   * const done = Issue.delete({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 })
    * ```
    *
    * @since 0.1.0
@@ -526,7 +526,7 @@ export {
  * import { Issue } from "effect-bitbucket"
  *
  * const stateChanges = Issue.findChanges(
- *   { workspace: "demo", repo_slug: "hello-effect", issue_id: 3 },
+ *   { workspace: "demo", repo_slug: "effect-playground", issue_id: 3 },
  *   { q: "changes.state.new != null", sort: "-created_on" }
  * )
  * ```
@@ -547,7 +547,7 @@ export const findChanges = (
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const change = Issue.findChange({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3, change_id: 1 })
+ * const change = Issue.findChange({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3, change_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -566,7 +566,7 @@ export const findChange = Effect.fn("Bitbucket.Issue.findChange")(function*(ref:
  * import { Issue } from "effect-bitbucket"
  *
  * const change = Issue.createChange(
- *   { workspace: "demo", repo_slug: "hello-effect", issue_id: 3 },
+ *   { workspace: "demo", repo_slug: "effect-playground", issue_id: 3 },
  *   { changes: { state: { new: "resolved" } }, message: { raw: "Fixed by #12" } }
  * )
  * ```
@@ -590,7 +590,7 @@ export const createChange = Effect.fn("Bitbucket.Issue.createChange")(function*(
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const files = Issue.findAttachments({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+ * const files = Issue.findAttachments({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 })
  * ```
  *
  * @since 0.1.0
@@ -611,7 +611,7 @@ export const findAttachments = (
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const attached = Issue.uploadAttachments({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 }, [
+ * const attached = Issue.uploadAttachments({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 }, [
  *   { name: "trace.log", content: "retry 1\nretry 2\n" }
  * ])
  * ```
@@ -633,7 +633,7 @@ export const uploadAttachments = Effect.fn("Bitbucket.Issue.uploadAttachments")(
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const bytes = Issue.attachmentContent({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3, path: "trace.log" })
+ * const bytes = Issue.attachmentContent({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3, path: "trace.log" })
  * ```
  *
  * @since 0.1.0
@@ -651,7 +651,7 @@ export const attachmentContent = (ref: AttachmentRef): Stream.Stream<Uint8Array,
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const removed = Issue.deleteAttachment({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3, path: "trace.log" })
+ * const removed = Issue.deleteAttachment({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3, path: "trace.log" })
  * ```
  *
  * @since 0.1.0
@@ -675,7 +675,7 @@ const probe = (what: "vote" | "watch", ref: IssueRef) =>
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const voted = Issue.vote({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+ * const voted = Issue.vote({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 })
  * ```
  *
  * @since 0.1.0
@@ -692,7 +692,7 @@ export const vote = Effect.fn("Bitbucket.Issue.vote")(function*(ref: IssueRef) {
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const withdrawn = Issue.unvote({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+ * const withdrawn = Issue.unvote({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 })
  * ```
  *
  * @since 0.1.0
@@ -711,7 +711,7 @@ export const unvote = Effect.fn("Bitbucket.Issue.unvote")(function*(ref: IssueRe
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const voted = Issue.hasVoted({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 }) // Effect<boolean>
+ * const voted = Issue.hasVoted({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 }) // Effect<boolean>
  * ```
  *
  * @since 0.1.0
@@ -728,7 +728,7 @@ export const hasVoted = Effect.fn("Bitbucket.Issue.hasVoted")(function*(ref: Iss
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const watching = Issue.watch({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+ * const watching = Issue.watch({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 })
  * ```
  *
  * @since 0.1.0
@@ -745,7 +745,7 @@ export const watch = Effect.fn("Bitbucket.Issue.watch")(function*(ref: IssueRef)
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const stopped = Issue.unwatch({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 })
+ * const stopped = Issue.unwatch({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 })
  * ```
  *
  * @since 0.1.0
@@ -763,7 +763,7 @@ export const unwatch = Effect.fn("Bitbucket.Issue.unwatch")(function*(ref: Issue
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const watching = Issue.isWatching({ workspace: "demo", repo_slug: "hello-effect", issue_id: 3 }) // Effect<boolean>
+ * const watching = Issue.isWatching({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 }) // Effect<boolean>
  * ```
  *
  * @since 0.1.0
@@ -795,7 +795,7 @@ const versions = tracker("versions", "version_id", "Version")
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const components = Issue.findComponents({ workspace: "demo", repo_slug: "hello-effect" })
+ * const components = Issue.findComponents({ workspace: "demo", repo_slug: "effect-playground" })
  * ```
  *
  * @since 0.1.0
@@ -810,7 +810,7 @@ export const findComponents = components.list
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const component = Issue.findComponent({ workspace: "demo", repo_slug: "hello-effect", component_id: 1 })
+ * const component = Issue.findComponent({ workspace: "demo", repo_slug: "effect-playground", component_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -826,7 +826,7 @@ export const findComponent: (ref: ComponentRef) => Effect.Effect<Named, Bitbucke
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const milestones = Issue.findMilestones({ workspace: "demo", repo_slug: "hello-effect" })
+ * const milestones = Issue.findMilestones({ workspace: "demo", repo_slug: "effect-playground" })
  * ```
  *
  * @since 0.1.0
@@ -841,7 +841,7 @@ export const findMilestones = milestones.list
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const milestone = Issue.findMilestone({ workspace: "demo", repo_slug: "hello-effect", milestone_id: 1 })
+ * const milestone = Issue.findMilestone({ workspace: "demo", repo_slug: "effect-playground", milestone_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -857,7 +857,7 @@ export const findMilestone: (ref: MilestoneRef) => Effect.Effect<Named, Bitbucke
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const versions = Issue.findVersions({ workspace: "demo", repo_slug: "hello-effect" })
+ * const versions = Issue.findVersions({ workspace: "demo", repo_slug: "effect-playground" })
  * ```
  *
  * @since 0.1.0
@@ -872,7 +872,7 @@ export const findVersions = versions.list
  * ```ts
  * import { Issue } from "effect-bitbucket"
  *
- * const version = Issue.findVersion({ workspace: "demo", repo_slug: "hello-effect", version_id: 1 })
+ * const version = Issue.findVersion({ workspace: "demo", repo_slug: "effect-playground", version_id: 1 })
  * ```
  *
  * @since 0.1.0

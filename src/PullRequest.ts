@@ -7,7 +7,7 @@
  * import { Effect } from "effect"
  * import { PullRequest } from "effect-bitbucket"
  *
- * const repo = { workspace: "demo", repo_slug: "hello-effect" }
+ * const repo = { workspace: "demo", repo_slug: "effect-playground" }
  * const program = Effect.gen(function* () {
  *   const pr = yield* PullRequest.create(repo, PullRequest.fromBranches("feature/login", "main", { title: "Add login" }))
  *   yield* PullRequest.approve({ ...repo, pull_request_id: pr.id! })
@@ -464,7 +464,7 @@ export const withDestination: {
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const pr = PullRequest.find({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const pr = PullRequest.find({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -483,7 +483,7 @@ export const find = Effect.fn("Bitbucket.PullRequest.find")(function*(ref: PullR
  * import { PullRequest } from "effect-bitbucket"
  *
  * const closed = PullRequest.findForRepository(
- *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { workspace: "demo", repo_slug: "effect-playground" },
  *   { state: ["MERGED", "DECLINED"], sort: "-updated_on" }
  * )
  * ```
@@ -544,7 +544,7 @@ export const findForUser = (
  * import { Stream } from "effect"
  * import { PullRequest } from "effect-bitbucket"
  *
- * const reviewedIn = PullRequest.findForCommit({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2" }).pipe(
+ * const reviewedIn = PullRequest.findForCommit({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2" }).pipe(
  *   Stream.map((pr) => `#${pr.id} ${pr.title} (${pr.state})`)
  * )
  * ```
@@ -569,7 +569,7 @@ export const findForCommit = (
  * import { PullRequest } from "effect-bitbucket"
  *
  * const pr = PullRequest.create(
- *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { workspace: "demo", repo_slug: "effect-playground" },
  *   { title: "Add login", source: { branch: { name: "feature/login" } }, reviewers: [{ account_id: "557058:bob" }] }
  * )
  * ```
@@ -588,7 +588,7 @@ export const create = Effect.fn("Bitbucket.PullRequest.create")(function*(ref: R
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const pr = PullRequest.update({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 }, { title: "Better title" })
+ * const pr = PullRequest.update({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }, { title: "Better title" })
  * ```
  *
  * @since 0.1.0
@@ -605,7 +605,7 @@ export const update = Effect.fn("Bitbucket.PullRequest.update")(function*(ref: P
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const me = PullRequest.approve({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const me = PullRequest.approve({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -622,7 +622,7 @@ export const approve = Effect.fn("Bitbucket.PullRequest.approve")(function*(ref:
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const done = PullRequest.unapprove({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const done = PullRequest.unapprove({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -639,7 +639,7 @@ export const unapprove = Effect.fn("Bitbucket.PullRequest.unapprove")(function*(
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const me = PullRequest.requestChanges({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const me = PullRequest.requestChanges({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -656,7 +656,7 @@ export const requestChanges = Effect.fn("Bitbucket.PullRequest.requestChanges")(
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const done = PullRequest.unrequestChanges({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const done = PullRequest.unrequestChanges({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -673,7 +673,7 @@ export const unrequestChanges = Effect.fn("Bitbucket.PullRequest.unrequestChange
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const declined = PullRequest.decline({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const declined = PullRequest.decline({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -697,7 +697,7 @@ const TaskStatus = Resource.Struct({
  * import { PullRequest } from "effect-bitbucket"
  *
  * const merged = PullRequest.merge(
- *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 },
+ *   { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 },
  *   { merge_strategy: "squash", close_source_branch: true }
  * )
  * ```
@@ -754,7 +754,7 @@ const patchTarget = (ref: PullRequestRef): Http.Target => ({ method: "GET", path
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const diff = PullRequest.diff({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const diff = PullRequest.diff({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -771,7 +771,7 @@ export const diff = Effect.fn("Bitbucket.PullRequest.diff")(function*(ref: PullR
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const bytes = PullRequest.diffBytes({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const bytes = PullRequest.diffBytes({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -791,7 +791,7 @@ export const diffBytes = (
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const patch = PullRequest.patch({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const patch = PullRequest.patch({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -808,7 +808,7 @@ export const patch = Effect.fn("Bitbucket.PullRequest.patch")(function*(ref: Pul
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const bytes = PullRequest.patchBytes({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const bytes = PullRequest.patchBytes({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -831,7 +831,7 @@ const subListing = <A, I>(suffix: string, schema: Schema.Schema<A, I>, span: str
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const files = PullRequest.diffstat({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const files = PullRequest.diffstat({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -846,7 +846,7 @@ export const diffstat = subListing("diffstat", DiffStat, "Bitbucket.PullRequest.
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const log = PullRequest.activity({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const log = PullRequest.activity({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -862,7 +862,7 @@ export const activity = subListing("activity", Resource.OpenRecord, "Bitbucket.P
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const log = PullRequest.activityForRepository({ workspace: "demo", repo_slug: "hello-effect" })
+ * const log = PullRequest.activityForRepository({ workspace: "demo", repo_slug: "effect-playground" })
  * ```
  *
  * @since 0.1.0
@@ -883,7 +883,7 @@ export const activityForRepository = (
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const commits = PullRequest.commits({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const commits = PullRequest.commits({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0
@@ -898,7 +898,7 @@ export const commits = subListing("commits", Commit, "Bitbucket.PullRequest.comm
  * ```ts
  * import { PullRequest } from "effect-bitbucket"
  *
- * const builds = PullRequest.statuses({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 })
+ * const builds = PullRequest.statuses({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 })
  * ```
  *
  * @since 0.1.0

@@ -6,7 +6,7 @@
  * import { Effect } from "effect"
  * import { Ref } from "effect-bitbucket"
  *
- * const repo = { workspace: "demo", repo_slug: "hello-effect" }
+ * const repo = { workspace: "demo", repo_slug: "effect-playground" }
  * const program = Effect.gen(function* () {
  *   const main = yield* Ref.findBranch({ ...repo, name: "main" })
  *   return yield* Ref.createBranch(repo, { name: "feature/x", target: { hash: main.target!.hash! } })
@@ -102,7 +102,7 @@ const list = (kind: "" | "/branches" | "/tags", span: string) =>
  * ```ts
  * import { Ref } from "effect-bitbucket"
  *
- * const refs = Ref.findForRepository({ workspace: "demo", repo_slug: "hello-effect" }, { q: 'name ~ "release"' })
+ * const refs = Ref.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, { q: 'name ~ "release"' })
  * ```
  *
  * @since 0.1.0
@@ -117,7 +117,7 @@ export const findForRepository = list("", "Bitbucket.Ref.findForRepository")
  * ```ts
  * import { Ref } from "effect-bitbucket"
  *
- * const branches = Ref.findBranches({ workspace: "demo", repo_slug: "hello-effect" }, { sort: "-target.date" })
+ * const branches = Ref.findBranches({ workspace: "demo", repo_slug: "effect-playground" }, { sort: "-target.date" })
  * ```
  *
  * @since 0.1.0
@@ -132,7 +132,7 @@ export const findBranches = list("/branches", "Bitbucket.Ref.findBranches")
  * ```ts
  * import { Ref } from "effect-bitbucket"
  *
- * const tags = Ref.findTags({ workspace: "demo", repo_slug: "hello-effect" })
+ * const tags = Ref.findTags({ workspace: "demo", repo_slug: "effect-playground" })
  * ```
  *
  * @since 0.1.0
@@ -147,7 +147,7 @@ export const findTags = list("/tags", "Bitbucket.Ref.findTags")
  * ```ts
  * import { Ref } from "effect-bitbucket"
  *
- * const main = Ref.findBranch({ workspace: "demo", repo_slug: "hello-effect", name: "main" })
+ * const main = Ref.findBranch({ workspace: "demo", repo_slug: "effect-playground", name: "main" })
  * ```
  *
  * @since 0.1.0
@@ -164,7 +164,7 @@ export const findBranch = Effect.fn("Bitbucket.Ref.findBranch")(function*(ref: N
  * ```ts
  * import { Ref } from "effect-bitbucket"
  *
- * const v1 = Ref.findTag({ workspace: "demo", repo_slug: "hello-effect", name: "v1.0.0" })
+ * const v1 = Ref.findTag({ workspace: "demo", repo_slug: "effect-playground", name: "v1.0.0" })
  * ```
  *
  * @since 0.1.0
@@ -182,7 +182,7 @@ export const findTag = Effect.fn("Bitbucket.Ref.findTag")(function*(ref: NamedRe
  * import { Ref } from "effect-bitbucket"
  *
  * const branch = Ref.createBranch(
- *   { workspace: "demo", repo_slug: "hello-effect" },
+ *   { workspace: "demo", repo_slug: "effect-playground" },
  *   { name: "feature/login", target: { hash: "a1b2c3d" } }
  * )
  * ```
@@ -201,7 +201,7 @@ export const createBranch = Effect.fn("Bitbucket.Ref.createBranch")(function*(re
  * ```ts
  * import { Ref } from "effect-bitbucket"
  *
- * const tag = Ref.createTag({ workspace: "demo", repo_slug: "hello-effect" }, { name: "v1.1.0", target: { hash: "a1b2c3d" } })
+ * const tag = Ref.createTag({ workspace: "demo", repo_slug: "effect-playground" }, { name: "v1.1.0", target: { hash: "a1b2c3d" } })
  * ```
  *
  * @since 0.1.0
@@ -218,7 +218,7 @@ export const createTag = Effect.fn("Bitbucket.Ref.createTag")(function*(ref: Rep
  * ```ts
  * import { Ref } from "effect-bitbucket"
  *
- * const done = Ref.deleteBranch({ workspace: "demo", repo_slug: "hello-effect", name: "feature/login" })
+ * const done = Ref.deleteBranch({ workspace: "demo", repo_slug: "effect-playground", name: "feature/login" })
  * ```
  *
  * @since 0.1.0
@@ -235,7 +235,7 @@ export const deleteBranch = Effect.fn("Bitbucket.Ref.deleteBranch")(function*(re
  * ```ts
  * import { Ref } from "effect-bitbucket"
  *
- * const done = Ref.deleteTag({ workspace: "demo", repo_slug: "hello-effect", name: "v1.1.0" })
+ * const done = Ref.deleteTag({ workspace: "demo", repo_slug: "effect-playground", name: "v1.1.0" })
  * ```
  *
  * @since 0.1.0

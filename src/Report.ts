@@ -11,7 +11,7 @@
  * import { Effect } from "effect"
  * import { Report } from "effect-bitbucket"
  *
- * const commit = { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" }
+ * const commit = { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" }
  * const lint = Effect.gen(function* () {
  *   yield* Report.createOrUpdate({ ...commit, reportId: "lint" }, {
  *     title: "Lint", details: "1 warning", report_type: "BUG", result: "PASSED",
@@ -474,7 +474,7 @@ const annotation = `${annotations}/{annotationId}`
  * import { Stream } from "effect"
  * import { Report } from "effect-bitbucket"
  *
- * const failed = Report.findForCommit({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d" }).pipe(
+ * const failed = Report.findForCommit({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" }).pipe(
  *   Stream.filter((report) => report.result === "FAILED")
  * )
  * ```
@@ -495,7 +495,7 @@ export const findForCommit = (
  * ```ts
  * import { Report } from "effect-bitbucket"
  *
- * const lint = Report.find({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", reportId: "lint" })
+ * const lint = Report.find({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", reportId: "lint" })
  * ```
  *
  * @since 0.1.0
@@ -514,7 +514,7 @@ export const find = Effect.fn("Bitbucket.Report.find")(function*(ref: ReportRef)
  * import { Report } from "effect-bitbucket"
  *
  * const coverage = Report.createOrUpdate(
- *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", reportId: "coverage" },
+ *   { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", reportId: "coverage" },
  *   {
  *     title: "Coverage", details: "Line coverage of the unit tests", report_type: "COVERAGE", result: "PASSED",
  *     link: "https://ci.example.com/coverage/42",
@@ -537,7 +537,7 @@ export const createOrUpdate = Effect.fn("Bitbucket.Report.createOrUpdate")(funct
  * ```ts
  * import { Report } from "effect-bitbucket"
  *
- * const removed = Report.delete({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", reportId: "lint" })
+ * const removed = Report.delete({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", reportId: "lint" })
  * ```
  *
  * @since 0.1.0
@@ -557,7 +557,7 @@ export { del as delete }
  * import { Stream } from "effect"
  * import { Report } from "effect-bitbucket"
  *
- * const critical = Report.findAnnotations({ workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", reportId: "scan" }).pipe(
+ * const critical = Report.findAnnotations({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", reportId: "scan" }).pipe(
  *   Stream.filter((annotation) => annotation.severity === "CRITICAL")
  * )
  * ```
@@ -579,7 +579,7 @@ export const findAnnotations = (
  * import { Report } from "effect-bitbucket"
  *
  * const finding = Report.findAnnotation({
- *   workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", reportId: "scan", annotationId: "scan-17"
+ *   workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", reportId: "scan", annotationId: "scan-17"
  * })
  * ```
  *
@@ -598,7 +598,7 @@ export const findAnnotation = Effect.fn("Bitbucket.Report.findAnnotation")(funct
  * import { Report } from "effect-bitbucket"
  *
  * const finding = Report.createOrUpdateAnnotation(
- *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", reportId: "scan", annotationId: "scan-17" },
+ *   { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", reportId: "scan", annotationId: "scan-17" },
  *   { annotation_type: "VULNERABILITY", severity: "HIGH", summary: "SQL built from user input", path: "src/db.ts", line: 42 }
  * )
  * ```
@@ -627,7 +627,7 @@ const Annotations = Schema.Array(Annotation)
  * import { Report } from "effect-bitbucket"
  *
  * const findings = Report.createOrUpdateAnnotations(
- *   { workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", reportId: "lint" },
+ *   { workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", reportId: "lint" },
  *   [
  *     { external_id: "lint-1", annotation_type: "CODE_SMELL", summary: "Unused import", path: "src/index.ts", line: 3 },
  *     { external_id: "lint-2", annotation_type: "BUG", severity: "MEDIUM", summary: "Promise not awaited", path: "src/run.ts", line: 18 }
@@ -683,7 +683,7 @@ const repeatedId = (payloads: ReadonlyArray<BulkAnnotationPayload>): number | un
  * import { Report } from "effect-bitbucket"
  *
  * const removed = Report.deleteAnnotation({
- *   workspace: "demo", repo_slug: "hello-effect", commit: "a1b2c3d", reportId: "lint", annotationId: "lint-1"
+ *   workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d", reportId: "lint", annotationId: "lint-1"
  * })
  * ```
  *

@@ -7,7 +7,7 @@
  * import { Repository } from "effect-bitbucket"
  *
  * const program = Effect.gen(function* () {
- *   const repo = yield* Repository.find({ workspace: "demo", repo_slug: "hello-effect" })
+ *   const repo = yield* Repository.find({ workspace: "demo", repo_slug: "effect-playground" })
  *   const all = yield* Stream.runCollect(Repository.findForWorkspace({ workspace: "demo" }))
  *   return [repo.full_name, all.length] as const
  * })
@@ -138,7 +138,7 @@ export interface RepositoryRef {
  * ```ts
  * import { Repository } from "effect-bitbucket"
  *
- * const repo = Repository.find({ workspace: "demo", repo_slug: "hello-effect" })
+ * const repo = Repository.find({ workspace: "demo", repo_slug: "effect-playground" })
  * ```
  *
  * @since 0.1.0
@@ -182,7 +182,7 @@ export const refOf = (repository: { readonly [key: string]: unknown }): Effect.E
  * ```ts
  * import { Repository } from "effect-bitbucket"
  *
- * const ref = Repository.parseFullName("demo/hello-effect") // Effect<{ workspace: "demo", repo_slug: "hello-effect" }>
+ * const ref = Repository.parseFullName("demo/effect-playground") // Effect<{ workspace: "demo", repo_slug: "effect-playground" }>
  * ```
  *
  * @since 0.1.0
@@ -209,7 +209,7 @@ export const parseFullName = (fullName: string): Effect.Effect<RepositoryRef, Bi
  * ```ts
  * import { Repository } from "effect-bitbucket"
  *
- * const repo = Repository.findByFullName("demo/hello-effect")
+ * const repo = Repository.findByFullName("demo/effect-playground")
  * ```
  *
  * @since 0.1.0
@@ -260,7 +260,7 @@ export const findForWorkspace = (
  * import { Effect } from "effect"
  * import { Repository } from "effect-bitbucket"
  *
- * const ssh = Effect.map(Repository.find({ workspace: "demo", repo_slug: "hello-effect" }), (repo) =>
+ * const ssh = Effect.map(Repository.find({ workspace: "demo", repo_slug: "effect-playground" }), (repo) =>
  *   Repository.cloneUrls(repo).ssh
  * )
  * ```
@@ -313,7 +313,7 @@ export const findForCurrentUser = (
  * ```ts
  * import { Repository } from "effect-bitbucket"
  *
- * const forks = Repository.findForks({ workspace: "demo", repo_slug: "hello-effect" })
+ * const forks = Repository.findForks({ workspace: "demo", repo_slug: "effect-playground" })
  * ```
  *
  * @since 0.1.0
@@ -333,7 +333,7 @@ export const findForks = (
  * ```ts
  * import { Repository } from "effect-bitbucket"
  *
- * const watchers = Repository.findWatchers({ workspace: "demo", repo_slug: "hello-effect" })
+ * const watchers = Repository.findWatchers({ workspace: "demo", repo_slug: "effect-playground" })
  * ```
  *
  * @since 0.1.0
@@ -482,7 +482,7 @@ export interface ForkPayload extends Schema.Schema.Type<typeof ForkPayloadSchema
  * ```ts
  * import { Repository } from "effect-bitbucket"
  *
- * const fork = Repository.fork({ workspace: "demo", repo_slug: "hello-effect" }, { name: "my-hello", workspace: { slug: "acme" } })
+ * const fork = Repository.fork({ workspace: "demo", repo_slug: "effect-playground" }, { name: "my-hello", workspace: { slug: "acme" } })
  * ```
  *
  * @since 0.1.0

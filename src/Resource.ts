@@ -271,7 +271,7 @@ export const href = (resource: { readonly [key: string]: unknown }, rel: string)
  * import { Effect, Stream } from "effect"
  * import { Repository, Resource } from "effect-bitbucket"
  *
- * const forks = Effect.map(Repository.find({ workspace: "demo", repo_slug: "hello" }), (repo) =>
+ * const forks = Effect.map(Repository.find({ workspace: "demo", repo_slug: "effect-playground" }), (repo) =>
  *   Resource.follow(repo, "forks")
  * ).pipe(Stream.unwrap)
  * ```
@@ -309,7 +309,7 @@ export const follow: {
  * import { Resource, Snippet } from "effect-bitbucket"
  *
  * const logo: Effect.Effect<Uint8Array, unknown, unknown> = Resource.collectBytes(
- *   Snippet.content({ workspace: "demo", encoded_id: "kypj" }, "logo.png")
+ *   Snippet.content({ workspace: "demo", encoded_id: "k3Rp9" }, "logo.png")
  * )
  * ```
  *

@@ -275,8 +275,8 @@ const toMultipart = (payload: {
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const snippet = Snippet.find({ workspace: "demo", encoded_id: "kypj" })
- * const before = Snippet.find({ workspace: "demo", encoded_id: "kypj", node_id: "a1b2c3d4e5f6" })
+ * const snippet = Snippet.find({ workspace: "demo", encoded_id: "k3Rp9" })
+ * const before = Snippet.find({ workspace: "demo", encoded_id: "k3Rp9", node_id: "a1b2c3d4e5f6" })
  * ```
  *
  * @since 0.1.0
@@ -373,7 +373,7 @@ export const create = Effect.fn("Bitbucket.Snippet.create")(function*(
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const updated = Snippet.update({ workspace: "demo", encoded_id: "kypj" }, {
+ * const updated = Snippet.update({ workspace: "demo", encoded_id: "k3Rp9" }, {
  *   title: "Renamed",
  *   files: [{ name: "notes.md", content: "# Notes, v2\n" }],
  *   delete_files: ["old.txt"]
@@ -397,7 +397,7 @@ export const update = Effect.fn("Bitbucket.Snippet.update")(function*(ref: Revis
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const gone = Snippet.delete({ workspace: "demo", encoded_id: "kypj" })
+ * const gone = Snippet.delete({ workspace: "demo", encoded_id: "k3Rp9" })
  * ```
  *
  * @since 0.1.0
@@ -434,7 +434,7 @@ const fileTarget = (ref: RevisionRef, path: string): Http.Target =>
  * ```ts
  * import { Resource, Snippet } from "effect-bitbucket"
  *
- * const logo = Snippet.content({ workspace: "demo", encoded_id: "kypj" }, "logo.png") // Stream<Uint8Array>
+ * const logo = Snippet.content({ workspace: "demo", encoded_id: "k3Rp9" }, "logo.png") // Stream<Uint8Array>
  * const whole = Resource.collectBytes(logo) // Effect<Uint8Array>
  * ```
  *
@@ -456,7 +456,7 @@ export const content = (
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const notes = Snippet.contentText({ workspace: "demo", encoded_id: "kypj" }, "notes.md")
+ * const notes = Snippet.contentText({ workspace: "demo", encoded_id: "k3Rp9" }, "notes.md")
  * ```
  *
  * @since 0.1.0
@@ -477,7 +477,7 @@ export const contentText = Effect.fn("Bitbucket.Snippet.contentText")(function*(
  * import { Effect } from "effect"
  * import { Snippet } from "effect-bitbucket"
  *
- * const names = Effect.map(Snippet.find({ workspace: "demo", encoded_id: "kypj" }), Snippet.filenames)
+ * const names = Effect.map(Snippet.find({ workspace: "demo", encoded_id: "k3Rp9" }), Snippet.filenames)
  * ```
  *
  * @since 0.1.0
@@ -492,7 +492,7 @@ export const filenames = (snippet: Snippet): ReadonlyArray<string> => Object.key
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const watching = Snippet.watch({ workspace: "demo", encoded_id: "kypj" })
+ * const watching = Snippet.watch({ workspace: "demo", encoded_id: "k3Rp9" })
  * ```
  *
  * @since 0.1.0
@@ -509,7 +509,7 @@ export const watch = Effect.fn("Bitbucket.Snippet.watch")(function*(ref: Snippet
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const stopped = Snippet.unwatch({ workspace: "demo", encoded_id: "kypj" })
+ * const stopped = Snippet.unwatch({ workspace: "demo", encoded_id: "k3Rp9" })
  * ```
  *
  * @since 0.1.0
@@ -527,7 +527,7 @@ export const unwatch = Effect.fn("Bitbucket.Snippet.unwatch")(function*(ref: Sni
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const watching = Snippet.isWatching({ workspace: "demo", encoded_id: "kypj" }) // Effect<boolean>
+ * const watching = Snippet.isWatching({ workspace: "demo", encoded_id: "k3Rp9" }) // Effect<boolean>
  * ```
  *
  * @since 0.1.0
@@ -577,7 +577,7 @@ export interface SnippetCommit extends Schema.Schema.Type<typeof SnippetCommitSc
  * import { Stream } from "effect"
  * import { Snippet } from "effect-bitbucket"
  *
- * const history = Snippet.findCommits({ workspace: "demo", encoded_id: "kypj" }).pipe(
+ * const history = Snippet.findCommits({ workspace: "demo", encoded_id: "k3Rp9" }).pipe(
  *   Stream.map((commit) => `${commit.hash?.slice(0, 12)} ${commit.message}`)
  * )
  * ```
@@ -610,7 +610,7 @@ export interface CommitRef extends SnippetRef {
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const commit = Snippet.findCommit({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" })
+ * const commit = Snippet.findCommit({ workspace: "demo", encoded_id: "k3Rp9", revision: "a1b2c3d4e5f6" })
  * ```
  *
  * @since 0.1.0
@@ -652,7 +652,7 @@ const patchTarget = (ref: CommitRef): Http.Target => ({
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const diff = Snippet.diff({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" }, { path: "notes.md" })
+ * const diff = Snippet.diff({ workspace: "demo", encoded_id: "k3Rp9", revision: "a1b2c3d4e5f6" }, { path: "notes.md" })
  * ```
  *
  * @since 0.1.0
@@ -669,7 +669,7 @@ export const diff = Effect.fn("Bitbucket.Snippet.diff")(function*(ref: CommitRef
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const bytes = Snippet.diffBytes({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" })
+ * const bytes = Snippet.diffBytes({ workspace: "demo", encoded_id: "k3Rp9", revision: "a1b2c3d4e5f6" })
  * ```
  *
  * @since 0.1.0
@@ -688,7 +688,7 @@ export const diffBytes = (
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const patch = Snippet.patch({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" })
+ * const patch = Snippet.patch({ workspace: "demo", encoded_id: "k3Rp9", revision: "a1b2c3d4e5f6" })
  * ```
  *
  * @since 0.1.0
@@ -705,7 +705,7 @@ export const patch = Effect.fn("Bitbucket.Snippet.patch")(function*(ref: CommitR
  * ```ts
  * import { Snippet } from "effect-bitbucket"
  *
- * const bytes = Snippet.patchBytes({ workspace: "demo", encoded_id: "kypj", revision: "a1b2c3d4e5f6" })
+ * const bytes = Snippet.patchBytes({ workspace: "demo", encoded_id: "k3Rp9", revision: "a1b2c3d4e5f6" })
  * ```
  *
  * @since 0.1.0

@@ -7,7 +7,7 @@
  * import { Effect } from "effect"
  * import { Comment, Task } from "effect-bitbucket"
  *
- * const pr = { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 }
+ * const pr = { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }
  * const program = Effect.gen(function* () {
  *   const comment = yield* Comment.create(pr, { content: { raw: "The retry schedule needs a cap." } })
  *   const task = yield* Task.create(pr, { content: { raw: "Cap the retries" }, comment: { id: comment.id! } })
@@ -141,7 +141,7 @@ const one = `${list}/{task_id}`
  * import { Task } from "effect-bitbucket"
  *
  * const open = Task.findForPullRequest(
- *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 },
+ *   { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 },
  *   { q: 'state = "UNRESOLVED"', sort: "-created_on" }
  * )
  * ```
@@ -162,7 +162,7 @@ export const findForPullRequest = (
  * ```ts
  * import { Task } from "effect-bitbucket"
  *
- * const task = Task.find({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, task_id: 12 })
+ * const task = Task.find({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, task_id: 12 })
  * ```
  *
  * @since 0.1.0
@@ -181,7 +181,7 @@ export const find = Effect.fn("Bitbucket.Task.find")(function*(ref: TaskRef) {
  * import { Task } from "effect-bitbucket"
  *
  * const task = Task.create(
- *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1 },
+ *   { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 },
  *   { content: { raw: "Add a test for the empty page" }, comment: { id: 7 } }
  * )
  * ```
@@ -204,7 +204,7 @@ const put = (ref: TaskRef, payload: UpdatePayload) =>
  * import { Task } from "effect-bitbucket"
  *
  * const task = Task.update(
- *   { workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, task_id: 12 },
+ *   { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, task_id: 12 },
  *   { content: { raw: "Add tests for the empty and the last page" } }
  * )
  * ```
@@ -226,7 +226,7 @@ export const update = Effect.fn("Bitbucket.Task.update")(function*(ref: TaskRef,
  * ```ts
  * import { Task } from "effect-bitbucket"
  *
- * const done = Task.resolve({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, task_id: 12 })
+ * const done = Task.resolve({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, task_id: 12 })
  * ```
  *
  * @since 0.1.0
@@ -243,7 +243,7 @@ export const resolve = Effect.fn("Bitbucket.Task.resolve")(function*(ref: TaskRe
  * ```ts
  * import { Task } from "effect-bitbucket"
  *
- * const reopened = Task.reopen({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, task_id: 12 })
+ * const reopened = Task.reopen({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, task_id: 12 })
  * ```
  *
  * @since 0.1.0
@@ -265,7 +265,7 @@ export {
    * ```ts
    * import { Task } from "effect-bitbucket"
    *
-   * const done = Task.delete({ workspace: "demo", repo_slug: "hello-effect", pull_request_id: 1, task_id: 12 })
+   * const done = Task.delete({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1, task_id: 12 })
    * ```
    *
    * @since 0.1.0

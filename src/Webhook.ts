@@ -10,7 +10,7 @@
  * ```ts
  * import { Webhook } from "effect-bitbucket"
  *
- * const hook = Webhook.create({ workspace: "demo", repo_slug: "hello" }, {
+ * const hook = Webhook.create({ workspace: "demo", repo_slug: "effect-playground" }, {
  *   url: "https://ci.example.com/bitbucket",
  *   description: "CI",
  *   events: ["repo:push", "pullrequest:created"],
@@ -258,7 +258,7 @@ const workspaceHook = "/workspaces/{workspace}/hooks/{uid}"
  * import { Stream } from "effect"
  * import { Webhook } from "effect-bitbucket"
  *
- * const urls = Webhook.findForRepository({ workspace: "demo", repo_slug: "hello" }).pipe(Stream.map((h) => h.url))
+ * const urls = Webhook.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }).pipe(Stream.map((h) => h.url))
  * ```
  *
  * @since 0.1.0
@@ -279,7 +279,7 @@ export const findForRepository = (
  * ```ts
  * import { Webhook } from "effect-bitbucket"
  *
- * const hook = Webhook.find({ workspace: "demo", repo_slug: "hello", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" })
+ * const hook = Webhook.find({ workspace: "demo", repo_slug: "effect-playground", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" })
  * ```
  *
  * @since 0.1.0
@@ -298,7 +298,7 @@ export const find = Effect.fn("Bitbucket.Webhook.find")(function*(ref: Repositor
  * import { Redacted } from "effect"
  * import { Webhook } from "effect-bitbucket"
  *
- * const hook = Webhook.create({ workspace: "demo", repo_slug: "hello" }, {
+ * const hook = Webhook.create({ workspace: "demo", repo_slug: "effect-playground" }, {
  *   url: "https://ci.example.com/bitbucket",
  *   description: "CI",
  *   events: ["repo:push"],
@@ -324,7 +324,7 @@ export const create = Effect.fn("Bitbucket.Webhook.create")(function*(
  * ```ts
  * import { Webhook } from "effect-bitbucket"
  *
- * const paused = Webhook.update({ workspace: "demo", repo_slug: "hello", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" }, {
+ * const paused = Webhook.update({ workspace: "demo", repo_slug: "effect-playground", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" }, {
  *   active: false
  * })
  * ```
@@ -343,7 +343,7 @@ export const update = Effect.fn("Bitbucket.Webhook.update")(function*(ref: Repos
  * ```ts
  * import { Webhook } from "effect-bitbucket"
  *
- * const gone = Webhook.delete({ workspace: "demo", repo_slug: "hello", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" })
+ * const gone = Webhook.delete({ workspace: "demo", repo_slug: "effect-playground", uid: "{8d1f3a4c-0000-4000-8000-000000000001}" })
  * ```
  *
  * @since 0.1.0
