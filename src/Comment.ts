@@ -182,7 +182,8 @@ export interface IssueSubject {
 }
 
 /**
- * What comments can be on.
+ * What comments can be on, told by the one key naming it (`pull_request_id`, `commit`, `issue_id`
+ * or `encoded_id`): a value naming two is refused with `InvalidInput` before anything is sent.
  *
  * @since 0.1.0
  * @category models
@@ -197,14 +198,32 @@ export type Subject = PullRequestSubject | CommitSubject | SnippetSubject | Issu
  */
 export type CommentRef<S extends Subject = Subject> = S & { readonly comment_id: number }
 
-const collection = (subject: Subject): string =>
-  "pull_request_id" in subject
-    ? "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments"
-    : "commit" in subject
-    ? "/repositories/{workspace}/{repo_slug}/commit/{commit}/comments"
-    : "issue_id" in subject
-    ? "/repositories/{workspace}/{repo_slug}/issues/{issue_id}/comments"
-    : "/snippets/{workspace}/{encoded_id}/comments"
+const collections = {
+  pull_request_id: "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments",
+  commit: "/repositories/{workspace}/{repo_slug}/commit/{commit}/comments",
+  issue_id: "/repositories/{workspace}/{repo_slug}/issues/{issue_id}/comments",
+  encoded_id: "/snippets/{workspace}/{encoded_id}/comments"
+} as const
+
+/**
+ * The comments' path of a subject, told by the one key naming it. A value naming two (a context
+ * object carrying both a pull request id and a commit) is refused: which comments it meant is a guess.
+ */
+const collection = (subject: Subject): Effect.Effect<string, BitbucketError.InvalidInput> => {
+  const named = (Object.keys(collections) as ReadonlyArray<keyof typeof collections>).filter((key) =>
+    (subject as { readonly [K in keyof typeof collections]?: unknown })[key] !== undefined
+  )
+  return named.length === 1
+    ? Effect.succeed(collections[named[0]!])
+    : Effect.fail(
+      new BitbucketError.InvalidInput({
+        message: `a comment subject names exactly one of pull_request_id, commit, issue_id or encoded_id; this one names ${
+          named.length === 0 ? "none" : named.join(" and ")
+        }`,
+        parameter: "subject"
+      })
+    )
+}
 
 /** A listing of comments with a span of its own. */
 const listing = (span: string) =>
@@ -212,7 +231,9 @@ const listing = (span: string) =>
   subject: Subject,
   options: Pagination.ListOptions = {}
 ): Stream.Stream<Comment, BitbucketError.BitbucketError, Http.Requirements> =>
-  Pagination.stream({ path: collection(subject), params: subject }, Comment, options).pipe(Stream.withSpan(span))
+  Stream.unwrap(Effect.map(collection(subject), (path) => Pagination.stream({ path, params: subject }, Comment, options))).pipe(
+    Stream.withSpan(span)
+  )
 
 /**
  * The comments on a pull request, commit, snippet or issue (replies included; follow `parent`).
@@ -318,7 +339,7 @@ export const findForIssue: (
  * @category finders
  */
 export const find = Effect.fn("Bitbucket.Comment.find")(function*(ref: CommentRef) {
-  return yield* Http.json({ method: "GET", path: `${collection(ref)}/{comment_id}`, params: ref }, Comment)
+  return yield* Http.json({ method: "GET", path: `${yield* collection(ref)}/{comment_id}`, params: ref }, Comment)
 })
 
 /**
@@ -339,10 +360,11 @@ export const find = Effect.fn("Bitbucket.Comment.find")(function*(ref: CommentRe
  */
 export const create = Effect.fn("Bitbucket.Comment.create")(function*(subject: Subject, payload: CreatePayload) {
   // What the subject's comments cannot hold is refused, not dropped in silence by Bitbucket.
-  const pullRequest = "pull_request_id" in subject
+  const path = yield* collection(subject)
+  const pullRequest = path === collections.pull_request_id
   const unfit = payload.pending !== undefined && !pullRequest
     ? "pending"
-    : payload.inline !== undefined && !pullRequest && !("commit" in subject)
+    : payload.inline !== undefined && !pullRequest && path !== collections.commit
     ? "inline"
     : undefined
   if (unfit !== undefined) {
@@ -351,7 +373,7 @@ export const create = Effect.fn("Bitbucket.Comment.create")(function*(subject: S
       parameter: `payload.${unfit}`
     })
   }
-  return yield* Http.jsonWithBody({ method: "POST", path: collection(subject), params: subject }, CreatePayload, payload, Comment)
+  return yield* Http.jsonWithBody({ method: "POST", path, params: subject }, CreatePayload, payload, Comment)
 })
 
 /**
@@ -372,7 +394,7 @@ export const create = Effect.fn("Bitbucket.Comment.create")(function*(subject: S
  */
 export const update = Effect.fn("Bitbucket.Comment.update")(function*(ref: CommentRef, payload: UpdatePayload) {
   return yield* Http.jsonWithBody(
-    { method: "PUT", path: `${collection(ref)}/{comment_id}`, params: ref },
+    { method: "PUT", path: `${yield* collection(ref)}/{comment_id}`, params: ref },
     UpdatePayload,
     payload,
     Comment
@@ -380,7 +402,7 @@ export const update = Effect.fn("Bitbucket.Comment.update")(function*(ref: Comme
 })
 
 const del = Effect.fn("Bitbucket.Comment.delete")(function*(ref: CommentRef) {
-  return yield* Http.empty({ method: "DELETE", path: `${collection(ref)}/{comment_id}`, params: ref })
+  return yield* Http.empty({ method: "DELETE", path: `${yield* collection(ref)}/{comment_id}`, params: ref })
 })
 
 export {
@@ -415,7 +437,7 @@ export {
  */
 export const resolve = Effect.fn("Bitbucket.Comment.resolve")(function*(ref: CommentRef<PullRequestSubject>) {
   return yield* Http.json(
-    { method: "POST", path: `${collection(ref)}/{comment_id}/resolve`, params: ref },
+    { method: "POST", path: `${yield* collection(ref)}/{comment_id}/resolve`, params: ref },
     Resource.OpenRecord
   )
 })
@@ -434,5 +456,5 @@ export const resolve = Effect.fn("Bitbucket.Comment.resolve")(function*(ref: Com
  * @category actions
  */
 export const reopen = Effect.fn("Bitbucket.Comment.reopen")(function*(ref: CommentRef<PullRequestSubject>) {
-  return yield* Http.empty({ method: "DELETE", path: `${collection(ref)}/{comment_id}/resolve`, params: ref })
+  return yield* Http.empty({ method: "DELETE", path: `${yield* collection(ref)}/{comment_id}/resolve`, params: ref })
 })

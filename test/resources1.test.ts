@@ -312,7 +312,11 @@ describe("Resources I: invalid payloads fail before any request", () => {
     ["an empty comment", Comment.create(pr, { content: { raw: "" } }), "payload.content.raw"],
     ["a bad fork policy", Repository.create(repo, { fork_policy: "sometimes" as never }), "payload.fork_policy"],
     ["a branch without target", Ref.createBranch(repo, { name: "x", target: { hash: "" } }), "payload.target.hash"],
-    ["a negative pull request id", PullRequest.find({ ...repo, pull_request_id: -1 }), "pull_request_id"]
+    ["a negative pull request id", PullRequest.find({ ...repo, pull_request_id: -1 }), "pull_request_id"],
+    // A context object naming a pull request and a commit: which comments it meant is a guess.
+    ["a comment subject naming two subjects", Comment.create({ ...pr, commit: "abc" } as Comment.CommitSubject, { content: { raw: "x" } }), "subject"],
+    ["a comment listing of two subjects", Stream.runDrain(Comment.findFor({ ...pr, issue_id: 3 } as Comment.IssueSubject)), "subject"],
+    ["a comment ref naming no subject", Comment.delete({ workspace: "demo", comment_id: 1 } as unknown as Comment.CommentRef), "subject"]
   ]
   for (const [name, run, parameter] of invalid) {
     it.effect(name, () =>
