@@ -197,12 +197,24 @@ export interface GroupRef extends Schema.Schema.Type<typeof GroupRefSchema> {}
 
 const Value = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
 
+const named = (s: string | undefined) => s !== undefined && s.trim() !== ""
+
+/** A user sent must be named by a field Bitbucket reads: a ported `{ username }` is refused before sending. */
+const SentUser = UserRef.pipe(
+  Schema.filter((u) =>
+    named(u.uuid) || named(u.account_id) ||
+    "a user is named by uuid or account_id (Bitbucket removed usernames; an Account from another call works)"
+  )
+)
+
+const SentGroup = GroupRef.pipe(Schema.filter((g) => named(g.slug) || "a group is named by its slug"))
+
 const payloadFields = {
   branch_match_kind: Schema.optional(BranchMatchKind),
   pattern: Schema.optional(Schema.String),
   branch_type: Schema.optional(BranchType),
-  users: Schema.optional(Schema.Array(UserRef)),
-  groups: Schema.optional(Schema.Array(GroupRef)),
+  users: Schema.optional(Schema.Array(SentUser)),
+  groups: Schema.optional(Schema.Array(SentGroup)),
   value: Schema.optional(Value)
 }
 

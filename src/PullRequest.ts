@@ -135,7 +135,9 @@ export interface PullRequest extends Schema.Schema.Type<typeof PullRequestSchema
 export const Reviewer = Schema.Union(
   Schema.Struct({ uuid: Schema.NonEmptyTrimmedString }),
   Schema.Struct({ account_id: Schema.NonEmptyTrimmedString })
-)
+).annotations({
+  message: () => ({ message: "a reviewer is { uuid } or { account_id } (Bitbucket removed usernames)", override: true })
+})
 
 /**
  * A reviewer.

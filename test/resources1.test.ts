@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Layer, Stream, TestClock } from "effect"
-import { Authenticator, BuildStatus, Comment, Commit, PullRequest, Ref, Repository, Resource } from "../src/index.js"
+import { Authenticator, BranchRestriction, BuildStatus, Comment, Commit, PullRequest, Ref, Repository, Resource } from "../src/index.js"
 import { fullRepository } from "./fixtures/repositories.js"
 import type { Requirements } from "../src/internal/http.js"
 import { json, mockHttp, text } from "./support/mockHttp.js"
@@ -316,6 +316,10 @@ describe("Resources I: invalid payloads fail before any request", () => {
     // A context object naming a pull request and a commit: which comments it meant is a guess.
     ["a comment subject naming two subjects", Comment.create({ ...pr, commit: "abc" } as Comment.CommitSubject, { content: { raw: "x" } }), "subject"],
     ["a comment listing of two subjects", Stream.runDrain(Comment.findFor({ ...pr, issue_id: 3 } as Comment.IssueSubject)), "subject"],
+    // pybitbucket named users by username, which Bitbucket removed.
+    ["a branch restriction exempting a user by username", BranchRestriction.create(repo, { kind: "push", pattern: "x", users: [{ username: "alice" }] }), "payload.users.0"],
+    ["a branch restriction exempting a group without a slug", BranchRestriction.create(repo, { kind: "push", pattern: "x", groups: [{ name: "Leads" }] }), "payload.groups.0"],
+    ["a reviewer by username", PullRequest.create(repo, { title: "t", source: { branch: { name: "x" } }, reviewers: [{ username: "bob" } as never] }), "payload.reviewers.0"],
     ["a comment ref naming no subject", Comment.delete({ workspace: "demo", comment_id: 1 } as unknown as Comment.CommentRef), "subject"]
   ]
   for (const [name, run, parameter] of invalid) {
