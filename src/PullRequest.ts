@@ -297,7 +297,8 @@ const one = `${list}/{pull_request_id}`
 
 /**
  * Something to take a source or destination from: a branch name, a branch or tag as `Ref`
- * returns it (its target commit is used too), or an endpoint payload.
+ * returns it (its target commit is used too), an endpoint payload, or the `source` or
+ * `destination` of a pull request you hold (its branch, commit and repository).
  *
  * @since 0.1.0
  * @category models
@@ -306,6 +307,7 @@ export type EndpointInput =
   | string
   | { readonly name?: string | undefined; readonly target?: { readonly hash?: string | undefined } | undefined }
   | EndpointPayload
+  | Endpoint
 
 /**
  * An endpoint payload from a branch name, a `Ref.Ref` you hold (name and target commit), or an
@@ -325,9 +327,25 @@ export type EndpointInput =
  */
 export const endpoint = (input: EndpointInput): EndpointPayload => {
   if (typeof input === "string") return { branch: { name: input } }
-  if ("branch" in input) return input
-  const hash = input.target?.hash
-  return { branch: { name: input.name ?? "" }, ...(hash === undefined ? {} : { commit: { hash } }) }
+  if (!("branch" in input) && !("commit" in input) && !("repository" in input)) {
+    const ref = input as { readonly name?: string | undefined; readonly target?: { readonly hash?: string | undefined } | undefined }
+    const hash = ref.target?.hash
+    return { branch: { name: ref.name ?? "" }, ...(hash === undefined ? {} : { commit: { hash } }) }
+  }
+  // An endpoint payload, or one read from a pull request: only what a payload carries is kept
+  // (a held commit or repository has many more fields, which the payload's check would refuse).
+  const held = input as {
+    readonly branch?: { readonly name?: string | undefined } | undefined
+    readonly commit?: { readonly hash?: unknown } | null | undefined
+    readonly repository?: { readonly full_name?: unknown } | null | undefined
+  }
+  const hash = typeof held.commit?.hash === "string" ? held.commit.hash : undefined
+  const fullName = held.repository?.full_name
+  return {
+    branch: { name: held.branch?.name ?? "" },
+    ...(hash === undefined ? {} : { commit: { hash } }),
+    ...(typeof fullName === "string" ? { repository: { full_name: fullName } } : {})
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Layer, pipe, Stream } from "effect"
+import { Chunk, Effect, Either, Layer, pipe, Stream } from "effect"
 import { Authenticator, BitbucketError, Comment, Commit, Issue, PullRequest, Repository } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
@@ -179,4 +179,23 @@ describe("payload helpers, data-first and data-last", () => {
       reviewers: [{ account_id: "557058:bob" }, { uuid: "{u2}" }]
     })
   })
+
+  it.effect("a pull request's own source and destination make a new one's (what a payload carries of them)", () =>
+    Effect.gen(function*() {
+      const held = yield* PullRequest.find({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }).pipe(
+        Effect.provide(Layer.merge(FakeBitbucket.layer(), Authenticator.anonymous))
+      )
+      const payload = PullRequest.fromBranches(held.source!, held.destination!, { title: "Again" })
+      expect(payload.source).toEqual({
+        branch: { name: held.source!.branch!.name },
+        commit: { hash: held.source!.commit!.hash },
+        repository: { full_name: "demo/effect-playground" }
+      })
+      expect(payload.destination?.branch.name).toBe(held.destination!.branch!.name)
+      // The payload passes the check before sending: a held commit's other fields are not in it.
+      const created = yield* Effect.either(PullRequest.create({ workspace: "demo", repo_slug: "effect-playground" }, payload).pipe(
+        Effect.provide(Layer.merge(FakeBitbucket.layer(), Authenticator.anonymous))
+      ))
+      expect(Either.isLeft(created) && created.left._tag).not.toBe("InvalidInput")
+    }))
 })
