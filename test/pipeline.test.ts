@@ -99,6 +99,18 @@ describe("error mapping", () => {
       expect(String(error)).toContain("Use an API token")
     }))
 
+  it.effect("a field's error that Bitbucket's message already says is not said twice", () =>
+    Effect.gen(function*() {
+      const said = "A push restriction for this branch match already exists (id 7001)."
+      const mock = mockHttp(() =>
+        json(errorBody(`pattern: ${said}`, { detail: "The branch restriction is invalid.", fields: { pattern: [said], users: ["Unknown user."] } }), 400)
+      )
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(Effect.provide(mock.anonymous))
+      expect(error.message.split(said)).toHaveLength(2)
+      expect(error.message).toContain("(users: Unknown user.)")
+      expect(error).toMatchObject({ fields: { pattern: [said], users: ["Unknown user."] } })
+    }))
+
   it.effect("a detail without a message still shows in the message", () =>
     Effect.gen(function*() {
       // An error body may carry its advice in `detail` alone (an empty or missing `message`).

@@ -235,9 +235,9 @@ export const statusError = (input: {
   // Bitbucket often puts what to do in `detail` ("App passwords are no longer supported. Use an
   // API token"), under a terse `message`: the message shows it too.
   const more = said !== undefined && parsed.detail !== undefined && parsed.detail !== said ? ` (${parsed.detail.slice(0, 300)})` : ""
-  const fieldList = parsed.fields === undefined
-    ? ""
-    : ` (${Object.entries(parsed.fields).map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ").slice(0, 1000)})`
+  // Fields whose every message Bitbucket's message already says are not said twice.
+  const unsaid = Object.entries(parsed.fields ?? {}).filter(([, v]) => !v.every((m) => said?.includes(m) === true))
+  const fieldList = unsaid.length === 0 ? "" : ` (${unsaid.map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ").slice(0, 1000)})`
   const kind = input.treatAs ?? input.status
   const message = `${input.method} ${url} failed with ${input.status}: ${input.offApi === true ? describeOffApi(kind) : describe(kind)}${
     said === undefined ? "" : `. ${input.offApi === true ? "The host" : "Bitbucket"} said: ${said.slice(0, 200)}${more}`
