@@ -8,6 +8,11 @@
  * or `{uuid}`); one property adds `app_key` and `property_name`. {@link find} reads it,
  * {@link update} stores it (replacing what was there), `delete` removes it.
  *
+ * Bitbucket lets any caller who can see the subject read a property its app marked `public`, and
+ * the app's own credentials (its Connect JWT, through an `Authenticator` of your own) read and
+ * change the rest; whether other credentials may change them, Bitbucket does not say. The fake lets
+ * anyone with write access to the subject change them.
+ *
  * @example
  * ```ts
  * import { Effect } from "effect"
@@ -50,38 +55,78 @@ export const Property: Resource.NamedStruct<typeof PropertySchema, Property> = P
  */
 export interface Property extends Schema.Schema.Type<typeof PropertySchema> {}
 
-/** Is this a JSON value (null, a boolean, a finite number, a string, or arrays and plain objects of them)? */
-const isJson = (value: unknown, seen: Set<object> = new Set()): boolean => {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true
-  if (typeof value === "number") return Number.isFinite(value)
-  if (typeof value !== "object" || seen.has(value)) return false
-  const prototype: unknown = Object.getPrototypeOf(value)
-  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return false
-  seen.add(value)
-  const fine = Object.values(value).every((item) => isJson(item, seen))
-  seen.delete(value)
-  return fine
+/** What Bitbucket takes as a key of a property's objects, at every depth. */
+const keyPattern = /^[-_a-zA-Z0-9]+$/
+
+/** Where a value stops being JSON Bitbucket keeps as it is, and why (the value itself is not shown). */
+interface JsonProblem {
+  readonly path: ReadonlyArray<string | number>
+  readonly message: string
 }
 
-const JsonValue = Schema.declare((u: unknown): u is unknown => isJson(u), {
-  identifier: "JsonValue",
-  description: "a JSON value (null, a boolean, a finite number, a string, or an array or plain object of them)"
-})
+/**
+ * The first place where a value is not JSON that Bitbucket would keep as it is: `undefined`, a
+ * number JSON has not (`NaN`, `Infinity`), a bigint, a function, a `Date`, `Map` or other class
+ * instance, an array hole, a cycle, or an object key Bitbucket refuses.
+ */
+const jsonProblem = (
+  value: unknown,
+  path: ReadonlyArray<string | number>,
+  seen: Set<object>,
+  skip?: string
+): JsonProblem | undefined => {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return undefined
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : { path, message: `${value} is not a JSON number` }
+  if (value === undefined) return { path, message: "undefined is not JSON (leave the key out, or send null)" }
+  if (typeof value !== "object") return { path, message: `a ${typeof value} is not JSON` }
+  if (seen.has(value)) return { path, message: "a cycle is not JSON" }
+  const prototype: unknown = Object.getPrototypeOf(value)
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) {
+    return { path, message: `a ${value.constructor?.name ?? "class"} instance is not a plain JSON object (convert it first)` }
+  }
+  seen.add(value)
+  try {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) return { path: [...path, i], message: "an array hole is not JSON" }
+        const problem = jsonProblem(value[i], [...path, i], seen)
+        if (problem !== undefined) return problem
+      }
+      return undefined
+    }
+    for (const key of Object.keys(value)) {
+      if (key === skip) continue
+      if (!keyPattern.test(key) || key === "__proto__") {
+        return { path, message: `the key ${JSON.stringify(key)} is refused: Bitbucket takes keys of letters, digits, "-" and "_" only` }
+      }
+      const problem = jsonProblem((value as Record<string, unknown>)[key], [...path, key], seen)
+      if (problem !== undefined) return problem
+    }
+    return undefined
+  } finally {
+    seen.delete(value)
+  }
+}
 
 const PayloadSchema = Schema.Struct(
   { _attributes: Schema.optional(Schema.Array(Schema.Literal("public", "read_only"))) },
-  Schema.Record({ key: Schema.String, value: JsonValue })
+  // `_attributes` is checked above only: left undefined, it is simply not sent.
+  Schema.Record({ key: Schema.String.pipe(Schema.filter((key) => key !== "_attributes")), value: Schema.Unknown })
+).pipe(
+  Schema.filter((payload) => jsonProblem(payload, [], new Set(), "_attributes") ?? true)
 )
 
 /**
  * What to store: any JSON object, with `_attributes` (`public`, `read_only`) if others should read
- * it or only the app change it. A value JSON cannot carry as it is (`undefined`, `NaN`, a `Date`,
- * a `Map`, a class instance, a cycle) is `InvalidInput`, and nothing is sent.
+ * it or only the app change it. Its keys, at every depth, are letters, digits, `-` and `_`, as
+ * Bitbucket requires. A value JSON cannot carry as it is (`undefined`, `NaN`, a `Date`, a `Map`, a
+ * class instance, a cycle) or a key Bitbucket refuses is `InvalidInput` naming where it is (the
+ * value itself is not shown), and nothing is sent.
  *
  * @since 0.1.0
  * @category payloads
  */
-export const Payload: Resource.NamedStruct<typeof PayloadSchema, Payload> = PayloadSchema
+export const Payload: Schema.Schema<Payload, Schema.Schema.Encoded<typeof PayloadSchema>> = PayloadSchema
 
 /**
  * The body of {@link update}.
@@ -155,10 +200,15 @@ export type PropertyRef<S extends Subject = Subject> = S & {
   readonly property_name: string
 }
 
-/** Does a ref name two subjects at once (a commit and a pull request, a user and a repository)? */
-const ambiguous = (ref: Subject) =>
-  ("commit" in ref && "pull_request_id" in ref) ||
-  ("selected_user" in ref && ("workspace" in ref || "repo_slug" in ref || "commit" in ref || "pull_request_id" in ref))
+/**
+ * Does a ref name two subjects at once (a commit and a pull request, a user and a repository)? A
+ * key whose value is undefined names nothing (`{ ...repo, commit: undefined }` is a repository).
+ */
+const ambiguous = (ref: Subject) => {
+  const has = (key: string) => (ref as unknown as { readonly [key: string]: unknown })[key] !== undefined
+  return (has("commit") && has("pull_request_id")) ||
+    (has("selected_user") && (has("workspace") || has("repo_slug") || has("commit") || has("pull_request_id")))
+}
 
 /** The property's path template, or `InvalidInput` when the ref names two subjects at once. */
 const pathOf = (ref: PropertyRef) => {
@@ -170,11 +220,12 @@ const pathOf = (ref: PropertyRef) => {
       })
     )
   }
-  const subject = "selected_user" in ref
+  const named = ref as { readonly selected_user?: unknown; readonly pull_request_id?: unknown; readonly commit?: unknown }
+  const subject = named.selected_user !== undefined
     ? "/users/{selected_user}"
-    : "pull_request_id" in ref
+    : named.pull_request_id !== undefined
     ? "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}"
-    : "commit" in ref
+    : named.commit !== undefined
     ? "/repositories/{workspace}/{repo_slug}/commit/{commit}"
     : "/repositories/{workspace}/{repo_slug}"
   return Effect.succeed(`${subject}/properties/{app_key}/{property_name}`)
@@ -200,7 +251,9 @@ export const find = Effect.fn("Bitbucket.Property.find")(function*(ref: Property
 
 /**
  * Stores a property, replacing any value stored under that name (Bitbucket answers nothing; read
- * it back with {@link find}).
+ * it back with {@link find}). To change a stored value, spread what {@link find} gave and set
+ * `_attributes` again (a stored one reads as plain strings): `{ ...rest, runs: 2, _attributes: ["public"] }`
+ * with `const { _attributes, ...rest } = stored`.
  *
  * @example
  * ```ts
@@ -217,6 +270,13 @@ export const find = Effect.fn("Bitbucket.Property.find")(function*(ref: Property
  */
 export const update = Effect.fn("Bitbucket.Property.update")(function*(ref: PropertyRef, payload: Payload) {
   const path = yield* pathOf(ref)
+  // Checked on the value given, before the schema copies its top level: a cycle back to it is
+  // then found where it starts.
+  const problem = jsonProblem(payload, [], new Set(), "_attributes")
+  if (problem !== undefined) {
+    const parameter = ["payload", ...problem.path].join(".")
+    return yield* new BitbucketError.InvalidInput({ message: `invalid ${parameter}: ${problem.message}`, parameter })
+  }
   const value = yield* Http.encodePayload(Payload, payload)
   return yield* Http.empty({ method: "PUT", path, params: ref, body: { _tag: "Json", value } })
 })

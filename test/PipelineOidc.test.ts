@@ -98,6 +98,10 @@ describe("Pipelines OIDC on the wire", () => {
       const keys = yield* Effect.flip(Pipeline.findOidcKeys({ workspace: "acme" })).pipe(Effect.provide(mock.anonymous))
       expect(keys).toBeInstanceOf(BitbucketError.DecodeError)
       expect(keys.message).toContain("kty")
+      // Nor without its jwks_uri.
+      const noKeys = mockHttp(() => json({ issuer: "https://issuer.example" }))
+      const withoutJwks = yield* Effect.flip(Pipeline.findOidcConfiguration({ workspace: "acme" })).pipe(Effect.provide(noKeys.anonymous))
+      expect(withoutJwks.message).toContain("jwks_uri")
     }))
 
   it.effect("an empty workspace is InvalidInput, and nothing is sent", () =>

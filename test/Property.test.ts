@@ -115,6 +115,8 @@ layer(AsAlice)("Property against the fake", (it) => {
       expect(yield* Effect.flip(Property.find(hidden)).pipe(anonymous)).toBeInstanceOf(BitbucketError.Unauthorized)
       expect(yield* Property.find(shown).pipe(anonymous)).toEqual({ n: 2, _attributes: ["read_only", "public"] })
       expect(yield* Effect.flip(Property.update(shown, { n: 3 })).pipe(anonymous)).toBeInstanceOf(BitbucketError.Unauthorized)
+      // Nor do they learn whether a property that is not public exists.
+      expect(yield* Effect.flip(Property.find({ ...repo, ...app, property_name: "never-stored" })).pipe(anonymous)).toBeInstanceOf(BitbucketError.Unauthorized)
       // A private repository stays hidden, public property or not.
       const api = { workspace: "acme", repo_slug: "api", property_name: "shown" }
       yield* Property.update({ ...api, app_key: "ci-bot" }, { n: 4, _attributes: ["public"] })
@@ -139,6 +141,14 @@ describe("Property and OAuth scopes in the fake", () => {
         _tag: "Forbidden",
         message: expect.stringContaining("scope")
       })
+      // Whatever the app names it (`comments` and `tasks` are other paths' words).
+      for (const property_name of ["comments", "tasks"]) {
+        expect(yield* Effect.flip(Property.update({ ...pr, property_name }, { v: 1 })).pipe(as("prs"))).toBeInstanceOf(BitbucketError.Forbidden)
+      }
+      // A commit's: `repository` reads, writing needs `repository:write`.
+      const commit = { ...repo, commit: yield* head.pipe(as("reader")), ...app }
+      expect(yield* Effect.flip(Property.update(commit, { v: 1 })).pipe(as("reader"))).toBeInstanceOf(BitbucketError.Forbidden)
+      yield* Property.update(commit, { v: 1 }).pipe(as("writer"))
       // A user's: `account` reads, `account:write` writes (demo-access-token acts as Alice, with `account` only).
       const mine = { selected_user: "557058:alice", ...app }
       expect(yield* Effect.flip(Property.update(mine, { v: 1 })).pipe(as("demo-access-token"))).toMatchObject({
@@ -267,19 +277,31 @@ describe("Property on the wire", () => {
         [{ a: new Date(0) }, "payload.a"],
         [{ a: new Map() }, "payload.a"],
         [{ a: new Point(1) }, "payload.a"],
-        [{ a: [1, () => 2] }, "payload.a"],
-        [{ a: { b: 10n } }, "payload.a"],
+        [{ a: [1, () => 2] }, "payload.a.1"],
+        [{ a: { b: 10n } }, "payload.a.b"],
         [cyclic, "payload.self"],
-        [{ _attributes: ["secret"] }, "payload._attributes.0"]
+        [{ _attributes: ["secret"] }, "payload._attributes.0"],
+        // Named where it is, deep down, without quoting the value around it.
+        [{ results: Array.from({ length: 5000 }, (_, i) => ({ score: i === 4999 ? Number.NaN : i })) }, "payload.results.4999.score"],
+        [{ a: [1, , 3] }, "payload.a.1"],
+        // Keys Bitbucket refuses, at any depth.
+        [{ "src/index.ts": 1 }, "payload"],
+        [{ a: { "my key": 2 } }, "payload.a"]
       ]
       for (const [value, parameter] of bad) {
         const error = yield* Effect.flip(Property.update({ ...repo, ...app }, value as Property.Payload)).pipe(Effect.provide(mock.anonymous))
         expect(error).toMatchObject({ _tag: "InvalidInput", parameter })
+        expect(error.message.length).toBeLessThan(200)
       }
       expect(mock.requests).toEqual([])
-      // A value with no prototype, and an empty object, are plain JSON objects.
+      // A value with no prototype, and an empty object, are plain JSON objects; `_attributes` left
+      // undefined is not sent, and a ref's subject key left undefined names nothing.
       const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 })
-      yield* Property.update({ ...repo, ...app }, { bare, empty: {} }).pipe(Effect.provide(mock.anonymous))
+      const maybePublic = false
+      yield* Property.update({ ...repo, commit: undefined, ...app } as Property.PropertyRef, { bare, empty: {}, _attributes: maybePublic ? ["public"] : undefined }).pipe(
+        Effect.provide(mock.anonymous)
+      )
       expect(JSON.parse(mock.requests[0]!.body)).toEqual({ bare: { a: 1 }, empty: {} })
+      expect(mock.requests[0]!.url.pathname).toBe("/2.0/repositories/demo/effect-playground/properties/ci-bot/review")
     }))
 })

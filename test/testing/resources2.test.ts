@@ -778,3 +778,15 @@ describe("FakeBitbucket: token scopes", () => {
       expect((yield* del("/repositories/demo/docs", ALICE)).status).toBe(204)
     })))
 })
+
+describe("FakeBitbucket: application properties", () => {
+  it.effect("refuses what Bitbucket does: an empty body, unknown attributes, keys outside [-_a-zA-Z0-9]", () =>
+    run(Effect.gen(function*() {
+      const P = `${R}/properties/ci-bot/review`
+      expectError(yield* put(P, ALICE), 400)
+      expectError(yield* json("PUT", P, { _attributes: ["secret"] }, ALICE), 400, ["_attributes"])
+      expectError(yield* json("PUT", P, { "src/index.ts": 1 }, ALICE), 400, ["src/index.ts"])
+      expectError(yield* json("PUT", P, { ok: { "my key": 1 } }, ALICE), 400, ["ok.my key"])
+      expect((yield* json("PUT", P, { ok: [{ "a-b_C1": 1 }] }, ALICE)).status).toBe(204)
+    })))
+})

@@ -69,6 +69,8 @@ const requiredScope = (method: string, segments: ReadonlyArray<string>): string 
     case "permissions-config":
       return "repository:admin"
     case "pullrequests":
+      // A pull request's properties (named by the app: `comments` may be one) read and write.
+      if (segments[5] === "properties") return read ? "pullrequest" : "pullrequest:write"
       // Comments and tasks need only the read scope; creating, updating and the state changes write.
       return read || segments.includes("comments") || segments.includes("tasks") ? "pullrequest" : "pullrequest:write"
     case "default-reviewers":

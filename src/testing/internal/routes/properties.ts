@@ -17,8 +17,12 @@
  * - Scopes (the spec names none): `repository` to read and `repository:write` to change a
  *   repository's or a commit's, `pullrequest` / `pullrequest:write` a pull request's, `account` /
  *   `account:write` a user's (see `scopes.ts`).
+ * - Keys of the stored object, at any depth, must match `^[-_a-zA-Z0-9]+$` (as Atlassian's
+ *   documentation says; 400 with the offending key's path in `fields`).
  * - 404 for a subject that does not exist (repository, commit, pull request, user) and for a
- *   property that was never stored or was deleted. A commit is named by any revision that
+ *   property that was never stored or was deleted; to a caller who may not read a property that
+ *   is not public, a missing one answers as such a property does (401 or 403), so its existence
+ *   does not show. A commit is named by any revision that
  *   resolves to it, and its properties are kept by its full hash; a user by `account_id` or
  *   `{uuid}` (braces optional), kept by uuid.
  * - Properties are kept by repository uuid (a repository deleted and made again starts without
@@ -143,9 +147,23 @@ export const properties: RouteModule = {
 
     const isPublic = (value: Record<string, unknown>) => Array.isArray(value._attributes) && value._attributes.includes("public")
 
+    /** The path of the first object key, at any depth, that is not letters, digits, `-` and `_` (as Bitbucket requires). */
+    const badKey = (value: unknown, path: string): string | undefined => {
+      if (value === null || typeof value !== "object") return undefined
+      for (const [key, item] of Object.entries(value)) {
+        const at = path === "" ? key : `${path}.${key}`
+        if (!Array.isArray(value) && !/^[-_a-zA-Z0-9]+$/.test(key)) return at
+        const inner = badKey(item, at)
+        if (inner !== undefined) return inner
+      }
+      return undefined
+    }
+
     const valueOf = (ctx: Ctx): Record<string, unknown> => {
       if (ctx.body.trim() === "") throw new HttpError(400, "Bad request", "The request body must be a JSON object.")
       const value = parsePayload(ctx)
+      const bad = badKey(value, "")
+      if (bad !== undefined) throw invalid({ [bad]: ["Keys must match ^[-_a-zA-Z0-9]+$."] })
       const attributes = value._attributes
       if (attributes !== undefined && (!Array.isArray(attributes) || !attributes.every((a) => ATTRIBUTES.has(a)))) {
         throw invalid({ _attributes: ["Must be a list of \"public\" and \"read_only\"."] })
@@ -156,9 +174,10 @@ export const properties: RouteModule = {
     const handlers = (subjectOf: (ctx: Ctx, p: Params) => Subject) => ({
       get: (ctx: Ctx, p: Params) => {
         const subject = subjectOf(ctx, p)
-        const found = existing(subject, p)
-        if (!isPublic(found.value)) subject.checkRead(ctx)
-        return ok(ctx, found.value)
+        // A caller who may not read what is not public learns nothing more of a missing property.
+        const found = stored(subject, p)
+        if (found === undefined || !isPublic(found.value)) subject.checkRead(ctx)
+        return ok(ctx, existing(subject, p).value)
       },
       put: (ctx: Ctx, p: Params) => {
         const subject = subjectOf(ctx, p)
