@@ -176,6 +176,21 @@ export class TransportError extends TaggedError("TransportError")<{
 }> {}
 
 /**
+ * Work Bitbucket accepted had not finished after the polls allowed (`maxPolls`): a pull request
+ * merge answered 202, a pipeline run awaited. It may still finish, or have finished since: `url`
+ * is where to look (the task's status, the pipeline run), `polls` how many reads were made.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Pending extends TaggedError("Pending")<{
+  readonly message: string
+  readonly method: string
+  readonly url: string
+  readonly polls: number
+}> {}
+
+/**
  * The caller's input was rejected before anything was sent: an empty or malformed identifier, or
  * a payload that does not match its schema.
  *
@@ -194,7 +209,7 @@ export class InvalidInput extends TaggedError("InvalidInput")<{
  * @since 0.1.0
  * @category models
  */
-export type BitbucketError = StatusError | DecodeError | TransportError | InvalidInput
+export type BitbucketError = StatusError | DecodeError | TransportError | Pending | InvalidInput
 
 /**
  * The errors that come from an HTTP status.
@@ -225,6 +240,7 @@ const tags: ReadonlySet<string> = new Set([
   "UnexpectedStatus",
   "DecodeError",
   "TransportError",
+  "Pending",
   "InvalidInput"
 ])
 

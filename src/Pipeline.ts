@@ -443,7 +443,7 @@ export const stop = Effect.fn("Bitbucket.Pipeline.stop")(function*(ref: Pipeline
 /**
  * Polls a pipeline run every `interval` (default 5 seconds) until it has completed, and gives it
  * then; after `maxPolls` (a whole number, at least 1; default 720, an hour at the default
- * interval) a `TransportError` with reason `Timeout`.
+ * interval) a `Pending` error (the run goes on: its `url` is the run's).
  *
  * @example
  * ```ts
@@ -473,11 +473,11 @@ export const awaitCompletion = Effect.fn("Bitbucket.Pipeline.awaitCompletion")(f
   const last = yield* find(ref)
   if (last.state?.name === "COMPLETED") return last
   return yield* Effect.fail(
-    new BitbucketError.TransportError({
-      message: `pipeline ${ref.pipeline_uuid} of ${ref.workspace}/${ref.repo_slug} had not completed after ${maxPolls} polls`,
+    new BitbucketError.Pending({
+      message: `pipeline ${ref.pipeline_uuid} of ${ref.workspace}/${ref.repo_slug} had not completed after ${maxPolls} polls (state ${last.state?.name ?? "unknown"})`,
       method: "GET",
       url: yield* Http.resolve({ path: pipeline, params: ref }),
-      reason: "Timeout"
+      polls: maxPolls
     })
   )
 })

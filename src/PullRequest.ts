@@ -710,7 +710,9 @@ const TaskStatus = Resource.Struct({
 
 /**
  * Merges a pull request and returns it merged. When Bitbucket answers 202 (a long merge, or
- * `async: true`), the task status is polled until the merge is done.
+ * `async: true`), the task status is polled until the merge is done; still pending after
+ * `maxPolls`, it fails with `Pending`, whose `url` is the task status to poll further (the merge
+ * may still go through).
  *
  * @example
  * ```ts

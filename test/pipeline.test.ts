@@ -42,7 +42,7 @@ describe("error mapping", () => {
           Effect.provide(mock.anonymous)
         )
         expect(error._tag).toBe(tag)
-        if (error._tag === "DecodeError" || error._tag === "TransportError" || error._tag === "InvalidInput") {
+        if (error._tag === "DecodeError" || error._tag === "TransportError" || error._tag === "Pending" || error._tag === "InvalidInput") {
           throw new Error("unexpected error kind")
         }
         expect(error.status).toBe(status)

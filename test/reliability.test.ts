@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Duration, Effect, Exit, Fiber, Layer, Option, Random, Redacted, TestClock } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError } from "@effect/platform"
-import { Authenticator, BitbucketConfig, Repository } from "../src/index.js"
+import { Authenticator, BitbucketConfig, Pipeline, PullRequest, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
 import { json, mockHttp, text } from "./support/mockHttp.js"
 
@@ -344,6 +344,32 @@ describe("redirects and trace headers on the wire", () => {
       )
       expect(exit).toMatchObject({ _tag: "Failure", cause: { _tag: "Fail", error: { _tag: "DecodeError", status: 202 } } })
       expect(mock.requests).toHaveLength(1)
+    }))
+
+  it.effect("a task still pending after the polls allowed is Pending, naming the task to poll further; so is a pipeline run", () =>
+    Effect.gen(function*() {
+      const status = "https://api.bitbucket.org/2.0/repositories/demo/hello/pullrequests/1/merge/task-status/t1"
+      const mock = mockHttp((request) =>
+        request.method === "POST"
+          ? new Response(null, { status: 202, headers: { location: status } })
+          : json({ task_status: "PENDING" })
+      )
+      const merging = yield* runWithClock(
+        PullRequest.merge({ workspace: "demo", repo_slug: "hello", pull_request_id: 1 }, {}, { async: true, maxPolls: 3 }).pipe(Effect.provide(mock.anonymous))
+      )
+      expect(yield* Effect.flip(merging)).toMatchObject({ _tag: "Pending", url: status, polls: 3, message: expect.stringContaining("still pending after 3 polls") })
+      expect(mock.requests).toHaveLength(4)
+      const running = mockHttp(() => json({ uuid: "{p1}", state: { name: "IN_PROGRESS" } }))
+      const awaited = yield* runWithClock(
+        Pipeline.awaitCompletion({ workspace: "demo", repo_slug: "hello", pipeline_uuid: "{p1}" }, { maxPolls: 2 }).pipe(Effect.provide(running.anonymous))
+      )
+      expect(yield* Effect.flip(awaited)).toMatchObject({
+        _tag: "Pending",
+        url: "https://api.bitbucket.org/2.0/repositories/demo/hello/pipelines/%7Bp1%7D",
+        polls: 2,
+        message: expect.stringContaining("state IN_PROGRESS")
+      })
+      expect(running.requests).toHaveLength(2)
     }))
 
   it.effect("a 302 on a JSON endpoint is an UnexpectedStatus, not a silently followed redirect", () =>

@@ -754,11 +754,11 @@ export const jsonAwaitingTask = <A, I, T, TI>(
       if (Option.isSome(result)) return result.value
     }
     return yield* Effect.fail(
-      new BitbucketError.TransportError({
-        message: `${target.method} ${displayUrl(received.url)}: the task at ${displayUrl(url)} was still pending after ${task.maxPolls} polls`,
-        method: target.method,
-        url: displayUrl(received.url),
-        reason: "Timeout"
+      new BitbucketError.Pending({
+        message: `${target.method} ${displayUrl(received.url)}: accepted, but the task at ${displayUrl(url)} was still pending after ${task.maxPolls} polls (it may still finish: poll its url)`,
+        method: "GET",
+        url: displayUrl(url),
+        polls: task.maxPolls
       })
     )
   })
