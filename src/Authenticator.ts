@@ -537,6 +537,14 @@ export const layerConfig: Layer.Layer<Authenticator, ConfigError.ConfigError, Ht
         return yield* Effect.fail(ConfigError.MissingData([missing], `${present} is set but ${missing} is not: set both, or neither`))
       }
     }
+    // The OAuth client's extras without the client: the token would never be used.
+    for (const name of ["BITBUCKET_REFRESH_TOKEN", "BITBUCKET_OAUTH_TOKEN_URL"]) {
+      if (Option.isSome(yield* str(name))) {
+        return yield* Effect.fail(
+          ConfigError.MissingData(["BITBUCKET_CLIENT_ID"], `${name} is set but BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET are not: an OAuth grant needs its client`)
+        )
+      }
+    }
     return anonymous
   })
 )

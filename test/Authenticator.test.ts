@@ -669,7 +669,10 @@ describe("layerConfig", () => {
       for (const [env, missing] of [
         [[["BITBUCKET_EMAIL", "me@example.com"], ["BITBUCKET_CLIENT_ID", "cid"]], "BITBUCKET_API_TOKEN"],
         [[["BITBUCKET_APP_PASSWORD", "pw"]], "BITBUCKET_USERNAME"],
-        [[["BITBUCKET_CLIENT_SECRET", "cs"], ["BITBUCKET_API_TOKEN", "  "]], "BITBUCKET_CLIENT_ID"]
+        [[["BITBUCKET_CLIENT_SECRET", "cs"], ["BITBUCKET_API_TOKEN", "  "]], "BITBUCKET_CLIENT_ID"],
+        // An OAuth grant's extras without its client.
+        [[["BITBUCKET_REFRESH_TOKEN", "r"]], "BITBUCKET_CLIENT_ID"],
+        [[["BITBUCKET_OAUTH_TOKEN_URL", "https://sso.example.com/token"]], "BITBUCKET_CLIENT_ID"]
       ] as const) {
         const exit = yield* Effect.exit(run(env))
         expect(Exit.isFailure(exit)).toBe(true)
