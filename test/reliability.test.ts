@@ -8,6 +8,7 @@ import { Clock, Duration, Effect, Exit, Fiber, Layer, Option, Random, Redacted, 
 import { FetchHttpClient, HttpClient, HttpClientError } from "@effect/platform"
 import { Authenticator, BitbucketConfig, Pipeline, PullRequest, Repository } from "../src/index.js"
 import * as Http from "../src/internal/http.js"
+import { capture } from "./support/capture.js"
 import { json, mockHttp, text } from "./support/mockHttp.js"
 
 const repo = { type: "repository", name: "hello" }
@@ -69,6 +70,21 @@ describe("retry budget", () => {
       const fresh = mockHttp(() => text("unavailable", 503))
       yield* runWithClock(find.pipe(Effect.provide(Layer.merge(fresh.anonymous, settings))))
       expect(fresh.requests).toHaveLength(2)
+    }))
+})
+
+describe("retries are logged", () => {
+  it.effect("each retry writes a debug line: the request, what went wrong, which retry and when", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp((_, i) => (i < 2 ? text("unavailable", 503) : json(repo)))
+      const recorder = capture("retries")
+      const exit = yield* runWithClock(recorder.around(find.pipe(Effect.provide(mock.anonymous))))
+      expect(exit._tag).toBe("Success")
+      // One of the formats the recorder keeps each line in: the JSON logger's.
+      const lines = recorder.logs.filter((line) => line.includes("\"logLevel\":\"DEBUG\"") && line.includes("retry"))
+      expect(lines).toHaveLength(2)
+      expect(lines[0]).toContain("GET https://api.bitbucket.org/2.0/repositories/demo/hello: answered 503; retry 1 of 4 in")
+      expect(lines[1]).toContain("retry 2 of 4")
     }))
 })
 

@@ -487,6 +487,10 @@ const sendWith = (
       }
       retries++
       yield* Effect.annotateCurrentSpan("bitbucket.retries", retries)
+      // A retry is worth a debug line: a job that slows under faults shows why.
+      yield* Effect.logDebug(
+        `${method} ${displayUrl(shown)}: ${result._tag === "Response" ? `answered ${status}` : `failed (${result.error.reason})`}; retry ${retries} of ${policy.maxRetries} in ${Math.round(delay)} ms`
+      )
       yield* Effect.sleep(Duration.millis(delay))
     }
   }).pipe(
