@@ -279,9 +279,11 @@ export const cloneUrls = (repository: Repository): { readonly https?: string; re
 }
 
 /**
- * Every repository the authenticated user can see, across workspaces: the workspaces from
- * `GET /user/workspaces`, then each one's listing (Bitbucket removed the cross-workspace
- * `GET /repositories` listing in 2026).
+ * The repositories of every workspace the authenticated user is a member of: the workspaces from
+ * `GET /user/workspaces`, then each one's listing, one workspace after the other (Bitbucket
+ * removed the cross-workspace `GET /repositories` listing in 2026). A repository shared with you
+ * directly, or through a project, in a workspace you are not a member of is not listed: list that
+ * workspace with {@link findForWorkspace}. `sort` orders each workspace's repositories, not the whole.
  *
  * @example
  * ```ts

@@ -110,7 +110,8 @@ export const findAccessForCurrentUser = (
   )
 
 /**
- * The workspaces the authenticated user can access (pybitbucket's `find_teams_for_role`).
+ * The workspaces the authenticated user can access. For pybitbucket's `find_teams_for_role(role)`,
+ * filter {@link findAccessForCurrentUser} by `permission` (`{ q: 'permission = "owner"' }`).
  *
  * @example
  * ```ts
