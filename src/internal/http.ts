@@ -115,6 +115,8 @@ interface Prepared {
   readonly streamBody: boolean | undefined
   readonly secrets: ReadonlyArray<string>
   readonly conflictStatus: number | undefined
+  /** The URL is on another origin than the API's (a content host). */
+  readonly offApi?: boolean
 }
 
 const buildRequest = (
@@ -221,7 +223,7 @@ const attempt = (
       return Effect.matchEffect(
         Effect.flatMap(http.execute(request), (response): Effect.Effect<Attempt, HttpClientError.HttpClientError> => {
           const secrets = requestSecrets(request, options)
-          const head = { method, url: shown, status: response.status, headers: response.headers, secrets, offApi: originOf(url) !== originOf(settings.baseUrl) }
+          const head = { method, url: shown, status: response.status, headers: response.headers, secrets, offApi: options.offApi === true }
           if (options.streamBody === true && response.status >= 200 && response.status < 300) {
             const stream = response.stream.pipe(
               Stream.mapError((error) => transportError(method, shown, error, settings.timeout, secrets)),
@@ -407,7 +409,9 @@ const sendWith = (
       const onApi = isUnder(currentUrl, settings.baseUrl)
       const shown = onApi ? currentUrl : shownUrl(currentUrl, settings.baseUrl)
       // Off the API, the URL's query is a secret too: a content host's error page may echo a signed link.
-      const sent = onApi ? prepared : { ...prepared, secrets: [...prepared.secrets, ...querySecrets(currentUrl)] }
+      const sent = onApi
+        ? prepared
+        : { ...prepared, secrets: [...prepared.secrets, ...querySecrets(currentUrl)], offApi: originOf(currentUrl) !== apiOrigin }
       const result: Attempt = yield* attempt(http, auth, settings, method, currentUrl, shown, withCredentials, sent, limit).pipe(
         underDeadline,
         Effect.provideService(FetchHttpClient.RequestInit, { ...requestInit, redirect: "manual" }),
