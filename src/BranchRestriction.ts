@@ -19,6 +19,7 @@
 import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
@@ -323,6 +324,31 @@ export const findForRepository = (
 export const find = Effect.fn("Bitbucket.BranchRestriction.find")(function*(ref: BranchRestrictionRef) {
   return yield* Http.json({ method: "GET", path: item, params: ref }, BranchRestriction)
 })
+
+/**
+ * The ref of a branch restriction you hold (pybitbucket's `restriction.modify(...)` is
+ * `BranchRestriction.update(yield* BranchRestriction.refOf(restriction), ...)`), read from its
+ * `links.self`; its `id` comes back a number. Fails with `InvalidInput` when it came without one
+ * (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { BranchRestriction } from "effect-bitbucket"
+ *
+ * const threeApprovals = BranchRestriction.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, {
+ *   kind: "require_approvals_to_merge"
+ * }).pipe(
+ *   Stream.mapEffect((rule) => Effect.flatMap(BranchRestriction.refOf(rule), (ref) => BranchRestriction.update(ref, { value: 3 }))),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (restriction: BranchRestriction): Effect.Effect<BranchRestrictionRef, BitbucketError.InvalidInput> =>
+  refFromSelf<BranchRestrictionRef>(restriction, item, "branch restriction", ["id"])
 
 /**
  * Creates a branch restriction. The combination of `kind` and match must be new in the repository.

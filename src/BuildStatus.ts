@@ -17,6 +17,7 @@ import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import type { CommitRef } from "./Commit.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 
@@ -166,6 +167,29 @@ export const findForCommit = (
 export const find = Effect.fn("Bitbucket.BuildStatus.find")(function*(ref: BuildStatusRef) {
   return yield* Http.json({ method: "GET", path: `${build}/{key}`, params: ref }, BuildStatus)
 })
+
+/**
+ * The ref of a build status you hold (pybitbucket's `buildstatus.modify(...)` is
+ * `BuildStatus.update(yield* BuildStatus.refOf(status), ...)`), read from its `links.self`, which
+ * names the commit and the key: a status listed for a commit or a pull request needs no ref built
+ * by hand. Fails with `InvalidInput` when it came without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { BuildStatus } from "effect-bitbucket"
+ *
+ * const stopStale = BuildStatus.findForCommit({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" }, { q: 'state = "INPROGRESS"' }).pipe(
+ *   Stream.mapEffect((status) => Effect.flatMap(BuildStatus.refOf(status), (ref) => BuildStatus.update(ref, { state: "STOPPED" }))),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (status: BuildStatus): Effect.Effect<BuildStatusRef, BitbucketError.InvalidInput> =>
+  refFromSelf<BuildStatusRef>(status, `${build}/{key+}`, "build status")
 
 /**
  * Reports a build on a commit; an existing `key` is overwritten, as on Bitbucket.

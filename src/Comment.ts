@@ -24,6 +24,7 @@
 import { Effect, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
@@ -224,6 +225,37 @@ const collection = (subject: Subject): Effect.Effect<string, BitbucketError.Inva
       })
     )
 }
+
+/**
+ * The ref of a comment you hold (pybitbucket's `comment.delete()` is
+ * `Comment.delete(yield* Comment.refOf(comment))`), read from its `links.self`: a pull request,
+ * commit, issue or snippet comment gives back its own subject and `comment_id`, so that one
+ * operation serves comments found anywhere. Fails with `InvalidInput` when it came without one
+ * (trimmed by `fields`). Resolving needs a pull request comment: `"pull_request_id" in ref` tells.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Comment } from "effect-bitbucket"
+ *
+ * const resolveAll = Comment.findForPullRequest({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }).pipe(
+ *   Stream.mapEffect((comment) =>
+ *     Effect.flatMap(Comment.refOf(comment), (ref) => "pull_request_id" in ref ? Comment.resolve(ref) : Effect.void)
+ *   ),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (comment: Comment): Effect.Effect<CommentRef, BitbucketError.InvalidInput> =>
+  refFromSelf<CommentRef>(
+    comment,
+    Object.values(collections).map((path) => `${path}/{comment_id}`),
+    "comment",
+    ["pull_request_id", "issue_id", "comment_id"]
+  )
 
 /** A listing of comments with a span of its own. */
 const listing = (span: string) =>

@@ -16,6 +16,7 @@
 import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
@@ -173,6 +174,30 @@ const path = "/repositories/{workspace}/{repo_slug}/commit/{commit}"
 export const find = Effect.fn("Bitbucket.Commit.find")(function*(ref: CommitRef) {
   return yield* Http.json({ method: "GET", path, params: ref }, Commit)
 })
+
+/**
+ * The ref of a commit you hold (pybitbucket's `commit.approve()` is
+ * `Commit.approve(yield* Commit.refOf(commit))`), read from its `links.self`: a commit listed, or
+ * one embedded in a pull request's `source`. Fails with `InvalidInput` when it came without one
+ * (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Commit } from "effect-bitbucket"
+ *
+ * const approveLastFive = Commit.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }, { branch: "main" }).pipe(
+ *   Stream.take(5),
+ *   Stream.mapEffect((commit) => Effect.flatMap(Commit.refOf(commit), Commit.approve)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (commit: Commit): Effect.Effect<CommitRef, BitbucketError.InvalidInput> =>
+  refFromSelf<CommitRef>(commit, path, "commit")
 
 /**
  * What to list: a branch or revision (default: every branch), commits to `include` / `exclude`

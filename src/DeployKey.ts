@@ -21,6 +21,7 @@
 import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import { SshPublicKey } from "./internal/sshKey.js"
 import * as Pagination from "./Pagination.js"
 import { Project, type ProjectRef } from "./Project.js"
@@ -209,6 +210,29 @@ const del = Effect.fn("Bitbucket.DeployKey.delete")(function*(ref: DeployKeyRef)
 export { del as delete }
 
 /**
+ * The ref of a repository's deploy key you hold, read from its `links.self`; its `key_id` comes
+ * back a number. A project's key fails with `InvalidInput` (its ref is
+ * {@link projectKeyRefOf}'s), as one without a link does (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { DeployKey } from "effect-bitbucket"
+ *
+ * const removeCiKeys = DeployKey.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }).pipe(
+ *   Stream.filter((key) => key.label === "CI"),
+ *   Stream.mapEffect((key) => Effect.flatMap(DeployKey.refOf(key), DeployKey.delete)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (key: DeployKey): Effect.Effect<DeployKeyRef, BitbucketError.InvalidInput> =>
+  refFromSelf<DeployKeyRef>(key, repositoryKey, "deploy key", ["key_id"])
+
+/**
  * The deploy keys of a project, which can read every repository in it.
  *
  * @example
@@ -229,6 +253,28 @@ export const findForProject = (
   Pagination.stream({ path: projectKeys, params: ref }, DeployKey, options).pipe(
     Stream.withSpan("Bitbucket.DeployKey.findForProject")
   )
+
+/**
+ * The ref of a project's deploy key you hold, read from its `links.self`; its `key_id` comes back
+ * a number. A repository's key fails with `InvalidInput` (its ref is {@link refOf}'s), as one
+ * without a link does (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { DeployKey } from "effect-bitbucket"
+ *
+ * const removeAll = DeployKey.findForProject({ workspace: "acme", project_key: "API" }).pipe(
+ *   Stream.mapEffect((key) => Effect.flatMap(DeployKey.projectKeyRefOf(key), DeployKey.deleteProjectKey)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const projectKeyRefOf = (key: DeployKey): Effect.Effect<ProjectDeployKeyRef, BitbucketError.InvalidInput> =>
+  refFromSelf<ProjectDeployKeyRef>(key, projectKey, "project deploy key", ["key_id"])
 
 /**
  * A project's deploy key by its id.

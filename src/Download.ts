@@ -19,6 +19,7 @@
 import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Multipart from "./internal/multipart.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
@@ -104,6 +105,28 @@ export const findForRepository = (
   options: Pagination.ListOptions = {}
 ): Stream.Stream<Download, BitbucketError.BitbucketError, Http.Requirements> =>
   Pagination.stream({ path: downloads, params: ref }, Download, options).pipe(Stream.withSpan("Bitbucket.Download.findForRepository"))
+
+/**
+ * The ref of a download you hold, read from its `links.self` (its repository and `filename`).
+ * Fails with `InvalidInput` when it came without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Download } from "effect-bitbucket"
+ *
+ * const removeNightlies = Download.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }).pipe(
+ *   Stream.filter((file) => file.name?.startsWith("nightly-") ?? false),
+ *   Stream.mapEffect((file) => Effect.flatMap(Download.refOf(file), Download.delete)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (file: Download): Effect.Effect<DownloadRef, BitbucketError.InvalidInput> =>
+  refFromSelf<DownloadRef>(file, `${downloads}/{filename+}`, "download")
 
 /**
  * A download's bytes, streamed as they arrive. Bitbucket answers with a redirect to a signed link

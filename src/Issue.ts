@@ -356,7 +356,7 @@ export interface IssueRef extends RepositoryRef {
  * @category accessors
  */
 export const refOf = (issue: Issue): Effect.Effect<IssueRef, BitbucketError.InvalidInput> =>
-  refFromSelf<IssueRef>(issue, "/repositories/{workspace}/{repo_slug}/issues/{issue_id}", "issue", ["issue_id"])
+  refFromSelf<IssueRef>(issue, `${issues}/{issue_id}`, "issue", ["issue_id"])
 
 /**
  * Identifies one change of an issue.
@@ -624,6 +624,28 @@ export const uploadAttachments = Effect.fn("Bitbucket.Issue.uploadAttachments")(
   const parts = encoded.map((file) => Multipart.file("files", file.name, file.content))
   return yield* Http.empty({ method: "POST", path: attachments, params: ref, body: { _tag: "Multipart", parts } })
 })
+
+/**
+ * The ref of an issue attachment you hold, read from its `links.self` (its issue and `path`). Fails
+ * with `InvalidInput` when it came without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Issue } from "effect-bitbucket"
+ *
+ * const removeLogs = Issue.findAttachments({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 }).pipe(
+ *   Stream.filter((file) => file.name?.endsWith(".log") ?? false),
+ *   Stream.mapEffect((file) => Effect.flatMap(Issue.attachmentRefOf(file), Issue.deleteAttachment)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const attachmentRefOf = (file: Attachment): Effect.Effect<AttachmentRef, BitbucketError.InvalidInput> =>
+  refFromSelf<AttachmentRef>(file, `${attachments}/{path+}`, "issue attachment", ["issue_id"])
 
 /**
  * An attachment's bytes, streamed. Bitbucket answers with a redirect to its file host, which is

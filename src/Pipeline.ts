@@ -35,6 +35,7 @@ import { Duration, Effect, Redacted, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import { cronProblem } from "./internal/cron.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import { SshPublicKey } from "./internal/sshKey.js"
 import { securedByDefault, updateSecrets } from "./internal/variable.js"
 import { countProblem } from "./internal/url.js"
@@ -393,6 +394,29 @@ export const findForRepository = (
 export const find = Effect.fn("Bitbucket.Pipeline.find")(function*(ref: PipelineRef) {
   return yield* Http.json({ method: "GET", path: pipeline, params: ref }, Pipeline)
 })
+
+/**
+ * The ref of a pipeline run you hold, read from its `links.self` (its repository and
+ * `pipeline_uuid`), so that runs listed or triggered need no ref built by hand. Fails with
+ * `InvalidInput` when it came without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Pipeline } from "effect-bitbucket"
+ *
+ * const stopRunning = Pipeline.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }).pipe(
+ *   Stream.filter((run) => run.state?.name === "IN_PROGRESS"),
+ *   Stream.mapEffect((run) => Effect.flatMap(Pipeline.refOf(run), Pipeline.stop)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (run: Pipeline): Effect.Effect<PipelineRef, BitbucketError.InvalidInput> =>
+  refFromSelf<PipelineRef>(run, pipeline, "pipeline run")
 
 /**
  * Starts a pipeline. Bitbucket answers with the new run, usually `PENDING`; an unknown branch or

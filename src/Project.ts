@@ -14,6 +14,7 @@
 import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 import { Account } from "./User.js"
@@ -59,6 +60,8 @@ export interface ProjectRef {
   readonly project_key: string
 }
 
+const item = "/workspaces/{workspace}/projects/{project_key}"
+
 /**
  * A project by workspace and key.
  *
@@ -73,8 +76,29 @@ export interface ProjectRef {
  * @category finders
  */
 export const find = Effect.fn("Bitbucket.Project.find")(function*(ref: ProjectRef) {
-  return yield* Http.json({ method: "GET", path: "/workspaces/{workspace}/projects/{project_key}", params: ref }, Project)
+  return yield* Http.json({ method: "GET", path: item, params: ref }, Project)
 })
+
+/**
+ * The ref of a project you hold (listed, or a repository's `project`), read from its
+ * `links.self`. Fails with `InvalidInput` when it came without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Project, Repository } from "effect-bitbucket"
+ *
+ * const renameProjectOf = Effect.gen(function* () {
+ *   const repo = yield* Repository.find({ workspace: "acme", repo_slug: "api" })
+ *   return yield* Project.update(yield* Project.refOf(repo.project!), { name: "Platform" })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (project: Project): Effect.Effect<ProjectRef, BitbucketError.InvalidInput> =>
+  refFromSelf<ProjectRef>(project, item, "project")
 
 /**
  * A project key: a letter, then letters, digits or underscores (`API`, `WEB_2`).
@@ -226,7 +250,7 @@ export const create = Effect.fn("Bitbucket.Project.create")(function*(
  */
 export const update = Effect.fn("Bitbucket.Project.update")(function*(ref: ProjectRef, payload: UpdatePayload) {
   return yield* Http.jsonWithBody(
-    { method: "PUT", path: "/workspaces/{workspace}/projects/{project_key}", params: ref },
+    { method: "PUT", path: item, params: ref },
     UpdatePayload,
     payload,
     Project
@@ -248,7 +272,7 @@ export const update = Effect.fn("Bitbucket.Project.update")(function*(ref: Proje
  * @category mutations
  */
 const del = Effect.fn("Bitbucket.Project.delete")(function*(ref: ProjectRef) {
-  return yield* Http.empty({ method: "DELETE", path: "/workspaces/{workspace}/projects/{project_key}", params: ref })
+  return yield* Http.empty({ method: "DELETE", path: item, params: ref })
 })
 
 export { del as delete }

@@ -273,9 +273,7 @@ export interface PullRequestRef extends RepositoryRef {
  * @category accessors
  */
 export const refOf = (pullRequest: PullRequest): Effect.Effect<PullRequestRef, BitbucketError.InvalidInput> =>
-  refFromSelf<PullRequestRef>(pullRequest, "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}", "pull request", [
-    "pull_request_id"
-  ])
+  refFromSelf<PullRequestRef>(pullRequest, one, "pull request", ["pull_request_id"])
 
 /**
  * What pull request listings take: the usual options, and the states to list (Bitbucket lists

@@ -19,6 +19,7 @@ import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import { Author, Commit } from "./Commit.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
@@ -173,6 +174,49 @@ export const findBranch = Effect.fn("Bitbucket.Ref.findBranch")(function*(ref: N
 export const findTag = Effect.fn("Bitbucket.Ref.findTag")(function*(ref: NamedRef) {
   return yield* Http.json({ method: "GET", path: `${base}/tags/{name}`, params: ref }, Ref)
 })
+
+/**
+ * The ref of a branch you hold, read from its `links.self` (`.../refs/branches/{name}`; a name
+ * with `/` comes back whole). A tag's link is not a branch's: it fails with `InvalidInput`, as one
+ * without a link does (trimmed by `fields`), so that `deleteBranch` never gets a tag's name.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Ref } from "effect-bitbucket"
+ *
+ * const pruneScratch = Ref.findBranches({ workspace: "demo", repo_slug: "effect-playground" }, { q: 'name ~ "scratch/"' }).pipe(
+ *   Stream.mapEffect((branch) => Effect.flatMap(Ref.branchRefOf(branch), Ref.deleteBranch)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const branchRefOf = (branch: Ref): Effect.Effect<NamedRef, BitbucketError.InvalidInput> =>
+  refFromSelf<NamedRef>(branch, `${base}/branches/{name+}`, "branch")
+
+/**
+ * The ref of a tag you hold, read from its `links.self` (`.../refs/tags/{name}`). A branch's link
+ * is not a tag's: it fails with `InvalidInput`, as one without a link does (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Ref } from "effect-bitbucket"
+ *
+ * const dropRcTags = Ref.findTags({ workspace: "demo", repo_slug: "effect-playground" }, { q: 'name ~ "-rc"' }).pipe(
+ *   Stream.mapEffect((tag) => Effect.flatMap(Ref.tagRefOf(tag), Ref.deleteTag)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const tagRefOf = (tag: Ref): Effect.Effect<NamedRef, BitbucketError.InvalidInput> =>
+  refFromSelf<NamedRef>(tag, `${base}/tags/{name+}`, "tag")
 
 /**
  * Creates a branch at a commit.

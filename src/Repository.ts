@@ -159,6 +159,11 @@ export const find = Effect.fn("Bitbucket.Repository.find")(function*(
  * `destination`), read from its `links.self`. Fails with `InvalidInput` when it came without one
  * (trimmed by `fields`).
  *
+ * Like every module's `refOf`, it takes the module's own resource type, which says what it is for;
+ * as every field of it is optional, an embedded or `fields`-trimmed one, or an open record from
+ * `Resource.follow`, fits too. What decides is the link: only one of the repository's own form is
+ * read, any other (a pull request's, say) is `InvalidInput`, never a ref to the wrong place.
+ *
  * @example
  * ```ts
  * import { Effect, Stream } from "effect"
@@ -172,8 +177,8 @@ export const find = Effect.fn("Bitbucket.Repository.find")(function*(
  * @since 0.1.0
  * @category accessors
  */
-export const refOf = (repository: { readonly [key: string]: unknown }): Effect.Effect<RepositoryRef, BitbucketError.InvalidInput> =>
-  refFromSelf<RepositoryRef>(repository, "/repositories/{workspace}/{repo_slug}", "repository")
+export const refOf = (repository: Repository): Effect.Effect<RepositoryRef, BitbucketError.InvalidInput> =>
+  refFromSelf<RepositoryRef>(repository, one, "repository")
 
 /**
  * Splits `"workspace/repo_slug"` into a {@link RepositoryRef}; anything else fails with `InvalidInput`.

@@ -22,6 +22,7 @@
 import { Effect, Schema, Stream } from "effect"
 import type * as BitbucketError from "./BitbucketError.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import { SshPublicKey } from "./internal/sshKey.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
@@ -164,6 +165,28 @@ export const findForUser = (
 export const find = Effect.fn("Bitbucket.SshKey.find")(function*(ref: SshKeyRef) {
   return yield* Http.json({ method: "GET", path: one, params: ref }, SshKey)
 })
+
+/**
+ * The ref of an SSH key you hold, read from its `links.self` (the account and the key's
+ * `{uuid}`). Fails with `InvalidInput` when it came without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { SshKey } from "effect-bitbucket"
+ *
+ * const removeOld = SshKey.findForUser({ selected_user: "557058:alice" }).pipe(
+ *   Stream.filter((key) => (key.created_on ?? "") < "2024-01-01"),
+ *   Stream.mapEffect((key) => Effect.flatMap(SshKey.refOf(key), SshKey.delete)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (key: SshKey): Effect.Effect<SshKeyRef, BitbucketError.InvalidInput> =>
+  refFromSelf<SshKeyRef>(key, one, "SSH key")
 
 /**
  * Adds an SSH key to your account. Bitbucket takes a key once: adding one that is on any account,

@@ -21,6 +21,7 @@ import { Effect, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import { Comment } from "./Comment.js"
 import * as Http from "./internal/http.js"
+import { refFromSelf } from "./internal/selfRef.js"
 import * as Pagination from "./Pagination.js"
 import type { PullRequestRef } from "./PullRequest.js"
 import * as Resource from "./Resource.js"
@@ -171,6 +172,29 @@ export const findForPullRequest = (
 export const find = Effect.fn("Bitbucket.Task.find")(function*(ref: TaskRef) {
   return yield* Http.json({ method: "GET", path: one, params: ref }, Task)
 })
+
+/**
+ * The ref of a task you hold, read from its `links.self` (its pull request and `task_id`). Fails
+ * with `InvalidInput` when it came without one (trimmed by `fields`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Task } from "effect-bitbucket"
+ *
+ * const resolveAll = Task.findForPullRequest({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }, {
+ *   q: 'state = "UNRESOLVED"'
+ * }).pipe(
+ *   Stream.mapEffect((task) => Effect.flatMap(Task.refOf(task), Task.resolve)),
+ *   Stream.runDrain
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const refOf = (task: Task): Effect.Effect<TaskRef, BitbucketError.InvalidInput> =>
+  refFromSelf<TaskRef>(task, one, "task", ["pull_request_id", "task_id"])
 
 /**
  * Adds a task to a pull request, under one of its comments when `comment` names it. Blank text
