@@ -608,6 +608,9 @@ export const verifySignature = (options: {
 // repo:updated and issue:updated, `previous_workspace` on repo:transfer, and the whole shape of
 // project:updated (`project`, `changes`).
 
+/** What every repository event carries: who acted, and on which repository. */
+const repositoryEvent = { actor: Account, repository: Repository }
+
 const Review = Resource.Struct({
   date: Schema.optional(Schema.String),
   user: Schema.optional(Account)
@@ -652,8 +655,7 @@ export const PushChange: Resource.NamedStruct<typeof PushChangeSchema, PushChang
 export interface PushChange extends Schema.Schema.Type<typeof PushChangeSchema> {}
 
 const PushPayloadSchema = Resource.Struct({
-  actor: Account,
-  repository: Repository,
+  ...repositoryEvent,
   push: Resource.Struct({ changes: Schema.Array(PushChange) })
 })
 
@@ -683,8 +685,7 @@ export const PushPayload: Resource.NamedStruct<typeof PushPayloadSchema, PushPay
 export interface PushPayload extends Schema.Schema.Type<typeof PushPayloadSchema> {}
 
 const RepositoryPayloadSchema = Resource.Struct({
-  actor: Account,
-  repository: Repository,
+  ...repositoryEvent,
   /** repo:updated: the fields that changed, each `{ old, new }` (unconfirmed: kept as sent). */
   changes: Schema.optional(Resource.OpenRecord),
   /** repo:transfer: the workspace the repository came from (unconfirmed: kept as sent). */
@@ -715,7 +716,7 @@ export const RepositoryPayload: Resource.NamedStruct<typeof RepositoryPayloadSch
  */
 export interface RepositoryPayload extends Schema.Schema.Type<typeof RepositoryPayloadSchema> {}
 
-const ForkPayloadSchema = Resource.Struct({ actor: Account, repository: Repository, fork: Repository })
+const ForkPayloadSchema = Resource.Struct({ ...repositoryEvent, fork: Repository })
 
 /**
  * The body of a `repo:fork` delivery: the forked `repository` and the new `fork`.
@@ -740,7 +741,7 @@ export const ForkPayload: Resource.NamedStruct<typeof ForkPayloadSchema, ForkPay
  */
 export interface ForkPayload extends Schema.Schema.Type<typeof ForkPayloadSchema> {}
 
-const CommitCommentPayloadSchema = Resource.Struct({ actor: Account, repository: Repository, comment: Comment, commit: Commit })
+const CommitCommentPayloadSchema = Resource.Struct({ ...repositoryEvent, comment: Comment, commit: Commit })
 
 /**
  * The body of a `repo:commit_comment_created` delivery: the `comment` and the `commit` it is on.
@@ -766,7 +767,7 @@ export const CommitCommentPayload: Resource.NamedStruct<typeof CommitCommentPayl
  */
 export interface CommitCommentPayload extends Schema.Schema.Type<typeof CommitCommentPayloadSchema> {}
 
-const CommitStatusPayloadSchema = Resource.Struct({ actor: Account, repository: Repository, commit_status: BuildStatus })
+const CommitStatusPayloadSchema = Resource.Struct({ ...repositoryEvent, commit_status: BuildStatus })
 
 /**
  * The body of `repo:commit_status_created` and `repo:commit_status_updated`: the build status
@@ -794,8 +795,7 @@ export const CommitStatusPayload: Resource.NamedStruct<typeof CommitStatusPayloa
 export interface CommitStatusPayload extends Schema.Schema.Type<typeof CommitStatusPayloadSchema> {}
 
 const IssuePayloadSchema = Resource.Struct({
-  actor: Account,
-  repository: Repository,
+  ...repositoryEvent,
   issue: Issue,
   /** issue:updated: the fields that changed, each `{ old, new }` (kept as sent). */
   changes: Schema.optional(Resource.OpenRecord),
@@ -827,7 +827,7 @@ export const IssuePayload: Resource.NamedStruct<typeof IssuePayloadSchema, Issue
  */
 export interface IssuePayload extends Schema.Schema.Type<typeof IssuePayloadSchema> {}
 
-const IssueCommentPayloadSchema = Resource.Struct({ actor: Account, repository: Repository, issue: Issue, comment: Comment })
+const IssueCommentPayloadSchema = Resource.Struct({ ...repositoryEvent, issue: Issue, comment: Comment })
 
 /**
  * The body of `issue:comment_created`: the `issue` and the new `comment`.
@@ -854,8 +854,7 @@ export const IssueCommentPayload: Resource.NamedStruct<typeof IssueCommentPayloa
 export interface IssueCommentPayload extends Schema.Schema.Type<typeof IssueCommentPayloadSchema> {}
 
 const PullRequestPayloadSchema = Resource.Struct({
-  actor: Account,
-  repository: Repository,
+  ...repositoryEvent,
   pullrequest: PullRequest,
   /** pullrequest:approved and pullrequest:unapproved: who, and when. */
   approval: Schema.optional(Review),
@@ -890,8 +889,7 @@ export const PullRequestPayload: Resource.NamedStruct<typeof PullRequestPayloadS
 export interface PullRequestPayload extends Schema.Schema.Type<typeof PullRequestPayloadSchema> {}
 
 const PullRequestCommentPayloadSchema = Resource.Struct({
-  actor: Account,
-  repository: Repository,
+  ...repositoryEvent,
   pullrequest: PullRequest,
   comment: Comment
 })
