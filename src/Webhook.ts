@@ -1125,7 +1125,7 @@ const bodyObject = (body: string | Uint8Array | { readonly [key: string]: unknow
   return isRecord(value) ? Either.right(value) : Either.left("the delivery body is not a JSON object")
 }
 
-const refusedBody = (message: string, parameter = "body") => new BitbucketError.InvalidInput({ message, parameter })
+const refused = (message: string, parameter = "body") => new BitbucketError.InvalidInput({ message, parameter })
 
 /**
  * Decodes a webhook delivery: `eventKey` is the `X-Event-Key` header, `body` the request body, raw
@@ -1162,10 +1162,10 @@ export const decodeDelivery = Effect.fn("Bitbucket.Webhook.decodeDelivery")(func
 ) {
   const key = eventKey.trim()
   if (!eventKeyPattern.test(key)) {
-    return yield* refusedBody(`${JSON.stringify(eventKey.slice(0, 100))} is not a webhook event key (category:name)`, "X-Event-Key")
+    return yield* refused(`${JSON.stringify(eventKey.slice(0, 100))} is not a webhook event key (category:name)`, "X-Event-Key")
   }
   const object = bodyObject(body)
-  if (Either.isLeft(object)) return yield* refusedBody(object.left)
+  if (Either.isLeft(object)) return yield* refused(object.left)
   if (!isEvent(key)) {
     const payload = yield* Schema.decodeUnknown(Resource.OpenRecord)(object.right).pipe(Effect.orDie)
     return { event: "unknown", key, payload } satisfies UnknownDelivery as Delivery
@@ -1176,7 +1176,7 @@ export const decodeDelivery = Effect.fn("Bitbucket.Webhook.decodeDelivery")(func
       const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
       const path = issue === undefined || issue.path.length === 0 ? "body" : `body.${issue.path.map(String).join(".")}`
       const said = issue?.message ?? "does not match"
-      return refusedBody(`a ${key} delivery does not have the expected shape at ${path}: ${said.length > 300 ? `${said.slice(0, 300)}…` : said}`, path)
+      return refused(`a ${key} delivery does not have the expected shape at ${path}: ${said.length > 300 ? `${said.slice(0, 300)}…` : said}`, path)
     }
   )
   // `event` last: it names the header's key even if a body ever carried a field of that name.
@@ -1260,7 +1260,7 @@ export const receive = Effect.fn("Bitbucket.Webhook.receive")(function*(options:
   if (options.secret !== null) {
     const signatures = headerValues(options.headers, "X-Hub-Signature")
     if (!verifySignature({ secret: options.secret, body: options.body, signature: signatures })) {
-      return yield* refusedBody(
+      return yield* refused(
         signatures.length === 0
           ? "the delivery has no X-Hub-Signature: it is not signed with the webhook's secret"
           : "the delivery's X-Hub-Signature does not match its body and the webhook's secret",
@@ -1270,7 +1270,7 @@ export const receive = Effect.fn("Bitbucket.Webhook.receive")(function*(options:
   }
   const keys = headerValues(options.headers, "X-Event-Key")
   if (keys.length !== 1) {
-    return yield* refusedBody(
+    return yield* refused(
       keys.length === 0 ? "the delivery has no X-Event-Key header" : "the delivery has more than one X-Event-Key header",
       "X-Event-Key"
     )
