@@ -348,3 +348,233 @@ describe("a plain-text webhook secret is as secret as a Redacted one", () => {
       expect(echo.requests.every((r) => r.body.includes(secret))).toBe(true)
     }))
 })
+
+// ---------------------------------------------------------------------------------------------
+// Deliveries: bodies in Bitbucket Cloud's documented shapes, written by us.
+// ---------------------------------------------------------------------------------------------
+
+const actor = {
+  type: "user",
+  display_name: "Alice",
+  uuid: "{2f8e4c1a-9b3d-4e6f-8a1b-0c2d3e4f5a61}",
+  account_id: "557058:alice",
+  nickname: "alice",
+  links: { html: { href: "https://bitbucket.org/%7B2f8e4c1a%7D/" } }
+}
+const deliveredRepository = {
+  type: "repository",
+  full_name: "demo/hello",
+  name: "hello",
+  uuid: "{0a0b0c0d-1111-4222-8333-444455556666}",
+  scm: "git",
+  is_private: false,
+  website: null,
+  owner: { type: "team", uuid: "{a1b2c3d4-0000-4000-8000-00000000demo}", display_name: "Demo" },
+  workspace: { type: "workspace", slug: "demo", uuid: "{a1b2c3d4-0000-4000-8000-00000000demo}" },
+  project: { type: "project", key: "PROJ", uuid: "{p}", name: "Project" },
+  links: { self: { href: `${base}/repositories/demo/hello` }, html: { href: "https://bitbucket.org/demo/hello" } }
+}
+const pullrequest = {
+  type: "pullrequest",
+  id: 7,
+  title: "Fix the typo",
+  state: "OPEN",
+  author: actor,
+  source: { branch: { name: "bugfix/typo" }, commit: { hash: "a1b2c3d4e5f6" }, repository: deliveredRepository },
+  destination: { branch: { name: "main" }, commit: { hash: "0f0e0d0c0b0a" }, repository: deliveredRepository },
+  merge_commit: null,
+  participants: [],
+  reviewers: [],
+  close_source_branch: false,
+  created_on: "2026-02-03T04:05:06.789012+00:00",
+  updated_on: "2026-02-03T04:05:06.789012+00:00",
+  links: { self: { href: `${base}/repositories/demo/hello/pullrequests/7` } },
+  queued: false // a field this version does not know
+}
+const commit = {
+  type: "commit",
+  hash: "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0",
+  message: "Fix the typo\n",
+  date: "2026-02-03T04:00:00+00:00",
+  author: { type: "author", raw: "Alice <alice@example.com>", user: actor },
+  parents: [{ type: "commit", hash: "0f0e0d0c0b0a09080706050403020100ffeeddcc" }],
+  links: { self: { href: `${base}/repositories/demo/hello/commit/a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0` } }
+}
+const pushBody = {
+  push: {
+    changes: [{
+      new: { type: "branch", name: "main", target: commit, links: {} },
+      old: { type: "branch", name: "main", target: { type: "commit", hash: "0f0e0d0c0b0a09080706050403020100ffeeddcc" } },
+      created: false,
+      closed: false,
+      forced: false,
+      truncated: false,
+      commits: [commit],
+      links: { diff: { href: `${base}/repositories/demo/hello/diff/a1b2..0f0e` } }
+    }]
+  },
+  actor,
+  repository: deliveredRepository
+}
+
+describe("decodeDelivery", () => {
+  it.effect("repo:push: push.changes with new, old, commits; unknown fields kept at every level", () =>
+    Effect.gen(function*() {
+      const body = { ...pushBody, push: { ...pushBody.push, extra: "kept" }, future_top_level: { x: 1 } }
+      const delivery = yield* Webhook.decodeDelivery("repo:push", JSON.stringify(body))
+      expect(delivery.event).toBe("repo:push")
+      if (delivery.event !== "repo:push") return
+      const change = delivery.push.changes[0]!
+      expect(change.new?.name).toBe("main")
+      expect(change.new?.target?.hash).toBe(commit.hash)
+      expect(change.old?.target?.hash).toBe("0f0e0d0c0b0a09080706050403020100ffeeddcc")
+      expect([change.created, change.closed, change.forced, change.truncated]).toEqual([false, false, false, false])
+      expect(change.commits?.[0]?.author?.user?.account_id).toBe("557058:alice")
+      expect(delivery.repository.full_name).toBe("demo/hello")
+      expect(delivery.repository["workspace"]).toEqual(deliveredRepository.workspace)
+      expect(delivery.actor.display_name).toBe("Alice")
+      expect(delivery.push["extra"]).toBe("kept")
+      expect(delivery["future_top_level"]).toEqual({ x: 1 })
+    }))
+
+  it.effect("pullrequest:* from text, bytes or parsed JSON; approval and comment events add theirs", () =>
+    Effect.gen(function*() {
+      const created = { pullrequest, repository: deliveredRepository, actor }
+      for (const body of [JSON.stringify(created), new TextEncoder().encode(JSON.stringify(created)), created]) {
+        const delivery = yield* Webhook.decodeDelivery("pullrequest:created", body)
+        if (delivery.event !== "pullrequest:created") return expect.unreachable()
+        expect(delivery.pullrequest.id).toBe(7)
+        expect(delivery.pullrequest.source?.branch?.name).toBe("bugfix/typo")
+        expect(delivery.pullrequest["queued"]).toBe(false)
+      }
+      const approved = yield* Webhook.decodeDelivery("pullrequest:approved", {
+        ...created,
+        approval: { date: "2026-02-03T05:00:00+00:00", user: { ...actor, display_name: "Bob" } }
+      })
+      expect(approved.event === "pullrequest:approved" && approved.approval?.user?.display_name).toBe("Bob")
+      const commented = yield* Webhook.decodeDelivery("pullrequest:comment_created", {
+        ...created,
+        comment: { id: 42, content: { raw: "Ship it", markup: "markdown", html: "<p>Ship it</p>" }, inline: { path: "README.md", to: 3 }, user: actor }
+      })
+      if (commented.event !== "pullrequest:comment_created") return expect.unreachable()
+      expect(commented.comment.content?.raw).toBe("Ship it")
+      expect(commented.comment.inline?.path).toBe("README.md")
+    }))
+
+  it.effect("issue:*, repo:commit_status_* and repo:fork decode with the library's resources", () =>
+    Effect.gen(function*() {
+      const issue = { type: "issue", id: 3, title: "Retries never stop", state: "new", kind: "bug", priority: "critical", reporter: actor, votes: 0 }
+      const updated = yield* Webhook.decodeDelivery("issue:updated", {
+        issue: { ...issue, state: "resolved" },
+        changes: { state: { old: "new", new: "resolved" } },
+        comment: { id: 9, content: { raw: "Fixed" } },
+        repository: deliveredRepository,
+        actor
+      })
+      if (updated.event !== "issue:updated") return expect.unreachable()
+      expect(updated.issue.state).toBe("resolved")
+      expect(updated.changes).toEqual({ state: { old: "new", new: "resolved" } })
+      expect(updated.comment?.content?.raw).toBe("Fixed")
+
+      const status = yield* Webhook.decodeDelivery("repo:commit_status_created", {
+        commit_status: {
+          type: "build",
+          key: "ci",
+          state: "INPROGRESS",
+          name: "CI #42",
+          url: "https://ci.example.com/42",
+          refname: "main",
+          commit: { type: "commit", hash: commit.hash },
+          links: { commit: { href: `${base}/repositories/demo/hello/commit/${commit.hash}` } }
+        },
+        repository: deliveredRepository,
+        actor
+      })
+      if (status.event !== "repo:commit_status_created") return expect.unreachable()
+      expect(status.commit_status.state).toBe("INPROGRESS")
+      expect(status.commit_status["commit"]).toEqual({ type: "commit", hash: commit.hash })
+
+      const fork = yield* Webhook.decodeDelivery("repo:fork", {
+        repository: deliveredRepository,
+        fork: { ...deliveredRepository, full_name: "bob/hello" },
+        actor
+      })
+      expect(fork.event === "repo:fork" && fork.fork.full_name).toBe("bob/hello")
+    }))
+
+  it.effect("an unknown but well-formed key decodes losslessly as event \"unknown\"", () =>
+    Effect.gen(function*() {
+      const body = { deployment: { uuid: "{d}", state: { name: "COMPLETED" } }, repository: deliveredRepository, actor }
+      const delivery = yield* Webhook.decodeDelivery("repo:deployment_completed", JSON.stringify(body))
+      expect(delivery).toEqual({ event: "unknown", key: "repo:deployment_completed", payload: body })
+    }))
+
+  it.effect("refuses a malformed key, a body that is not a JSON object, and a body of another event", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [string, Parameters<typeof Webhook.decodeDelivery>[1], string]> = [
+        ["", "{}", "X-Event-Key"],
+        ["push", "{}", "X-Event-Key"],
+        ["repo push", "{}", "X-Event-Key"],
+        ["repo:push", "not json", "body"],
+        ["repo:push", "[1, 2]", "body"],
+        ["repo:push", new Uint8Array([0x6e, 0x75, 0x6c, 0x6c]), "body"],
+        // A pull request body under repo:push: its defining `push` is missing.
+        ["repo:push", { pullrequest, repository: deliveredRepository, actor }, "body.push"],
+        ["pullrequest:created", { pullrequest: { ...pullrequest, id: "7" }, repository: deliveredRepository, actor }, "body.pullrequest.id"],
+        ["pullrequest:created", { pullrequest, repository: deliveredRepository }, "body.actor"]
+      ]
+      for (const [key, body, parameter] of cases) {
+        const error = yield* Effect.flip(Webhook.decodeDelivery(key, body))
+        expect(error).toBeInstanceOf(BitbucketError.InvalidInput)
+        expect(error.parameter).toBe(parameter)
+      }
+    }))
+})
+
+describe("receive", () => {
+  const secret = "receiver-secret"
+  const body = JSON.stringify({ pullrequest, repository: deliveredRepository, actor })
+  const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`
+
+  it.effect("verifies the signature and decodes, with Node's, web or plain headers in any case", () =>
+    Effect.gen(function*() {
+      const sets = [
+        { "x-event-key": "pullrequest:created", "x-hub-signature": signature } satisfies import("node:http").IncomingHttpHeaders,
+        new Headers({ "X-Event-Key": "pullrequest:created", "X-Hub-Signature": signature }),
+        { "X-Event-Key": "pullrequest:created", "X-Hub-Signature": [signature] }
+      ]
+      for (const headers of sets) {
+        const delivery = yield* Webhook.receive({ secret: Redacted.make(secret), headers, body: new TextEncoder().encode(body) })
+        expect(delivery.event === "pullrequest:created" && delivery.pullrequest.title).toBe("Fix the typo")
+      }
+    }))
+
+  it.effect("refuses a wrong, missing or repeated signature before decoding; secret: null skips the check", () =>
+    Effect.gen(function*() {
+      const refused = [
+        { "x-event-key": "pullrequest:created", "x-hub-signature": signature.replace(/.$/, (c) => (c === "0" ? "1" : "0")) },
+        { "x-event-key": "pullrequest:created" },
+        { "x-event-key": "pullrequest:created", "x-hub-signature": [signature, signature] }
+      ]
+      for (const headers of refused) {
+        const error = yield* Effect.flip(Webhook.receive({ secret, headers, body }))
+        expect(error.parameter).toBe("X-Hub-Signature")
+        expect(error.message).not.toContain(secret)
+      }
+      const unsigned = yield* Webhook.receive({ secret: null, headers: { "x-event-key": "pullrequest:created" }, body })
+      expect(unsigned.event).toBe("pullrequest:created")
+      const noKey = yield* Effect.flip(Webhook.receive({ secret, headers: { "x-hub-signature": signature }, body }))
+      expect(noKey.parameter).toBe("X-Event-Key")
+    }))
+})
+
+describe("refOf", () => {
+  it.effect("reads { workspace, repo_slug, uid } or { workspace, uid } from links.self; the uuid is the uid", () =>
+    Effect.gen(function*() {
+      expect(yield* Webhook.refOf(repoHook)).toEqual({ workspace: "demo", repo_slug: "hello", uid })
+      expect(yield* Webhook.refOf(workspaceHook)).toEqual({ workspace: "demo", uid })
+      const trimmed = yield* Effect.flip(Webhook.refOf({ uuid: uid }))
+      expect(trimmed).toBeInstanceOf(BitbucketError.InvalidInput)
+      expect(trimmed.message).toContain("/hooks/{uid}")
+    }))
+})

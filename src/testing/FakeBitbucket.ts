@@ -14,6 +14,9 @@
  *   `next`, `size`, … (ask for them: `fields=values.name,next`).
  * - Creating a repository that exists answers 400 `Repository with this Slug and Owner already exists.`;
  *   `PUT` on a missing repository creates it (201 with `Location`).
+ * - Webhooks deliver: an event (a pull request opened, a branch pushed, a build status set, ...)
+ *   makes a signed delivery for every active subscription that lists it, recorded in
+ *   {@link FakeBitbucket.deliveries} (and POSTed to loopback receivers when served).
  * - Permissions: a user's explicit permission on a repository or project (seed `permissions`, or
  *   granted through `permissions-config`) changes what the user may do; a group's (seed
  *   `groupPermissions`, or granted the same way) does the same for the group's `members`.
@@ -64,15 +67,15 @@ import * as Stream from "effect/Stream"
 import type { FaultConfig } from "./internal/faults.js"
 import { fromJson, isDisconnect, validate } from "./internal/faults.js"
 import type { ListenError } from "./internal/serve.js"
-import { listen } from "./internal/serve.js"
+import { listen, postDelivery } from "./internal/serve.js"
 import { makeServer } from "./internal/server.js"
-import type { RecordedRequest } from "./internal/server.js"
+import type { DeliverySender, RecordedDelivery, RecordedRequest } from "./internal/server.js"
 import { defaultSeed } from "./internal/seed.js"
 import type { Seed } from "./internal/seed.js"
 
 export type { AppliedFault, Fault, FaultConfig, FaultRule } from "./internal/faults.js"
 export { ListenError } from "./internal/serve.js"
-export type { RecordedRequest } from "./internal/server.js"
+export type { RecordedDelivery, RecordedRequest } from "./internal/server.js"
 export type {
   Seed,
   SeedAccessToken,
@@ -151,6 +154,36 @@ export interface FakeBitbucket {
   readonly clearRequests: Effect.Effect<void>
   /** Adds an entry to the request log (for transports that refuse a request before `handle`). */
   readonly record: (request: RecordedRequest) => Effect.Effect<void>
+  /**
+   * Every webhook delivery made so far, oldest first: one per active subscription (of the
+   * repository, or of its workspace) that lists an event the fake published (pull requests and
+   * their reviews and comments, pushes through the refs and `src` endpoints, build statuses,
+   * commit comments). Each has the subscription's `url`, the headers Bitbucket sends
+   * (`X-Event-Key`, `X-Hub-Signature` when the hook has a secret, `X-Request-UUID`,
+   * `X-Hook-UUID`, ...) and the exact `body` that was signed: check it with
+   * `Webhook.verifySignature` or hand it to `Webhook.receive`. A fake served with {@link serve}
+   * also POSTs each delivery whose URL is on 127.0.0.1 or localhost before it answers the request
+   * that caused it (and records the receiver's `status`, or the `error`); it never contacts any
+   * other host. Deliveries are a log, like {@link FakeBitbucket.requests}: they are not part of
+   * {@link FakeBitbucket.snapshot}.
+   *
+   * @example
+   * ```ts
+   * import { Effect } from "effect"
+   * import { Webhook } from "effect-bitbucket"
+   * import { FakeBitbucket } from "effect-bitbucket/testing"
+   *
+   * // After the code under test opened a pull request on demo/effect-playground:
+   * const received = Effect.gen(function*() {
+   *   const fake = yield* FakeBitbucket.FakeBitbucket
+   *   const [delivery] = yield* fake.deliveries
+   *   return yield* Webhook.receive({ secret: "playground-hook-secret", headers: delivery!.headers, body: delivery!.body })
+   * })
+   * ```
+   */
+  readonly deliveries: Effect.Effect<ReadonlyArray<RecordedDelivery>>
+  /** Empties the delivery log. */
+  readonly clearDeliveries: Effect.Effect<void>
   /**
    * The current data, in seed form (a deep copy: created, updated and deleted repositories show).
    * Like a seed, it holds credentials and secured variable values in clear: do not publish it.
@@ -233,13 +266,17 @@ export interface Options {
  * ```
  * @since 0.1.0
  */
-export const make = (options: Options = {}): Effect.Effect<FakeBitbucket> =>
+export const make = (options: Options = {}): Effect.Effect<FakeBitbucket> => makeWith(options, undefined)
+
+/** {@link make}, with the sender of webhook deliveries a served fake uses. */
+const makeWith = (options: Options, sendDelivery: DeliverySender | undefined): Effect.Effect<FakeBitbucket> =>
   Effect.sync(() => {
     const server = makeServer({
       seed: options.seed ?? defaultSeed,
       baseUrl: options.baseUrl ?? "https://api.bitbucket.org/2.0",
       oauthUrl: options.oauthUrl ?? "https://bitbucket.org/site/oauth2",
-      faults: options.faults
+      faults: options.faults,
+      sendDelivery
     })
     const fake: FakeBitbucket = {
       baseUrl: server.baseUrl,
@@ -248,6 +285,8 @@ export const make = (options: Options = {}): Effect.Effect<FakeBitbucket> =>
       requests: server.requests,
       clearRequests: server.clearRequests,
       record: server.record,
+      deliveries: server.deliveries,
+      clearDeliveries: server.clearDeliveries,
       snapshot: server.snapshot,
       createAuthorizationCode: server.createAuthorizationCode,
       setFaults: (config) => Effect.suspend(() => server.setFaults(config === undefined ? undefined : validate(config))),
@@ -408,6 +447,11 @@ export interface ServeOptions {
  * {@link FakeBitbucket.handle} as web `Request`s and its `Response`s go back byte for byte (status,
  * headers including `Location`, body); a `disconnect` fault destroys the socket.
  *
+ * Webhook deliveries (see {@link FakeBitbucket.deliveries}) whose URL is on 127.0.0.1 or
+ * localhost are POSTed for real, signed, before the request that caused them is answered; a
+ * subscription can point there only through the seed (the API refuses loopback URLs, as Bitbucket
+ * does). Other URLs are never contacted.
+ *
  * Handlers run with the services of the fiber that called `serve`: under `TestClock`, timestamps
  * and OAuth token expiry follow the test clock, and a `latency` fault waits for `TestClock.adjust`
  * (use `it.live`/`it.scopedLive` when a real client waits on real latency).
@@ -439,12 +483,12 @@ export const serve = (options: ServeOptions = {}): Effect.Effect<Served, ListenE
   Effect.gen(function*() {
     if (options.faults !== undefined) yield* Effect.sync(() => validate(options.faults!))
     const server = yield* listen({ port: options.port, host: options.host })
-    const fake = yield* make({
+    const fake = yield* makeWith({
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.faults !== undefined ? { faults: options.faults } : {}),
       baseUrl: `${server.origin}/2.0`,
       oauthUrl: `${server.origin}/site/oauth2`
-    })
+    }, postDelivery)
     server.setHandler(fake.handle)
     return { ...fake, origin: server.origin, port: server.port }
   })

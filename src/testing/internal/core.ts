@@ -38,6 +38,40 @@ export interface RecordedRequest {
   readonly body: string
 }
 
+/**
+ * A webhook delivery the fake made (see `FakeBitbucket.deliveries`): to whom, the headers and the
+ * exact body Bitbucket would POST.
+ *
+ * @example
+ * ```ts
+ * const [delivery] = yield* fake.deliveries
+ * expect(delivery?.headers["X-Event-Key"]).toBe("pullrequest:created")
+ * ```
+ */
+export interface RecordedDelivery {
+  /** The subscription's `uuid`, braces included (the `X-Hook-UUID` header has it without). */
+  readonly hookUuid: string
+  readonly url: string
+  /** The event key, as in `X-Event-Key`. */
+  readonly event: string
+  readonly headers: {
+    readonly "X-Event-Key": string
+    /** `sha256=<hex HMAC-SHA256 of the body>`, keyed with the hook's secret; absent when it has none. */
+    readonly "X-Hub-Signature"?: string
+    readonly "X-Request-UUID": string
+    readonly "X-Hook-UUID": string
+    readonly "X-Attempt-Number": string
+    readonly "Content-Type": string
+    readonly "User-Agent": string
+  }
+  /** The JSON body, exactly as signed and sent. */
+  readonly body: string
+  /** Served fakes only: the status the receiver answered when the delivery was POSTed to it. */
+  readonly status?: number
+  /** Served fakes only: why the delivery was not POSTed, or how the POST failed. */
+  readonly error?: string
+}
+
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 export type RepoPermission = "read" | "write" | "admin"
 
@@ -186,6 +220,9 @@ export const makeBase = (options: ServerOptions) => {
   const authCodes = new Map<string, { consumer: string; user: string }>()
   for (const c of consumers) for (const code of c.authorizationCodes ?? []) authCodes.set(code, { consumer: c.key, user: c.owner })
   const log: Array<RecordedRequest> = []
+  const deliveries: Array<Mutable<RecordedDelivery>> = []
+  // Deliveries not yet handed to the server's sender (a served fake POSTs them to loopback URLs).
+  const outbox: Array<Mutable<RecordedDelivery>> = []
   let counter = 0
 
   // -------------------------------------------------------------------------------------------
@@ -783,7 +820,7 @@ export const makeBase = (options: ServerOptions) => {
   const userUuid = (ref: UserRef): string => findUser(ref)?.uuid ?? ref
 
   // -------------------------------------------------------------------------------------------
-  // events (for future webhook deliveries)
+  // events (what webhooks deliver)
   // -------------------------------------------------------------------------------------------
 
   const listeners: Array<(event: FakeEvent) => void> = []
@@ -841,7 +878,7 @@ export const makeBase = (options: ServerOptions) => {
     oauthPath,
     webOrigin,
     webHost,
-    store: { users, workspaces, repositories, accessTokens, consumers, oauthTokens, authCodes, log },
+    store: { users, workspaces, repositories, accessTokens, consumers, oauthTokens, authCodes, log, deliveries, outbox },
     nextId: () => ++counter,
     sshKeys,
     // lookups and permissions
@@ -929,11 +966,17 @@ export const makeCore = (options: ServerOptions) => {
 /** Everything route modules share. */
 export type Core = ReturnType<typeof makeCore>
 
-/** Something that happened in the fake (what a webhook would deliver). */
+/** Something that happened in the fake (what a webhook delivers). */
 export interface FakeEvent {
   /** A Bitbucket event key, e.g. \`pullrequest:created\`, \`repo:push\`. */
   readonly key: string
   /** \`full_name\` of the repository. */
   readonly repository: string
-  readonly payload: unknown
+  /** The uuid of the account that acted (a user, or an access token's bot). */
+  readonly actor: string
+  /**
+   * The event's own part of the delivery body, in Bitbucket's shape (\`pullrequest\`, \`push\`,
+   * \`comment\`, \`commit_status\`, \`approval\`, ...); the webhooks module adds \`repository\` and \`actor\`.
+   */
+  readonly payload: Readonly<Record<string, unknown>>
 }

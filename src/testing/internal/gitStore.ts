@@ -345,6 +345,46 @@ export const makeGitStore = (core: BaseCore) => {
     }
   }
 
+  /**
+   * One change of a `repo:push` delivery: a branch or tag moved from `before` to `after` (either
+   * undefined when the ref was created or deleted). `commits` are the newest commits the push
+   * brought, following first parents down to `before`, at most five (`truncated` when there were
+   * more; Bitbucket's own limit is not documented, five is the fake's choice).
+   */
+  const pushChange = (d: RepoData, kind: "branch" | "tag", name: string, before: string | undefined, after: string | undefined) => {
+    const refJson = (hash: string) => kind === "branch" ? branchJson(d, name, hash) : { ...tagJson(d, name), target: commitJson(d, d.git.commits.get(hash)!) }
+    const commits: Array<ReturnType<typeof commitJson>> = []
+    let truncated = false
+    for (let hash = after; hash !== undefined && hash !== before;) {
+      const c = d.git.commits.get(hash)
+      if (c === undefined) break
+      if (before !== undefined && d.git.isAncestor(hash, before)) break
+      if (commits.length === 5) {
+        truncated = true
+        break
+      }
+      commits.push(commitJson(d, c))
+      hash = c.parents[0]
+    }
+    const html = after === undefined || before === undefined
+      ? web(`${repoWeb(d.repo)}/branches/`)
+      : web(`${repoWeb(d.repo)}/branches/compare/${after}..${before}`)
+    return {
+      new: after === undefined ? null : refJson(after),
+      old: before === undefined ? null : refJson(before),
+      created: before === undefined,
+      closed: after === undefined,
+      forced: before !== undefined && after !== undefined && !d.git.isAncestor(before, after),
+      commits,
+      truncated,
+      links: {
+        html,
+        ...(after !== undefined ? { commits: href(`${repoPath(d.repo)}/commits?include=${after}${before !== undefined ? `&exclude=${before}` : ""}`) } : {}),
+        ...(after !== undefined && before !== undefined ? { diff: href(`${repoPath(d.repo)}/diff/${after}..${before}`) } : {})
+      }
+    }
+  }
+
   const tagJson = (d: RepoData, name: string) => {
     const t = d.git.tags.get(name)!
     const c = d.git.commits.get(t.target)
@@ -629,6 +669,7 @@ export const makeGitStore = (core: BaseCore) => {
     commitJson,
     branchJson,
     tagJson,
+    pushChange,
     statusJson,
     reportJson,
     annotationJson,

@@ -155,3 +155,46 @@ export const listen = (options: ListenOptions = {}): Effect.Effect<Listening, Li
       }
     } satisfies Listening
   })
+
+/** Is this a loopback host (`127.0.0.0/8`, `localhost`, `::1`)? Deliveries go nowhere else. */
+const isLoopbackHost = (hostname: string) =>
+  hostname === "localhost" || hostname.endsWith(".localhost") || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) ||
+  hostname === "[::1]"
+
+/**
+ * POSTs a webhook delivery, as Bitbucket would, when its URL is on loopback (http or https, any
+ * port); any other URL is not contacted, so that tests stay offline. Redirects are not followed;
+ * a receiver that does not answer within 10 seconds is given up. Never throws: the outcome is the
+ * receiver's status or why there was none.
+ */
+export const postDelivery = async (delivery: {
+  readonly url: string
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly body: string
+}): Promise<{ readonly status: number } | { readonly error: string }> => {
+  let url: URL
+  try {
+    url = new URL(delivery.url)
+  } catch {
+    return { error: `not delivered: ${delivery.url} is not a URL` }
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || !isLoopbackHost(url.hostname)) {
+    return { error: `not delivered: ${url.host} is not a loopback host (a served FakeBitbucket POSTs to 127.0.0.1 and localhost only)` }
+  }
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(delivery.headers)) if (value !== undefined) headers[name] = value
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers,
+      body: delivery.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(10_000)
+    })
+    // Read to the end, so that the connection is free again.
+    await response.arrayBuffer().catch(() => undefined)
+    return { status: response.status }
+  } catch (cause) {
+    return { error: `delivery failed: ${cause instanceof Error ? cause.message : String(cause)}` }
+  }
+}

@@ -6,7 +6,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type { RecordedRequest as CoreRecordedRequest, ServerOptions } from "./core.js"
+import type { Mutable, RecordedDelivery, RecordedRequest as CoreRecordedRequest, ServerOptions } from "./core.js"
 import { clone, errorResponse, HttpError, makeCore, scopesOf } from "./core.js"
 import type { AppliedFault, FaultConfig } from "./faults.js"
 import { applyFault, makeFaults } from "./faults.js"
@@ -17,7 +17,13 @@ import { makeRouter } from "./router.js"
 import { routeModules } from "./routes/index.js"
 import type { Seed, UserRef } from "./seed.js"
 
-export type { ServerOptions } from "./core.js"
+export type { RecordedDelivery, ServerOptions } from "./core.js"
+
+/**
+ * Sends a delivery for real (a served fake POSTs to loopback receivers): the receiver's status,
+ * or why it was not sent. Never throws.
+ */
+export type DeliverySender = (delivery: RecordedDelivery) => Promise<{ readonly status: number } | { readonly error: string }>
 
 /** One request as the fake received it, with the fault applied to it, if any. */
 export interface RecordedRequest extends CoreRecordedRequest {
@@ -33,16 +39,34 @@ const headersRecord = (headers: Headers): Record<string, string> => {
 }
 
 /** Builds the fake's state and handler. */
-export const makeServer = (options: ServerOptions & { readonly faults?: FaultConfig | undefined }) => {
+export const makeServer = (
+  options: ServerOptions & { readonly faults?: FaultConfig | undefined; readonly sendDelivery?: DeliverySender | undefined }
+) => {
   const core = makeCore(options)
   const faults = makeFaults(options.faults)
   const modules = routeModules.map((m) => m.make(core))
   const route = makeRouter(modules.flatMap((m) => m.routes))
   const webRoute = makeRouter(modules.flatMap((m) => m.web ?? []))
   const oauth = makeOAuth(core)
-  const { log, users, workspaces, repositories, accessTokens, consumers, authCodes } = core.store
+  const { log, users, workspaces, repositories, accessTokens, consumers, authCodes, deliveries, outbox } = core.store
 
   const record = (entry: RecordedRequest) => Effect.sync(() => void log.push(entry))
+
+  /**
+   * Hands the deliveries the request caused to the sender, one after the other, before the answer
+   * goes back: when a served fake has answered, its loopback receivers have had their deliveries.
+   * Without a sender (in memory), they are only recorded.
+   */
+  const flushDeliveries = Effect.suspend(() => {
+    const pending: Array<Mutable<RecordedDelivery>> = outbox.splice(0, outbox.length)
+    const send = options.sendDelivery
+    if (send === undefined || pending.length === 0) return Effect.void
+    return Effect.forEach(pending, (delivery) =>
+      Effect.map(Effect.promise(() => send(delivery)), (outcome) => {
+        if ("status" in outcome) delivery.status = outcome.status
+        else delivery.error = outcome.error
+      }), { discard: true })
+  })
 
   const handle = (request: Request): Effect.Effect<Response> =>
     Effect.gen(function*() {
@@ -56,7 +80,9 @@ export const makeServer = (options: ServerOptions & { readonly faults?: FaultCon
         body,
         ...(fault !== undefined ? { fault } : {})
       })
-      return yield* fault === undefined ? respond(request, body, bytes) : applyFault(fault.fault, respond(request, body, bytes))
+      const response = yield* fault === undefined ? respond(request, body, bytes) : applyFault(fault.fault, respond(request, body, bytes))
+      yield* flushDeliveries
+      return response
     })
 
   const respond = (request: Request, body: string, bytes: Uint8Array): Effect.Effect<Response> =>
@@ -138,6 +164,8 @@ export const makeServer = (options: ServerOptions & { readonly faults?: FaultCon
     record,
     requests: Effect.sync((): ReadonlyArray<RecordedRequest> => [...log]),
     clearRequests: Effect.sync(() => void log.splice(0, log.length)),
+    deliveries: Effect.sync((): ReadonlyArray<RecordedDelivery> => clone(deliveries)),
+    clearDeliveries: Effect.sync(() => void deliveries.splice(0, deliveries.length)),
     snapshot,
     createAuthorizationCode,
     setFaults: (config: FaultConfig | undefined) => Effect.sync(() => faults.set(config)),

@@ -196,7 +196,12 @@ export const commits: RouteModule = {
           ...(payload.parent !== undefined ? { parent: payload.parent } : {})
         }
         d.commitComments.push(comment)
-        core.events.publish({ key: "repo:commit_comment_created", repository: core.fullName(d.repo), payload: { comment: comment.id } })
+        core.events.publish({
+          key: "repo:commit_comment_created",
+          repository: core.fullName(d.repo),
+          actor: comment.user,
+          payload: { comment: git.commitCommentJson(d, comment), commit: git.commitRef(d.repo, c.hash) }
+        })
         return core.created(ctx, git.commitCommentJson(d, comment), `${base}${git.repoPath(d.repo)}/commit/${c.hash}/comments/${comment.id}`)
       })
 

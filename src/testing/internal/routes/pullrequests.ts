@@ -64,8 +64,9 @@ export const pullRequests: RouteModule = {
       return `${p.kind === "token" ? p.token.name ?? "Access token" : "Bitbucket"} <noreply@bitbucket.org>`
     }
 
-    const publish = (key: string, d: RepoData, pr: PullRequestState) =>
-      core.events.publish({ key, repository: core.fullName(d.repo), payload: { pullrequest: git.prJson(d, pr, full) } })
+    /** Announces a change to a pull request (what its webhooks deliver), with the event's extras (`comment`, `approval`, ...). */
+    const publish = (key: string, d: RepoData, pr: PullRequestState, actor: string, extra: Record<string, unknown> = {}) =>
+      core.events.publish({ key, repository: core.fullName(d.repo), actor, payload: { pullrequest: git.prJson(d, pr, full), ...extra } })
 
     // ---- listing ----------------------------------------------------------------------------
 
@@ -222,7 +223,7 @@ export const pullRequests: RouteModule = {
         // adds the default reviewers, the API does not.
         setReviewers(pr, reviewers)
         d.pullRequests.push(pr)
-        publish("pullrequest:created", d, pr)
+        publish("pullrequest:created", d, pr, author)
         return core.created(ctx, git.prJson(d, pr, full), prUrl(d, pr))
       })
 
@@ -251,7 +252,7 @@ export const pullRequests: RouteModule = {
         if (typeof body.close_source_branch === "boolean") pr.close_source_branch = body.close_source_branch
         if (typeof body.draft === "boolean") pr.draft = body.draft
         pr.updated_on = yield* now
-        publish("pullrequest:updated", d, pr)
+        publish("pullrequest:updated", d, pr, core.actorUuid(ctx))
         return ok(ctx, git.prJson(d, pr, full))
       })
 
@@ -275,7 +276,11 @@ export const pullRequests: RouteModule = {
         x.approved = state === "approved"
         x.state = state
         x.participated_on = yield* now
-        publish(state === "approved" ? "pullrequest:approved" : "pullrequest:changes_request_created", d, pr)
+        // Approvals carry `approval: { date, user }`; a request for changes the same under
+        // `changes_request` (the name of that field is a guess: the documentation does not show it).
+        publish(state === "approved" ? "pullrequest:approved" : "pullrequest:changes_request_created", d, pr, x.user, {
+          [state === "approved" ? "approval" : "changes_request"]: { date: x.participated_on, user: core.accountJson(x.user) }
+        })
         return ok(ctx, git.participantJson(x))
       })
 
@@ -289,7 +294,9 @@ export const pullRequests: RouteModule = {
       }
       x.approved = false
       x.state = null
-      publish(state === "approved" ? "pullrequest:unapproved" : "pullrequest:changes_request_removed", d, pr)
+      publish(state === "approved" ? "pullrequest:unapproved" : "pullrequest:changes_request_removed", d, pr, x.user, {
+        [state === "approved" ? "approval" : "changes_request"]: { date: x.participated_on, user: core.accountJson(x.user) }
+      })
       return noContent()
     }
 
@@ -309,7 +316,7 @@ export const pullRequests: RouteModule = {
         pr.closed_by = core.actorUuid(ctx)
         if (typeof body.reason === "string") pr.reason = body.reason
         pr.updated_on = yield* now
-        publish("pullrequest:rejected", d, pr)
+        publish("pullrequest:rejected", d, pr, core.actorUuid(ctx))
         return ok(ctx, git.prJson(d, pr, full))
       })
 
@@ -386,7 +393,7 @@ export const pullRequests: RouteModule = {
       if ((options.closeSourceBranch ?? pr.close_source_branch) && pr.source.branch !== mainbranch) {
         d.git.branches.delete(pr.source.branch)
       }
-      publish("pullrequest:fulfilled", d, pr)
+      publish("pullrequest:fulfilled", d, pr, actor)
     }
 
     const merge = (ctx: Ctx, p: Params) =>
@@ -551,7 +558,7 @@ export const pullRequests: RouteModule = {
           const x = participant(pr, user)
           x.participated_on = ts
         }
-        publish("pullrequest:comment_created", d, pr)
+        publish("pullrequest:comment_created", d, pr, user, { comment: git.prCommentJson(d, pr, comment) })
         return core.created(ctx, git.prCommentJson(d, pr, comment), `${prUrl(d, pr)}/comments/${comment.id}`)
       })
 
@@ -565,7 +572,7 @@ export const pullRequests: RouteModule = {
         if (payload.raw !== undefined) c.raw = payload.raw
         if (payload.inline !== undefined) c.inline = payload.inline
         c.updated_on = yield* now
-        publish("pullrequest:comment_updated", d, pr)
+        publish("pullrequest:comment_updated", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
         return ok(ctx, git.prCommentJson(d, pr, c))
       })
 
@@ -576,7 +583,7 @@ export const pullRequests: RouteModule = {
         requireCreator(ctx, d, c.user, true)
         c.deleted = true
         c.updated_on = yield* now
-        publish("pullrequest:comment_deleted", d, pr)
+        publish("pullrequest:comment_deleted", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
         return noContent()
       })
 
@@ -590,7 +597,7 @@ export const pullRequests: RouteModule = {
         }
         if (c.resolution !== undefined) throw new HttpError(409, "This comment thread is already resolved.")
         c.resolution = { user: core.actorUuid(ctx), created_on: yield* now }
-        publish("pullrequest:comment_resolved", d, pr)
+        publish("pullrequest:comment_resolved", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
         return ok(ctx, { type: "comment_resolution", user: core.accountJson(c.resolution.user), created_on: c.resolution.created_on })
       })
 
@@ -600,7 +607,7 @@ export const pullRequests: RouteModule = {
       const c = findComment(pr, p.comment_id!)
       if (c.resolution === undefined) throw new HttpError(404, "This comment thread is not resolved.")
       delete c.resolution
-      publish("pullrequest:comment_reopened", d, pr)
+      publish("pullrequest:comment_reopened", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
       return noContent()
     }
 

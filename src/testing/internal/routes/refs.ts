@@ -42,6 +42,10 @@ export const refs: RouteModule = {
       return { name: name as string, commit }
     }
 
+    /** A ref created or deleted through the API is a push, for webhooks (a one-change `repo:push`). */
+    const pushed = (ctx: Ctx, d: ReturnType<typeof git.data>, change: ReturnType<typeof git.pushChange>) =>
+      core.events.publish({ key: "repo:push", repository: core.fullName(d.repo), actor: core.actorUuid(ctx), payload: { push: { changes: [change] } } })
+
     const createBranch = (ctx: Ctx, p: Readonly<Record<string, string>>) => {
       const { repo, d } = repoData(ctx, p)
       requirePermission(ctx, repo, "write")
@@ -51,7 +55,7 @@ export const refs: RouteModule = {
       }
       d.git.branches.set(name, commit.hash)
       if (repo.mainbranch === null) (repo as { mainbranch?: string | null }).mainbranch = name
-      core.events.publish({ key: "repo:push", repository: core.fullName(repo), payload: { new: { type: "branch", name, target: commit.hash } } })
+      pushed(ctx, d, git.pushChange(d, "branch", name, undefined, commit.hash))
       return core.created(ctx, git.branchJson(d, name, commit.hash), `${base}${git.repoPath(repo)}/refs/branches/${core.seg(name)}`)
     }
 
@@ -76,6 +80,7 @@ export const refs: RouteModule = {
             }
             : {})
         })
+        pushed(ctx, d, git.pushChange(d, "tag", name, undefined, commit.hash))
         return core.created(ctx, git.tagJson(d, name), `${base}${git.repoPath(repo)}/refs/tags/${core.seg(name)}`)
       })
 
@@ -110,7 +115,9 @@ export const refs: RouteModule = {
               throw new HttpError(400, "You can't delete the main branch.", `"${p.name}" is the repository's main branch.`)
             }
             core.branches.check(repo, p.name!, "delete")
+            const before = d.git.branches.get(p.name!)
             d.git.branches.delete(p.name!)
+            pushed(ctx, d, git.pushChange(d, "branch", p.name!, before, undefined))
             return noContent()
           }
         },

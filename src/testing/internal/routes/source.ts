@@ -327,7 +327,12 @@ export const source: RouteModule = {
         })
         d.git.branches.set(branch, hash)
         if (d.repo.mainbranch === null || d.repo.mainbranch === undefined) (d.repo as { mainbranch?: string | null }).mainbranch = branch
-        core.events.publish({ key: "repo:push", repository: core.fullName(d.repo), payload: { new: { type: "branch", name: branch, target: hash } } })
+        core.events.publish({
+          key: "repo:push",
+          repository: core.fullName(d.repo),
+          actor: core.actorUuid(ctx),
+          payload: { push: { changes: [git.pushChange(d, "branch", branch, head, hash)] } }
+        })
         return new Response(null, {
           status: 201,
           headers: { location: `${base}${git.repoPath(d.repo)}/commit/${hash}`, "content-type": "text/html; charset=utf-8" }

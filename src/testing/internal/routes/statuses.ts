@@ -50,6 +50,9 @@ export const statuses: RouteModule = {
       if ("refname" in body) s.refname = body.refname as string | null
     }
 
+    const publish = (ctx: Ctx, d: ReturnType<typeof git.data>, s: StatusState, key: "repo:commit_status_created" | "repo:commit_status_updated") =>
+      core.events.publish({ key, repository: core.fullName(d.repo), actor: core.actorUuid(ctx), payload: { commit_status: git.statusJson(d, s) } })
+
     const create = (ctx: Ctx, p: Params) =>
       Effect.gen(function*() {
         const { d, commit } = target(ctx, p)
@@ -59,6 +62,7 @@ export const statuses: RouteModule = {
         const ts = yield* now
         const key = body.key as string
         let s = d.statuses.find((x) => x.commit === commit.hash && x.key === key)
+        const existed = s !== undefined
         if (s === undefined) {
           s = {
             commit: commit.hash,
@@ -73,7 +77,8 @@ export const statuses: RouteModule = {
         }
         apply(s, body)
         s.updated_on = ts
-        core.events.publish({ key: "repo:commit_status_updated", repository: core.fullName(d.repo), payload: { commit: commit.hash, key } })
+        // A POST with a key the commit has overwrites that status: Bitbucket calls it an update.
+        publish(ctx, d, s, existed ? "repo:commit_status_updated" : "repo:commit_status_created")
         return core.created(ctx, git.statusJson(d, s), `${base}${git.repoPath(d.repo)}/commit/${commit.hash}/statuses/build/${core.seg(key)}`)
       })
 
@@ -93,6 +98,7 @@ export const statuses: RouteModule = {
         if (typeof body.key === "string" && body.key !== s.key) throw invalid({ key: ["The key cannot be changed."] })
         apply(s, body)
         s.updated_on = yield* now
+        publish(ctx, d, s, "repo:commit_status_updated")
         return ok(ctx, git.statusJson(d, s))
       })
 

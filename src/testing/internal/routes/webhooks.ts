@@ -14,12 +14,22 @@
  *   non-routed address"); `events` must be a non-empty list without duplicates of the event keys
  *   of the subject type (`project:updated` is a workspace event only). Both 400 with `fields`.
  * - `uid` matches the subscription's uuid with or without braces.
- * - Events are not delivered: the fake has no network.
+ *
+ * Deliveries: every event the other modules publish (pull requests, pushes through the refs and
+ * src endpoints, build statuses, commit comments) is delivered to each active subscription of the
+ * repository, or of its workspace, that lists the event: the body is built in Bitbucket's shape
+ * (the event's entities, plus `repository` and `actor`), signed with the subscription's secret
+ * (`X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>`) and recorded in `store.deliveries`
+ * (and in `store.outbox`, which a served fake drains to POST to loopback URLs). Header values
+ * follow deliveries seen in public samples (bare uuids in `X-Hook-UUID` and `X-Request-UUID`,
+ * `User-Agent: Bitbucket-Webhooks/2.0`, `X-Attempt-Number: 1`); the documentation does not
+ * spell them out. A delivery is made once (no retries) and never for an event nobody published.
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
-import type { Ctx } from "../core.js"
+import { createHmac } from "node:crypto"
+import type { Ctx, FakeEvent, Mutable, RecordedDelivery } from "../core.js"
 import { bareUuid, HttpError } from "../core.js"
 import { uuidOf } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
@@ -266,6 +276,59 @@ export const webhooks: RouteModule = {
       if (type !== "repository" && type !== "workspace") throw new HttpError(404, `Unknown subject type '${type}'`, "Valid subject types: repository, workspace.")
       return page(ctx, eventsFor(type))
     }
+
+    // ---- deliveries ---------------------------------------------------------------------------------
+
+    /** The repository as deliveries embed it: the summary, with its owner, workspace and project. */
+    const deliveredRepository = (repo: SeedRepository) => {
+      const full = core.repositoryJson(repo, { kind: "anonymous" })
+      const { links } = full
+      return {
+        type: full.type,
+        full_name: full.full_name,
+        name: full.name,
+        uuid: full.uuid,
+        links: { self: links.self, html: links.html, avatar: links.avatar },
+        scm: full.scm,
+        website: full.website,
+        is_private: full.is_private,
+        owner: full.owner,
+        workspace: full.workspace,
+        ...("project" in full ? { project: full.project } : {}),
+        ...("parent" in full ? { parent: full.parent } : {})
+      }
+    }
+
+    const deliver = (event: FakeEvent) => {
+      const repo = core.repositoryNamed(event.repository)
+      if (repo === undefined) return
+      const targets = all.filter((h) =>
+        h.active && h.events.includes(event.key) &&
+        (h.subject_type === "repository" ? h.subject === event.repository : h.subject === repo.workspace)
+      )
+      if (targets.length === 0) return
+      const body = JSON.stringify({ ...event.payload, repository: deliveredRepository(repo), actor: core.accountJson(event.actor) })
+      for (const h of targets) {
+        const delivery: Mutable<RecordedDelivery> = {
+          hookUuid: h.uuid,
+          url: h.url,
+          event: event.key,
+          headers: {
+            "X-Event-Key": event.key,
+            ...(h.secret !== null ? { "X-Hub-Signature": `sha256=${createHmac("sha256", h.secret).update(body).digest("hex")}` } : {}),
+            "X-Request-UUID": bareUuid(uuidOf(`delivery ${core.nextId()}`)),
+            "X-Hook-UUID": bareUuid(h.uuid),
+            "X-Attempt-Number": "1",
+            "Content-Type": "application/json",
+            "User-Agent": "Bitbucket-Webhooks/2.0"
+          },
+          body
+        }
+        core.store.deliveries.push(delivery)
+        core.store.outbox.push(delivery)
+      }
+    }
+    core.events.subscribe(deliver)
 
     const snapshot = () => ({
       webhooks: all.map((h): SeedWebhook => ({
