@@ -55,7 +55,8 @@ export interface RetryPolicy {
    * (`retryCost`, or `timeoutCost` after a transport error or timeout), every success gives
    * `successRefund` back, up to `capacity`. When the budget is spent, failures are not retried
    * until successes refill it, so an outage does not multiply the load. It is shared by every
-   * request made with the same settings and `HttpClient`. Default capacity 500, costs 5 and 10, refund 1.
+   * request made with the same settings (with the default settings, the same `HttpClient`). Default
+   * capacity 500, costs 5 and 10, refund 1.
    */
   readonly budget: RetryBudget
 }
@@ -74,7 +75,8 @@ export interface RetryBudget {
 }
 
 /**
- * Client-side rate limiting, shared by every fiber that uses the same settings and `HttpClient`.
+ * Client-side rate limiting, shared by every fiber that uses the same settings (with the default
+ * settings, the same `HttpClient`).
  *
  * @since 0.1.0
  * @category models
@@ -314,7 +316,7 @@ export const make = (overrides: PartialSettings = {}, base: Settings = defaults)
  * could use (a base URL that is not `https`, except on loopback; a `pagelen` or `concurrency` that
  * is not a whole number of at least 1; a timeout of zero or less; a string that is not a
  * duration) throw an `IllegalArgumentException` at once, naming the setting. (The layer holds
- * one settings value, which with the `HttpClient` keys the shared retry budget and limiter, so it is made when
+ * one settings value, which keys the shared retry budget and limiter, so it is made when
  * `layer` is called.)
  *
  * @example

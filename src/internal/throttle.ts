@@ -1,12 +1,15 @@
 /**
  * Client-wide state of the pipeline: the retry budget, the client-side rate limiter and the
- * near-limit slowdown. It is kept per settings object and HTTP client, so every request made with
- * the same `BitbucketConfig` and `HttpClient` shares it, and a new `BitbucketConfig.layer(...)`, or
- * a new client (each `FakeBitbucket.layer()` built, say), starts afresh.
+ * near-limit slowdown. It is kept per settings object: every request made with the same
+ * `BitbucketConfig.layer(...)` shares it, whatever `HttpClient` it goes through (an application
+ * that provides its client per call still has one budget and one limiter), and a new layer starts
+ * afresh. Requests made with the default settings (no layer) share it per `HttpClient` service
+ * instead: unrelated programs in one process (each test's `FakeBitbucket.layer()`) do not spend
+ * each other's budget, nor inherit a slowdown seen on another clock.
  * @internal
  */
 import { Clock, Duration, Effect } from "effect"
-import type { Settings } from "../BitbucketConfig.js"
+import { defaults, type Settings } from "../BitbucketConfig.js"
 import { millisLeft } from "./timeout.js"
 
 interface State {
@@ -18,24 +21,20 @@ interface State {
   nearLimitUntil: number
 }
 
-const states = new WeakMap<Settings, WeakMap<object, State>>()
+const states = new WeakMap<object, State>()
 
-/** The state shared by the requests made with these settings and this HTTP client (the service itself). */
+/** The state shared by the requests made with these settings (with the defaults: through this HTTP client service). */
 export interface Throttle {
   readonly settings: Settings
   readonly state: State
 }
 
 export const of = (settings: Settings, client: object): Throttle => {
-  let byClient = states.get(settings)
-  if (byClient === undefined) {
-    byClient = new WeakMap()
-    states.set(settings, byClient)
-  }
-  let state = byClient.get(client)
+  const key = settings === defaults ? client : settings
+  let state = states.get(key)
   if (state === undefined) {
     state = { budget: settings.retry.budget.capacity, sent: [], nearLimitUntil: 0 }
-    byClient.set(client, state)
+    states.set(key, state)
   }
   return { settings, state }
 }
