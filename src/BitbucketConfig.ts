@@ -55,8 +55,8 @@ export interface RetryPolicy {
    * (`retryCost`, or `timeoutCost` after a transport error or timeout), every success gives
    * `successRefund` back, up to `capacity`. When the budget is spent, failures are not retried
    * until successes refill it, so an outage does not multiply the load. It is shared by every
-   * request made with the same settings (with the default settings, the same `HttpClient`). Default
-   * capacity 500, costs 5 and 10, refund 1.
+   * request made with the same settings (each `FakeBitbucket` keeps its own). Default capacity 500,
+   * costs 5 and 10, refund 1.
    */
   readonly budget: RetryBudget
 }
@@ -75,8 +75,8 @@ export interface RetryBudget {
 }
 
 /**
- * Client-side rate limiting, shared by every fiber that uses the same settings (with the default
- * settings, the same `HttpClient`).
+ * Client-side rate limiting, shared by every fiber that uses the same settings (each
+ * `FakeBitbucket` keeps its own).
  *
  * @since 0.1.0
  * @category models

@@ -1,15 +1,15 @@
 /**
  * Client-wide state of the pipeline: the retry budget, the client-side rate limiter and the
- * near-limit slowdown. It is kept per settings object: every request made with the same
- * `BitbucketConfig.layer(...)` shares it, whatever `HttpClient` it goes through (an application
- * that provides its client per call still has one budget and one limiter), and a new layer starts
- * afresh. Requests made with the default settings (no layer) share it per `HttpClient` service
- * instead: unrelated programs in one process (each test's `FakeBitbucket.layer()`) do not spend
- * each other's budget, nor inherit a slowdown seen on another clock.
+ * near-limit slowdown. It is kept per settings object: every request made with the same settings
+ * shares it, whatever `HttpClient` it goes through (an application that provides its client per
+ * call still has one budget and one limiter), and a new `BitbucketConfig.layer(...)` starts
+ * afresh. A client kept apart (each `FakeBitbucket`'s) has a state of its own instead, so that
+ * tests in one process, on the default settings, do not spend each other's budget nor wait for a
+ * slowdown seen on another clock.
  * @internal
  */
 import { Clock, Duration, Effect } from "effect"
-import { defaults, type Settings } from "../BitbucketConfig.js"
+import type { Settings } from "../BitbucketConfig.js"
 import { millisLeft } from "./timeout.js"
 
 interface State {
@@ -23,14 +23,19 @@ interface State {
 
 const states = new WeakMap<object, State>()
 
-/** The state shared by the requests made with these settings (with the defaults: through this HTTP client service). */
+const apart = new WeakSet<object>()
+
+/** Gives an HTTP client (the service itself) a state of its own, whatever the settings. */
+export const keepApart = (client: object): void => void apart.add(client)
+
+/** The state shared by the requests made with these settings (through a client kept apart: by that client's). */
 export interface Throttle {
   readonly settings: Settings
   readonly state: State
 }
 
 export const of = (settings: Settings, client: object): Throttle => {
-  const key = settings === defaults ? client : settings
+  const key = apart.has(client) ? client : settings
   let state = states.get(key)
   if (state === undefined) {
     state = { budget: settings.retry.budget.capacity, sent: [], nearLimitUntil: 0 }

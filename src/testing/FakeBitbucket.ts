@@ -70,6 +70,7 @@ import type { ListenError } from "./internal/serve.js"
 import { listen, postDelivery } from "./internal/serve.js"
 import { makeServer } from "./internal/server.js"
 import type { DeliverySender, RecordedDelivery, RecordedRequest } from "./internal/server.js"
+import * as Throttle from "../internal/throttle.js"
 import { defaultSeed } from "./internal/seed.js"
 import type { Seed } from "./internal/seed.js"
 
@@ -354,7 +355,7 @@ const headersRecord = (headers: Headers): Record<string, string> => {
  */
 export const client = (fake: FakeBitbucket): HttpClient.HttpClient => {
   const origins = new Set([new URL(fake.baseUrl).origin, new URL(fake.oauthUrl).origin])
-  return HttpClient.make((request, url) =>
+  const http = HttpClient.make((request, url) =>
     Effect.gen(function*() {
       const body = yield* bodyInit(request)
       const headers = new globalThis.Headers()
@@ -391,6 +392,10 @@ export const client = (fake: FakeBitbucket): HttpClient.HttpClient => {
       return HttpClientResponse.fromWeb(request, response)
     })
   )
+  // Each fake has its own retry budget and limiter state: tests sharing one process and the
+  // default settings neither spend each other's budget nor wait on each other's slowdowns.
+  Throttle.keepApart(http)
+  return http
 }
 
 /**
