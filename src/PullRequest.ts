@@ -136,7 +136,15 @@ export const Reviewer = Schema.Union(
   Schema.Struct({ uuid: Schema.NonEmptyTrimmedString }),
   Schema.Struct({ account_id: Schema.NonEmptyTrimmedString })
 ).annotations({
-  message: () => ({ message: "a reviewer is { uuid } or { account_id } (Bitbucket removed usernames)", override: true })
+  // Said in place of the union's own message when the value names no one by uuid or account_id
+  // (a ported `{ username }`); otherwise the field at fault speaks (an Account's `display_name`).
+  message: (issue) => {
+    const actual = issue.actual as { readonly [key: string]: unknown } | null | undefined
+    const named = typeof actual === "object" && actual !== null &&
+      ((typeof actual["uuid"] === "string" && actual["uuid"].trim() !== "") ||
+        (typeof actual["account_id"] === "string" && actual["account_id"].trim() !== ""))
+    return { message: "a reviewer is { uuid } or { account_id } (Bitbucket removed usernames)", override: !named }
+  }
 })
 
 /**
@@ -330,20 +338,22 @@ export const endpoint = (input: EndpointInput): EndpointPayload => {
     const hash = ref.target?.hash
     return { branch: { name: ref.name ?? "" }, ...(hash === undefined ? {} : { commit: { hash } }) }
   }
-  // An endpoint payload, or one read from a pull request: only what a payload carries is kept
-  // (a held commit or repository has many more fields, which the payload's check would refuse).
-  const held = input as {
-    readonly branch?: { readonly name?: string | undefined } | undefined
-    readonly commit?: { readonly hash?: unknown } | null | undefined
-    readonly repository?: { readonly full_name?: unknown } | null | undefined
+  // An endpoint payload, or one read from a pull request: of a branch, commit or repository that
+  // names itself as a payload does (a name, a hash, a full name), only that is kept (a held one has
+  // many more fields, which the payload's check would refuse). Anything else is sent on as it is,
+  // for that check to refuse rather than to be dropped in silence: a repository without its full
+  // name, left out, would open the pull request from the destination repository.
+  const held = input as { readonly [key: string]: unknown }
+  const named = (value: unknown, key: string) =>
+    value !== null && typeof value === "object" && typeof (value as { readonly [k: string]: unknown })[key] === "string"
+      ? { [key]: (value as { readonly [k: string]: unknown })[key] }
+      : value
+  const out: { [key: string]: unknown } = { ...held, branch: named(held["branch"], "name") }
+  for (const [key, field] of [["commit", "hash"], ["repository", "full_name"]] as const) {
+    if (held[key] === null) delete out[key]
+    else if (held[key] !== undefined) out[key] = named(held[key], field)
   }
-  const hash = typeof held.commit?.hash === "string" ? held.commit.hash : undefined
-  const fullName = held.repository?.full_name
-  return {
-    branch: { name: held.branch?.name ?? "" },
-    ...(hash === undefined ? {} : { commit: { hash } }),
-    ...(typeof fullName === "string" ? { repository: { full_name: fullName } } : {})
-  }
+  return out as unknown as EndpointPayload
 }
 
 /**

@@ -174,6 +174,13 @@ const scenarios: ReadonlyArray<Scenario> = [
     api: (request) => json({ type: "repository", full_name: { echoed: request.headers["authorization"], secret: SECRET } })
   },
   {
+    // A record's keys are the body's own: one echoing the credentials must not show in the path.
+    name: "200 whose record key at fault echoes the request's credentials",
+    expectTag: "DecodeError",
+    api: (request) => json({ [`${request.headers["authorization"]}`]: "not a number", [SECRET]: "nor this" }),
+    run: Http.json({ method: "GET", path: "/x" }, Schema.Record({ key: Schema.String, value: Schema.Number }))
+  },
+  {
     name: "a listing answered 202 whose body echoes the request's credentials",
     expectTag: "UnexpectedStatus",
     api: (request) => json({ values: [], echoed: `${request.headers["authorization"]} ${SECRET}` }, 202),

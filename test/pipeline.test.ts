@@ -109,6 +109,13 @@ describe("error mapping", () => {
       expect(error.message.split(said)).toHaveLength(2)
       expect(error.message).toContain("(users: Unknown user.)")
       expect(error).toMatchObject({ fields: { pattern: [said], users: ["Unknown user."] } })
+      // Only under the field's own name: another field with the same words is still named.
+      const required = mockHttp(() =>
+        json(errorBody("name: This field is required.", { fields: { name: ["This field is required."], slug: ["This field is required."] } }), 400)
+      )
+      const both = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(Effect.provide(required.anonymous))
+      expect(both.message).toContain("(slug: This field is required.)")
+      expect(both.message).not.toContain("(name: This field is required.")
     }))
 
   it.effect("a detail without a message still shows in the message", () =>

@@ -39,6 +39,29 @@ describe("credentials stay under the base URL", () => {
       expect(mock.requests).toEqual([])
     }))
 
+  it.effect("a content host's error page stays readable: only what grants access in the signed link is a secret", () =>
+    Effect.gen(function*() {
+      const signature = "5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"
+      const credential = "AKIAEXAMPLEKEY123456/20261128/us-east-1/s3/aws4_request"
+      const link = `https://bbuseruploads.s3.amazonaws.com/release-notes.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${
+        encodeURIComponent(credential)
+      }&X-Amz-Date=20261128T090000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=${signature}`
+      const mock = mockHttp((request) =>
+        request.url.host === "api.bitbucket.org"
+          ? new Response(null, { status: 302, headers: { location: link } })
+          : new Response(
+            `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires><Expires>2026-11-28T09:01:00Z</Expires><Key>release-notes.txt</Key><Credential>${credential}</Credential><Signature>${signature}</Signature></Error>`,
+            { status: 403 }
+          )
+      )
+      const error = yield* Effect.flip(Http.text({ method: "GET", path: "/repositories/demo/x/downloads/release-notes.txt", followRedirects: true })).pipe(
+        Effect.provide(Layer.merge(token, mock.layer))
+      )
+      expect(error.message).toContain("<Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires>")
+      expect(error.message + JSON.stringify(error)).not.toContain(signature)
+      expect(error.message + JSON.stringify(error)).not.toContain("AKIAEXAMPLEKEY123456")
+    }))
+
   it.effect("a next link or a Location with credentials of its own (user:password@) is refused, unsent and unshown", () =>
     Effect.gen(function*() {
       const withUserinfo = "https://deploy:hunter2-PASSWORD@api.bitbucket.org/2.0/repositories/demo?page=2"
@@ -74,7 +97,7 @@ describe("credentials stay under the base URL", () => {
       )
       expect(error._tag).toBe("Forbidden")
       expect(error.message).toContain("failed with 403: the host refused the link (a signed link may have expired). The host said: <Error>")
-      expect(error.message).toContain("/f?<redacted></Resource>")
+      expect(error.message).toContain("/f?X-Amz-Signature=<redacted></Resource>")
       expect(error.message).not.toContain("Bitbucket")
       expect(error.message + JSON.stringify(error)).not.toContain("SIGNED-SECRET")
     }))
@@ -99,5 +122,21 @@ describe("spans never record a signed link", () => {
       yield* Effect.flip(Repository.find({ workspace: "w", repo_slug: "r" })).pipe(recorder.around, Effect.provide(Layer.merge(token, own)))
       expect(recorder.spanNames).toContain("http.client GET")
       expect(recorder.spans.join("\n")).not.toContain("SIGNED-SECRET")
+    }))
+})
+
+describe("spans show the headers known to hold no secret, and only those", () => {
+  it.effect("a trace id and the content type show; a proxy's own header, echoing the token, does not", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() =>
+        new Response("{}", { status: 200, headers: { "content-type": "application/json", "atl-traceid": "trace-4a5b6c", "x-proxy-echo": "tok-SECRET" } })
+      )
+      const recorder = capture("headers")
+      yield* Repository.find({ workspace: "w", repo_slug: "r" }).pipe(recorder.around, Effect.provide(Layer.merge(token, mock.layer)))
+      const spans = recorder.spans.join("\n")
+      expect(spans).toContain("http.response.header.atl-traceid=trace-4a5b6c")
+      expect(spans).toContain("http.response.header.content-type=application/json")
+      expect(spans).toContain("http.response.header.x-proxy-echo=<redacted>")
+      expect(spans).not.toContain("tok-SECRET")
     }))
 })

@@ -319,6 +319,9 @@ describe("Resources I: invalid payloads fail before any request", () => {
     // pybitbucket named users by username, which Bitbucket removed.
     ["a branch restriction exempting a user by username", BranchRestriction.create(repo, { kind: "push", pattern: "x", users: [{ username: "alice" }] }), "payload.users.0"],
     ["a branch restriction exempting a group without a slug", BranchRestriction.create(repo, { kind: "push", pattern: "x", groups: [{ name: "Leads" }] }), "payload.groups.0"],
+    // A held endpoint is cut down to what a payload carries, but nothing is dropped that would change its meaning.
+    ["a source repository named without its full name", PullRequest.create(repo, PullRequest.fromBranches({ branch: { name: "f" }, repository: { uuid: "{r}" } } as PullRequest.Endpoint, "main", { title: "t" })), "payload.source.repository.uuid"],
+    ["an account given as a reviewer as it is", PullRequest.create(repo, { title: "t", source: { branch: { name: "x" } }, reviewers: [{ uuid: "{b0b}", display_name: "Bob" } as never] }), "payload.reviewers.0.display_name"],
     ["a reviewer by username", PullRequest.create(repo, { title: "t", source: { branch: { name: "x" } }, reviewers: [{ username: "bob" } as never] }), "payload.reviewers.0"],
     ["a comment ref naming no subject", Comment.delete({ workspace: "demo", comment_id: 1 } as unknown as Comment.CommentRef), "subject"]
   ]

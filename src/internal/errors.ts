@@ -235,8 +235,10 @@ export const statusError = (input: {
   // Bitbucket often puts what to do in `detail` ("App passwords are no longer supported. Use an
   // API token"), under a terse `message`: the message shows it too.
   const more = said !== undefined && parsed.detail !== undefined && parsed.detail !== said ? ` (${parsed.detail.slice(0, 300)})` : ""
-  // Fields whose every message Bitbucket's message already says are not said twice.
-  const unsaid = Object.entries(parsed.fields ?? {}).filter(([, v]) => !v.every((m) => said?.includes(m) === true))
+  // A field whose every message the shown part of Bitbucket's message already says, under the
+  // field's own name (`name: This field is required.`), is not said twice.
+  const shown = said?.slice(0, 200) ?? ""
+  const unsaid = Object.entries(parsed.fields ?? {}).filter(([k, v]) => !v.every((m) => shown.includes(`${k}: ${m}`)))
   const fieldList = unsaid.length === 0 ? "" : ` (${unsaid.map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ").slice(0, 1000)})`
   const kind = input.treatAs ?? input.status
   const message = `${input.method} ${url} failed with ${input.status}: ${input.offApi === true ? describeOffApi(kind) : describe(kind)}${
@@ -276,9 +278,11 @@ export const decodeError = (
 ): BitbucketError.DecodeError => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   const first = issues[0]
-  const path = first?.path ?? []
+  const redact = redactor(context.secrets ?? [])
+  // A path may hold the body's own keys (a record keyed by file names): blanked like the rest.
+  const path = (first?.path ?? []).map((segment) => (typeof segment === "string" ? redact(segment) : segment))
   const where = path.length === 0 ? "the body" : `field ${path.map(String).join(".")}`
-  const said = redactor(context.secrets ?? [])(first?.message ?? "invalid value")
+  const said = redact(first?.message ?? "invalid value")
   return new BitbucketError.DecodeError({
     message: `${context.method} ${displayUrl(context.url)}: the response did not match the expected shape at ${where}: ${
       said.length > 300 ? `${said.slice(0, 300)}…` : said

@@ -285,11 +285,17 @@ const requestSecrets = (request: HttpClientRequest.HttpClientRequest, prepared: 
   ...prepared.secrets
 ]
 
-/** What an off-API URL's errors must not show of it: its query (a signed link's signature), whole and by value. */
+/**
+ * Query parameters of a signed link that grant access (S3's `X-Amz-Signature`, `X-Amz-Credential`
+ * and `X-Amz-Security-Token`, CloudFront's `Signature` and `Policy`, any `token` or `sig`); the
+ * others (`X-Amz-Date`, `X-Amz-Expires`, a file name) tell what went wrong and stay readable.
+ */
+const grantsAccess = /signature|credential|token|policy|secret|password|key-pair-id|awsaccesskeyid|^sig$|^code$|^auth/i
+
+/** What an off-API URL's errors must not show of it: the values of its query parameters that grant access. */
 const querySecrets = (url: string): ReadonlyArray<string> => {
   try {
-    const { search, searchParams } = new URL(url)
-    return search.length <= 1 ? [] : [search.slice(1), ...[...searchParams.values()].filter((value) => value.length >= 8)]
+    return [...new URL(url).searchParams].filter(([name, value]) => grantsAccess.test(name) && value.length >= 4).map(([, value]) => value)
   } catch {
     return []
   }
@@ -528,7 +534,21 @@ const unlistedHeader = new RegExp(
       "server",
       "retry-after",
       "x-ratelimit-[a-z-]+",
+      "x-usage-[a-z-]+",
       "x-request-id",
+      "atl-traceid",
+      "atl-request-id",
+      "x-b3-[a-z]+",
+      "traceparent",
+      "tracestate",
+      "x-trace-id",
+      "link",
+      "age",
+      "via",
+      "x-cache[a-z-]*",
+      "cf-ray",
+      "x-amz-request-id",
+      "x-amz-id-2",
       "x-accepted-oauth-scopes",
       "x-oauth-scopes",
       "x-credential-type",

@@ -36,14 +36,18 @@ const spellings = (secret: string): ReadonlyArray<string> => {
 }
 
 const utf8Encoder = new TextEncoder()
-const base64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""))
+const base64 = (bytes: Uint8Array) => {
+  let binary = ""
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary)
+}
 
 /**
  * The secret as a server may echo it encoded: in hex, and in Base64 (standard and URL-safe)
  * wherever it starts in the encoded text. A secret inside a larger encoded value (`Bearer <token>`
  * encoded whole) is encoded at one of three alignments; for each, the characters that depend on its
- * bytes alone are kept. Only for secrets of 8 characters or more, whose encodings cannot be
- * mistaken for ordinary text.
+ * bytes alone are kept. Only for secrets of 8 characters or more: shorter ones encode to too few
+ * characters to tell from ordinary text.
  */
 const encodings = (secret: string): ReadonlyArray<string> => {
   if (secret.length < 8) return []
