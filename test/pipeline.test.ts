@@ -118,6 +118,15 @@ describe("error mapping", () => {
       expect(both.message).not.toContain("(name: This field is required.")
     }))
 
+  it.effect("a DecodeError quoting what it refused stays short, however large that was", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => json({ type: "repository", full_name: { huge: "x".repeat(1_000_000) } }))
+      const error = yield* Effect.flip(Repository.find({ workspace: "demo", repo_slug: "hello" })).pipe(Effect.provide(mock.anonymous))
+      expect(error).toMatchObject({ _tag: "DecodeError", path: ["full_name"] })
+      expect(error.message.length).toBeLessThan(500)
+      expect(error.message).toContain("field full_name: Expected string")
+    }))
+
   it.effect("a detail without a message still shows in the message", () =>
     Effect.gen(function*() {
       // An error body may carry its advice in `detail` alone (an empty or missing `message`).
