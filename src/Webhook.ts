@@ -586,6 +586,8 @@ export const verifySignature = (options: {
   const hex = match?.[1]
   if (hex === undefined) return false
   const secret = Redacted.isRedacted(options.secret) ? Redacted.value(options.secret) : options.secret
+  // An empty key is public: anyone can sign with it, so nothing it signs is genuine.
+  if (secret.trim() === "") return false
   const utf8 = new TextEncoder()
   const body = typeof options.body === "string" ? utf8.encode(options.body) : options.body
   const expected = hmacSha256(utf8.encode(secret), body)
@@ -1223,7 +1225,8 @@ const headerValues = (
 export interface ReceiveOptions {
   /**
    * The webhook's secret. `null` says the hook has none: its deliveries are not signed and not
-   * checked (an explicit choice, so that a forgotten secret cannot switch the check off).
+   * checked (an explicit choice, so that a forgotten secret cannot switch the check off). An empty
+   * secret is refused (`InvalidInput`, parameter `secret`): anyone could sign with it.
    */
   readonly secret: string | Redacted.Redacted<string> | null
   /** The request's headers: a web `Headers`, Node's `IncomingHttpHeaders` or a plain record; names in any case. */
@@ -1237,7 +1240,14 @@ export interface ReceiveOptions {
  * {@link verifySignature}), then decodes the body under its `X-Event-Key` (see
  * {@link decodeDelivery}). Fails with `InvalidInput`: `parameter` is `"X-Hub-Signature"` when the
  * signature is missing, repeated or wrong (answer 401 and drop the delivery), `"X-Event-Key"`
- * when the key is missing or malformed, and `"body…"` when the body does not decode.
+ * when the key is missing or malformed, `"secret"` for an empty secret, and `"body…"` when the body
+ * does not decode.
+ *
+ * The signature covers the body only. `X-Event-Key` and `X-Request-UUID` are not signed, and a
+ * signed body can be sent again: treat `event` as what the body is about, checked against it where
+ * it matters (a `pullrequest:fulfilled` whose pull request is `MERGED`), make handling idempotent
+ * (Bitbucket retries deliveries), and cap the body's size before calling (the HMAC runs at once,
+ * on the calling thread).
  *
  * @example
  * ```ts
@@ -1258,6 +1268,11 @@ export interface ReceiveOptions {
  */
 export const receive = Effect.fn("Bitbucket.Webhook.receive")(function*(options: ReceiveOptions) {
   if (options.secret !== null) {
+    // An empty secret (`process.env.HOOK_SECRET ?? ""`) would make the check one anyone passes.
+    const secret = Redacted.isRedacted(options.secret) ? Redacted.value(options.secret) : options.secret
+    if (secret.trim() === "") {
+      return yield* refused("the webhook secret given is empty: pass the hook's secret, or null for a hook that has none", "secret")
+    }
     const signatures = headerValues(options.headers, "X-Hub-Signature")
     if (!verifySignature({ secret: options.secret, body: options.body, signature: signatures })) {
       return yield* refused(

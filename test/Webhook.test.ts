@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Redacted, Stream } from "effect"
+import { Chunk, Effect, Either, Redacted, Stream } from "effect"
 import { createHash, createHmac } from "node:crypto"
 import { existsSync, readFileSync } from "node:fs"
 import * as BitbucketError from "../src/BitbucketError.js"
@@ -556,15 +556,27 @@ describe("receive", () => {
         { "x-event-key": "pullrequest:created" },
         { "x-event-key": "pullrequest:created", "x-hub-signature": [signature, signature] }
       ]
+      // (Effect.either, not Effect.flip: a check broken into accepting must fail the test, not hang it.)
+      const left = <A>(result: Either.Either<A, BitbucketError.InvalidInput>) => {
+        if (Either.isRight(result)) throw new Error("accepted a delivery it should have refused")
+        return result.left
+      }
       for (const headers of refused) {
-        const error = yield* Effect.flip(Webhook.receive({ secret, headers, body }))
+        const error = left(yield* Effect.either(Webhook.receive({ secret, headers, body })))
         expect(error.parameter).toBe("X-Hub-Signature")
         expect(error.message).not.toContain(secret)
       }
       const unsigned = yield* Webhook.receive({ secret: null, headers: { "x-event-key": "pullrequest:created" }, body })
       expect(unsigned.event).toBe("pullrequest:created")
-      const noKey = yield* Effect.flip(Webhook.receive({ secret, headers: { "x-hub-signature": signature }, body }))
+      const noKey = left(yield* Effect.either(Webhook.receive({ secret, headers: { "x-hub-signature": signature }, body })))
       expect(noKey.parameter).toBe("X-Event-Key")
+      // An empty secret is public: a body signed with it is forged, whoever sent it.
+      const forged = `sha256=${createHmac("sha256", "").update(body).digest("hex")}`
+      for (const empty of ["", "  ", Redacted.make("")]) {
+        const error = left(yield* Effect.either(Webhook.receive({ secret: empty, headers: { "x-event-key": "pullrequest:created", "x-hub-signature": forged }, body })))
+        expect(error.parameter).toBe("secret")
+        expect(Webhook.verifySignature({ secret: empty, body, signature: forged })).toBe(false)
+      }
     }))
 })
 

@@ -234,4 +234,44 @@ describe("deliveries of a served fake", () => {
       // The body received is the body recorded, byte for byte.
       expect(new TextDecoder().decode(request!.body)).toBe(recorded[0]!.body)
     }).pipe(Effect.scoped))
+
+  it.live("receivers that hang delay the API's answer by one short timeout, however many hooks", () =>
+    Effect.gen(function*() {
+      // A receiver that reads the request and never answers.
+      const hanging = yield* Effect.acquireRelease(
+        Effect.async<{ readonly url: string; readonly close: () => void }>((resume) => {
+          const server = createServer((req) => req.resume())
+          server.listen(0, "127.0.0.1", () =>
+            resume(Effect.succeed({
+              url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hang`,
+              close: () => {
+                server.close()
+                server.closeAllConnections()
+              }
+            })))
+        }),
+        (r) => Effect.sync(r.close)
+      )
+      const hooks = [1, 2, 3].map((i) => ({
+        uuid: `{00000000-0000-4000-8000-00000000f10${i}}`,
+        repository: "demo/effect-playground",
+        url: hanging.url,
+        events: ["repo:push" as const],
+        created_at: "2026-01-01T00:00:00.000000+00:00"
+      }))
+      const fake = yield* FakeBitbucket.serve({ seed: { ...FakeBitbucket.defaultSeed, webhooks: hooks } })
+      const started = Date.now()
+      yield* Ref.findBranch({ ...playground, name: "main" }).pipe(
+        Effect.flatMap((main) => Ref.createBranch(playground, { name: "feature/hanging-hooks", target: { hash: main.target!.hash! } })),
+        Effect.provide(Layer.mergeAll(
+          BitbucketConfig.layer({ baseUrl: fake.baseUrl }),
+          Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }),
+          NodeHttpClient.layerUndici
+        ))
+      )
+      expect(Date.now() - started).toBeLessThan(5_000)
+      const recorded = yield* fake.deliveries
+      expect(recorded).toHaveLength(3)
+      for (const delivery of recorded) expect(delivery.error).toContain("delivery failed")
+    }).pipe(Effect.scoped), 15_000)
 })

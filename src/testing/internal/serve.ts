@@ -189,12 +189,16 @@ export const postDelivery = async (delivery: {
       headers,
       body: delivery.body,
       redirect: "manual",
-      signal: AbortSignal.timeout(10_000)
+      // Short: the API's answer waits for its deliveries, and a client's own timeout must not.
+      signal: AbortSignal.timeout(2_000)
     })
     // Read to the end, so that the connection is free again.
     await response.arrayBuffer().catch(() => undefined)
     return { status: response.status }
   } catch (cause) {
-    return { error: `delivery failed: ${cause instanceof Error ? cause.message : String(cause)}` }
+    // fetch's "fetch failed" says little: its cause's code does (ECONNREFUSED, a timeout).
+    const inner = cause instanceof Error ? (cause.cause as { readonly code?: unknown; readonly message?: unknown } | undefined) : undefined
+    const why = inner === undefined ? "" : ` (${String(inner.code ?? inner.message ?? "")})`
+    return { error: `delivery failed: ${cause instanceof Error ? cause.message : String(cause)}${why}` }
   }
 }

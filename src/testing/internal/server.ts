@@ -53,9 +53,10 @@ export const makeServer = (
   const record = (entry: RecordedRequest) => Effect.sync(() => void log.push(entry))
 
   /**
-   * Hands the deliveries the request caused to the sender, one after the other, before the answer
-   * goes back: when a served fake has answered, its loopback receivers have had their deliveries.
-   * Without a sender (in memory), they are only recorded.
+   * Hands the deliveries the request caused to the sender, all at once, before the answer goes
+   * back: when a served fake has answered, its loopback receivers have had their deliveries. Each
+   * has 2 seconds (see serve.ts), so a receiver that hangs delays the answer by that, whatever the
+   * number of hooks. Without a sender (in memory), they are only recorded.
    */
   const flushDeliveries = Effect.suspend(() => {
     const pending: Array<Mutable<RecordedDelivery>> = outbox.splice(0, outbox.length)
@@ -65,7 +66,7 @@ export const makeServer = (
       Effect.map(Effect.promise(() => send(delivery)), (outcome) => {
         if ("status" in outcome) delivery.status = outcome.status
         else delivery.error = outcome.error
-      }), { discard: true })
+      }), { discard: true, concurrency: "unbounded" })
   })
 
   const handle = (request: Request): Effect.Effect<Response> =>
