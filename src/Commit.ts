@@ -178,8 +178,9 @@ export const find = Effect.fn("Bitbucket.Commit.find")(function*(ref: CommitRef)
 /**
  * The ref of a commit you hold (pybitbucket's `commit.approve()` is
  * `Commit.approve(yield* Commit.refOf(commit))`), read from its `links.self`: a commit listed, or
- * one embedded in a pull request's `source`. Fails with `InvalidInput` when it came without one
- * (trimmed by `fields`).
+ * one embedded in a pull request's `source` (whose link Bitbucket writes with the short hash: the
+ * API takes it as well; `Commit.find` gives the full one). Fails with `InvalidInput` when it came
+ * without one (trimmed by `fields`).
  *
  * @example
  * ```ts

@@ -111,7 +111,8 @@ describe("Commit.refOf", () => {
       // A pull request's source commit is embedded with its link.
       const pr = yield* PullRequest.find(pr1)
       const source = yield* Commit.refOf(pr.source!.commit!)
-      // Bitbucket abbreviates an embedded commit's hash; its link has the whole of it.
+      // Bitbucket abbreviates an embedded commit's hash, in its link too (the fake's link has the
+      // whole of it): either names the commit.
       expect(source.commit.startsWith(pr.source!.commit!.hash!)).toBe(true)
       expect((yield* Commit.find(source)).hash).toBe(source.commit)
       expect(yield* Effect.flip(Commit.refOf(unlinked(commit)))).toMatchObject(invalid("commit"))
@@ -299,4 +300,17 @@ describe("Download.refOf", () => {
       expect((yield* collect(Download.findForRepository(api))).map((d) => d.name)).not.toContain("notes 1.0.txt")
       expect(yield* Effect.flip(Download.refOf(unlinked(file)))).toMatchObject(invalid("download"))
     })))
+})
+
+describe("refOf reads the resource's own path, nothing deeper", () => {
+  const api = "https://api.bitbucket.org/2.0"
+  it.effect("a link whose template fits only deep inside another resource's path is InvalidInput", () =>
+    Effect.gen(function*() {
+      // A file under a repository's src, whose path happens to read like a repository's.
+      const file = { links: { self: { href: `${api}/repositories/ws/r/src/abc/repositories/x/y` } } }
+      expect(yield* Effect.flip(Repository.refOf(file))).toMatchObject({ _tag: "InvalidInput" })
+      // Behind a proxy's prefix, the resource's own path still reads.
+      const proxied = { links: { self: { href: "https://proxy.example/bitbucket/2.0/repositories/ws/r" } } }
+      expect(yield* Repository.refOf(proxied)).toEqual({ workspace: "ws", repo_slug: "r" })
+    }))
 })

@@ -48,6 +48,10 @@ const read = (self: string, template: string, numeric: ReadonlyArray<string>): R
   }).join("")
   const match = new RegExp(`${pattern}/?(?:[?#]|$)`).exec(self)
   if (match === null) return undefined
+  // The template's path starts the resource's own path, after the API's base (`/2.0`, a proxy's
+  // prefix): one that starts deeper (a file under `/src/…/repositories/x/y`) is another resource.
+  const head = template.slice(0, template.indexOf("/", 1) + 1)
+  if (head !== "" && self.slice(0, match.index).includes(head)) return undefined
   const ref: Record<string, string | number> = {}
   for (const [i, name] of names.entries()) {
     const value = decoded(match[i + 1]!)
