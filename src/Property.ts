@@ -8,7 +8,7 @@
  * or `{uuid}`); one property adds `app_key` and `property_name`. {@link find} reads it,
  * {@link update} stores it (replacing what was there), `delete` removes it.
  *
- * Bitbucket lets any caller who can see the subject read a property its app marked `public`, and
+ * Bitbucket lets every caller who can see the subject read a property its app marked `public`, and
  * the app's own credentials (its Connect JWT, through an `Authenticator` of your own) read and
  * change the rest; whether other credentials may change them, Bitbucket does not say. The fake lets
  * anyone with write access to the subject change them.
@@ -117,7 +117,7 @@ const PayloadSchema = Schema.Struct(
 )
 
 /**
- * What to store: any JSON object, with `_attributes` (`public`, `read_only`) if others should read
+ * What to store: a JSON object of your own, with `_attributes` (`public`, `read_only`) if others should read
  * it or only the app change it. Its keys, at every depth, are letters, digits, `-` and `_`, as
  * Bitbucket requires. A value JSON cannot carry as it is (`undefined`, `NaN`, a `Date`, a `Map`, a
  * class instance, a cycle) or a key Bitbucket refuses is `InvalidInput` naming where it is (the
@@ -250,7 +250,7 @@ export const find = Effect.fn("Bitbucket.Property.find")(function*(ref: Property
 })
 
 /**
- * Stores a property, replacing any value stored under that name (Bitbucket answers nothing; read
+ * Stores a property, replacing whatever value is stored under that name (Bitbucket answers nothing; read
  * it back with {@link find}). To change a stored value, spread what {@link find} gave and set
  * `_attributes` again (a stored one reads as plain strings): `{ ...rest, runs: 2, _attributes: ["public"] }`
  * with `const { _attributes, ...rest } = stored`.
