@@ -1135,7 +1135,8 @@ const refused = (message: string, parameter = "body") => new BitbucketError.Inva
  *
  * The result is a {@link Delivery}: for a known key, the body's fields (typed with the library's
  * resource schemas, unknown fields kept) and `event`. A well-formed key this version does not know
- * (`category:name`) is not an error: it decodes losslessly as `{ event: "unknown", key, payload }`,
+ * (`category:name`, compared case-sensitively, as Bitbucket writes keys) is not an error: it decodes
+ * losslessly as `{ event: "unknown", key, payload }`,
  * so that a receiver keeps working when Bitbucket adds events; reject those yourself if you want
  * strictness. Fails with `InvalidInput` when the key is not of that form (`parameter:
  * "X-Event-Key"`), when the body is not a JSON object (`"body"`), or when it lacks what its event
@@ -1215,7 +1216,7 @@ const headerValues = (
  * const request: Webhook.ReceiveOptions = {
  *   secret: Redacted.make("s3cr3t"),
  *   headers: { "x-event-key": "repo:push", "x-hub-signature": "sha256=..." },
- *   body: '{"push":{"changes":[]}}'
+ *   body: '{"push":{"changes":[]},"actor":{"type":"user"},"repository":{"type":"repository"}}'
  * }
  * ```
  *

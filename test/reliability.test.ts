@@ -41,7 +41,7 @@ describe("retry budget", () => {
       const second = yield* runWithClock(find.pipe(Effect.provide(layer)))
       expect(Exit.isFailure(second)).toBe(true)
       expect(mock.requests).toHaveLength(4) // no retry at all: the budget is spent
-      // The error says why this one was not retried; the first, retried until the budget ran out, too.
+      // The error says why this one was not retried; the first was retried until the budget ran out.
       expect(yield* Effect.flip(second)).toMatchObject({ _tag: "ServerError", message: expect.stringContaining("not retried: the retry budget") })
       expect(yield* Effect.flip(first)).toMatchObject({ _tag: "ServerError", status: 503 })
       down = false

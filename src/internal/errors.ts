@@ -267,6 +267,9 @@ export const statusError = (input: {
   }
 }
 
+/** The first half of a character written as two UTF-16 units: a text is not cut after it. */
+const highSurrogate = /^[\ud800-\udbff]$/
+
 /**
  * A `DecodeError` from a schema failure, naming the first offending field. The schema's message
  * quotes the value it refused, which may be anything the server sent (an echo of the request's
@@ -285,7 +288,7 @@ export const decodeError = (
   const said = redact(first?.message ?? "invalid value")
   return new BitbucketError.DecodeError({
     message: `${context.method} ${displayUrl(context.url)}: the response did not match the expected shape at ${where}: ${
-      said.length > 300 ? `${said.slice(0, 300)}…` : said
+      said.length > 300 ? `${said.slice(0, highSurrogate.test(said.charAt(299)) ? 299 : 300)}…` : said
     }`,
     method: context.method,
     url: displayUrl(context.url),
