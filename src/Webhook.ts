@@ -30,6 +30,7 @@ import * as BitbucketError from "./BitbucketError.js"
 import { BuildStatus } from "./BuildStatus.js"
 import { Comment } from "./Comment.js"
 import { Commit } from "./Commit.js"
+import { shortened } from "./internal/errors.js"
 import { equalInConstantTime, hmacSha256 } from "./internal/hmac.js"
 import * as Http from "./internal/http.js"
 import { parseJsonText, utf8 } from "./internal/json.js"
@@ -1169,21 +1170,17 @@ export const decodeDelivery = Effect.fn("Bitbucket.Webhook.decodeDelivery")(func
   }
   const object = bodyObject(body)
   if (Either.isLeft(object)) return yield* refused(object.left)
-  if (!isEvent(key)) {
-    const payload = yield* Schema.decodeUnknown(Resource.OpenRecord)(object.right).pipe(Effect.orDie)
-    return { event: "unknown", key, payload } satisfies UnknownDelivery as Delivery
+  // A JSON object is an open record as it is.
+  if (!isEvent(key)) return { event: "unknown", key, payload: object.right } satisfies UnknownDelivery as Delivery
+  // The pipeline's cached decoder: a valid body is checked, not copied.
+  const decoded = Http.decoderFor(payloadSchemas[key])(object.right)
+  if (Either.isLeft(decoded)) {
+    const issue = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]
+    const path = issue === undefined || issue.path.length === 0 ? "body" : `body.${issue.path.map(String).join(".")}`
+    return yield* refused(`a ${key} delivery does not have the expected shape at ${path}: ${shortened(issue?.message ?? "does not match")}`, path)
   }
-  const decoded = yield* Effect.mapError(
-    Schema.decodeUnknown(payloadSchemas[key])(object.right),
-    (error) => {
-      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      const path = issue === undefined || issue.path.length === 0 ? "body" : `body.${issue.path.map(String).join(".")}`
-      const said = issue?.message ?? "does not match"
-      return refused(`a ${key} delivery does not have the expected shape at ${path}: ${said.length > 300 ? `${said.slice(0, 300)}…` : said}`, path)
-    }
-  )
   // `event` last: it names the header's key even if a body ever carried a field of that name.
-  return { ...decoded, event: key } as Delivery
+  return { ...decoded.right, event: key } as Delivery
 })
 
 /** Every value of a header, by name in any case: Node's, a web `Headers`, or a plain record. */

@@ -270,6 +270,10 @@ export const statusError = (input: {
 /** The first half of a character written as two UTF-16 units: a text is not cut after it. */
 const highSurrogate = /^[\ud800-\udbff]$/
 
+/** A text cut to at most 300 characters (a schema's message may quote a megabyte), never inside a character. */
+export const shortened = (text: string): string =>
+  text.length > 300 ? `${text.slice(0, highSurrogate.test(text.charAt(299)) ? 299 : 300)}…` : text
+
 /**
  * A `DecodeError` from a schema failure, naming the first offending field. The schema's message
  * quotes the value it refused, which may be anything the server sent (an echo of the request's
@@ -288,7 +292,7 @@ export const decodeError = (
   const said = redact(first?.message ?? "invalid value")
   return new BitbucketError.DecodeError({
     message: `${context.method} ${displayUrl(context.url)}: the response did not match the expected shape at ${where}: ${
-      said.length > 300 ? `${said.slice(0, highSurrogate.test(said.charAt(299)) ? 299 : 300)}…` : said
+      shortened(said)
     }`,
     method: context.method,
     url: displayUrl(context.url),
