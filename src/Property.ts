@@ -108,13 +108,13 @@ const jsonProblem = (
   }
 }
 
-const PayloadSchema = Schema.Struct(
+const PayloadFields = Schema.Struct(
   { _attributes: Schema.optional(Schema.Array(Schema.Literal("public", "read_only"))) },
   // `_attributes` is checked above only: left undefined, it is simply not sent.
   Schema.Record({ key: Schema.String.pipe(Schema.filter((key) => key !== "_attributes")), value: Schema.Unknown })
-).pipe(
-  Schema.filter((payload) => jsonProblem(payload, [], new Set(), "_attributes") ?? true)
 )
+
+const PayloadSchema = PayloadFields.pipe(Schema.filter((payload) => jsonProblem(payload, [], new Set(), "_attributes") ?? true))
 
 /**
  * What to store: a JSON object of your own, with `_attributes` (`public`, `read_only`) if others should read
@@ -277,7 +277,8 @@ export const update = Effect.fn("Bitbucket.Property.update")(function*(ref: Prop
     const parameter = ["payload", ...problem.path].join(".")
     return yield* new BitbucketError.InvalidInput({ message: `invalid ${parameter}: ${problem.message}`, parameter })
   }
-  const value = yield* Http.encodePayload(Payload, payload)
+  // The value was walked above: the schema's own walk (for its users) is not repeated.
+  const value = yield* Http.encodePayload(PayloadFields, payload)
   return yield* Http.empty({ method: "PUT", path, params: ref, body: { _tag: "Json", value } })
 })
 
