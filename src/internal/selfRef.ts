@@ -38,19 +38,38 @@ export const refFromSelf = <A>(
 }
 
 /** The placeholders of `template` read from `self`, or undefined when it is not of that form. */
+interface Compiled {
+  readonly pattern: RegExp
+  readonly names: ReadonlyArray<string>
+  /** The template's first segment (`/repositories/`): it must not come before the match. */
+  readonly head: string
+}
+
+/** Templates compiled once (refOf may run for every item of a listing). */
+const compiled = new Map<string, Compiled>()
+
+const compile = (template: string): Compiled => {
+  let found = compiled.get(template)
+  if (found === undefined) {
+    const names: Array<string> = []
+    const source = template.split(/(\{[A-Za-z_]+\+?\})/).map((part, i) => {
+      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      const rest = part.endsWith("+}")
+      names.push(part.slice(1, rest ? -2 : -1))
+      return rest ? "([^?#]+?)" : "([^/?#]+)"
+    }).join("")
+    found = { pattern: new RegExp(`${source}/?(?:[?#]|$)`), names, head: template.slice(0, template.indexOf("/", 1) + 1) }
+    compiled.set(template, found)
+  }
+  return found
+}
+
 const read = (self: string, template: string, numeric: ReadonlyArray<string>): Record<string, string | number> | undefined => {
-  const names: Array<string> = []
-  const pattern = template.split(/(\{[A-Za-z_]+\+?\})/).map((part, i) => {
-    if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-    const rest = part.endsWith("+}")
-    names.push(part.slice(1, rest ? -2 : -1))
-    return rest ? "([^?#]+?)" : "([^/?#]+)"
-  }).join("")
-  const match = new RegExp(`${pattern}/?(?:[?#]|$)`).exec(self)
+  const { head, names, pattern } = compile(template)
+  const match = pattern.exec(self)
   if (match === null) return undefined
   // The template's path starts the resource's own path, after the API's base (`/2.0`, a proxy's
   // prefix): one that starts deeper (a file under `/src/…/repositories/x/y`) is another resource.
-  const head = template.slice(0, template.indexOf("/", 1) + 1)
   if (head !== "" && self.slice(0, match.index).includes(head)) return undefined
   const ref: Record<string, string | number> = {}
   for (const [i, name] of names.entries()) {
