@@ -39,7 +39,11 @@ import { countProblem } from "./internal/url.js"
  * @category models
  */
 export interface ListOptions {
-  /** BBQL filter, e.g. `state = "OPEN" AND title ~ "fix"`, where the listing supports it. */
+  /**
+   * BBQL filter, e.g. `state = "OPEN" AND title ~ "fix"`, where the listing supports it. Build it
+   * with `Bbql` (`Bbql.and(Bbql.eq("state", "OPEN"), Bbql.contains("title", input))`) when it holds
+   * values from elsewhere: they are escaped, so they cannot change the query's meaning.
+   */
   readonly q?: string | undefined
   /** Sort field; `-field` for descending. */
   readonly sort?: string | undefined

@@ -25,6 +25,8 @@
 /** @since 0.1.0 */
 export * as Authenticator from "./Authenticator.js"
 /** @since 0.1.0 */
+export * as Bbql from "./Bbql.js"
+/** @since 0.1.0 */
 export * as BitbucketConfig from "./BitbucketConfig.js"
 /** @since 0.1.0 */
 export * as BitbucketError from "./BitbucketError.js"
