@@ -1,11 +1,11 @@
 /**
- * Example 4: list open pull requests that match a BBQL filter, with `fields` trimming the answer
- * to what we print.
+ * Example 4: list open pull requests that match a BBQL filter built with `Bbql`, with `fields`
+ * trimming the answer to what we print.
  *
  * Run: npx tsx examples/04-open-pull-requests.ts
  */
 import { Console, Effect, Stream } from "effect"
-import { PullRequest, Repository } from "../src/index.js"
+import { Bbql, PullRequest, Repository } from "../src/index.js"
 import { ExampleLayer, live } from "./runtime.js"
 
 /** Open pull requests whose title mentions `word`, newest first, as one-line summaries. */
@@ -13,7 +13,8 @@ export const openPullRequestsMentioning = (fullName: string, word: string) =>
   Effect.flatMap(Repository.parseFullName(fullName), (repo) =>
     PullRequest.findForRepository(repo, {
       state: "OPEN",
-      q: `title ~ ${JSON.stringify(word)} OR description ~ ${JSON.stringify(word)}`,
+      // Bbql escapes the word: a `"` in it cannot end the string and change the query.
+      q: Bbql.or(Bbql.contains("title", word), Bbql.contains("description", word)),
       sort: "-updated_on",
       fields: "values.id,values.title,values.author.display_name,values.updated_on"
     }).pipe(
