@@ -6,10 +6,20 @@
  */
 import { Schema } from "effect"
 
-/** A form field: text, or a file with its name and type. */
+/**
+ * A form field: text, or a file with its name and type. A file's `attributes` is sent as Bitbucket's
+ * `x-attributes` parameter of its `Content-Disposition` (`executable`, `link`); the caller gives
+ * only values a quoted parameter can carry.
+ */
 export type Part =
   | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly filename: string; readonly contentType: string; readonly content: Uint8Array }
+  | {
+    readonly name: string
+    readonly filename: string
+    readonly contentType: string
+    readonly content: Uint8Array
+    readonly attributes?: string | undefined
+  }
 
 const encoder = new TextEncoder()
 
@@ -45,11 +55,18 @@ export const uploadFiles = (what: string) =>
     })
   )
 
-/** A file part: text is sent as UTF-8 (`text/plain;charset=utf-8`), bytes as they are. */
-export const file = (name: string, filename: string, content: string | Uint8Array): Part =>
-  typeof content === "string"
-    ? { name, filename, contentType: "text/plain;charset=utf-8", content: encoder.encode(content) }
-    : { name, filename, contentType: "application/octet-stream", content }
+/**
+ * A file part: text is sent as UTF-8 (`text/plain;charset=utf-8`), bytes as they are; `attributes`
+ * as the part's `x-attributes`.
+ */
+export const file = (name: string, filename: string, content: string | Uint8Array, attributes?: string): Part => ({
+  name,
+  filename,
+  ...(typeof content === "string"
+    ? { contentType: "text/plain;charset=utf-8", content: encoder.encode(content) }
+    : { contentType: "application/octet-stream", content }),
+  ...(attributes !== undefined ? { attributes } : {})
+})
 
 /** Escapes a name for a quoted `Content-Disposition` parameter, as browsers do (UTF-8 kept). */
 const quoted = (name: string) => `"${name.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22")}"`
@@ -78,7 +95,11 @@ export const encode = (parts: ReadonlyArray<Part>): { readonly body: Uint8Array;
   parts.forEach((part, i) => {
     const head = "value" in part
       ? `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(part.name)}\r\n\r\n`
-      : `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(part.name)}; filename=${quoted(part.filename)}\r\n` +
+      : `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(part.name)}; filename=${quoted(part.filename)}` +
+        // Our reading of Bitbucket's `x-attributes`: its prose writes `x-attributes="executable"`
+        // (a MIME parameter, `=`), while its example shows `x-attributes:"executable"`; we send the
+        // standard `=` form.
+        `${part.attributes === undefined ? "" : `; x-attributes=${quoted(part.attributes)}`}\r\n` +
         `Content-Type: ${part.contentType}\r\n\r\n`
     chunks.push(encoder.encode(head), contents[i]!, encoder.encode("\r\n"))
   })
