@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Multipart from "../src/internal/multipart.js"
+import { parseParts } from "../src/testing/internal/multipartParts.js"
 
 const parse = async (parts: ReadonlyArray<Multipart.Part>) => {
   const { body, contentType } = Multipart.encode(parts)
@@ -25,6 +26,28 @@ describe("multipart bodies", () => {
     const notes = form.get("file") as File
     expect(await notes.text()).toBe("# Notes\n")
     expect(notes.type).toBe("text/plain;charset=utf-8")
+  })
+
+  it("give a file's attributes as an x-attributes parameter of its Content-Disposition, and only when set", () => {
+    const { body, contentType } = Multipart.encode([
+      Multipart.file("/bin/run.sh", "run.sh", "#!/bin/sh\n", "executable"),
+      Multipart.file("/README.txt", "README.txt", "README", "link"),
+      Multipart.file("/plain.txt", "plain.txt", "x")
+    ])
+    const dispositions = new TextDecoder().decode(body).split("\r\n").filter((line) => line.startsWith("Content-Disposition"))
+    expect(dispositions).toEqual([
+      'Content-Disposition: form-data; name="/bin/run.sh"; filename="run.sh"; x-attributes="executable"',
+      'Content-Disposition: form-data; name="/README.txt"; filename="README.txt"; x-attributes="link"',
+      'Content-Disposition: form-data; name="/plain.txt"; filename="plain.txt"'
+    ])
+    // Node's FormData parser refuses parameters it does not know; the fake's own reader (which
+    // Bitbucket's Django resembles here) reads each part whole.
+    const parts = parseParts(contentType, body)
+    expect(parts.map((part) => [part.name, part.filename, part.params.get("x-attributes"), new TextDecoder().decode(part.content)])).toEqual([
+      ["/bin/run.sh", "run.sh", "executable", "#!/bin/sh\n"],
+      ["/README.txt", "README.txt", "link", "README"],
+      ["/plain.txt", "plain.txt", undefined, "x"]
+    ])
   })
 
   it("escape quotes and line breaks in names, so a name cannot forge another header or part", async () => {

@@ -7,6 +7,9 @@
  */
 import { createHash } from "node:crypto"
 
+/** What a file is besides a regular file: an executable, or a symbolic link (its content is the target). */
+export type FileAttribute = "executable" | "link"
+
 /** A commit of the model. `files` maps a path to its new content, or `null` when deleted. */
 export interface GitCommit {
   readonly hash: string
@@ -20,6 +23,8 @@ export interface GitCommit {
   readonly files: Readonly<Record<string, string | null>>
   /** The exact bytes of files in `files` that are not UTF-8 text (there as the bytes decoded). */
   readonly bytes?: Readonly<Record<string, Uint8Array>>
+  /** The attribute of files in `files` that are not regular files; a file set without one is regular. */
+  readonly attributes?: Readonly<Record<string, FileAttribute>>
 }
 
 /** An annotated (or lightweight) tag. */
@@ -175,6 +180,16 @@ export class GitRepo {
         : (c.bytes !== undefined && Object.hasOwn(c.bytes, path) ? c.bytes[path] : undefined) ?? new TextEncoder().encode(content)
     }
     return bytes
+  }
+
+  /** A file's attribute at a commit (`undefined` for a regular file): the one of the commit that last set it. */
+  fileAttribute(hash: string, path: string): FileAttribute | undefined {
+    let attribute: FileAttribute | undefined
+    for (const c of this.ancestry(hash)) {
+      if (!Object.hasOwn(c.files, path)) continue
+      attribute = c.files[path] === null || c.attributes === undefined || !Object.hasOwn(c.attributes, path) ? undefined : c.attributes[path]
+    }
+    return attribute
   }
 
   /** Paths a commit touches. */

@@ -139,7 +139,8 @@ export const makeGitStore = (core: BaseCore) => {
       date: c.date,
       parents: [...c.parents],
       files: { ...(c.files ?? {}), ...Object.fromEntries(Object.entries(bytes).map(([path, b]) => [path, decoder.decode(b)])) },
-      ...(c.binaryFiles !== undefined ? { bytes } : {})
+      ...(c.binaryFiles !== undefined ? { bytes } : {}),
+      ...(c.attributes !== undefined ? { attributes: { ...c.attributes } } : {})
     }
   }
 
@@ -628,6 +629,7 @@ export const makeGitStore = (core: BaseCore) => {
         ...(c.bytes !== undefined
           ? { binaryFiles: Object.fromEntries(Object.entries(c.bytes).map(([path, bytes]) => [path, Buffer.from(bytes).toString("base64")])) }
           : {}),
+        ...(c.attributes !== undefined ? { attributes: { ...c.attributes } } : {}),
         ...(d.approvals.has(c.hash) ? { approvedBy: d.approvals.get(c.hash)!.map((a) => a.user) } : {})
       })),
       branches: [...d.git.branches].map(([name, target]) => ({ name, target })),

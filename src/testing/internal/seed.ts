@@ -232,6 +232,11 @@ export interface SeedCommit {
    * `files` entry, the bytes decoded as UTF-8; `/src` serves these bytes).
    */
   readonly binaryFiles?: Readonly<Record<string, string>>
+  /**
+   * Files set by this commit that are executables or symbolic links (a link's content is its
+   * target path); the others are regular files.
+   */
+  readonly attributes?: Readonly<Record<string, "executable" | "link">>
   /** Users who approved the commit. */
   readonly approvedBy?: ReadonlyArray<UserRef>
 }

@@ -23,6 +23,7 @@
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
+import type { FileAttribute } from "../git.js"
 import { diffTrees, sha1 } from "../git.js"
 import type { MergeStrategy, MergeTask, ParticipantState, PullRequestState, RepoData, TaskState } from "../gitStore.js"
 import { contentRaw, MERGE_STRATEGIES, parseCommentPayload } from "../gitStore.js"
@@ -353,9 +354,23 @@ export const pullRequests: RouteModule = {
       let merged: string
       const approvers = pr.participants.filter((x) => x.approved).map((x) => core.accountJson(x.user).display_name)
       const trailer = approvers.length > 0 ? `\n\n${approvers.map((n) => `Approved-by: ${n}`).join("\n")}` : ""
-      const newCommit = (parents: Array<string>, message: string, files: Record<string, string | null>) => {
+      const newCommit = (
+        parents: Array<string>,
+        message: string,
+        files: Record<string, string | null>,
+        attributes: Record<string, FileAttribute> = {}
+      ) => {
         const hash = sha1(JSON.stringify([core.fullName(d.repo), parents, message, ts, pr.id]))
-        d.git.addCommit({ hash, message, author: actorAuthor, authorUser: actor, date: ts, parents, files })
+        d.git.addCommit({
+          hash,
+          message,
+          author: actorAuthor,
+          authorUser: actor,
+          date: ts,
+          parents,
+          files,
+          ...(Object.keys(attributes).length > 0 ? { attributes } : {})
+        })
         return hash
       }
       switch (options.strategy) {
@@ -374,11 +389,19 @@ export const pullRequests: RouteModule = {
           break
         case "squash": {
           const mb = d.git.mergeBase(src.hash, dst.hash)
-          const changes = diffTrees(mb === undefined ? new Map() : d.git.tree(mb.hash), d.git.tree(src.hash))
+          const srcTree = d.git.tree(src.hash)
+          const changes = diffTrees(mb === undefined ? new Map() : d.git.tree(mb.hash), srcTree)
           const files: Record<string, string | null> = {}
           for (const c of changes) files[c.path] = c.newContent
+          // Executables and links keep their attribute; a change of attribute alone is a change too.
+          const attributes: Record<string, FileAttribute> = {}
+          for (const [path, content] of srcTree) {
+            const attribute = d.git.fileAttribute(src.hash, path)
+            if (attribute !== (mb === undefined ? undefined : d.git.fileAttribute(mb.hash, path))) files[path] = content
+            if (attribute !== undefined && Object.hasOwn(files, path)) attributes[path] = attribute
+          }
           const titles = d.git.log([src.hash], [dst.hash]).reverse().map((c) => `* ${c.message.split("\n")[0]}`).join("\n")
-          merged = newCommit([dst.hash], options.message ?? `${pr.title} (pull request #${pr.id})\n\n${titles}${trailer}\n`, files)
+          merged = newCommit([dst.hash], options.message ?? `${pr.title} (pull request #${pr.id})\n\n${titles}${trailer}\n`, files, attributes)
           break
         }
       }

@@ -10,15 +10,21 @@
  * - A commit's `branch` and `parents` follow the spec: a new branch starts from `parents` or the
  *   main branch; an existing branch (or the main branch, without `branch`) must have `parents[0]`
  *   as its head when `parents` is given, else 409.
- * - Executable bits, links and `format=rendered` are not modelled (400 for other formats).
+ * - A file part's `x-attributes` (`executable` or `link`) is kept with the file: its metadata lists
+ *   it in `attributes`, and a file written without it becomes a regular file again, as the spec
+ *   says. A link is stored as a file whose content is its target. Our guesses: any other value is
+ *   400, as is a link with no target; a diff does not show a mode change.
+ * - `format=rendered` is not modelled (400 for other formats).
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
-import { HttpError, readMultipart } from "../core.js"
+import { HttpError } from "../core.js"
 import type { RepoData } from "../gitStore.js"
+import type { FileAttribute } from "../git.js"
 import { sha1 } from "../git.js"
+import { readParts } from "../multipartParts.js"
 import type { RouteModule } from "../router.js"
 
 type Params = Readonly<Record<string, string>>
@@ -82,8 +88,12 @@ interface Upload {
   readonly parents: Array<string>
   readonly branch?: string
   readonly files: Map<string, Uint8Array>
+  /** The `x-attributes` of files in `files` that have one. */
+  readonly attributes: Map<string, FileAttribute>
   readonly listed: Array<string>
 }
+
+const FILE_ATTRIBUTES: ReadonlySet<string> = new Set<FileAttribute>(["executable", "link"])
 
 export const source: RouteModule = {
   name: "source",
@@ -100,13 +110,15 @@ export const source: RouteModule = {
 
     const fileJson = (d: RepoData, hash: string, path: string, bytes: Uint8Array) => {
       const self = srcPath(d, hash, path, false)
+      const attribute = d.git.fileAttribute(hash, path)
       return {
         type: "commit_file",
         path,
         escaped_path: path,
         size: bytes.length,
         mimetype: mimetypeOf(path),
-        attributes: isBinary(bytes) ? ["binary"] : [],
+        // Where an executable's (or a link's) attribute stands beside `binary` is a guess.
+        attributes: [...(attribute !== undefined ? [attribute] : []), ...(isBinary(bytes) ? ["binary"] : [])],
         commit: git.commitRef(d.repo, hash),
         links: {
           self: href(self),
@@ -227,22 +239,26 @@ export const source: RouteModule = {
     }
 
     const readUpload = (ctx: Ctx): Effect.Effect<Upload> =>
-      Effect.promise(async () => {
-        const upload: { -readonly [K in keyof Upload]: Upload[K] } = { parents: [], files: new Map(), listed: [] }
+      Effect.sync(() => {
+        const upload: { -readonly [K in keyof Upload]: Upload[K] } = { parents: [], files: new Map(), attributes: new Map(), listed: [] }
         const contentType = (ctx.headers.get("content-type") ?? "").toLowerCase()
         const bytes = ctx.bytes ?? new TextEncoder().encode(ctx.body)
-        const entries: Array<[string, string | Uint8Array, boolean]> = []
+        const entries: Array<[name: string, value: string | Uint8Array, isFile: boolean, attributes: string | undefined]> = []
         if (contentType.startsWith("multipart/form-data")) {
-          const form = await readMultipart(ctx)
-          for (const [name, value] of form) {
-            entries.push(typeof value === "string" ? [name, value, false] : [name, new Uint8Array(await value.arrayBuffer()), true])
+          // Read by hand: the platform's FormData parser refuses the `x-attributes` parameter.
+          for (const part of readParts(ctx)) {
+            entries.push(
+              part.filename === undefined
+                ? [part.name, new TextDecoder().decode(part.content), false, part.params.get("x-attributes")]
+                : [part.name, part.content, true, part.params.get("x-attributes")]
+            )
           }
         } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
-          for (const [name, value] of new URLSearchParams(ctx.body)) entries.push([name, value, false])
+          for (const [name, value] of new URLSearchParams(ctx.body)) entries.push([name, value, false, undefined])
         } else if (bytes.length > 0) {
           throw new HttpError(415, "Unsupported Media Type", "Commits take multipart/form-data or application/x-www-form-urlencoded.")
         }
-        for (const [name, value, isFile] of entries) {
+        for (const [name, value, isFile, attributes] of entries) {
           if (!isFile && !name.startsWith("/") && META.has(name)) {
             const text = value as string
             if (name === "message") upload.message = text
@@ -258,7 +274,17 @@ export const source: RouteModule = {
           if (path === "" || path.split("/").some((s) => s === "" || s === "." || s === "..")) {
             throw core.invalid({ [name]: ["Not a valid file path."] })
           }
-          upload.files.set(path, typeof value === "string" ? new TextEncoder().encode(value) : value)
+          const content = typeof value === "string" ? new TextEncoder().encode(value) : value
+          upload.files.set(path, content)
+          upload.attributes.delete(path)
+          if (attributes !== undefined) {
+            // Bitbucket's answers to other values and to an empty link are not documented: 400 is a guess.
+            if (!FILE_ATTRIBUTES.has(attributes)) {
+              throw core.invalid({ [name]: [`Unsupported x-attributes value ${JSON.stringify(attributes)}: use "executable" or "link".`] })
+            }
+            if (attributes === "link" && content.length === 0) throw core.invalid({ [name]: ["A link needs its target path as content."] })
+            upload.attributes.set(path, attributes as FileAttribute)
+          }
         }
         return upload
       })
@@ -294,6 +320,7 @@ export const source: RouteModule = {
         const encoder = new TextEncoder()
         const files: Record<string, string | null> = {}
         const binary: Record<string, Uint8Array> = {}
+        const attributes: Record<string, FileAttribute> = {}
         const before = parents.length === 0 ? new Map<string, string>() : d.git.tree(parents[0]!)
         for (const path of upload.listed) if (!upload.files.has(path)) files[path] = null
         for (const [path, bytes] of upload.files) {
@@ -307,6 +334,9 @@ export const source: RouteModule = {
           // Bytes that do not come back the same from their text (not UTF-8, a BOM) are kept as they are.
           const again = encoder.encode(text)
           if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) binary[path] = bytes
+          // A file written without an attribute is a regular file, whatever it was before.
+          const attribute = upload.attributes.get(path)
+          if (attribute !== undefined) attributes[path] = attribute
         }
         const actor = actorLine(ctx)
         const authorRaw = upload.author !== undefined && upload.author.trim() !== "" ? upload.author : actor.raw
@@ -323,7 +353,8 @@ export const source: RouteModule = {
           date: ts,
           parents,
           files,
-          ...(Object.keys(binary).length > 0 ? { bytes: binary } : {})
+          ...(Object.keys(binary).length > 0 ? { bytes: binary } : {}),
+          ...(Object.keys(attributes).length > 0 ? { attributes } : {})
         })
         d.git.branches.set(branch, hash)
         if (d.repo.mainbranch === null || d.repo.mainbranch === undefined) (d.repo as { mainbranch?: string | null }).mainbranch = branch
