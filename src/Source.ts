@@ -269,12 +269,31 @@ const UploadPath = FilePath.pipe(Schema.filter((path) => Multipart.headerSafe(pa
 
 const FileToCommitSchema = Schema.Struct({
   path: UploadPath,
-  content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf)
+  content: Schema.Union(Schema.String, Schema.Uint8ArrayFromSelf),
+  attributes: Schema.optional(Schema.Literal("executable", "link"))
 })
 
 /**
- * A file to commit: its path from the repository's root and its contents (text is sent as UTF-8,
- * bytes as they are).
+ * A file to commit: its path from the repository's root, its contents (text is sent as UTF-8,
+ * bytes as they are), and optionally what it is besides a regular file. `attributes` takes one
+ * value, since a git file is one of these at a time:
+ * - `"executable"`: the file gets its executable bit;
+ * - `"link"`: the file is a symbolic link, and `content` is the path it points to, as text (not
+ *   empty, no line break; relative to the link's directory, as git stores it).
+ *
+ * Without `attributes` the file is a regular file, even where the commit built on had an
+ * executable or a link at that path: to change an executable and keep its bit, give
+ * `attributes: "executable"` again (an {@link Entry}'s `attributes` lists `executable` or `link`).
+ *
+ * @example
+ * ```ts
+ * import { Source } from "effect-bitbucket"
+ *
+ * const files: ReadonlyArray<Source.FileToCommit> = [
+ *   { path: "bin/deploy.sh", content: "#!/bin/sh\nmake deploy\n", attributes: "executable" },
+ *   { path: "README.txt", content: "README.md", attributes: "link" }
+ * ]
+ * ```
  *
  * @since 0.1.0
  * @category payloads
@@ -290,6 +309,16 @@ export const FileToCommit: Resource.NamedStruct<typeof FileToCommitSchema, FileT
 export interface FileToCommit extends Schema.Schema.Type<typeof FileToCommitSchema> {}
 
 const normalized = (path: string) => path.replace(/^\/+/, "")
+
+/** Why a link's content cannot be its target path, if it cannot. */
+const linkTargetProblem = (content: string | Uint8Array): string | undefined =>
+  typeof content !== "string"
+    ? "its content must be the path it points to, as text (a string), not bytes"
+    : content === ""
+    ? "its content must be the path it points to, and it is empty"
+    : /[\0\r\n]/.test(content)
+    ? "its content must be the path it points to, without a line break or a NUL character"
+    : undefined
 
 const CommitPayloadSchema = Schema.Struct({
   message: Schema.optional(Schema.String),
@@ -311,6 +340,12 @@ const CommitPayloadSchema = Schema.Struct({
         return { path: ["delete_files"], message: `${JSON.stringify(normalized(path))} is both written and deleted` }
       }
     }
+    for (const [i, file] of (payload.files ?? []).entries()) {
+      const problem = file.attributes === "link" ? linkTargetProblem(file.content) : undefined
+      if (problem !== undefined) {
+        return { path: ["files", i, "content"], message: `${JSON.stringify(normalized(file.path))} is a link, so ${problem}` }
+      }
+    }
     return true
   })
 )
@@ -322,10 +357,12 @@ const CommitPayloadSchema = Schema.Struct({
  * - `branch`: the branch to commit to (created when new); the main branch without it;
  * - `parents`: commit hashes; the first is the commit built on. With an existing `branch`, it
  *   must be the branch's head, else Bitbucket answers 409 (`Conflict`): a compare-and-swap;
- * - `files`: files to add or replace; `delete_files`: paths to delete.
+ * - `files`: files to add or replace (each may be an executable or a symbolic link, see
+ *   {@link FileToCommit}); `delete_files`: paths to delete.
  *
- * Files not named stay as they are. Executable bits and symbolic links cannot be set this way, and
- * rewriting an executable file clears its bit.
+ * Files not named stay as they are. A file written is what its `attributes` say and nothing more:
+ * rewriting an executable without `attributes: "executable"` clears its bit, and writing over a
+ * link without `attributes: "link"` makes a regular file.
  *
  * @since 0.1.0
  * @category payloads
@@ -343,7 +380,8 @@ export interface CommitPayload extends Schema.Schema.Type<typeof CommitPayloadSc
 /**
  * The `multipart/form-data` body Bitbucket documents: each file as a file part named by its path
  * from the root (with a leading `/`, so that no file is taken for a field such as `message`), the
- * metadata as plain fields, and each path to delete as a `files` field without contents.
+ * metadata as plain fields, and each path to delete as a `files` field without contents. A file's
+ * `attributes` goes in its part's `Content-Disposition` as `x-attributes` (see the multipart module).
  */
 const toMultipart = (payload: CommitPayload): Http.Body => {
   const parts: Array<Multipart.Part> = []
@@ -353,7 +391,7 @@ const toMultipart = (payload: CommitPayload): Http.Body => {
   if (payload.parents !== undefined && payload.parents.length > 0) parts.push({ name: "parents", value: payload.parents.join(",") })
   for (const file of payload.files ?? []) {
     const path = normalized(file.path)
-    parts.push(Multipart.file(`/${path}`, path.slice(path.lastIndexOf("/") + 1), file.content))
+    parts.push(Multipart.file(`/${path}`, path.slice(path.lastIndexOf("/") + 1), file.content, file.attributes))
   }
   for (const path of payload.delete_files ?? []) parts.push({ name: "files", value: normalized(path) })
   return { _tag: "Multipart", parts }
@@ -366,14 +404,21 @@ const toMultipart = (payload: CommitPayload): Http.Body => {
  * A POST is not retried after it may have reached Bitbucket, so a commit is never made twice; pass
  * `parents` to make a retry of your own safe (a second attempt then gets 409).
  *
+ * A file can be made executable or a symbolic link with its `attributes` ({@link FileToCommit}).
+ * Every file written loses what it was: to rewrite an executable and keep its bit, give
+ * `attributes: "executable"` again.
+ *
  * @example
  * ```ts
  * import { Source } from "effect-bitbucket"
  *
  * const hash = Source.createCommit({ workspace: "demo", repo_slug: "effect-playground" }, {
- *   message: "Add the changelog",
+ *   message: "Add the changelog and the release script",
  *   branch: "docs",
- *   files: [{ path: "CHANGELOG.md", content: "# Changelog\n" }],
+ *   files: [
+ *     { path: "CHANGELOG.md", content: "# Changelog\n" },
+ *     { path: "bin/release.sh", content: "#!/bin/sh\nnpm publish\n", attributes: "executable" }
+ *   ],
  *   delete_files: ["CHANGES.txt"]
  * })
  * ```

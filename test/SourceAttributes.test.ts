@@ -1,0 +1,157 @@
+/**
+ * Executables and symbolic links in `Source.createCommit`: the `x-attributes` parameter on the
+ * wire, the fake keeping it (and dropping it when a file is written without it), and the check of
+ * a link's target.
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { describe, expect, it, layer } from "@effect/vitest"
+import { Chunk, Effect, Layer, Option, Stream } from "effect"
+import { Authenticator, BitbucketError, Commit, PullRequest, Source } from "../src/index.js"
+import { FakeBitbucket } from "../src/testing/index.js"
+import { mockHttp } from "./support/mockHttp.js"
+
+const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+  Layer.provideMerge(FakeBitbucket.layer())
+)
+const ALICE = `Basic ${Buffer.from("alice@example.com:alice-api-token").toString("base64")}`
+
+const playground = { workspace: "demo", repo_slug: "effect-playground" }
+const attributesOf = (commit: string, path: string) => Effect.map(Source.meta({ ...playground, commit, path }), (entry) => entry.attributes)
+const commitOn = (branch: string, files: ReadonlyArray<Source.FileToCommit>) =>
+  Effect.map(Source.createCommit(playground, { branch, files }), Option.getOrThrow)
+
+/** POSTs a hand-written multipart body to the fake's `src`, as a client other than ours could. */
+const postRaw = (parts: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const body = `preamble\r\n${parts.map((part) => `--XYZ\r\n${part}\r\n`).join("")}--XYZ--\r\n`
+    const request = HttpClientRequest.post(`https://api.bitbucket.org/2.0/repositories/demo/effect-playground/src`).pipe(
+      HttpClientRequest.setHeader("authorization", ALICE),
+      HttpClientRequest.bodyUint8Array(new TextEncoder().encode(body), 'multipart/form-data; boundary="XYZ"')
+    )
+    const response = yield* (yield* HttpClient.HttpClient).execute(request)
+    return { status: response.status, text: yield* response.text }
+  })
+
+layer(AsAlice)("executables and links against the fake", (it) => {
+  it.effect("an executable keeps its bit while it is written with it, and loses it when written without", () =>
+    Effect.gen(function*() {
+      const first = yield* commitOn("exec", [
+        { path: "bin/run.sh", content: "#!/bin/sh\necho one\n", attributes: "executable" },
+        { path: "plain.txt", content: "plain\n" }
+      ])
+      expect(yield* attributesOf(first, "bin/run.sh")).toEqual(["executable"])
+      expect(yield* attributesOf(first, "plain.txt")).toEqual([])
+      // Listings carry it too.
+      const listed = yield* Stream.runCollect(Source.findForDirectory({ ...playground, commit: first, path: "bin" }))
+      expect(Chunk.toReadonlyArray(listed).map((e) => [e.path, e.attributes])).toEqual([["bin/run.sh", ["executable"]]])
+      // A commit that does not write the file leaves it as it was.
+      const other = yield* commitOn("exec", [{ path: "plain.txt", content: "plain, again\n" }])
+      expect(yield* attributesOf(other, "bin/run.sh")).toEqual(["executable"])
+      // Rewritten without the attribute: a regular file, as on Bitbucket; the older commit keeps its bit.
+      const cleared = yield* commitOn("exec", [{ path: "bin/run.sh", content: "#!/bin/sh\necho two\n" }])
+      expect(yield* attributesOf(cleared, "bin/run.sh")).toEqual([])
+      expect(yield* attributesOf(first, "bin/run.sh")).toEqual(["executable"])
+      // Rewritten with it: the bit is back.
+      const kept = yield* commitOn("exec", [{ path: "bin/run.sh", content: "#!/bin/sh\necho three\n", attributes: "executable" }])
+      expect(yield* attributesOf(kept, "bin/run.sh")).toEqual(["executable"])
+      expect(yield* Source.contentText({ ...playground, commit: "exec", path: "bin/run.sh" })).toBe("#!/bin/sh\necho three\n")
+    }))
+
+  it.effect("a link is a file whose content is its target; a file written over it without the attribute is regular", () =>
+    Effect.gen(function*() {
+      const linked = yield* commitOn("links", [{ path: "docs/README.txt", content: "../README.md", attributes: "link" }])
+      const ref = { ...playground, commit: linked, path: "docs/README.txt" }
+      expect(yield* Source.meta(ref)).toMatchObject({ type: "commit_file", size: 12, attributes: ["link"] })
+      expect(yield* Source.contentText(ref)).toBe("../README.md")
+      const replaced = yield* commitOn("links", [{ path: "docs/README.txt", content: "now a file\n" }])
+      expect(yield* attributesOf(replaced, "docs/README.txt")).toEqual([])
+      // An executable can become a link and back, each write saying what the file is.
+      const swapped = yield* commitOn("links", [{ path: "docs/README.txt", content: "../CHANGELOG.md", attributes: "link" }])
+      expect(yield* attributesOf(swapped, "docs/README.txt")).toEqual(["link"])
+    }))
+
+  it.effect("a squash merge and the fake's snapshot keep the attributes", () =>
+    Effect.gen(function*() {
+      const main = (yield* Commit.find({ ...playground, commit: "main" })).hash!
+      yield* commitOn("squash-me", [{ path: "tools/lint.sh", content: "#!/bin/sh\n", attributes: "executable" }])
+      const pr = yield* PullRequest.create(playground, { title: "Lint script", source: { branch: { name: "squash-me" } } })
+      yield* PullRequest.merge({ ...playground, pull_request_id: pr.id! }, { merge_strategy: "squash" })
+      const merged = (yield* Commit.find({ ...playground, commit: "main" })).hash!
+      expect(merged).not.toBe(main)
+      expect(yield* attributesOf(merged, "tools/lint.sh")).toEqual(["executable"])
+      const seed = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+      const commits = seed.git!.find((g) => g.repository === "demo/effect-playground")!.commits
+      expect(commits.find((c) => c.hash === merged)!.attributes).toEqual({ "tools/lint.sh": "executable" })
+    }))
+
+  it.effect("the fake reads x-attributes from any client: the spec example's colon form too; other values are 400", () =>
+    Effect.gen(function*() {
+      const colon = yield* postRaw([
+        'Content-Disposition: form-data; name="branch"\r\n\r\nraw',
+        'Content-Disposition: form-data; name="/raw.sh"; filename="raw.sh"; x-attributes:"executable"\r\n\r\n#!/bin/sh'
+      ])
+      expect(colon.status).toBe(201)
+      expect(yield* attributesOf("raw", "raw.sh")).toEqual(["executable"])
+      // A file name holding what looks like the parameter is only a name.
+      const named = yield* postRaw([
+        'Content-Disposition: form-data; name="branch"\r\n\r\nraw',
+        'Content-Disposition: form-data; name="/odd.txt"; filename="a; x-attributes=link"\r\n\r\nx'
+      ])
+      expect(named.status).toBe(201)
+      expect(yield* attributesOf("raw", "odd.txt")).toEqual([])
+      const unknown = yield* postRaw(['Content-Disposition: form-data; name="/sub"; filename="sub"; x-attributes="subrepository"\r\n\r\nx'])
+      expect(unknown.status).toBe(400)
+      expect(unknown.text).toContain("subrepository")
+      const empty = yield* postRaw(['Content-Disposition: form-data; name="/l"; filename="l"; x-attributes="link"\r\n\r\n'])
+      expect(empty.status).toBe(400)
+      expect(empty.text).toContain("target")
+    }))
+})
+
+describe("executables and links on the wire", () => {
+  it.effect("each file part's Content-Disposition carries its x-attributes (the `=` form); a regular file's none", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(null, { status: 201 }))
+      yield* Source.createCommit({ workspace: "demo", repo_slug: "r" }, {
+        files: [
+          { path: "bin/run.sh", content: "#!/bin/sh\n", attributes: "executable" },
+          { path: "/README.txt", content: "README.md", attributes: "link" },
+          { path: "plain.txt", content: "x" }
+        ]
+      }).pipe(Effect.provide(mock.anonymous))
+      const dispositions = mock.requests[0]!.body.split("\r\n").filter((line) => line.startsWith("Content-Disposition"))
+      expect(dispositions).toEqual([
+        'Content-Disposition: form-data; name="/bin/run.sh"; filename="run.sh"; x-attributes="executable"',
+        'Content-Disposition: form-data; name="/README.txt"; filename="README.txt"; x-attributes="link"',
+        'Content-Disposition: form-data; name="/plain.txt"; filename="plain.txt"'
+      ])
+    }))
+
+  it.effect("a link's content must be its target path, as non-empty text: else InvalidInput, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const mock = mockHttp(() => new Response(null, { status: 201 }))
+      const cases: ReadonlyArray<readonly [Source.FileToCommit, string]> = [
+        [{ path: "l", content: "", attributes: "link" }, "it is empty"],
+        [{ path: "l", content: new TextEncoder().encode("target"), attributes: "link" }, "as text"],
+        [{ path: "l", content: "target\n", attributes: "link" }, "line break"]
+      ]
+      for (const [file, said] of cases) {
+        const error = yield* Effect.flip(Source.createCommit({ workspace: "demo", repo_slug: "r" }, {
+          files: [{ path: "ok.txt", content: "" }, file]
+        }).pipe(Effect.provide(mock.anonymous)))
+        expect(error).toBeInstanceOf(BitbucketError.InvalidInput)
+        expect(error.message).toContain("payload.files.1.content")
+        expect(error.message).toContain('"l" is a link')
+        expect(error.message).toContain(said)
+      }
+      // Empty content is fine for a regular file or an executable; an unknown attribute is refused.
+      const unknown = { path: "s", content: "x", attributes: "subrepository" } as unknown as Source.FileToCommit
+      expect(yield* Effect.flip(Source.createCommit({ workspace: "demo", repo_slug: "r" }, { files: [unknown] }).pipe(Effect.provide(mock.anonymous))))
+        .toBeInstanceOf(BitbucketError.InvalidInput)
+      expect(mock.requests).toHaveLength(0)
+      yield* Source.createCommit({ workspace: "demo", repo_slug: "r" }, { files: [{ path: "e", content: "", attributes: "executable" }] }).pipe(
+        Effect.provide(mock.anonymous)
+      )
+      expect(mock.requests).toHaveLength(1)
+    }))
+})
