@@ -3,16 +3,18 @@
  * values so user input can never change a query's meaning.
  *
  * Every function returns a {@link Query}: a string branded by the builder, so it goes straight into
- * `q` (its type is `string`). Strings are double-quoted with `\` and `"` escaped, numbers must be
- * finite, `Date` and `DateTime` values become bare ISO-8601 UTC datetimes, and `and` / `or`
- * parenthesize what needs it.
+ * `q` (its type is `string`). Strings are double-quoted with `\` and `"` escaped (other characters,
+ * line breaks included, are sent as they are), numbers must be finite, `Date` and `DateTime` values
+ * become bare ISO-8601 UTC datetimes, {@link datetime} keeps a timestamp Bitbucket gave as it is
+ * (microseconds included), and `and` / `or` parenthesize what needs it.
  *
  * The functions are pure and throw on a programming error: a field path that is not dotted
- * identifiers (`project.key`, `source.branch.name`), a value of the wrong kind, a number that is
- * `NaN` or infinite, an invalid `Date`, an empty `and` / `or` / `oneOf`. Queries are built inline,
- * inside an options object; an `Effect` there would cost a `yield*` per filter for failures that no
- * caller means to handle. Inside an `Effect` such a throw is a defect. User input in a value never
- * throws: any string is escaped (parse numbers from user input, and check them, before passing them).
+ * identifiers (`project.key`, `source.branch.name`) or is a keyword (`and`, `null`…), a value of
+ * the wrong kind, a number that is `NaN` or infinite, an invalid `Date`, an empty `and` / `or` /
+ * `oneOf`. Queries are built inline, inside an options object; an `Effect` there would cost a
+ * `yield*` per filter for failures that no caller means to handle. Inside an `Effect` such a throw
+ * is a defect. A string value never throws, whatever the user typed: it is escaped. Numbers and
+ * dates from user input can be `NaN` or invalid: parse and check them before passing them.
  *
  * @example
  * ```ts
@@ -65,7 +67,7 @@ export type Query = string & Brand.Brand<"effect-bitbucket/Bbql.Query">
  * @since 0.1.0
  * @category models
  */
-export type Value = string | number | boolean | null | Date | DateTime.DateTime
+export type Value = string | number | boolean | null | Date | DateTime.DateTime | Datetime
 
 /**
  * A value with an order, for {@link gt}, {@link gte}, {@link lt} and {@link lte}: a string, a
@@ -81,7 +83,68 @@ export type Value = string | number | boolean | null | Date | DateTime.DateTime
  * @since 0.1.0
  * @category models
  */
-export type Ordered = string | number | Date | DateTime.DateTime
+export type Ordered = string | number | Date | DateTime.DateTime | Datetime
+
+/**
+ * A datetime written as Bitbucket wrote it, made by {@link datetime}: it keeps the microseconds
+ * that a `Date` or `DateTime` would drop.
+ *
+ * @example
+ * ```ts
+ * import { Bbql } from "effect-bitbucket"
+ *
+ * const seen: Bbql.Datetime = Bbql.datetime("2024-03-05T09:30:00.123456+00:00")
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Datetime {
+  readonly _tag: "effect-bitbucket/Bbql.Datetime"
+  /** The datetime as it goes into the query. */
+  readonly text: string
+}
+
+/** Bitbucket's datetimes: a date, or a date and time with at most 6 fraction digits and an offset. */
+const ISO_DATETIME = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$/
+
+/**
+ * A datetime from an ISO-8601 text, such as a resource's `updated_on`, written into the query as
+ * it is (bare, as BBQL takes datetimes). Use it to compare with a timestamp Bitbucket gave: its
+ * microseconds are kept, where `new Date(pr.updated_on)` would cut them to milliseconds, so that
+ * `gt("updated_on", new Date(last.updated_on))` would find `last` again. A string given to a
+ * comparison is quoted and compared as a string, not as a datetime.
+ *
+ * Takes a date (`2024-03-05`) or a date and time with an offset (`Z` or `±hh:mm`) and at most 6
+ * fraction digits, years 0001 to 9999; throws a `TypeError` on any other text.
+ *
+ * @example
+ * ```ts
+ * import { Bbql } from "effect-bitbucket"
+ *
+ * declare const last: { readonly updated_on: string } // "2024-03-05T09:30:00.123456+00:00"
+ *
+ * Bbql.gt("updated_on", Bbql.datetime(last.updated_on)) // "updated_on > 2024-03-05T09:30:00.123456+00:00"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const datetime = (text: string): Datetime => {
+  const match = typeof text === "string" ? ISO_DATETIME.exec(text) : null
+  // The pattern checks ranges; the calendar checks the day exists (no February 30).
+  const [year, month, day] = match === null ? [0, 0, 0] : [Number(match[1]), Number(match[2]), Number(match[3])]
+  if (match === null || year === 0 || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
+    throw new TypeError(
+      `Bbql.datetime: ${describe(text)} is not an ISO-8601 datetime (a date, or a date and time with an offset, e.g. "2024-03-05T09:30:00.123456+00:00")`
+    )
+  }
+  return { _tag: "effect-bitbucket/Bbql.Datetime", text }
+}
+
+const isDatetime = (value: unknown): value is Datetime =>
+  typeof value === "object" && value !== null && (value as { _tag?: unknown })._tag === "effect-bitbucket/Bbql.Datetime" &&
+  typeof (value as { text?: unknown }).text === "string"
 
 type Operator = "=" | "!=" | "~" | "!~" | ">" | ">=" | "<" | "<="
 
@@ -98,12 +161,16 @@ const describe = (value: unknown): string => {
   return typeof value === "object" ? "an object" : `a ${typeof value}`
 }
 
+/** Words BBQL reads as a connective or a value where a field name would stand. */
+const KEYWORD = /^(?:and|or|true|false|null|none)$/i
+
 const checkField = (fn: string, field: unknown): string => {
   if (typeof field !== "string" || !FIELD.test(field)) {
     throw new TypeError(
       `Bbql.${fn}: ${describe(field)} is not a field path; use dotted identifiers such as "state" or "project.key"`
     )
   }
+  if (KEYWORD.test(field)) throw new TypeError(`Bbql.${fn}: ${describe(field)} is a BBQL keyword, not a field path`)
   return field
 }
 
@@ -121,12 +188,16 @@ const formatNumber = (n: number): string => {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`
 }
 
+/**
+ * An instant as Bitbucket writes its own datetimes: UTC with a `+00:00` offset (older Python
+ * parsers refuse `Z`), milliseconds only when there are some, years 0001 to 9999 (Python's range).
+ */
 const formatInstant = (fn: string, ms: number): string => {
   const date = new Date(ms)
   if (Number.isNaN(date.getTime())) throw new RangeError(`Bbql.${fn}: the date is invalid`)
   const year = date.getUTCFullYear()
-  if (year < 0 || year > 9999) throw new RangeError(`Bbql.${fn}: the year ${year} is outside 0000-9999`)
-  return date.toISOString().replace(/\.000Z$/, "Z")
+  if (year < 1 || year > 9999) throw new RangeError(`Bbql.${fn}: the year ${year} is outside 0001-9999`)
+  return date.toISOString().replace(/(?:\.000)?Z$/, "+00:00")
 }
 
 const formatValue = (fn: string, value: unknown): string => {
@@ -139,8 +210,9 @@ const formatValue = (fn: string, value: unknown): string => {
   if (value === null) return "null"
   if (value instanceof Date) return formatInstant(fn, value.getTime())
   if (DateTime.isDateTime(value)) return formatInstant(fn, DateTime.toEpochMillis(value))
+  if (isDatetime(value)) return datetime(value.text).text
   throw new TypeError(
-    `Bbql.${fn}: ${describe(value)} is not a BBQL value (a string, a number, a boolean, null, a Date or a DateTime)`
+    `Bbql.${fn}: ${describe(value)} is not a BBQL value (a string, a number, a boolean, null, a Date, a DateTime or a Bbql.datetime)`
   )
 }
 
@@ -225,13 +297,14 @@ export const notContains = (field: string, value: string): Query =>
   compare("notContains", field, "!~", text("notContains", value))
 
 /**
- * `field > value`.
+ * `field > value`. A string compares as a string: to compare with a timestamp, pass a `Date`, a
+ * `DateTime`, or {@link datetime} for one Bitbucket gave (it keeps the microseconds).
  *
  * @example
  * ```ts
  * import { Bbql } from "effect-bitbucket"
  *
- * Bbql.gt("updated_on", new Date("2024-06-01T00:00:00Z")) // "updated_on > 2024-06-01T00:00:00Z"
+ * Bbql.gt("updated_on", new Date("2024-06-01T00:00:00Z")) // "updated_on > 2024-06-01T00:00:00+00:00"
  * ```
  *
  * @since 0.1.0
@@ -262,7 +335,7 @@ export const gte = (field: string, value: Ordered): Query => compare("gte", fiel
  * import { DateTime } from "effect"
  * import { Bbql } from "effect-bitbucket"
  *
- * Bbql.lt("created_on", DateTime.unsafeMake("2024-01-01T00:00:00Z")) // "created_on < 2024-01-01T00:00:00Z"
+ * Bbql.lt("created_on", DateTime.unsafeMake("2024-01-01T00:00:00Z")) // "created_on < 2024-01-01T00:00:00+00:00"
  * ```
  *
  * @since 0.1.0
@@ -286,49 +359,63 @@ export const lt = (field: string, value: Ordered): Query => compare("lt", field,
 export const lte = (field: string, value: Ordered): Query => compare("lte", field, "<=", ordered("lte", value))
 
 /**
- * Whether a query has an OR outside parentheses. Units are split on whitespace, with a string
- * literal or a parenthesized group as one unit; an `OR` unit is the connective unless an operator
- * follows it (then it is a field named `or`).
+ * Whether a query has the connective `keyword` (`AND` or `OR`) outside parentheses and strings.
+ * Field paths are never keywords (see `checkField`), and a {@link raw} fragment is parenthesized,
+ * so a word equal to the keyword here is the connective.
  */
-const topLevelOr = (query: string): boolean => {
-  const units: Array<string> = []
+const topLevel = (query: string, keyword: "AND" | "OR"): boolean => {
+  let depth = 0
   let i = 0
   while (i < query.length) {
     const c = query[i]!
-    if (/\s/.test(c) || c === ")") {
-      i++
-    } else if (c === "(") {
-      let depth = 0
-      do {
-        const d = query[i]!
-        if (d === "\"") {
-          i = skipString(query, i)
-          continue
-        }
-        if (d === "(") depth++
-        else if (d === ")") depth--
-        i++
-      } while (depth > 0 && i < query.length)
-      units.push("()")
-    } else if (c === "\"") {
+    if (c === "\"") {
       i = skipString(query, i)
-      units.push("\"\"")
+    } else if (c === "(" || c === ")") {
+      depth += c === "(" ? 1 : -1
+      i++
+    } else if (/[\s]/.test(c)) {
+      i++
     } else {
       const start = i
       while (i < query.length && !/[\s()"]/.test(query[i]!)) i++
-      units.push(query.slice(start, i))
+      if (depth === 0 && query.slice(start, i).toUpperCase() === keyword) return true
     }
   }
-  return units.some((unit, at) => unit.toUpperCase() === "OR" && !/^[=!~<>]/.test(units[at + 1] ?? ""))
+  return false
 }
 
-/** The index after the string literal that starts at `start`. */
+/** The index after the string literal that starts at `start` (past the end when it is not closed). */
 const skipString = (query: string, start: number): number => {
   let i = start + 1
   while (i < query.length && query[i] !== "\"") i += query[i] === "\\" ? 2 : 1
   return i + 1
 }
 
+/**
+ * Why a fragment would not stay one group (an unclosed string, unbalanced parentheses), if so:
+ * such a fragment could close the parenthesis it sits in.
+ */
+const unbalanced = (fragment: string): string | undefined => {
+  let depth = 0
+  let i = 0
+  while (i < fragment.length) {
+    const c = fragment[i]!
+    if (c === "\"") {
+      i = skipString(fragment, i)
+      if (i > fragment.length) return `a string is not closed in ${JSON.stringify(fragment)}`
+      continue
+    }
+    if (c === "(") depth++
+    else if (c === ")" && --depth < 0) break
+    i++
+  }
+  return depth === 0 ? undefined : `unbalanced parentheses in ${JSON.stringify(fragment)}`
+}
+
+/**
+ * Checks what `and` / `or` combine: at least one query, each a non-empty string that stays one
+ * group (the brand holds only at compile time; a cast string must not break out of its group).
+ */
 const checkQueries = (fn: string, queries: ReadonlyArray<Query>): void => {
   if (queries.length === 0) {
     throw new RangeError(
@@ -339,7 +426,15 @@ const checkQueries = (fn: string, queries: ReadonlyArray<Query>): void => {
   }
   for (const query of queries) {
     if (typeof query !== "string" || query.trim() === "") throw new TypeError(`Bbql.${fn}: ${describe(query)} is not a query`)
+    const problem = unbalanced(query)
+    if (problem !== undefined) throw new TypeError(`Bbql.${fn}: ${problem}`)
   }
+}
+
+/** Joins queries with a connective, parenthesizing each one that has the other connective at its top level. */
+const join = (queries: ReadonlyArray<Query>, keyword: "AND" | "OR"): Query => {
+  const other = keyword === "AND" ? "OR" : "AND"
+  return brand(queries.map((q) => (queries.length > 1 && topLevel(q, other) ? `(${q})` : q)).join(` ${keyword} `))
 }
 
 /**
@@ -363,18 +458,19 @@ const checkQueries = (fn: string, queries: ReadonlyArray<Query>): void => {
  */
 export const and = (...queries: ReadonlyArray<Query>): Query => {
   checkQueries("and", queries)
-  return brand(queries.map((q) => (queries.length > 1 && topLevelOr(q) ? `(${q})` : q)).join(" AND "))
+  return join(queries, "AND")
 }
 
 /**
- * Any of the queries: `a OR b OR c`. AND binds tighter than OR, so operands need no parentheses;
- * an `or` used inside {@link and} gets them there. Throws a `RangeError` when given none.
+ * Any of the queries: `a OR b OR c`. An `and` among them is parenthesized (Bitbucket does not
+ * document which of AND and OR binds tighter, so the query does not depend on it); nested `or`s
+ * stay flat. One query is returned as it is. Throws a `RangeError` when given none.
  *
  * @example
  * ```ts
  * import { Bbql } from "effect-bitbucket"
  *
- * // 'state = "MERGED" OR state = "OPEN" AND author.nickname = "bob"'
+ * // 'state = "MERGED" OR (state = "OPEN" AND author.nickname = "bob")'
  * Bbql.or(Bbql.eq("state", "MERGED"), Bbql.and(Bbql.eq("state", "OPEN"), Bbql.eq("author.nickname", "bob")))
  * ```
  *
@@ -383,7 +479,7 @@ export const and = (...queries: ReadonlyArray<Query>): Query => {
  */
 export const or = (...queries: ReadonlyArray<Query>): Query => {
   checkQueries("or", queries)
-  return brand(queries.join(" OR "))
+  return join(queries, "OR")
 }
 
 /**
@@ -429,19 +525,7 @@ export const oneOf = (field: string, values: ReadonlyArray<Value>): Query => {
  */
 export const raw = (fragment: string): Query => {
   if (typeof fragment !== "string" || fragment.trim() === "") throw new TypeError(`Bbql.raw: ${describe(fragment)} is not a query`)
-  let depth = 0
-  let i = 0
-  while (i < fragment.length) {
-    const c = fragment[i]!
-    if (c === "\"") {
-      i = skipString(fragment, i)
-      if (i > fragment.length) throw new TypeError(`Bbql.raw: a string is not closed in ${JSON.stringify(fragment)}`)
-      continue
-    }
-    if (c === "(") depth++
-    else if (c === ")" && --depth < 0) break
-    i++
-  }
-  if (depth !== 0) throw new TypeError(`Bbql.raw: unbalanced parentheses in ${JSON.stringify(fragment)}`)
+  const problem = unbalanced(fragment)
+  if (problem !== undefined) throw new TypeError(`Bbql.raw: ${problem}`)
   return brand(`(${fragment.trim()})`)
 }

@@ -22,6 +22,7 @@ type Literal =
   | { readonly kind: "number"; readonly value: number }
   | { readonly kind: "boolean"; readonly value: boolean }
   | { readonly kind: "null" }
+  /** `value`: microseconds since the epoch (Bitbucket keeps microseconds). */
   | { readonly kind: "datetime"; readonly value: number; readonly raw: string }
 
 type Operator = "=" | "!=" | "~" | "!~" | ">" | ">=" | "<" | "<="
@@ -99,6 +100,21 @@ const tokenize = (input: string): Array<Token> => {
   return tokens
 }
 
+/**
+ * An ISO-8601 datetime in microseconds since the epoch, or undefined when it is not one.
+ * `Date.parse` keeps milliseconds only; Bitbucket's timestamps have six fraction digits, and its
+ * queries compare them all.
+ */
+export const micros = (text: string): number | undefined => {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d+)(.*)$/.exec(text)
+  const ms = Date.parse(match === null ? text : `${match[1]}${match[3]}`)
+  if (Number.isNaN(ms)) return undefined
+  return ms * 1000 + (match === null ? 0 : Number(match[2]!.padEnd(6, "0").slice(0, 6)))
+}
+
+/** Words that are a connective or a value, never a field name. */
+const KEYWORDS: ReadonlySet<string> = new Set(["AND", "OR", "TRUE", "FALSE", "NULL", "NONE"])
+
 /** Parses a BBQL expression; throws {@link QueryError} on invalid input. */
 export const parseQuery = (input: string): Expr => {
   const tokens = tokenize(input)
@@ -129,8 +145,8 @@ export const parseQuery = (input: string): Expr => {
       if (lower === "null" || lower === "none") return { kind: "null" }
       if (NUMBER.test(v)) return { kind: "number", value: Number(v) }
       if (DATETIME.test(v)) {
-        const ms = Date.parse(v)
-        if (!Number.isNaN(ms)) return { kind: "datetime", value: ms, raw: v }
+        const us = micros(v)
+        if (us !== undefined) return { kind: "datetime", value: us, raw: v }
       }
       index--
     }
@@ -147,7 +163,9 @@ export const parseQuery = (input: string): Expr => {
       index++
       return inner
     }
-    if (token === undefined || token.kind !== "word" || !PATH.test(token.value)) return fail("a field name")
+    if (token === undefined || token.kind !== "word" || !PATH.test(token.value) || KEYWORDS.has(token.value.toUpperCase())) {
+      return fail("a field name")
+    }
     index++
     const opToken = peek()
     if (opToken === undefined || opToken.kind !== "op") return fail("an operator")
@@ -229,9 +247,9 @@ const compareOne = (actual: Json, op: Operator, literal: Literal): boolean => {
     }
     case "datetime": {
       if (isNull) return op === "!="
-      const ms = Date.parse(String(actual))
-      if (Number.isNaN(ms)) return op === "!="
-      return compareOrdered(op, ms, literal.value)
+      const us = micros(String(actual))
+      if (us === undefined) return op === "!="
+      return compareOrdered(op, us, literal.value)
     }
     case "string": {
       if (op === "~" || op === "!~") {
@@ -240,6 +258,12 @@ const compareOne = (actual: Json, op: Operator, literal: Literal): boolean => {
         return op === "~" ? contains : !contains
       }
       if (isNull) return op === "!="
+      // A guess: a quoted datetime compared with a datetime field compares as a datetime (Bitbucket
+      // converts a value to its field's type), not as text, which would be wrong across offsets.
+      if (typeof actual === "string" && DATETIME.test(actual) && DATETIME.test(literal.value)) {
+        const [a, b] = [micros(actual), micros(literal.value)]
+        if (a !== undefined && b !== undefined) return compareOrdered(op, a, b)
+      }
       return compareOrdered(op, typeof actual === "string" ? actual : String(actual), literal.value)
     }
   }
