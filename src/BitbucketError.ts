@@ -132,11 +132,28 @@ export class RateLimited extends TaggedError("RateLimited")<
 
 /**
  * 5xx, including Bitbucket's own 555 ("timed out, retry later"), after the allowed retries.
+ * `retryAfter` is the wait the last answer asked for (a 503 often sends `Retry-After`), when it
+ * said; as on `RateLimited`, it is what to wait before trying again yourself.
+ *
+ * @example
+ * ```ts
+ * import { Duration, Effect, Option } from "effect"
+ * import { Repository } from "effect-bitbucket"
+ *
+ * // The client's own retries are spent: try once more later, when Bitbucket said when (else in a minute).
+ * const find = Repository.find({ workspace: "demo", repo_slug: "hello" })
+ * const patient = find.pipe(
+ *   Effect.catchTag("ServerError", (error) =>
+ *     Effect.delay(find, Option.getOrElse(error.retryAfter, () => Duration.minutes(1))))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category errors
  */
-export class ServerError extends TaggedError("ServerError")<HttpErrorFields> {}
+export class ServerError extends TaggedError("ServerError")<
+  HttpErrorFields & { readonly retryAfter: Option.Option<Duration.Duration> }
+> {}
 
 /**
  * Any other status the operation did not expect (402, 405, 406, 411, 416, an unexpected 3xx...).

@@ -150,6 +150,37 @@ describe("error mapping", () => {
       expect(mock.requests).toHaveLength(1 + BitbucketConfig.defaults.retry.maxRetries)
     }))
 
+  it.effect("a ServerError carries the Retry-After its answer sent, as RateLimited does", () =>
+    Effect.gen(function*() {
+      const find = Repository.find({ workspace: "demo", repo_slug: "hello" })
+      const retryAfterOf = (error: BitbucketError.BitbucketError) =>
+        error._tag === "ServerError" ? Option.map(error.retryAfter, Duration.toSeconds) : undefined
+      // A wait past the retry window: no retry, the 503 at once, with the wait it asked for.
+      const long = mockHttp(() => text("Service Unavailable", 503, "text/plain", { "retry-after": "3600" }))
+      const longError = yield* Effect.flip(yield* withClock(find.pipe(Effect.provide(long.anonymous))))
+      expect(longError).toMatchObject({ _tag: "ServerError", status: 503 })
+      expect(retryAfterOf(longError)).toEqual(Option.some(3600))
+      expect(long.requests).toHaveLength(1)
+      // A short wait is honoured by every retry; the last answer's is on the error.
+      const short = mockHttp(() => text("Service Unavailable", 503, "text/plain", { "retry-after": "2" }))
+      const shortError = yield* Effect.flip(yield* withClock(find.pipe(Effect.provide(short.anonymous))))
+      expect(retryAfterOf(shortError)).toEqual(Option.some(2))
+      expect(short.requests).toHaveLength(1 + BitbucketConfig.defaults.retry.maxRetries)
+      // A POST is not retried on a 5xx: its error says when to try again.
+      const post = mockHttp(() => json(errorBody("Try later"), 555, { "retry-after": "120" }))
+      const postError = yield* Effect.flip(
+        yield* withClock(
+          Http.json({ method: "POST", path: "/repositories/{workspace}/{repo_slug}", params: { workspace: "a", repo_slug: "b" }, body: { _tag: "Json", value: {} } }, Repository.Repository)
+            .pipe(Effect.provide(post.anonymous))
+        )
+      )
+      expect(postError).toMatchObject({ _tag: "ServerError", status: 555 })
+      expect(retryAfterOf(postError)).toEqual(Option.some(120))
+      // Without Retry-After (the usual case), none.
+      const none = mockHttp(() => text("Bad Gateway", 502))
+      expect(retryAfterOf(yield* Effect.flip(yield* withClock(find.pipe(Effect.provide(none.anonymous)))))).toEqual(Option.none())
+    }))
+
   it.effect("an HTML 502 gives a ServerError with the page's text, not its markup", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() =>

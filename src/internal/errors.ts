@@ -262,7 +262,7 @@ export const statusError = (input: {
       return new BitbucketError.RateLimited({ ...fields, retryAfter: input.retryAfter ?? Option.none() })
     default:
       return input.status >= 500
-        ? new BitbucketError.ServerError(fields)
+        ? new BitbucketError.ServerError({ ...fields, retryAfter: input.retryAfter ?? Option.none() })
         : new BitbucketError.UnexpectedStatus(fields)
   }
 }
