@@ -453,9 +453,10 @@ export interface ServeOptions {
  * headers including `Location`, body); a `disconnect` fault destroys the socket.
  *
  * Webhook deliveries (see {@link FakeBitbucket.deliveries}) whose URL is on 127.0.0.1 or
- * localhost are POSTed for real, signed, before the request that caused them is answered; a
- * subscription can point there only through the seed (the API refuses loopback URLs, as Bitbucket
- * does). Other URLs are never contacted.
+ * localhost are POSTed for real, signed, before the request that caused them is answered (each
+ * request waits for its own, however many are answered at once); a subscription can point there
+ * only through the seed (the API refuses loopback URLs, as Bitbucket does). Other URLs are never
+ * contacted.
  *
  * Handlers run with the services of the fiber that called `serve`: under `TestClock`, timestamps
  * and OAuth token expiry follow the test clock, and a `latency` fault waits for `TestClock.adjust`

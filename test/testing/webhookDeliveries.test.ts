@@ -4,7 +4,7 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Clock, Deferred, Effect, Exit, Fiber, Layer } from "effect"
 import { createHmac } from "node:crypto"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -152,6 +152,127 @@ layer(AsAlice)("deliveries of the in-memory fake", (it) => {
       yield* BuildStatus.create(commit, { key: "hooks-ci-2", state: "SUCCESSFUL", url: "https://ci.example.com/2" })
       expect((yield* fake.deliveries).map((d) => d.hookUuid)).toEqual([])
     }))
+})
+
+/**
+ * A live clock that, while `hold` is on, makes every read wait for `release`: the fake's handlers
+ * read it as they start to answer, so requests that arrive while it is held start answering together.
+ */
+const gatedClock = Effect.gen(function*() {
+  const live = Clock.make()
+  const gate = yield* Deferred.make<void>()
+  let held = false
+  const wait = Effect.suspend(() => (held ? Deferred.await(gate) : Effect.void))
+  const clock: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => live.unsafeCurrentTimeMillis(),
+    unsafeCurrentTimeNanos: () => live.unsafeCurrentTimeNanos(),
+    currentTimeMillis: Effect.zipRight(wait, live.currentTimeMillis),
+    currentTimeNanos: Effect.zipRight(wait, live.currentTimeNanos),
+    sleep: (duration) => live.sleep(duration)
+  }
+  return {
+    clock,
+    hold: Effect.sync(() => void (held = true)),
+    release: Effect.zipRight(Effect.sync(() => void (held = false)), Deferred.succeed(gate, undefined))
+  }
+})
+
+/** What a receiver saw of one delivery: when it came, when it was answered, whether its request's answer had come first. */
+interface Seen {
+  readonly arrived: number
+  readonly done: number
+  readonly answeredFirst: boolean
+}
+
+describe("deliveries of a served fake answering two requests at once", () => {
+  const branches = ["feature/concurrent-a", "feature/concurrent-b"] as const
+
+  // Deterministic, not timed. The fake holds both requests until both have arrived, then they start
+  // answering together. A `malformed` fault reads each answer's body after the route has run (one
+  // step that waits), so each request makes its delivery while the other is still being answered:
+  // a shared outbox gave both deliveries to whichever request was answered first, and sent the
+  // other answer at once. The receiver holds each delivery until its own request's answer has come
+  // (a fake that answered too early) or for 750 ms (one that waited), and notes which.
+  it.live("each answer goes back after its own request's delivery, not before it nor with the other's", () =>
+    Effect.gen(function*() {
+      const answered = new Map<string, number>()
+      const seen = new Map<string, Seen>()
+      const holding = yield* Effect.acquireRelease(
+        Effect.async<{ readonly url: string; readonly close: () => void }>((resume) => {
+          const server = createServer((req, res) => {
+            const chunks: Array<Buffer> = []
+            req.on("data", (chunk: Buffer) => chunks.push(chunk))
+            req.on("end", () => {
+              const arrived = performance.now()
+              const payload = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+                readonly push: { readonly changes: ReadonlyArray<{ readonly new: { readonly name: string } }> }
+              }
+              const branch = payload.push.changes[0]!.new.name
+              const poll = setInterval(() => {
+                if (!answered.has(branch) && performance.now() - arrived < 750) return
+                clearInterval(poll)
+                seen.set(branch, { arrived, done: performance.now(), answeredFirst: answered.has(branch) })
+                res.writeHead(204).end()
+              }, 5)
+            })
+          })
+          server.listen(0, "127.0.0.1", () =>
+            resume(Effect.succeed({
+              url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/held`,
+              close: () => {
+                server.close()
+                server.closeAllConnections()
+              }
+            })))
+        }),
+        (r) => Effect.sync(r.close)
+      )
+      const gated = yield* gatedClock
+      const fake = yield* FakeBitbucket.serve({
+        seed: {
+          ...FakeBitbucket.defaultSeed,
+          webhooks: [{
+            uuid: "{00000000-0000-4000-8000-00000000f201}",
+            repository: "demo/effect-playground",
+            url: holding.url,
+            events: ["repo:push"],
+            created_at: "2026-01-01T00:00:00.000000+00:00"
+          }]
+        },
+        faults: { rules: [{ route: "POST /2.0/repositories/demo/effect-playground/refs/branches", fault: { kind: "malformed" } }] }
+      }).pipe(Effect.withClock(gated.clock))
+      const client = Layer.mergeAll(
+        BitbucketConfig.layer({ baseUrl: fake.baseUrl }),
+        Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }),
+        NodeHttpClient.layerUndici
+      )
+      const main = yield* Ref.findBranch({ ...playground, name: "main" }).pipe(Effect.provide(client))
+      yield* fake.clearRequests
+      yield* gated.hold
+      const fibers = yield* Effect.forEach(branches, (name) =>
+        Ref.createBranch(playground, { name, target: { hash: main.target!.hash! } }).pipe(
+          Effect.provide(client),
+          // The fault cut the answer's body in half: the request fails to decode, but it was answered.
+          Effect.exit,
+          Effect.tap(() => Effect.sync(() => answered.set(name, performance.now()))),
+          Effect.fork
+        ))
+      // Both requests are in the fake, waiting at the clock: let them go together.
+      while ((yield* fake.requests).length < 2) yield* Effect.sleep("10 millis")
+      yield* gated.release
+      const exits = yield* Fiber.join(Fiber.all(fibers))
+      for (const exit of exits) expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error._tag).toBe("DecodeError")
+
+      expect([...seen.keys()].sort()).toEqual([...branches])
+      for (const name of branches) {
+        const delivery = seen.get(name)!
+        expect({ name, answeredFirst: delivery.answeredFirst }).toEqual({ name, answeredFirst: false })
+        expect(delivery.arrived).toBeLessThan(answered.get(name)!)
+        expect(delivery.done).toBeLessThan(answered.get(name)!)
+      }
+      expect((yield* fake.deliveries).map((d) => JSON.parse(d.body).push.changes[0].new.name).sort()).toEqual([...branches])
+    }).pipe(Effect.scoped), 20_000)
 })
 
 /** A receiver on 127.0.0.1 that keeps each request's headers and raw body. */

@@ -190,6 +190,11 @@ export interface Ctx {
   /** The raw request body (for multipart uploads whose files may not be UTF-8). */
   readonly bytes?: Uint8Array
   readonly principal: Principal
+  /**
+   * The webhook deliveries this request caused, which a served fake POSTs before answering it.
+   * Each request has its own: two requests answered at once never take each other's.
+   */
+  readonly outbox: Array<Mutable<RecordedDelivery>>
 }
 
 /** The options the handler needs. */
@@ -221,8 +226,6 @@ export const makeBase = (options: ServerOptions) => {
   for (const c of consumers) for (const code of c.authorizationCodes ?? []) authCodes.set(code, { consumer: c.key, user: c.owner })
   const log: Array<RecordedRequest> = []
   const deliveries: Array<Mutable<RecordedDelivery>> = []
-  // Deliveries not yet handed to the server's sender (a served fake POSTs them to loopback URLs).
-  const outbox: Array<Mutable<RecordedDelivery>> = []
   let counter = 0
 
   // -------------------------------------------------------------------------------------------
@@ -823,14 +826,17 @@ export const makeBase = (options: ServerOptions) => {
   // events (what webhooks deliver)
   // -------------------------------------------------------------------------------------------
 
-  const listeners: Array<(event: FakeEvent) => void> = []
+  const listeners: Array<(ctx: Ctx, event: FakeEvent) => void> = []
   const events = {
-    /** Announces something that happened (e.g. \`pullrequest:created\`). */
-    publish: (event: FakeEvent) => {
-      for (const l of listeners) l(event)
+    /**
+     * Announces something that happened (e.g. \`pullrequest:created\`) while answering \`ctx\`: what
+     * it delivers goes in that request's outbox.
+     */
+    publish: (ctx: Ctx, event: FakeEvent) => {
+      for (const l of listeners) l(ctx, event)
     },
     /** Registers a listener; webhooks subscribe here. */
-    subscribe: (listener: (event: FakeEvent) => void) => void listeners.push(listener)
+    subscribe: (listener: (ctx: Ctx, event: FakeEvent) => void) => void listeners.push(listener)
   }
 
   // A module's veto on a change to a branch: branch restrictions register here, and the branch
@@ -878,7 +884,7 @@ export const makeBase = (options: ServerOptions) => {
     oauthPath,
     webOrigin,
     webHost,
-    store: { users, workspaces, repositories, accessTokens, consumers, oauthTokens, authCodes, log, deliveries, outbox },
+    store: { users, workspaces, repositories, accessTokens, consumers, oauthTokens, authCodes, log, deliveries },
     nextId: () => ++counter,
     sshKeys,
     // lookups and permissions

@@ -48,21 +48,21 @@ export const makeServer = (
   const route = makeRouter(modules.flatMap((m) => m.routes))
   const webRoute = makeRouter(modules.flatMap((m) => m.web ?? []))
   const oauth = makeOAuth(core)
-  const { log, users, workspaces, repositories, accessTokens, consumers, authCodes, deliveries, outbox } = core.store
+  const { log, users, workspaces, repositories, accessTokens, consumers, authCodes, deliveries } = core.store
 
   const record = (entry: RecordedRequest) => Effect.sync(() => void log.push(entry))
 
   /**
-   * Hands the deliveries the request caused to the sender, all at once, before the answer goes
-   * back: when a served fake has answered, its loopback receivers have had their deliveries. Each
-   * has 2 seconds (see serve.ts), so a receiver that hangs delays the answer by that, whatever the
-   * number of hooks. Without a sender (in memory), they are only recorded.
+   * Hands the deliveries one request caused (its own outbox, never another's: two requests may be
+   * answered at once) to the sender, all at once, before its answer goes back: when a served fake
+   * has answered, its loopback receivers have had that request's deliveries. Each has 2 seconds
+   * (see serve.ts), so a receiver that hangs delays the answer by that, whatever the number of
+   * hooks. Without a sender (in memory), they are only recorded.
    */
-  const flushDeliveries = Effect.suspend(() => {
-    const pending: Array<Mutable<RecordedDelivery>> = outbox.splice(0, outbox.length)
+  const flushDeliveries = (outbox: ReadonlyArray<Mutable<RecordedDelivery>>) => Effect.suspend(() => {
     const send = options.sendDelivery
-    if (send === undefined || pending.length === 0) return Effect.void
-    return Effect.forEach(pending, (delivery) =>
+    if (send === undefined || outbox.length === 0) return Effect.void
+    return Effect.forEach(outbox, (delivery) =>
       Effect.map(Effect.promise(() => send(delivery)), (outcome) => {
         if ("status" in outcome) delivery.status = outcome.status
         else delivery.error = outcome.error
@@ -81,12 +81,15 @@ export const makeServer = (
         body,
         ...(fault !== undefined ? { fault } : {})
       })
-      const response = yield* fault === undefined ? respond(request, body, bytes) : applyFault(fault.fault, respond(request, body, bytes))
-      yield* flushDeliveries
+      const outbox: Array<Mutable<RecordedDelivery>> = []
+      const response = yield* fault === undefined
+        ? respond(request, body, bytes, outbox)
+        : applyFault(fault.fault, respond(request, body, bytes, outbox))
+      yield* flushDeliveries(outbox)
       return response
     })
 
-  const respond = (request: Request, body: string, bytes: Uint8Array): Effect.Effect<Response> =>
+  const respond = (request: Request, body: string, bytes: Uint8Array, outbox: Array<Mutable<RecordedDelivery>>): Effect.Effect<Response> =>
     Effect.gen(function*() {
       const nowMs = yield* Clock.currentTimeMillis
       const url = new URL(request.url)
@@ -108,7 +111,7 @@ export const makeServer = (
         })
         if (!inApi) {
           if (url.origin !== core.webOrigin) throw core.notFound()
-          return webRoute({ method, url, headers: request.headers, body, bytes, principal: { kind: "anonymous" } }, decoded)
+          return webRoute({ method, url, headers: request.headers, body, bytes, principal: { kind: "anonymous" }, outbox }, decoded)
         }
         const principal = core.authenticate(request.headers, nowMs)
         const granted = scopesOf(principal)
@@ -120,7 +123,7 @@ export const makeServer = (
             `Required: ${required.join(" and ")}. Granted: ${granted.join(", ")}.`
           )
         }
-        return route({ method, url, headers: request.headers, body, bytes, principal }, decoded)
+        return route({ method, url, headers: request.headers, body, bytes, principal, outbox }, decoded)
       })
     }).pipe(
       Effect.catchAllDefect((defect) => {

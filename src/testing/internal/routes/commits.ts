@@ -196,7 +196,7 @@ export const commits: RouteModule = {
           ...(payload.parent !== undefined ? { parent: payload.parent } : {})
         }
         d.commitComments.push(comment)
-        core.events.publish({
+        core.events.publish(ctx, {
           key: "repo:commit_comment_created",
           repository: core.fullName(d.repo),
           actor: comment.user,

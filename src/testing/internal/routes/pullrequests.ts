@@ -66,8 +66,8 @@ export const pullRequests: RouteModule = {
     }
 
     /** Announces a change to a pull request (what its webhooks deliver), with the event's extras (`comment`, `approval`, ...). */
-    const publish = (key: string, d: RepoData, pr: PullRequestState, actor: string, extra: Record<string, unknown> = {}) =>
-      core.events.publish({ key, repository: core.fullName(d.repo), actor, payload: { pullrequest: git.prJson(d, pr, full), ...extra } })
+    const publish = (ctx: Ctx, key: string, d: RepoData, pr: PullRequestState, actor: string, extra: Record<string, unknown> = {}) =>
+      core.events.publish(ctx, { key, repository: core.fullName(d.repo), actor, payload: { pullrequest: git.prJson(d, pr, full), ...extra } })
 
     // ---- listing ----------------------------------------------------------------------------
 
@@ -224,7 +224,7 @@ export const pullRequests: RouteModule = {
         // adds the default reviewers, the API does not.
         setReviewers(pr, reviewers)
         d.pullRequests.push(pr)
-        publish("pullrequest:created", d, pr, author)
+        publish(ctx, "pullrequest:created", d, pr, author)
         return core.created(ctx, git.prJson(d, pr, full), prUrl(d, pr))
       })
 
@@ -253,7 +253,7 @@ export const pullRequests: RouteModule = {
         if (typeof body.close_source_branch === "boolean") pr.close_source_branch = body.close_source_branch
         if (typeof body.draft === "boolean") pr.draft = body.draft
         pr.updated_on = yield* now
-        publish("pullrequest:updated", d, pr, core.actorUuid(ctx))
+        publish(ctx, "pullrequest:updated", d, pr, core.actorUuid(ctx))
         return ok(ctx, git.prJson(d, pr, full))
       })
 
@@ -279,7 +279,7 @@ export const pullRequests: RouteModule = {
         x.participated_on = yield* now
         // Approvals carry `approval: { date, user }`; a request for changes the same under
         // `changes_request` (the name of that field is a guess: the documentation does not show it).
-        publish(state === "approved" ? "pullrequest:approved" : "pullrequest:changes_request_created", d, pr, x.user, {
+        publish(ctx, state === "approved" ? "pullrequest:approved" : "pullrequest:changes_request_created", d, pr, x.user, {
           [state === "approved" ? "approval" : "changes_request"]: { date: x.participated_on, user: core.accountJson(x.user) }
         })
         return ok(ctx, git.participantJson(x))
@@ -295,7 +295,7 @@ export const pullRequests: RouteModule = {
       }
       x.approved = false
       x.state = null
-      publish(state === "approved" ? "pullrequest:unapproved" : "pullrequest:changes_request_removed", d, pr, x.user, {
+      publish(ctx, state === "approved" ? "pullrequest:unapproved" : "pullrequest:changes_request_removed", d, pr, x.user, {
         [state === "approved" ? "approval" : "changes_request"]: { date: x.participated_on, user: core.accountJson(x.user) }
       })
       return noContent()
@@ -317,7 +317,7 @@ export const pullRequests: RouteModule = {
         pr.closed_by = core.actorUuid(ctx)
         if (typeof body.reason === "string") pr.reason = body.reason
         pr.updated_on = yield* now
-        publish("pullrequest:rejected", d, pr, core.actorUuid(ctx))
+        publish(ctx, "pullrequest:rejected", d, pr, core.actorUuid(ctx))
         return ok(ctx, git.prJson(d, pr, full))
       })
 
@@ -345,7 +345,7 @@ export const pullRequests: RouteModule = {
     }
 
     /** Merges: moves the destination branch and closes the pull request. */
-    const performMerge = (d: RepoData, pr: PullRequestState, actor: string, actorAuthor: string, options: MergeOptions, ts: string) => {
+    const performMerge = (ctx: Ctx, d: RepoData, pr: PullRequestState, actor: string, actorAuthor: string, options: MergeOptions, ts: string) => {
       requireOpen(pr, "merge")
       const h = git.heads(d, pr)
       const src = d.git.commits.get(h.source)
@@ -416,7 +416,7 @@ export const pullRequests: RouteModule = {
       if ((options.closeSourceBranch ?? pr.close_source_branch) && pr.source.branch !== mainbranch) {
         d.git.branches.delete(pr.source.branch)
       }
-      publish("pullrequest:fulfilled", d, pr, actor)
+      publish(ctx, "pullrequest:fulfilled", d, pr, actor)
     }
 
     const merge = (ctx: Ctx, p: Params) =>
@@ -442,7 +442,7 @@ export const pullRequests: RouteModule = {
           // The merge happens now, as Bitbucket's runs in the background at once: the pull request
           // is MERGED for everyone (a second merge is refused); only its status takes a few polls.
           try {
-            performMerge(d, pr, actor, actorLine(ctx), options, yield* now)
+            performMerge(ctx, d, pr, actor, actorLine(ctx), options, yield* now)
             task.result = { ok: true }
           } catch (e) {
             task.result = { ok: false, message: e instanceof HttpError ? e.message : String(e) }
@@ -451,7 +451,7 @@ export const pullRequests: RouteModule = {
           const location = `${prUrl(d, pr)}/merge/task-status/${id}`
           return ok(ctx, { type: "task", task_status: "PENDING", links: { self: { href: location } } }, 202, { location })
         }
-        performMerge(d, pr, actor, actorLine(ctx), options, yield* now)
+        performMerge(ctx, d, pr, actor, actorLine(ctx), options, yield* now)
         return ok(ctx, git.prJson(d, pr, full))
       })
 
@@ -581,7 +581,7 @@ export const pullRequests: RouteModule = {
           const x = participant(pr, user)
           x.participated_on = ts
         }
-        publish("pullrequest:comment_created", d, pr, user, { comment: git.prCommentJson(d, pr, comment) })
+        publish(ctx, "pullrequest:comment_created", d, pr, user, { comment: git.prCommentJson(d, pr, comment) })
         return core.created(ctx, git.prCommentJson(d, pr, comment), `${prUrl(d, pr)}/comments/${comment.id}`)
       })
 
@@ -595,7 +595,7 @@ export const pullRequests: RouteModule = {
         if (payload.raw !== undefined) c.raw = payload.raw
         if (payload.inline !== undefined) c.inline = payload.inline
         c.updated_on = yield* now
-        publish("pullrequest:comment_updated", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
+        publish(ctx, "pullrequest:comment_updated", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
         return ok(ctx, git.prCommentJson(d, pr, c))
       })
 
@@ -606,7 +606,7 @@ export const pullRequests: RouteModule = {
         requireCreator(ctx, d, c.user, true)
         c.deleted = true
         c.updated_on = yield* now
-        publish("pullrequest:comment_deleted", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
+        publish(ctx, "pullrequest:comment_deleted", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
         return noContent()
       })
 
@@ -620,7 +620,7 @@ export const pullRequests: RouteModule = {
         }
         if (c.resolution !== undefined) throw new HttpError(409, "This comment thread is already resolved.")
         c.resolution = { user: core.actorUuid(ctx), created_on: yield* now }
-        publish("pullrequest:comment_resolved", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
+        publish(ctx, "pullrequest:comment_resolved", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
         return ok(ctx, { type: "comment_resolution", user: core.accountJson(c.resolution.user), created_on: c.resolution.created_on })
       })
 
@@ -630,7 +630,7 @@ export const pullRequests: RouteModule = {
       const c = findComment(pr, p.comment_id!)
       if (c.resolution === undefined) throw new HttpError(404, "This comment thread is not resolved.")
       delete c.resolution
-      publish("pullrequest:comment_reopened", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
+      publish(ctx, "pullrequest:comment_reopened", d, pr, core.actorUuid(ctx), { comment: git.prCommentJson(d, pr, c) })
       return noContent()
     }
 

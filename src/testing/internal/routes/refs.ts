@@ -44,7 +44,7 @@ export const refs: RouteModule = {
 
     /** A ref created or deleted through the API is a push, for webhooks (a one-change `repo:push`). */
     const pushed = (ctx: Ctx, d: ReturnType<typeof git.data>, change: ReturnType<typeof git.pushChange>) =>
-      core.events.publish({ key: "repo:push", repository: core.fullName(d.repo), actor: core.actorUuid(ctx), payload: { push: { changes: [change] } } })
+      core.events.publish(ctx, { key: "repo:push", repository: core.fullName(d.repo), actor: core.actorUuid(ctx), payload: { push: { changes: [change] } } })
 
     const createBranch = (ctx: Ctx, p: Readonly<Record<string, string>>) => {
       const { repo, d } = repoData(ctx, p)

@@ -358,7 +358,7 @@ export const source: RouteModule = {
         })
         d.git.branches.set(branch, hash)
         if (d.repo.mainbranch === null || d.repo.mainbranch === undefined) (d.repo as { mainbranch?: string | null }).mainbranch = branch
-        core.events.publish({
+        core.events.publish(ctx, {
           key: "repo:push",
           repository: core.fullName(d.repo),
           actor: core.actorUuid(ctx),

@@ -51,7 +51,7 @@ export const statuses: RouteModule = {
     }
 
     const publish = (ctx: Ctx, d: ReturnType<typeof git.data>, s: StatusState, key: "repo:commit_status_created" | "repo:commit_status_updated") =>
-      core.events.publish({ key, repository: core.fullName(d.repo), actor: core.actorUuid(ctx), payload: { commit_status: git.statusJson(d, s) } })
+      core.events.publish(ctx, { key, repository: core.fullName(d.repo), actor: core.actorUuid(ctx), payload: { commit_status: git.statusJson(d, s) } })
 
     const create = (ctx: Ctx, p: Params) =>
       Effect.gen(function*() {

@@ -20,7 +20,8 @@
  * repository, or of its workspace, that lists the event: the body is built in Bitbucket's shape
  * (the event's entities, plus `repository` and `actor`), signed with the subscription's secret
  * (`X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>`) and recorded in `store.deliveries`
- * (and in `store.outbox`, which a served fake drains to POST to loopback URLs). Header values
+ * (and in the outbox of the request that caused it, which a served fake POSTs to loopback URLs
+ * before answering that request). Header values
  * follow deliveries seen in public samples (bare uuids in `X-Hook-UUID` and `X-Request-UUID`,
  * `User-Agent: Bitbucket-Webhooks/2.0`, `X-Attempt-Number: 1`); the documentation does not
  * spell them out. A delivery is made once (no retries) and never for an event nobody published.
@@ -299,7 +300,7 @@ export const webhooks: RouteModule = {
       }
     }
 
-    const deliver = (event: FakeEvent) => {
+    const deliver = (ctx: Ctx, event: FakeEvent) => {
       const repo = core.repositoryNamed(event.repository)
       if (repo === undefined) return
       const targets = all.filter((h) =>
@@ -325,7 +326,7 @@ export const webhooks: RouteModule = {
           body
         }
         core.store.deliveries.push(delivery)
-        core.store.outbox.push(delivery)
+        ctx.outbox.push(delivery)
       }
     }
     core.events.subscribe(deliver)
