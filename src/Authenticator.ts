@@ -21,7 +21,8 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Clock, Config, ConfigError, Context, Effect, Fiber, Layer, Option, Redacted, Schema, SynchronizedRef } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import { basicAuthorization, sendForm } from "./internal/oauth.js"

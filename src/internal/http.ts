@@ -3,7 +3,12 @@
  * mapping and decoding. Resource modules describe endpoints and call these functions only.
  * @internal
  */
-import { FetchHttpClient, Headers, HttpBody, HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random, Redacted, Schema, type SchemaAST as AST, Stream } from "effect"
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"

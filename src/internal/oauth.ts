@@ -2,7 +2,9 @@
  * The OAuth 2.0 token request: a form POST to the token endpoint with the client's Basic auth.
  * @internal
  */
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Clock, Duration, Effect, FiberRef, Option, Redacted, type Schema } from "effect"
 import { BitbucketConfig, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
