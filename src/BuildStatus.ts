@@ -179,9 +179,10 @@ export const find = Effect.fn("Bitbucket.BuildStatus.find")(function*(ref: Build
  * import { Effect, Stream } from "effect"
  * import { BuildStatus } from "effect-bitbucket"
  *
+ * // Collect first: updating what the listing selects while it pages would skip some.
  * const stopStale = BuildStatus.findForCommit({ workspace: "demo", repo_slug: "effect-playground", commit: "a1b2c3d" }, { q: 'state = "INPROGRESS"' }).pipe(
- *   Stream.mapEffect((status) => Effect.flatMap(BuildStatus.refOf(status), (ref) => BuildStatus.update(ref, { state: "STOPPED" }))),
- *   Stream.runDrain
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((status) => Effect.flatMap(BuildStatus.refOf(status), (ref) => BuildStatus.update(ref, { state: "STOPPED" })), { discard: true }))
  * )
  * ```
  *

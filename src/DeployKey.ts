@@ -221,8 +221,9 @@ export { del as delete }
  *
  * const removeCiKeys = DeployKey.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }).pipe(
  *   Stream.filter((key) => key.label === "CI"),
- *   Stream.mapEffect((key) => Effect.flatMap(DeployKey.refOf(key), DeployKey.delete)),
- *   Stream.runDrain
+ *   // Collect first: deleting while the listing pages would skip some.
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((key) => Effect.flatMap(DeployKey.refOf(key), DeployKey.delete), { discard: true }))
  * )
  * ```
  *

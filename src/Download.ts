@@ -117,8 +117,9 @@ export const findForRepository = (
  *
  * const removeNightlies = Download.findForRepository({ workspace: "demo", repo_slug: "effect-playground" }).pipe(
  *   Stream.filter((file) => file.name?.startsWith("nightly-") ?? false),
- *   Stream.mapEffect((file) => Effect.flatMap(Download.refOf(file), Download.delete)),
- *   Stream.runDrain
+ *   // Collect first: deleting while the listing pages would skip some.
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((file) => Effect.flatMap(Download.refOf(file), Download.delete), { discard: true }))
  * )
  * ```
  *

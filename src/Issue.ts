@@ -636,8 +636,9 @@ export const uploadAttachments = Effect.fn("Bitbucket.Issue.uploadAttachments")(
  *
  * const removeLogs = Issue.findAttachments({ workspace: "demo", repo_slug: "effect-playground", issue_id: 3 }).pipe(
  *   Stream.filter((file) => file.name?.endsWith(".log") ?? false),
- *   Stream.mapEffect((file) => Effect.flatMap(Issue.attachmentRefOf(file), Issue.deleteAttachment)),
- *   Stream.runDrain
+ *   // Collect first: deleting while the listing pages would skip some.
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((file) => Effect.flatMap(Issue.attachmentRefOf(file), Issue.deleteAttachment), { discard: true }))
  * )
  * ```
  *

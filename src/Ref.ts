@@ -185,9 +185,10 @@ export const findTag = Effect.fn("Bitbucket.Ref.findTag")(function*(ref: NamedRe
  * import { Effect, Stream } from "effect"
  * import { Ref } from "effect-bitbucket"
  *
+ * // Collect first: deleting while the listing pages would skip some.
  * const pruneScratch = Ref.findBranches({ workspace: "demo", repo_slug: "effect-playground" }, { q: 'name ~ "scratch/"' }).pipe(
- *   Stream.mapEffect((branch) => Effect.flatMap(Ref.branchRefOf(branch), Ref.deleteBranch)),
- *   Stream.runDrain
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((branch) => Effect.flatMap(Ref.branchRefOf(branch), Ref.deleteBranch), { discard: true }))
  * )
  * ```
  *

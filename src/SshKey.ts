@@ -177,8 +177,9 @@ export const find = Effect.fn("Bitbucket.SshKey.find")(function*(ref: SshKeyRef)
  *
  * const removeOld = SshKey.findForUser({ selected_user: "557058:alice" }).pipe(
  *   Stream.filter((key) => (key.created_on ?? "") < "2024-01-01"),
- *   Stream.mapEffect((key) => Effect.flatMap(SshKey.refOf(key), SshKey.delete)),
- *   Stream.runDrain
+ *   // Collect first: deleting while the listing pages would skip some.
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((key) => Effect.flatMap(SshKey.refOf(key), SshKey.delete), { discard: true }))
  * )
  * ```
  *

@@ -185,8 +185,9 @@ export const find = Effect.fn("Bitbucket.Task.find")(function*(ref: TaskRef) {
  * const resolveAll = Task.findForPullRequest({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }, {
  *   q: 'state = "UNRESOLVED"'
  * }).pipe(
- *   Stream.mapEffect((task) => Effect.flatMap(Task.refOf(task), Task.resolve)),
- *   Stream.runDrain
+ *   // Collect first: resolving what the listing selects while it pages would skip some.
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((task) => Effect.flatMap(Task.refOf(task), Task.resolve), { discard: true }))
  * )
  * ```
  *

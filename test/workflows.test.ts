@@ -153,3 +153,28 @@ layer(AsAlice)("repository-wide pull request activity", (it) => {
     }))
 })
 
+
+layer(AsAlice)("changing what a listing selects", (it) => {
+  // Bitbucket pages by number: a listing whose items leave its filter while it is read skips some.
+  // The README and the TSDoc examples collect first; this shows why, and that the way they show works.
+  const repo = { workspace: "demo", repo_slug: "effect-playground" }
+  const stale = (commit: Commit.CommitRef, prefix: string) => BuildStatus.findForCommit(commit, { q: `state = "INPROGRESS" AND key ~ "${prefix}"`, pagelen: 10 })
+  const stop = (status: BuildStatus.BuildStatus) =>
+    Effect.flatMap(BuildStatus.refOf(status), (ref) => BuildStatus.update(ref, { state: "STOPPED" }))
+  const start = (commit: Commit.CommitRef, prefix: string) =>
+    Effect.forEach(Array.from({ length: 30 }, (_, i) => i), (i) =>
+      BuildStatus.create(commit, { key: `${prefix}-${i}`, state: "INPROGRESS", url: `https://ci.example.com/${prefix}/${i}` }), { discard: true })
+
+  it.effect("updating while streaming skips items; collecting first (the documented way) stops every one", () =>
+    Effect.gen(function*() {
+      const main = yield* Ref.findBranch({ ...repo, name: "main" })
+      const commit = { ...repo, commit: main.target!.hash! }
+      yield* start(commit, "streamed")
+      yield* stale(commit, "streamed").pipe(Stream.mapEffect(stop), Stream.runDrain)
+      expect((yield* collect(stale(commit, "streamed"))).length).toBeGreaterThan(0)
+
+      yield* start(commit, "collected")
+      yield* stale(commit, "collected").pipe(Stream.runCollect, Effect.flatMap(Effect.forEach(stop, { discard: true })))
+      expect(yield* collect(stale(commit, "collected"))).toEqual([])
+    }))
+})
