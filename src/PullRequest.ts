@@ -381,7 +381,9 @@ export const fromBranches = (
 
 /**
  * Adds reviewers to a payload, by `{ uuid }`, `{ account_id }`, or an account you hold; duplicates
- * are dropped.
+ * are dropped. An entry with neither (a ported `{ username }`, an account trimmed by `fields`) is
+ * kept, so that sending the payload fails with `InvalidInput` rather than send a list without it.
+ * On `update`, `reviewers` replaces the whole list: start from the pull request's own.
  *
  * @example
  * ```ts
@@ -416,12 +418,16 @@ export const addReviewers: {
     r.uuid !== undefined ? `uuid:${r.uuid}` : `account_id:${r.account_id}`
   const seen = new Set(all.map(key))
   for (const r of reviewers) {
-    const reviewer: Reviewer | undefined = r.uuid !== undefined
+    // One naming no one (a ported `{ username }`, an account trimmed by `fields`) is kept as it is,
+    // so that sending the payload fails with `InvalidInput`: dropped, the update would send the
+    // list without it and remove a reviewer the caller meant to keep or add.
+    const reviewer: Reviewer = r.uuid !== undefined
       ? { uuid: r.uuid }
       : r.account_id !== undefined
       ? { account_id: r.account_id }
-      : undefined
-    if (reviewer !== undefined && !seen.has(key(reviewer))) {
+      : (r as Reviewer)
+    if (r.uuid === undefined && r.account_id === undefined) all.push(reviewer)
+    else if (!seen.has(key(reviewer))) {
       seen.add(key(reviewer))
       all.push(reviewer)
     }

@@ -180,6 +180,19 @@ describe("payload helpers, data-first and data-last", () => {
     })
   })
 
+  it.effect("addReviewers keeps an entry that names no one, so the update fails before sending instead of dropping it", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeBitbucket.FakeBitbucket
+      const ref = { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }
+      const before = (yield* fake.requests).length
+      // An Account trimmed by `fields` (no uuid, no account_id), as a JS caller may hold one.
+      const trimmed = { display_name: "Bob" } as { readonly display_name: string; readonly uuid?: string }
+      const error = yield* Effect.flip(PullRequest.update(ref, PullRequest.addReviewers({}, [trimmed])))
+      expect(error).toMatchObject({ _tag: "InvalidInput" })
+      expect(error.message).toContain("a reviewer is { uuid } or { account_id }")
+      expect((yield* fake.requests).slice(before)).toEqual([])
+    }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
+
   it.effect("a pull request's own source and destination make a new one's (what a payload carries of them)", () =>
     Effect.gen(function*() {
       const held = yield* PullRequest.find({ workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }).pipe(
