@@ -50,6 +50,24 @@ describe("PullRequest.findForUser", () => {
     }))
 })
 
+describe("inputs refused before sending", () => {
+  it.effect("an empty state list (it would list OPEN ones only) and a missing path parameter say what is wrong", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeBitbucket.FakeBitbucket
+      const repo = { workspace: "demo", repo_slug: "effect-playground" }
+      const before = (yield* fake.requests).length
+      const empty = yield* Effect.flip(Stream.runDrain(PullRequest.findForRepository(repo, { state: [] })))
+      expect(empty).toMatchObject({ _tag: "InvalidInput", parameter: "state" })
+      expect(empty.message).toContain("\"state\" is an empty list")
+      // A typo in a ref's key leaves the parameter missing.
+      const typo = { ...repo, pullrequest_id: 1 } as unknown as PullRequest.PullRequestRef
+      const missing = yield* Effect.flip(PullRequest.find(typo))
+      expect(missing).toMatchObject({ _tag: "InvalidInput", parameter: "pull_request_id" })
+      expect(missing.message).toContain("\"pull_request_id\" is missing")
+      expect((yield* fake.requests).slice(before)).toEqual([])
+    }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
+})
+
 describe("PullRequest.findForCommit", () => {
   it.effect("lists the pull requests, of any state, whose commits include the commit", () =>
     Effect.gen(function*() {

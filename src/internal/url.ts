@@ -26,6 +26,9 @@ export const encodeSegment = (name: string, value: unknown): Effect.Effect<strin
         new BitbucketError.InvalidInput({ message: `"${name}" must be a non-negative integer, got ${value}`, parameter: name })
       )
   }
+  if (value === undefined) {
+    return Effect.fail(new BitbucketError.InvalidInput({ message: `"${name}" is missing`, parameter: name }))
+  }
   if (typeof value !== "string") {
     return Effect.fail(
       new BitbucketError.InvalidInput({
@@ -97,6 +100,13 @@ export const queryString = (query: Query | undefined): Effect.Effect<string, Bit
   const parts: Array<string> = []
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue
+    // An empty list would send nothing, and Bitbucket would apply its default (OPEN pull requests
+    // only, for an empty `state`): never what a caller who chose an empty list meant.
+    if (Array.isArray(value) && value.length === 0) {
+      return Effect.fail(
+        new BitbucketError.InvalidInput({ message: `"${key}" is an empty list; leave it out for Bitbucket's default`, parameter: key })
+      )
+    }
     const values = Array.isArray(value) ? value : [value]
     for (const v of values as ReadonlyArray<string | number | boolean>) {
       const text = String(v)
