@@ -29,6 +29,7 @@ import { Chunk, Effect, Schema, Stream } from "effect"
 import * as BitbucketError from "./BitbucketError.js"
 import type { CommitRef } from "./Commit.js"
 import * as Http from "./internal/http.js"
+import { withNote } from "./internal/errors.js"
 import * as Pagination from "./Pagination.js"
 import * as Resource from "./Resource.js"
 
@@ -619,7 +620,7 @@ const Annotations = Schema.Array(Annotation)
  * Posts many annotations at once, each named by its `external_id` (posting one again updates it),
  * and gives them back as saved, in order: up to 1000, a report's limit. Bitbucket takes 100 per
  * request: more are sent 100 at a time, in order, so a failure part way leaves the earlier ones
- * saved (post the same list again: nothing is duplicated). Nothing is sent when any annotation is
+ * saved (the error says which; post the same list again: nothing is duplicated). Nothing is sent when any annotation is
  * invalid, two share an `external_id`, or there are more than 1000.
  *
  * @example
@@ -655,15 +656,26 @@ export const createOrUpdateAnnotations = Effect.fn("Bitbucket.Report.createOrUpd
       })
     }
     const target = { path: annotations, params: ref } as const
+    const batches = Chunk.chunksOf(Chunk.unsafeFromArray(encoded), batchSize)
     const saved = yield* Effect.forEach(
-      Chunk.chunksOf(Chunk.unsafeFromArray(encoded), batchSize),
-      (batch) =>
-        Http.json({ ...target, method: "POST", idempotent: true, body: { _tag: "Json", value: Chunk.toReadonlyArray(batch) } }, Annotations),
+      batches,
+      (batch, i) =>
+        Http.json({ ...target, method: "POST", idempotent: true, body: { _tag: "Json", value: Chunk.toReadonlyArray(batch) } }, Annotations).pipe(
+          // Part way through, the error says what is saved: the batches before this one.
+          Effect.mapError((error) => Chunk.size(batches) === 1 ? error : withNote(error, partly(i, Chunk.size(batches), Chunk.size(batch))))
+        ),
       { concurrency: 1 }
     )
     return saved.flat()
   }
 )
+
+/** What a failure of batch `i` (from 0) of `count` leaves saved, for its error. */
+const partly = (i: number, count: number, size: number) => {
+  const first = i * batchSize
+  const saved = i === 0 ? "none of the annotations was saved" : `annotations 0-${first - 1} were saved`
+  return `${saved}; batch ${i + 1} of ${count}, annotations ${first}-${first + size - 1}, failed; post the same list again to finish`
+}
 
 /** The index of the first annotation whose `external_id` an earlier one has, if any. */
 const repeatedId = (payloads: ReadonlyArray<BulkAnnotationPayload>): number | undefined => {

@@ -107,6 +107,14 @@ layer(AsAlice)("Report against the fake", (it) => {
       const over = yield* Effect.flip(Report.createOrUpdateAnnotation({ ...ref, annotationId: "one-more" }, unkeyed(1000)))
       expect(over).toBeInstanceOf(BitbucketError.BadRequest)
       expect(over.message).toContain("1000")
+      // A list that crosses the limit part way: the error says which batches were saved.
+      const next = { ...commit, reportId: "partly" }
+      yield* Report.createOrUpdate(next, { title: "Partly", details: "", report_type: "TEST" })
+      yield* Report.createOrUpdateAnnotations(next, Array.from({ length: 250 }, (_, i) => finding(i)))
+      const partly = yield* Effect.flip(Report.createOrUpdateAnnotations(next, Array.from({ length: 800 }, (_, i) => finding(1000 + i))))
+      expect(partly).toBeInstanceOf(BitbucketError.BadRequest)
+      expect(partly.message).toContain("annotations 0-699 were saved; batch 8 of 8, annotations 700-799, failed")
+      expect(yield* collect(Report.findAnnotations(next, { pagelen: 100 }))).toHaveLength(950)
       // Updating one that is there still works.
       expect((yield* Report.createOrUpdateAnnotation({ ...ref, annotationId: "lint-3" }, { ...unkeyed(3), summary: "changed" })).summary)
         .toBe("changed")

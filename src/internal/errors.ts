@@ -319,6 +319,13 @@ export const malformedBody = (
  * words), made anew so that nothing of the original arguments is kept. The last line of defence
  * for a request that carried secrets: a `DecodeError` may quote an answer that echoed one.
  */
+/** The same error, its message followed by a note in parentheses (what the caller should know of its context). */
+export const withNote = <E extends BitbucketError.BitbucketError>(error: E, note: string): E => {
+  const copy = new (error.constructor as new(args: Record<string, unknown>) => E)({ ...error, message: `${error.message} (${note})` })
+  if (typeof error.stack === "string") copy.stack = error.stack
+  return copy
+}
+
 export const redactError = <E extends BitbucketError.BitbucketError>(error: E, secrets: ReadonlyArray<string>): E => {
   if (secrets.length === 0) return error
   const redact = redactor(secrets)

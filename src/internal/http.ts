@@ -13,7 +13,7 @@ import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random,
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, redactError, secretsOf, statusError } from "./errors.js"
+import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, redactError, secretsOf, statusError, withNote } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
@@ -566,14 +566,8 @@ const unlistedHeader = new RegExp(
 )
 
 /** The error, its message saying it was not retried because the retry budget is spent. */
-const budgetSpent = <E extends BitbucketError.BitbucketError>(error: E): E => {
-  const copy = new (error.constructor as new(args: Record<string, unknown>) => E)({
-    ...error,
-    message: `${error.message} (not retried: the retry budget, BitbucketConfig.retry.budget, is spent after many failures)`
-  })
-  if (typeof error.stack === "string") copy.stack = error.stack
-  return copy
-}
+const budgetSpent = <E extends BitbucketError.BitbucketError>(error: E): E =>
+  withNote(error, "not retried: the retry budget, BitbucketConfig.retry.budget, is spent after many failures")
 
 const operationTimedOut = (method: Method, url: string) =>
   new BitbucketError.TransportError({
