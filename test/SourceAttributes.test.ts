@@ -20,6 +20,14 @@ const attributesOf = (commit: string, path: string) => Effect.map(Source.meta({ 
 const commitOn = (branch: string, files: ReadonlyArray<Source.FileToCommit>) =>
   Effect.map(Source.createCommit(playground, { branch, files }), Option.getOrThrow)
 
+/** Merges a pull request from `branch` into main with `strategy`; the new head of main. */
+const mergeBranch = (branch: string, strategy: "squash" | "merge_commit") =>
+  Effect.gen(function*() {
+    const pr = yield* PullRequest.create(playground, { title: `Merge ${branch}`, source: { branch: { name: branch } } })
+    yield* PullRequest.merge({ ...playground, pull_request_id: pr.id! }, { merge_strategy: strategy })
+    return (yield* Commit.find({ ...playground, commit: "main" })).hash!
+  })
+
 /** POSTs a hand-written multipart body to the fake's `src`, as a client other than ours could. */
 const postRaw = (parts: ReadonlyArray<string>) =>
   Effect.gen(function*() {
@@ -84,6 +92,45 @@ layer(AsAlice)("executables and links against the fake", (it) => {
       expect(commits.find((c) => c.hash === merged)!.attributes).toEqual({ "tools/lint.sh": "executable" })
     }))
 
+  it.effect("a squash of a branch that only changes a text file's attribute carries the change", () =>
+    Effect.gen(function*() {
+      yield* commitOn("main", [{ path: "docs/mode.txt", content: "same words\n" }])
+      yield* commitOn("chmod-text", [{ path: "docs/mode.txt", content: "same words\n", attributes: "executable" }])
+      const merged = yield* mergeBranch("chmod-text", "squash")
+      expect(yield* attributesOf(merged, "docs/mode.txt")).toEqual(["executable"])
+      expect(yield* Source.contentText({ ...playground, commit: merged, path: "docs/mode.txt" })).toBe("same words\n")
+    }))
+
+  it.effect("a merge commit keeps executables and links from the source branch", () =>
+    Effect.gen(function*() {
+      yield* commitOn("merge-me", [
+        { path: "merge/run.sh", content: "#!/bin/sh\n", attributes: "executable" },
+        { path: "merge/latest", content: "run.sh", attributes: "link" }
+      ])
+      const merged = yield* mergeBranch("merge-me", "merge_commit")
+      expect((yield* Commit.find({ ...playground, commit: merged })).parents).toHaveLength(2)
+      expect(yield* attributesOf(merged, "merge/run.sh")).toEqual(["executable"])
+      expect(yield* attributesOf(merged, "merge/latest")).toEqual(["link"])
+    }))
+
+  it.effect("a fake seeded from the snapshot has the same executables and links", () =>
+    Effect.gen(function*() {
+      const head = yield* commitOn("snap", [
+        { path: "snap/run.sh", content: "#!/bin/sh\n", attributes: "executable" },
+        { path: "snap/latest", content: "run.sh", attributes: "link" },
+        { path: "snap/plain.txt", content: "plain\n" }
+      ])
+      const seed = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+      const restored = Layer.provideMerge(
+        Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }),
+        FakeBitbucket.layer({ seed })
+      )
+      const again = yield* Effect.all(["snap/run.sh", "snap/latest", "snap/plain.txt"].map((path) => attributesOf(head, path))).pipe(
+        Effect.provide(restored)
+      )
+      expect(again).toEqual([["executable"], ["link"], []])
+    }))
+
   it.effect("the fake reads x-attributes from any client: the spec example's colon form too; other values are 400", () =>
     Effect.gen(function*() {
       const colon = yield* postRaw([
@@ -144,14 +191,15 @@ describe("executables and links on the wire", () => {
         expect(error.message).toContain('"l" is a link')
         expect(error.message).toContain(said)
       }
-      // Empty content is fine for a regular file or an executable; an unknown attribute is refused.
+      // An unknown attribute is refused; empty content is fine for a regular file or an executable.
       const unknown = { path: "s", content: "x", attributes: "subrepository" } as unknown as Source.FileToCommit
       expect(yield* Effect.flip(Source.createCommit({ workspace: "demo", repo_slug: "r" }, { files: [unknown] }).pipe(Effect.provide(mock.anonymous))))
         .toBeInstanceOf(BitbucketError.InvalidInput)
       expect(mock.requests).toHaveLength(0)
+      yield* Source.createCommit({ workspace: "demo", repo_slug: "r" }, { files: [{ path: "r", content: "" }] }).pipe(Effect.provide(mock.anonymous))
       yield* Source.createCommit({ workspace: "demo", repo_slug: "r" }, { files: [{ path: "e", content: "", attributes: "executable" }] }).pipe(
         Effect.provide(mock.anonymous)
       )
-      expect(mock.requests).toHaveLength(1)
+      expect(mock.requests).toHaveLength(2)
     }))
 })
