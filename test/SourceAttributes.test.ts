@@ -6,7 +6,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Layer, Option, Stream } from "effect"
-import { Authenticator, BitbucketError, Commit, PullRequest, Source } from "../src/index.js"
+import { Authenticator, BitbucketError, Commit, PullRequest, Resource, Source } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
 
@@ -19,6 +19,9 @@ const playground = { workspace: "demo", repo_slug: "effect-playground" }
 const attributesOf = (commit: string, path: string) => Effect.map(Source.meta({ ...playground, commit, path }), (entry) => entry.attributes)
 const commitOn = (branch: string, files: ReadonlyArray<Source.FileToCommit>) =>
   Effect.map(Source.createCommit(playground, { branch, files }), Option.getOrThrow)
+
+const bytesOf = (commit: string, path: string) =>
+  Effect.map(Resource.collectBytes(Source.content({ ...playground, commit, path })), (bytes) => [...bytes])
 
 /** Merges a pull request from `branch` into main with `strategy`; the new head of main. */
 const mergeBranch = (branch: string, strategy: "squash" | "merge_commit") =>
@@ -99,6 +102,19 @@ layer(AsAlice)("executables and links against the fake", (it) => {
       const merged = yield* mergeBranch("chmod-text", "squash")
       expect(yield* attributesOf(merged, "docs/mode.txt")).toEqual(["executable"])
       expect(yield* Source.contentText({ ...playground, commit: merged, path: "docs/mode.txt" })).toBe("same words\n")
+    }))
+
+  it.effect("a squash keeps the bytes of a binary file, whether its attribute alone or its bytes changed", () =>
+    Effect.gen(function*() {
+      const elf = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0xff, 0xfe, 0x00, 0x01])
+      // Other bytes, the same text once decoded (each invalid byte is U+FFFD).
+      const other = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0xfe, 0xff, 0x00, 0x01])
+      yield* commitOn("main", [{ path: "bin/tool", content: elf }, { path: "bin/data", content: elf }])
+      yield* commitOn("chmod-binary", [{ path: "bin/tool", content: elf, attributes: "executable" }, { path: "bin/data", content: other }])
+      const merged = yield* mergeBranch("chmod-binary", "squash")
+      expect(yield* attributesOf(merged, "bin/tool")).toEqual(["executable", "binary"])
+      expect(yield* bytesOf(merged, "bin/tool")).toEqual([...elf])
+      expect(yield* bytesOf(merged, "bin/data")).toEqual([...other])
     }))
 
   it.effect("a merge commit keeps executables and links from the source branch", () =>

@@ -37,6 +37,20 @@ export interface GitTag {
   readonly taggerUser?: string
 }
 
+/** A file of a tree: its text, its exact bytes when they are not UTF-8 text, and its attribute. */
+export interface TreeFile {
+  readonly text: string
+  readonly bytes?: Uint8Array
+  readonly attribute?: FileAttribute
+}
+
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]))
+
+/** Whether two tree files are the same file: text, bytes and attribute. */
+export const sameFile = (a: TreeFile | undefined, b: TreeFile | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.text === b.text && a.attribute === b.attribute && sameBytes(a.bytes, b.bytes))
+
 /** One changed file between two trees. */
 export interface FileChange {
   readonly status: "added" | "removed" | "modified"
@@ -164,6 +178,23 @@ export class GitRepo {
       for (const [path, content] of Object.entries(c.files)) {
         if (content === null) tree.delete(path)
         else tree.set(path, content)
+      }
+    }
+    return tree
+  }
+
+  /** The files of the tree at a commit, each with its bytes (when not UTF-8 text) and attribute, in one walk. */
+  treeFiles(hash: string): Map<string, TreeFile> {
+    const tree = new Map<string, TreeFile>()
+    for (const c of this.ancestry(hash)) {
+      for (const [path, text] of Object.entries(c.files)) {
+        if (text === null) {
+          tree.delete(path)
+          continue
+        }
+        const bytes = c.bytes !== undefined && Object.hasOwn(c.bytes, path) ? c.bytes[path] : undefined
+        const attribute = c.attributes !== undefined && Object.hasOwn(c.attributes, path) ? c.attributes[path] : undefined
+        tree.set(path, { text, ...(bytes !== undefined ? { bytes } : {}), ...(attribute !== undefined ? { attribute } : {}) })
       }
     }
     return tree

@@ -23,8 +23,8 @@
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
-import type { FileAttribute } from "../git.js"
-import { diffTrees, sha1 } from "../git.js"
+import type { FileAttribute, TreeFile } from "../git.js"
+import { sameFile, sha1 } from "../git.js"
 import type { MergeStrategy, MergeTask, ParticipantState, PullRequestState, RepoData, TaskState } from "../gitStore.js"
 import { contentRaw, MERGE_STRATEGIES, parseCommentPayload } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
@@ -358,6 +358,7 @@ export const pullRequests: RouteModule = {
         parents: Array<string>,
         message: string,
         files: Record<string, string | null>,
+        bytes: Record<string, Uint8Array> = {},
         attributes: Record<string, FileAttribute> = {}
       ) => {
         const hash = sha1(JSON.stringify([core.fullName(d.repo), parents, message, ts, pr.id]))
@@ -369,6 +370,7 @@ export const pullRequests: RouteModule = {
           date: ts,
           parents,
           files,
+          ...(Object.keys(bytes).length > 0 ? { bytes } : {}),
           ...(Object.keys(attributes).length > 0 ? { attributes } : {})
         })
         return hash
@@ -389,19 +391,23 @@ export const pullRequests: RouteModule = {
           break
         case "squash": {
           const mb = d.git.mergeBase(src.hash, dst.hash)
-          const srcTree = d.git.tree(src.hash)
-          const changes = diffTrees(mb === undefined ? new Map() : d.git.tree(mb.hash), srcTree)
+          const before = mb === undefined ? new Map<string, TreeFile>() : d.git.treeFiles(mb.hash)
+          const after = d.git.treeFiles(src.hash)
+          // Every file that differs from the merge base, in its text, its bytes or its attribute
+          // (a change of attribute alone is a change too), as it is on the source branch: a file
+          // that is not UTF-8 text keeps its bytes, an executable or a link its attribute.
           const files: Record<string, string | null> = {}
-          for (const c of changes) files[c.path] = c.newContent
-          // Executables and links keep their attribute; a change of attribute alone is a change too.
+          const bytes: Record<string, Uint8Array> = {}
           const attributes: Record<string, FileAttribute> = {}
-          for (const [path, content] of srcTree) {
-            const attribute = d.git.fileAttribute(src.hash, path)
-            if (attribute !== (mb === undefined ? undefined : d.git.fileAttribute(mb.hash, path))) files[path] = content
-            if (attribute !== undefined && Object.hasOwn(files, path)) attributes[path] = attribute
+          for (const path of new Set([...before.keys(), ...after.keys()])) {
+            const file = after.get(path)
+            if (sameFile(before.get(path), file)) continue
+            files[path] = file?.text ?? null
+            if (file?.bytes !== undefined) bytes[path] = file.bytes
+            if (file?.attribute !== undefined) attributes[path] = file.attribute
           }
           const titles = d.git.log([src.hash], [dst.hash]).reverse().map((c) => `* ${c.message.split("\n")[0]}`).join("\n")
-          merged = newCommit([dst.hash], options.message ?? `${pr.title} (pull request #${pr.id})\n\n${titles}${trailer}\n`, files, attributes)
+          merged = newCommit([dst.hash], options.message ?? `${pr.title} (pull request #${pr.id})\n\n${titles}${trailer}\n`, files, bytes, attributes)
           break
         }
       }
