@@ -117,6 +117,42 @@ layer(AsAlice)("executables and links against the fake", (it) => {
       expect(yield* bytesOf(merged, "bin/data")).toEqual([...other])
     }))
 
+  it.effect("a change of attribute alone shows as git shows a mode change: in the diff, the diffstat, the patch and the history", () =>
+    Effect.gen(function*() {
+      const first = yield* commitOn("modes", [{ path: "modes/run.sh", content: "echo\n" }, { path: "modes/both.sh", content: "one\n" }])
+      const chmod = yield* commitOn("modes", [
+        { path: "modes/run.sh", content: "echo\n", attributes: "executable" },
+        { path: "modes/both.sh", content: "two\n", attributes: "executable" }
+      ])
+      const stats = yield* Stream.runCollect(Commit.diffstat({ ...playground, spec: chmod }))
+      expect(Chunk.toReadonlyArray(stats).map((s) => [s.new?.path, s.status, s.lines_added, s.lines_removed])).toEqual([
+        ["modes/both.sh", "modified", 1, 1],
+        ["modes/run.sh", "modified", 0, 0]
+      ])
+      const diff = yield* Commit.diff({ ...playground, spec: chmod })
+      expect(diff).toContain("diff --git a/modes/run.sh b/modes/run.sh\nold mode 100644\nnew mode 100755\n")
+      expect(diff).not.toContain("--- a/modes/run.sh")
+      expect(diff).toMatch(/diff --git a\/modes\/both\.sh b\/modes\/both\.sh\nold mode 100644\nnew mode 100755\nindex [0-9a-f]{7}\.\.[0-9a-f]{7}\n--- a/)
+      const patch = yield* Commit.patch({ ...playground, spec: chmod })
+      expect(patch).toContain(" modes/run.sh | 0\n")
+      expect(patch).toContain(" mode change 100644 => 100755 modes/run.sh\n")
+      const history = yield* Stream.runCollect(Source.findHistory({ ...playground, commit: chmod, path: "modes/run.sh" }))
+      expect(Chunk.toReadonlyArray(history).slice(0, 2).map((e) => [e.commit?.hash, e.attributes])).toEqual([[chmod, ["executable"]], [first, []]])
+      // An executable is created and deleted with its own mode; a link that becomes a file is, as in
+      // git, the link deleted and the file added.
+      const link = yield* commitOn("modes", [{ path: "modes/latest", content: "run.sh", attributes: "link" }])
+      expect(yield* Commit.diff({ ...playground, spec: link })).toContain("new file mode 120000\n")
+      const file = yield* commitOn("modes", [{ path: "modes/latest", content: "run.sh" }])
+      expect((yield* Commit.diff({ ...playground, spec: file })).split("\n").filter((line) => /^(diff|deleted|new|old) /.test(line))).toEqual([
+        "diff --git a/modes/latest b/modes/latest",
+        "deleted file mode 120000",
+        "diff --git a/modes/latest b/modes/latest",
+        "new file mode 100644"
+      ])
+      const gone = Option.getOrThrow(yield* Source.createCommit(playground, { branch: "modes", delete_files: ["modes/run.sh"] }))
+      expect(yield* Commit.diff({ ...playground, spec: gone })).toContain("deleted file mode 100755\n")
+    }))
+
   it.effect("a merge commit keeps executables and links from the source branch", () =>
     Effect.gen(function*() {
       yield* commitOn("merge-me", [

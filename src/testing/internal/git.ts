@@ -51,12 +51,37 @@ const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
 export const sameFile = (a: TreeFile | undefined, b: TreeFile | undefined): boolean =>
   a === b || (a !== undefined && b !== undefined && a.text === b.text && a.attribute === b.attribute && sameBytes(a.bytes, b.bytes))
 
-/** One changed file between two trees. */
+/** A file's mode as git writes it: a regular file, an executable, a symbolic link. */
+export type FileMode = "100644" | "100755" | "120000"
+
+export const fileMode = (attribute: FileAttribute | undefined): FileMode =>
+  attribute === "executable" ? "100755" : attribute === "link" ? "120000" : "100644"
+
+/**
+ * What a commit sets a path to: the file (with its bytes when they are not UTF-8 text, and its
+ * attribute), `null` when the commit deletes it, `undefined` when the commit leaves it alone.
+ */
+export const setBy = (c: GitCommit, path: string): TreeFile | null | undefined => {
+  if (!Object.hasOwn(c.files, path)) return undefined
+  const text = c.files[path]
+  if (text === null || text === undefined) return null
+  const bytes = c.bytes !== undefined && Object.hasOwn(c.bytes, path) ? c.bytes[path] : undefined
+  const attribute = c.attributes !== undefined && Object.hasOwn(c.attributes, path) ? c.attributes[path] : undefined
+  return { text, ...(bytes !== undefined ? { bytes } : {}), ...(attribute !== undefined ? { attribute } : {}) }
+}
+
+/**
+ * One changed file between two trees. A change of mode alone (a file made executable) is a
+ * `modified` change with no lines added or removed, as git lists it.
+ */
 export interface FileChange {
   readonly status: "added" | "removed" | "modified"
   readonly path: string
   readonly oldContent: string | null
   readonly newContent: string | null
+  /** The file's mode on each side (`null` where the side has no file). */
+  readonly oldMode: FileMode | null
+  readonly newMode: FileMode | null
   readonly linesAdded: number
   readonly linesRemoved: number
   readonly hunks: string
@@ -187,14 +212,10 @@ export class GitRepo {
   treeFiles(hash: string): Map<string, TreeFile> {
     const tree = new Map<string, TreeFile>()
     for (const c of this.ancestry(hash)) {
-      for (const [path, text] of Object.entries(c.files)) {
-        if (text === null) {
-          tree.delete(path)
-          continue
-        }
-        const bytes = c.bytes !== undefined && Object.hasOwn(c.bytes, path) ? c.bytes[path] : undefined
-        const attribute = c.attributes !== undefined && Object.hasOwn(c.attributes, path) ? c.attributes[path] : undefined
-        tree.set(path, { text, ...(bytes !== undefined ? { bytes } : {}), ...(attribute !== undefined ? { attribute } : {}) })
+      for (const path of Object.keys(c.files)) {
+        const file = setBy(c, path)
+        if (file === null || file === undefined) tree.delete(path)
+        else tree.set(path, file)
       }
     }
     return tree
@@ -302,24 +323,34 @@ const hunksOf = (ops: ReadonlyArray<Op>, context: number): string => {
   return out.join("\n") + "\n"
 }
 
-/** The changes from `oldTree` to `newTree`, sorted by path. */
+/**
+ * The changes from `oldTree` to `newTree`, sorted by path. A tree maps a path to its text (a
+ * regular file) or to a {@link TreeFile}, whose attribute gives its mode.
+ */
 export const diffTrees = (
-  oldTree: ReadonlyMap<string, string>,
-  newTree: ReadonlyMap<string, string>,
+  oldTree: ReadonlyMap<string, string | TreeFile>,
+  newTree: ReadonlyMap<string, string | TreeFile>,
   context = 3
 ): Array<FileChange> => {
   const paths = [...new Set([...oldTree.keys(), ...newTree.keys()])].sort()
+  const textOf = (file: string | TreeFile | undefined) => (file === undefined ? null : typeof file === "string" ? file : file.text)
+  const modeOf = (file: string | TreeFile | undefined) =>
+    file === undefined ? null : fileMode(typeof file === "string" ? undefined : file.attribute)
   const out: Array<FileChange> = []
   for (const path of paths) {
-    const oldContent = oldTree.get(path) ?? null
-    const newContent = newTree.get(path) ?? null
-    if (oldContent === newContent) continue
+    const oldContent = textOf(oldTree.get(path))
+    const newContent = textOf(newTree.get(path))
+    const oldMode = modeOf(oldTree.get(path))
+    const newMode = modeOf(newTree.get(path))
+    if (oldContent === newContent && oldMode === newMode) continue
     const ops = lineOps(splitLines(oldContent), splitLines(newContent))
     out.push({
       status: oldContent === null ? "added" : newContent === null ? "removed" : "modified",
       path,
       oldContent,
       newContent,
+      oldMode,
+      newMode,
       linesAdded: ops.filter((o) => o.kind === "+").length,
       linesRemoved: ops.filter((o) => o.kind === "-").length,
       hunks: hunksOf(ops, context)
@@ -330,15 +361,31 @@ export const diffTrees = (
 
 const blob = (content: string | null) => (content === null ? "0000000" : sha1(`blob ${content}`).slice(0, 7))
 
-/** A `git diff`-style text for changes. */
+/**
+ * A `git diff`-style text for changes. As git prints them: a change of mode is `old mode` and
+ * `new mode` lines (and nothing else when the content is the same); a link that becomes a file,
+ * or the reverse, is the old one deleted and the new one added.
+ */
 export const unifiedDiff = (changes: ReadonlyArray<FileChange>): string =>
-  changes.map((c) => {
+  changes.flatMap((c) => {
+    const typeChange = c.oldMode !== null && c.newMode !== null && (c.oldMode === "120000") !== (c.newMode === "120000")
+    if (!typeChange) return [c]
+    const whole = (from: string | null, to: string | null) => hunksOf(lineOps(splitLines(from), splitLines(to)), 0)
+    return [
+      { ...c, status: "removed" as const, newContent: null, newMode: null, hunks: whole(c.oldContent, null) },
+      { ...c, status: "added" as const, oldContent: null, oldMode: null, hunks: whole(null, c.newContent) }
+    ]
+  }).map((c) => {
     const lines = [`diff --git a/${c.path} b/${c.path}`]
-    if (c.status === "added") lines.push("new file mode 100644")
-    if (c.status === "removed") lines.push("deleted file mode 100644")
-    lines.push(`index ${blob(c.oldContent)}..${blob(c.newContent)}${c.status === "modified" ? " 100644" : ""}`)
-    lines.push(c.oldContent === null ? "--- /dev/null" : `--- a/${c.path}`)
-    lines.push(c.newContent === null ? "+++ /dev/null" : `+++ b/${c.path}`)
+    if (c.status === "added") lines.push(`new file mode ${c.newMode}`)
+    if (c.status === "removed") lines.push(`deleted file mode ${c.oldMode}`)
+    const modeChanged = c.status === "modified" && c.oldMode !== c.newMode
+    if (modeChanged) lines.push(`old mode ${c.oldMode}`, `new mode ${c.newMode}`)
+    if (c.oldContent !== c.newContent) {
+      lines.push(`index ${blob(c.oldContent)}..${blob(c.newContent)}${c.status === "modified" && !modeChanged ? ` ${c.newMode}` : ""}`)
+      lines.push(c.oldContent === null ? "--- /dev/null" : `--- a/${c.path}`)
+      lines.push(c.newContent === null ? "+++ /dev/null" : `+++ b/${c.path}`)
+    }
     return lines.join("\n") + "\n" + c.hunks
   }).join("")
 
@@ -350,7 +397,12 @@ const rfc2822 = (iso: string): string => {
 /** A `git format-patch`-style text for one commit and its changes. */
 export const formatPatch = (commit: GitCommit, changes: ReadonlyArray<FileChange>, index: number, total: number): string => {
   const [subject, ...body] = commit.message.replace(/\n+$/, "").split("\n")
-  const stat = changes.map((c) => ` ${c.path} | ${c.linesAdded + c.linesRemoved} ${"+".repeat(c.linesAdded)}${"-".repeat(c.linesRemoved)}`)
+  const stat = changes.map((c) => {
+    const bar = `${"+".repeat(c.linesAdded)}${"-".repeat(c.linesRemoved)}`
+    return ` ${c.path} | ${c.linesAdded + c.linesRemoved}${bar === "" ? "" : ` ${bar}`}`
+  })
+  const modeChanges = changes.filter((c) => c.status === "modified" && c.oldMode !== c.newMode)
+    .map((c) => ` mode change ${c.oldMode} => ${c.newMode} ${c.path}`)
   const prefix = total > 1 ? `[PATCH ${index}/${total}]` : "[PATCH]"
   return [
     `From ${commit.hash} Mon Sep 17 00:00:00 2001`,
@@ -364,6 +416,7 @@ export const formatPatch = (commit: GitCommit, changes: ReadonlyArray<FileChange
     ` ${changes.length} file${changes.length === 1 ? "" : "s"} changed, ${changes.reduce((n, c) => n + c.linesAdded, 0)} insertions(+), ${
       changes.reduce((n, c) => n + c.linesRemoved, 0)
     } deletions(-)`,
+    ...modeChanges,
     "",
     unifiedDiff(changes) + "--",
     "2.43.0",

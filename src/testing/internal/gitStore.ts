@@ -612,7 +612,7 @@ export const makeGitStore = (core: BaseCore) => {
   }
 
   const changes = (d: RepoData, newer: GitCommit, older: GitCommit | undefined, context = 3) =>
-    diffTrees(older === undefined ? new Map() : d.git.tree(older.hash), d.git.tree(newer.hash), context)
+    diffTrees(older === undefined ? new Map() : d.git.treeFiles(older.hash), d.git.treeFiles(newer.hash), context)
 
   // ---- snapshot --------------------------------------------------------------------------------
 

@@ -13,7 +13,9 @@
  * - A file part's `x-attributes` (`executable` or `link`) is kept with the file: its metadata lists
  *   it in `attributes`, and a file written without it becomes a regular file again, as the spec
  *   says. A link is stored as a file whose content is its target. Our guesses: any other value is
- *   400, as is a link with no target; a diff does not show a mode change.
+ *   400, as is a link with no target. A change of attribute alone is a change of the file's mode,
+ *   as in git: diffs show `old mode`/`new mode`, diffstats a `modified` file with no lines, and
+ *   the file's history lists the commit.
  * - `format=rendered` is not modelled (400 for other formats).
  *
  * @internal
@@ -22,8 +24,8 @@ import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
 import type { RepoData } from "../gitStore.js"
-import type { FileAttribute } from "../git.js"
-import { sha1 } from "../git.js"
+import type { FileAttribute, TreeFile } from "../git.js"
+import { sameFile, setBy, sha1 } from "../git.js"
 import { readParts } from "../multipartParts.js"
 import type { RouteModule } from "../router.js"
 
@@ -198,8 +200,8 @@ export const source: RouteModule = {
 
     /**
      * `GET R/filehistory/{commit}/{path}`: the commits that changed a file, newest first, as `git
-     * log --follow` lists them: a commit counts when the file's contents differ from its first
-     * parent's (a deletion counts too: its entry has no size). Each entry carries its commit
+     * log --follow` lists them: a commit counts when the file's contents or mode differ from its
+     * first parent's (a deletion counts too: its entry has no size). Each entry carries its commit
      * abbreviated, as Bitbucket's do (`q` on `commit.date` still works). With `renames` (the
      * default), a file added by a commit that removed another whose lines are at least half the
      * same continues as that one.
@@ -214,14 +216,15 @@ export const source: RouteModule = {
       const whole = core.fieldRequested(ctx, "values.commit") || namesCommit("q") || namesCommit("sort")
       const out: Array<unknown> = []
       for (const c of d.git.log([start.hash], [])) {
-        if (!Object.hasOwn(c.files, path)) continue
-        const before = c.parents[0] === undefined ? new Map<string, string>() : d.git.tree(c.parents[0])
-        const content = c.files[path] ?? null
-        if (content === (before.get(path) ?? null)) continue
+        const file = setBy(c, path)
+        if (file === undefined) continue
+        const before = c.parents[0] === undefined ? new Map<string, TreeFile>() : d.git.treeFiles(c.parents[0])
+        // A change of mode alone (a file made executable) counts, as in `git log -- path`.
+        if (file === null ? !before.has(path) : sameFile(before.get(path), file)) continue
         // Bitbucket embeds the commit abbreviated (hash and links); its fields when asked for, by
         // `fields` or a BBQL `q` on them (which the fake filters the entries by).
         const commit = whole ? git.commitJson(d, c) : git.commitRef(d.repo, c.hash)
-        if (content === null) {
+        if (file === null) {
           out.push({ type: "commit_file", path, escaped_path: path, commit })
           continue
         }
@@ -229,7 +232,7 @@ export const source: RouteModule = {
         if (renames && !before.has(path)) {
           const from = Object.entries(c.files)
             .filter(([old, removed]) => removed === null && before.has(old))
-            .map(([old]) => [old, similarity(before.get(old)!, content)] as const)
+            .map(([old]) => [old, similarity(before.get(old)!.text, file.text)] as const)
             .filter(([, score]) => score >= 0.5)
             .sort((a, b) => b[1] - a[1])[0]
           if (from !== undefined) path = from[0]
