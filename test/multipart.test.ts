@@ -40,13 +40,43 @@ describe("multipart bodies", () => {
       'Content-Disposition: form-data; name="/README.txt"; filename="README.txt"; x-attributes="link"',
       'Content-Disposition: form-data; name="/plain.txt"; filename="plain.txt"'
     ])
-    // Node's FormData parser refuses parameters it does not know; the fake's own reader (which
-    // Bitbucket's Django resembles here) reads each part whole.
+    // Node's FormData parser refuses parameters it does not know; the fake's reader, as Django,
+    // reads each part whole.
     const parts = parseParts(contentType, body)
     expect(parts.map((part) => [part.name, part.filename, part.params.get("x-attributes"), new TextDecoder().decode(part.content)])).toEqual([
       ["/bin/run.sh", "run.sh", "executable", "#!/bin/sh\n"],
       ["/README.txt", "README.txt", "link", "README"],
       ["/plain.txt", "plain.txt", undefined, "x"]
+    ])
+  })
+
+  it("are read by the fake as Django reads them: key=value parameters between semicolons, only \\\\ and \\\" unescaped", () => {
+    const read = (...dispositions: ReadonlyArray<string>) => {
+      const body = dispositions.map((d) => `--XYZ\r\nContent-Disposition: ${d}\r\n\r\nhello\r\n`).join("") + "--XYZ--\r\n"
+      return parseParts('multipart/form-data; boundary="XYZ"', new TextEncoder().encode(body)).map((part) => [part.name, part.filename])
+    }
+    // A piece without `=` is no parameter: without a name, the part is skipped.
+    expect(read('form-data; name:"/x.txt"; filename:"x.txt"')).toEqual([])
+    expect(read('form-data; name="/x"; filename="x"; x-attributes:"executable"')).toEqual([["/x", "x"]])
+    expect(parseParts("multipart/form-data; boundary=XYZ", new TextEncoder().encode(
+      '--XYZ\r\nContent-Disposition: form-data; name="/x"; filename="x"; x-attributes:"executable"\r\n\r\nhello\r\n--XYZ--\r\n'
+    ))[0]!.params.has("x-attributes")).toBe(false)
+    // Only \\ and \" are escapes; a browser's %22 is kept as it is.
+    expect(read('form-data; name="/a\\b"; filename="a"', 'form-data; name="/a\\\\b\\"c"', 'form-data; name="/a%22b"')).toEqual([
+      ["/a\\b", "a"],
+      ['/a\\b"c', undefined],
+      ["/a%22b", undefined]
+    ])
+    // Without a `;` the rest is part of the value; a `;` inside quotes separates nothing.
+    expect(read('form-data; name="/x"filename="y"', 'form-data; name="/z"; filename="a; x-attributes=link"')).toEqual([
+      ['/x"filename="y', undefined],
+      ["/z", "a; x-attributes=link"]
+    ])
+    // An empty file name makes a text field; RFC 2231 names are decoded; names lose surrounding spaces.
+    expect(read('form-data; name="f"; filename=""', "form-data; name=f; filename*=UTF-8''%C3%BC%20x.txt", 'form-data; name=" g "')).toEqual([
+      ["f", undefined],
+      ["f", "ü x.txt"],
+      ["g", undefined]
     ])
   })
 

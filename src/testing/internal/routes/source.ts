@@ -13,7 +13,10 @@
  * - A file part's `x-attributes` (`executable` or `link`) is kept with the file: its metadata lists
  *   it in `attributes`, and a file written without it becomes a regular file again, as the spec
  *   says. A link is stored as a file whose content is its target. Our guesses: any other value is
- *   400, as is a link with no target. A change of attribute alone is a change of the file's mode,
+ *   400, as is a link with no target. Our reading of the parameter: it is `x-attributes="…"` (or
+ *   unquoted), as the spec's prose writes it; the colon form of the spec's example
+ *   (`x-attributes:"executable"`) is not read, and the file is a regular one, since Django, which
+ *   Bitbucket parses the header with, drops a parameter without `=`. A change of attribute alone is a change of the file's mode,
  *   as in git: diffs show `old mode`/`new mode`, diffstats a `modified` file with no lines, and
  *   the file's history lists the commit.
  * - `format=rendered` is not modelled (400 for other formats).
