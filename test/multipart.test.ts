@@ -1,5 +1,9 @@
+import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Effect, Layer, Stream } from "effect"
+import { Authenticator, Download, Issue, Snippet } from "../src/index.js"
 import * as Multipart from "../src/internal/multipart.js"
+import { FakeBitbucket } from "../src/testing/index.js"
 import { parseParts } from "../src/testing/internal/multipartParts.js"
 
 const parse = async (parts: ReadonlyArray<Multipart.Part>) => {
@@ -95,4 +99,42 @@ describe("multipart bodies", () => {
     const text = new TextDecoder().decode(a.body)
     expect(text.split(`--${boundary}`)).toHaveLength(3)
   })
+})
+
+describe("the fake's routes that take multipart bodies", () => {
+  const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+    Layer.provideMerge(FakeBitbucket.layer())
+  )
+  const ALICE = `Basic ${Buffer.from("alice@example.com:alice-api-token").toString("base64")}`
+  /** POSTs hand-written parts, as a browser could send them. */
+  const post = (path: string, parts: ReadonlyArray<string>) =>
+    Effect.gen(function*() {
+      const body = `${parts.map((part) => `--XYZ\r\n${part}\r\n`).join("")}--XYZ--\r\n`
+      const request = HttpClientRequest.post(`https://api.bitbucket.org/2.0${path}`).pipe(
+        HttpClientRequest.setHeader("authorization", ALICE),
+        HttpClientRequest.bodyUint8Array(new TextEncoder().encode(body), "multipart/form-data; boundary=XYZ")
+      )
+      return yield* (yield* HttpClient.HttpClient).execute(request)
+    })
+  const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+  it.effect("read file names as Django does (a browser's %22 kept) and keep parts with parameters they do not know", () =>
+    Effect.gen(function*() {
+      // A browser sends a file named `say "hi".txt` with its quotes as %22.
+      const file = (field: string) => `Content-Disposition: form-data; name="${field}"; filename="say %22hi%22.txt"; x-note="kept"\r\n\r\nhi`
+      const api = { workspace: "acme", repo_slug: "api" }
+      expect((yield* post("/repositories/acme/api/downloads", [file("files")])).status).toBe(201)
+      expect((yield* collect(Download.findForRepository(api))).map((d) => d.name)).toContain("say %22hi%22.txt")
+
+      const snippet = yield* post("/snippets/demo", ['Content-Disposition: form-data; name="title"\r\n\r\nQuoted', file("file")])
+      expect(snippet.status).toBe(201)
+      const created = (yield* snippet.json) as { readonly links: { readonly self: { readonly href: string } } }
+      const encoded_id = created.links.self.href.split("/").pop()!
+      expect(Snippet.filenames(yield* Snippet.find({ workspace: "demo", encoded_id }))).toEqual(["say %22hi%22.txt"])
+
+      const playground = { workspace: "demo", repo_slug: "effect-playground" }
+      const issue = yield* Issue.create(playground, { title: "Quoted attachment" })
+      expect((yield* post(`/repositories/demo/effect-playground/issues/${issue.id}/attachments`, [file("files")])).status).toBe(201)
+      expect((yield* collect(Issue.findAttachments({ ...playground, issue_id: issue.id! }))).map((a) => a.name)).toEqual(["say %22hi%22.txt"])
+    }).pipe(Effect.provide(AsAlice)))
 })

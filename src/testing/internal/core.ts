@@ -141,19 +141,6 @@ export const isoFromMillis = (ms: number): string => new Date(ms).toISOString().
 export const slugify = (name: string): string =>
   name.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "")
 
-/** Parses a `multipart/form-data` request body; one that does not parse is 400. */
-export const readMultipart = async (ctx: Ctx): Promise<FormData> => {
-  try {
-    return await new Request("http://fake.invalid/", {
-      method: "POST",
-      headers: { "content-type": ctx.headers.get("content-type")! },
-      body: new Uint8Array(ctx.bytes ?? new TextEncoder().encode(ctx.body))
-    }).formData()
-  } catch {
-    throw new HttpError(400, "Bad request", "The multipart/form-data body could not be parsed.")
-  }
-}
-
 export const decodeBase64 = (s: string): string => Buffer.from(s, "base64").toString("utf8")
 
 export const rawQueryParam = (url: URL, name: string): string | undefined => {

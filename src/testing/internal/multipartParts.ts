@@ -1,5 +1,6 @@
 /**
- * A `multipart/form-data` reader that reads a body as Django (Bitbucket's framework) does, where
+ * The fake's `multipart/form-data` reader, for every route that takes such a body (`src`, snippets,
+ * issue attachments, downloads). It reads a body as Django (Bitbucket's framework) does, where
  * Node's own FormData parser reads it differently:
  * - a `Content-Disposition` parameter is `key=value`, parameters are separated by `;` (not inside a
  *   quoted value), and a piece without `=` is dropped: `x-attributes:"executable"`, the colon form

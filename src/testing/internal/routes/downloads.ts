@@ -15,7 +15,8 @@
 import * as Effect from "effect/Effect"
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
 import type { Ctx } from "../core.js"
-import { HttpError, readMultipart } from "../core.js"
+import { HttpError } from "../core.js"
+import { readParts } from "../multipartParts.js"
 import type { RouteModule } from "../router.js"
 import type { SeedRepository } from "../seed.js"
 
@@ -79,13 +80,10 @@ export const downloads: RouteModule = {
         if (!(ctx.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
           throw new HttpError(406, "Unsupported Content-Type. Use multipart/form-data.")
         }
-        const form = yield* Effect.promise(() => readMultipart(ctx))
-        const uploads: Array<{ readonly name: string; readonly bytes: Uint8Array }> = []
-        for (const [field, value] of form) {
-          if (field !== "files" || typeof value === "string") continue
-          uploads.push({ name: value.name, bytes: new Uint8Array(yield* Effect.promise(() => value.arrayBuffer())) })
-        }
-        if (uploads.length === 0 || uploads.some((u) => u.name === "")) throw core.invalid({ files: ["Upload one or more files, each with a file name."] })
+        const uploads = readParts(ctx).flatMap((part) =>
+          part.name !== "files" || part.filename === undefined ? [] : [{ name: part.filename, bytes: part.content }]
+        )
+        if (uploads.length === 0) throw core.invalid({ files: ["Upload one or more files, each with a file name."] })
         const ts = yield* now
         for (const u of uploads) {
           filesOf(repo).set(u.name, { name: u.name, bytes: u.bytes, created_on: ts, user: core.actorUuid(ctx), downloads: 0 })

@@ -27,7 +27,8 @@
 import * as Effect from "effect/Effect"
 import { randomBytes } from "node:crypto"
 import type { Ctx } from "../core.js"
-import { HttpError, readMultipart } from "../core.js"
+import { HttpError } from "../core.js"
+import { readParts } from "../multipartParts.js"
 import type { RouteModule } from "../router.js"
 import type { SeedIssue, SeedIssueTracker, SeedRepository } from "../seed.js"
 
@@ -529,14 +530,9 @@ export const issues: RouteModule = {
         if (!(ctx.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
           throw new HttpError(400, "Unsupported Content-Type. Use multipart/form-data.")
         }
-        const form = yield* Effect.promise(() => readMultipart(ctx))
-        const uploads: Array<{ readonly name: string; readonly bytes: Uint8Array }> = []
         // Any field name is taken, as Bitbucket documents "one or more file fields".
-        for (const [, value] of form) {
-          if (typeof value === "string") continue
-          uploads.push({ name: value.name, bytes: new Uint8Array(yield* Effect.promise(() => value.arrayBuffer())) })
-        }
-        if (uploads.length === 0 || uploads.some((u) => u.name === "")) throw invalid({ files: ["Attach one or more files, each with a file name."] })
+        const uploads = readParts(ctx).flatMap((part) => part.filename === undefined ? [] : [{ name: part.filename, bytes: part.content }])
+        if (uploads.length === 0) throw invalid({ files: ["Attach one or more files, each with a file name."] })
         for (const u of uploads) {
           const old = issue.attachments.get(u.name)
           if (old !== undefined) files.delete(old.token)

@@ -7,8 +7,8 @@
  * `GET|POST …/comments`, `GET|PUT|DELETE …/comments/{comment_id}`.
  *
  * Create and update take `multipart/form-data` (fields `title`, `is_private`, `scm`, one `file`
- * part per file, named by its filename; on update a `files` field naming a file without a part
- * deletes it) or `application/json` (metadata only; `files: { "name": null }` deletes a file).
+ * part per file, named by its filename as Django reads it, e.g. `%22` kept; on update a `files`
+ * field naming a file without a part deletes it) or `application/json` (metadata only; `files: { "name": null }` deletes a file).
  * Every change of the files makes a new revision (`node_id`); older revisions stay readable.
  *
  * Decisions where Bitbucket's documentation is silent:
@@ -29,11 +29,14 @@
  */
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
-import { HttpError, readMultipart } from "../core.js"
+import { HttpError } from "../core.js"
 import { diffTrees, formatPatch, sha1, unifiedDiff } from "../git.js"
 import { parseCommentPayload } from "../gitStore.js"
+import { readParts } from "../multipartParts.js"
 import type { RouteModule } from "../router.js"
 import type { SeedSnippet, SeedSnippetComment, SeedWorkspace } from "../seed.js"
+
+const utf8 = new TextDecoder()
 
 type Params = Readonly<Record<string, string>>
 
@@ -327,22 +330,21 @@ export const snippets: RouteModule = {
 
     /** Reads a create/update body: `multipart/form-data`, `application/json` or nothing. */
     const readInput = (ctx: Ctx): Effect.Effect<SnippetInput> =>
-      Effect.promise(async () => {
+      Effect.sync(() => {
         const input: SnippetInput = { files: new Map(), deletes: new Set() }
         const fields: Record<string, Array<string>> = {}
         const bad = (field: string, message: string) => (fields[field] ??= []).push(message)
         const contentType = (ctx.headers.get("content-type") ?? "").toLowerCase()
         const bytes = ctx.bytes ?? new TextEncoder().encode(ctx.body)
         if (contentType.startsWith("multipart/form-data")) {
-          const form = await readMultipart(ctx)
           const listed: Array<string> = []
-          for (const [name, value] of form) {
-            if (typeof value !== "string") {
-              const fileName = value.name
-              if (fileName === "") bad("file", "Every file part needs a file name.")
-              else input.files.set(fileName, new Uint8Array(await value.arrayBuffer()))
+          for (const part of readParts(ctx)) {
+            if (part.filename !== undefined) {
+              input.files.set(part.filename, part.content)
               continue
             }
+            const name = part.name
+            const value = utf8.decode(part.content)
             switch (name) {
               case "title":
                 input.title = value

@@ -251,7 +251,6 @@ export const source: RouteModule = {
         const bytes = ctx.bytes ?? new TextEncoder().encode(ctx.body)
         const entries: Array<[name: string, value: string | Uint8Array, isFile: boolean, attributes: string | undefined]> = []
         if (contentType.startsWith("multipart/form-data")) {
-          // Read by hand: the platform's FormData parser refuses the `x-attributes` parameter.
           for (const part of readParts(ctx)) {
             entries.push(
               part.filename === undefined
