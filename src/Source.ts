@@ -278,8 +278,10 @@ const FileToCommitSchema = Schema.Struct({
  * bytes as they are), and optionally what it is besides a regular file. `attributes` takes one
  * value, since a git file is one of these at a time:
  * - `"executable"`: the file gets its executable bit;
- * - `"link"`: the file is a symbolic link, and `content` is the path it points to, as text (not
- *   empty, no line break; relative to the link's directory, as git stores it).
+ * - `"link"`: the file is a symbolic link, and `content` is the path it points to, as text. The
+ *   target is sent as given, relative (git resolves it from the link's directory) or absolute; it
+ *   is not checked to exist. An empty target, or one with a line break or a NUL character, fails
+ *   with `InvalidInput` before anything is sent.
  *
  * Without `attributes` the file is a regular file, even where the commit built on had an
  * executable or a link at that path: to change an executable and keep its bit, give

@@ -226,7 +226,13 @@ describe("executables and links on the wire", () => {
           { path: "plain.txt", content: "x" }
         ]
       }).pipe(Effect.provide(mock.anonymous))
-      const dispositions = mock.requests[0]!.body.split("\r\n").filter((line) => line.startsWith("Content-Disposition"))
+      const body = mock.requests[0]!.body
+      // A link's target is sent as given, absolute or relative.
+      yield* Source.createCommit({ workspace: "demo", repo_slug: "r" }, {
+        files: [{ path: "etc/hosts", content: "/etc/hosts", attributes: "link" }, { path: "up", content: "../x", attributes: "link" }]
+      }).pipe(Effect.provide(mock.anonymous))
+      expect(mock.requests[1]!.body).toMatch(/x-attributes="link"\r\n[^]*?\r\n\r\n\/etc\/hosts\r\n[^]*x-attributes="link"\r\n[^]*?\r\n\r\n\.\.\/x\r\n/)
+      const dispositions = body.split("\r\n").filter((line) => line.startsWith("Content-Disposition"))
       expect(dispositions).toEqual([
         'Content-Disposition: form-data; name="/bin/run.sh"; filename="run.sh"; x-attributes="executable"',
         'Content-Disposition: form-data; name="/README.txt"; filename="README.txt"; x-attributes="link"',
@@ -240,7 +246,8 @@ describe("executables and links on the wire", () => {
       const cases: ReadonlyArray<readonly [Source.FileToCommit, string]> = [
         [{ path: "l", content: "", attributes: "link" }, "it is empty"],
         [{ path: "l", content: new TextEncoder().encode("target"), attributes: "link" }, "as text"],
-        [{ path: "l", content: "target\n", attributes: "link" }, "line break"]
+        [{ path: "l", content: "target\n", attributes: "link" }, "line break"],
+        [{ path: "l", content: "tar\0get", attributes: "link" }, "NUL"]
       ]
       for (const [file, said] of cases) {
         const error = yield* Effect.flip(Source.createCommit({ workspace: "demo", repo_slug: "r" }, {
