@@ -8,6 +8,8 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Layer, Option, Stream } from "effect"
 import { Authenticator, BitbucketError, Commit, PullRequest, Resource, Source } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
+import type { FileAttribute } from "../src/testing/internal/git.js"
+import { FILE_ATTRIBUTES } from "../src/testing/internal/git.js"
 import { mockHttp } from "./support/mockHttp.js"
 
 const AsAlice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
@@ -151,6 +153,19 @@ layer(AsAlice)("executables and links against the fake", (it) => {
       ])
       const gone = Option.getOrThrow(yield* Source.createCommit(playground, { branch: "modes", delete_files: ["modes/run.sh"] }))
       expect(yield* Commit.diff({ ...playground, spec: gone })).toContain("deleted file mode 100755\n")
+    }))
+
+  it.effect("the fake knows the client's attributes, and the client the fake's", () =>
+    Effect.gen(function*() {
+      // Each list is assignable to the other (checked by the compiler)...
+      const fromClient: ReadonlyArray<FileAttribute> = [] as Array<NonNullable<Source.FileToCommit["attributes"]>>
+      const fromFake: ReadonlyArray<NonNullable<Source.FileToCommit["attributes"]>> = FILE_ATTRIBUTES
+      expect(fromClient).toEqual([])
+      // ...and each of the fake's goes through the client into the fake.
+      for (const attributes of fromFake) {
+        const hash = yield* commitOn("vocabulary", [{ path: `vocabulary/${attributes}`, content: "target", attributes }])
+        expect(yield* attributesOf(hash, `vocabulary/${attributes}`)).toEqual([attributes])
+      }
     }))
 
   it.effect("a merge commit keeps executables and links from the source branch", () =>

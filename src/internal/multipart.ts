@@ -65,7 +65,7 @@ export const file = (name: string, filename: string, content: string | Uint8Arra
   ...(typeof content === "string"
     ? { contentType: "text/plain;charset=utf-8", content: encoder.encode(content) }
     : { contentType: "application/octet-stream", content }),
-  ...(attributes !== undefined ? { attributes } : {})
+  attributes
 })
 
 /** Escapes a name for a quoted `Content-Disposition` parameter, as browsers do (UTF-8 kept). */

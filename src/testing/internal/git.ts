@@ -7,8 +7,16 @@
  */
 import { createHash } from "node:crypto"
 
-/** What a file is besides a regular file: an executable, or a symbolic link (its content is the target). */
-export type FileAttribute = "executable" | "link"
+/**
+ * What a file can be besides a regular file: an executable, or a symbolic link (its content is the
+ * target). The fake's one list of them (POST src, seeds, squash merges); the client's is
+ * `Source.FileToCommit`'s `attributes`.
+ */
+export const FILE_ATTRIBUTES = ["executable", "link"] as const
+
+export type FileAttribute = (typeof FILE_ATTRIBUTES)[number]
+
+export const isFileAttribute = (value: string): value is FileAttribute => (FILE_ATTRIBUTES as ReadonlyArray<string>).includes(value)
 
 /** A commit of the model. `files` maps a path to its new content, or `null` when deleted. */
 export interface GitCommit {

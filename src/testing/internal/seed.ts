@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import type { FileAttribute } from "./git.js"
 import { defaultGit } from "./seedGit.js"
 
 /**
@@ -234,9 +235,10 @@ export interface SeedCommit {
   readonly binaryFiles?: Readonly<Record<string, string>>
   /**
    * Files set by this commit that are executables or symbolic links (a link's content is its
-   * target path); the others are regular files.
+   * target path); the others are regular files. Each path must be one this commit sets (in
+   * `files` or `binaryFiles`), else seeding fails.
    */
-  readonly attributes?: Readonly<Record<string, "executable" | "link">>
+  readonly attributes?: Readonly<Record<string, FileAttribute>>
   /** Users who approved the commit. */
   readonly approvedBy?: ReadonlyArray<UserRef>
 }

@@ -28,7 +28,7 @@ import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
 import type { RepoData } from "../gitStore.js"
 import type { FileAttribute, TreeFile } from "../git.js"
-import { sameFile, setBy, sha1 } from "../git.js"
+import { FILE_ATTRIBUTES, isFileAttribute, sameFile, setBy, sha1 } from "../git.js"
 import { readParts } from "../multipartParts.js"
 import type { RouteModule } from "../router.js"
 
@@ -97,8 +97,6 @@ interface Upload {
   readonly attributes: Map<string, FileAttribute>
   readonly listed: Array<string>
 }
-
-const FILE_ATTRIBUTES: ReadonlySet<string> = new Set<FileAttribute>(["executable", "link"])
 
 export const source: RouteModule = {
   name: "source",
@@ -284,11 +282,12 @@ export const source: RouteModule = {
           upload.attributes.delete(path)
           if (attributes !== undefined) {
             // Bitbucket's answers to other values and to an empty link are not documented: 400 is a guess.
-            if (!FILE_ATTRIBUTES.has(attributes)) {
-              throw core.invalid({ [name]: [`Unsupported x-attributes value ${JSON.stringify(attributes)}: use "executable" or "link".`] })
+            if (!isFileAttribute(attributes)) {
+              const known = FILE_ATTRIBUTES.map((a) => JSON.stringify(a)).join(" or ")
+              throw core.invalid({ [name]: [`Unsupported x-attributes value ${JSON.stringify(attributes)}: use ${known}.`] })
             }
             if (attributes === "link" && content.length === 0) throw core.invalid({ [name]: ["A link needs its target path as content."] })
-            upload.attributes.set(path, attributes as FileAttribute)
+            upload.attributes.set(path, attributes)
           }
         }
         return upload
