@@ -5,7 +5,7 @@
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Chunk, Effect, Layer, Option, Stream } from "effect"
+import { Cause, Chunk, Effect, Exit, Layer, Option, Stream } from "effect"
 import { Authenticator, BitbucketError, Commit, PullRequest, Resource, Source } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import type { FileAttribute } from "../src/testing/internal/git.js"
@@ -227,6 +227,53 @@ layer(AsAlice)("executables and links against the fake", (it) => {
       const empty = yield* postRaw(['Content-Disposition: form-data; name="/l"; filename="l"; x-attributes="link"\r\n\r\n'])
       expect(empty.status).toBe(400)
       expect(empty.text).toContain("target")
+    }))
+})
+
+describe("executables and links in a seed", () => {
+  /** The default seed with one more commit on demo/effect-playground. */
+  const seedWith = (commit: Partial<FakeBitbucket.SeedCommit>): FakeBitbucket.Seed => ({
+    ...FakeBitbucket.defaultSeed,
+    git: FakeBitbucket.defaultSeed.git!.map((g) =>
+      g.repository !== "demo/effect-playground" ? g : {
+        ...g,
+        commits: [...g.commits, {
+          hash: "a".repeat(40),
+          message: "Seeded\n",
+          author: { raw: "Alice Anderson <alice@example.com>" },
+          date: "2026-01-01T00:00:00+00:00",
+          parents: [g.branches.find((b) => b.name === "main")!.target],
+          ...commit
+        }],
+        branches: [...g.branches, { name: "seeded", target: "a".repeat(40) }]
+      }
+    )
+  })
+  const refusal = (seed: FakeBitbucket.Seed) =>
+    Effect.map(Effect.exit(FakeBitbucket.make({ seed })), (exit) => Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "seeded")
+
+  it.effect("a seeded executable or link is served as such", () =>
+    Effect.gen(function*() {
+      const seed = seedWith({
+        files: { "run.sh": "#!/bin/sh\n", "latest": "run.sh" },
+        binaryFiles: { "tool": Buffer.from([0xff, 0x00]).toString("base64") },
+        attributes: { "run.sh": "executable", "latest": "link", "tool": "executable" }
+      })
+      const attributes = yield* Effect.all(["run.sh", "latest", "tool"].map((path) => attributesOf("seeded", path))).pipe(
+        Effect.provide(Layer.provideMerge(Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }), FakeBitbucket.layer({ seed })))
+      )
+      expect(attributes).toEqual([["executable"], ["link"], ["executable", "binary"]])
+    }))
+
+  it.effect("an unknown attribute, or one for a file the commit does not set, fails the seeding with a clear message", () =>
+    Effect.gen(function*() {
+      const unknown = { files: { "sub": "x" }, attributes: { "sub": "subrepository" } } as unknown as Partial<FakeBitbucket.SeedCommit>
+      expect(yield* refusal(seedWith(unknown))).toContain(`commit ${"a".repeat(40)} of demo/effect-playground gives "sub" the attribute "subrepository"`)
+      expect(yield* refusal(seedWith({ files: { "a.txt": "x" }, attributes: { "README.md": "executable" } })))
+        .toContain(`gives an attribute to "README.md", which it does not set`)
+      expect(yield* refusal(seedWith({ files: { "gone.sh": null }, attributes: { "gone.sh": "executable" } }))).toContain(`"gone.sh", which it does not set`)
+      expect(yield* refusal(seedWith({ files: { "l": "" }, attributes: { "l": "link" } }))).toContain(`makes "l" a link with no target`)
+      expect(yield* refusal(seedWith({ files: { "ok.sh": "" }, attributes: { "ok.sh": "executable" } }))).toBe("seeded")
     }))
 })
 

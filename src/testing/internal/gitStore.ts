@@ -8,7 +8,7 @@
 import type { BaseCore } from "./core.js"
 import { HttpError } from "./core.js"
 import type { GitCommit } from "./git.js"
-import { diffTrees, GitRepo, sha1 } from "./git.js"
+import { diffTrees, FILE_ATTRIBUTES, GitRepo, isFileAttribute, sha1 } from "./git.js"
 import type {
   SeedAnnotation,
   SeedAuthor,
@@ -128,9 +128,23 @@ export const makeGitStore = (core: BaseCore) => {
     mergeTasks: new Map()
   })
 
-  const toCommit = (c: SeedGitRepository["commits"][number]): GitCommit => {
+  const toCommit = (repository: string, c: SeedGitRepository["commits"][number]): GitCommit => {
     const bytes = Object.fromEntries(Object.entries(c.binaryFiles ?? {}).map(([path, b64]) => [path, new Uint8Array(Buffer.from(b64, "base64"))]))
     const decoder = new TextDecoder()
+    const files = { ...(c.files ?? {}), ...Object.fromEntries(Object.entries(bytes).map(([path, b]) => [path, decoder.decode(b)])) }
+    // An attribute belongs to a file the commit sets; a value the fake does not know, or one for
+    // a file the commit does not set, would otherwise be kept or ignored without a word.
+    for (const [path, attribute] of Object.entries(c.attributes ?? {})) {
+      const where = `FakeBitbucket seed: commit ${c.hash} of ${repository}`
+      if (!isFileAttribute(attribute)) {
+        throw new Error(`${where} gives ${JSON.stringify(path)} the attribute ${JSON.stringify(attribute)}; use ${FILE_ATTRIBUTES.map((a) => JSON.stringify(a)).join(" or ")}`)
+      }
+      const content = Object.hasOwn(files, path) ? files[path] : undefined
+      if (content === undefined || content === null) {
+        throw new Error(`${where} gives an attribute to ${JSON.stringify(path)}, which it does not set (name it in files or binaryFiles)`)
+      }
+      if (attribute === "link" && content === "") throw new Error(`${where} makes ${JSON.stringify(path)} a link with no target (its content)`)
+    }
     return {
       hash: c.hash,
       message: c.message,
@@ -138,7 +152,7 @@ export const makeGitStore = (core: BaseCore) => {
       ...(c.author.user !== undefined ? { authorUser: userUuid(c.author.user) } : {}),
       date: c.date,
       parents: [...c.parents],
-      files: { ...(c.files ?? {}), ...Object.fromEntries(Object.entries(bytes).map(([path, b]) => [path, decoder.decode(b)])) },
+      files,
       ...(c.binaryFiles !== undefined ? { bytes } : {}),
       ...(c.attributes !== undefined ? { attributes: { ...c.attributes } } : {})
     }
@@ -164,7 +178,7 @@ export const makeGitStore = (core: BaseCore) => {
     if (repo === undefined) throw new Error(`FakeBitbucket seed: git data for unknown repository ${entry.repository}`)
     const data = empty(repo)
     for (const c of entry.commits) {
-      data.git.addCommit(toCommit(c))
+      data.git.addCommit(toCommit(entry.repository, c))
       if (c.approvedBy !== undefined && c.approvedBy.length > 0) {
         data.approvals.set(c.hash, c.approvedBy.map((u) => ({ user: userUuid(u), date: c.date })))
       }
