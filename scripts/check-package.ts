@@ -57,7 +57,11 @@ const declarationKinds = new Set([
   ts.SyntaxKind.EmptyStatement
 ])
 
-/** Top-level statements that are not declarations: code that runs when the module loads. */
+/**
+ * Top-level statements that are not declarations: code that runs when the module loads. A limit: a
+ * variable's initializer counts as a declaration, so `const registry = install()` passes; only bare
+ * statements (`globalThis.x = 1`, a call) are caught.
+ */
 export const topLevelCode = (file: string): Array<string> => {
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true)
   return source.statements

@@ -265,9 +265,10 @@ export const findForProject = (
  * import { Effect, Stream } from "effect"
  * import { DeployKey } from "effect-bitbucket"
  *
+ * // Collect first: deleting while the listing pages would skip some.
  * const removeAll = DeployKey.findForProject({ workspace: "acme", project_key: "API" }).pipe(
- *   Stream.mapEffect((key) => Effect.flatMap(DeployKey.projectKeyRefOf(key), DeployKey.deleteProjectKey)),
- *   Stream.runDrain
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((key) => Effect.flatMap(DeployKey.projectKeyRefOf(key), DeployKey.deleteProjectKey), { discard: true }))
  * )
  * ```
  *

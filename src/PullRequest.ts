@@ -24,6 +24,7 @@ import { refFromSelf } from "./internal/selfRef.js"
 import { BuildStatus } from "./BuildStatus.js"
 import { Commit, type CommitRef, DiffStat, type DiffOptions, Participant } from "./Commit.js"
 import * as Http from "./internal/http.js"
+import { emptyList } from "./internal/url.js"
 import * as Pagination from "./Pagination.js"
 import type { RepositoryRef } from "./Repository.js"
 import * as Resource from "./Resource.js"
@@ -529,9 +530,16 @@ export const findForRepository = (
   ref: RepositoryRef,
   options: ListOptions = {}
 ): Stream.Stream<PullRequest, BitbucketError.BitbucketError, Http.Requirements> =>
-  Pagination.stream({ path: list, params: ref, query: { state: options.state } }, PullRequest, options).pipe(
-    Stream.withSpan("Bitbucket.PullRequest.findForRepository")
-  )
+  failOnEmptyState(options) ??
+    Pagination.stream({ path: list, params: ref, query: { state: options.state } }, PullRequest, options).pipe(
+      Stream.withSpan("Bitbucket.PullRequest.findForRepository")
+    )
+
+/** An empty `state` list would list OPEN pull requests only: refused, as a stream that fails. */
+const failOnEmptyState = (options: ListOptions) => {
+  const error = emptyList("state", options.state)
+  return error === undefined ? undefined : Stream.fail(error)
+}
 
 /**
  * The pull requests a user authored in a workspace's repositories that you can read (`GET
@@ -557,13 +565,14 @@ export const findForUser = (
   ref: { readonly workspace: string; readonly selected_user: string },
   options: ListOptions = {}
 ): Stream.Stream<PullRequest, BitbucketError.BitbucketError, Http.Requirements> =>
-  Pagination.stream(
-    { path: "/workspaces/{workspace}/pullrequests/{selected_user}", params: ref, query: { state: options.state } },
-    PullRequest,
-    options
-  ).pipe(
-    Stream.withSpan("Bitbucket.PullRequest.findForUser")
-  )
+  failOnEmptyState(options) ??
+    Pagination.stream(
+      { path: "/workspaces/{workspace}/pullrequests/{selected_user}", params: ref, query: { state: options.state } },
+      PullRequest,
+      options
+    ).pipe(
+      Stream.withSpan("Bitbucket.PullRequest.findForUser")
+    )
 
 /**
  * The pull requests a commit was reviewed in (`GET .../commit/{commit}/pullrequests`, the commit

@@ -207,9 +207,10 @@ export const branchRefOf = (branch: Ref): Effect.Effect<NamedRef, BitbucketError
  * import { Effect, Stream } from "effect"
  * import { Ref } from "effect-bitbucket"
  *
+ * // Collect first: deleting while the listing pages would skip some.
  * const dropRcTags = Ref.findTags({ workspace: "demo", repo_slug: "effect-playground" }, { q: 'name ~ "-rc"' }).pipe(
- *   Stream.mapEffect((tag) => Effect.flatMap(Ref.tagRefOf(tag), Ref.deleteTag)),
- *   Stream.runDrain
+ *   Stream.runCollect,
+ *   Effect.flatMap(Effect.forEach((tag) => Effect.flatMap(Ref.tagRefOf(tag), Ref.deleteTag), { discard: true }))
  * )
  * ```
  *

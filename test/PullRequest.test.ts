@@ -65,6 +65,9 @@ describe("inputs refused before sending", () => {
       expect(missing).toMatchObject({ _tag: "InvalidInput", parameter: "pull_request_id" })
       expect(missing.message).toContain("\"pull_request_id\" is missing")
       expect((yield* fake.requests).slice(before)).toEqual([])
+      // Where an empty list means "nothing", it is fine: excluding no commits lists them all.
+      const all = yield* collect(Commit.findForRepository(repo))
+      expect(yield* collect(Commit.findForRepository(repo, { exclude: [] }))).toEqual(all)
     }).pipe(Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer()))))
 })
 

@@ -1,3 +1,4 @@
+import { inspect } from "node:util"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Layer, Stream, TestClock } from "effect"
 import { Authenticator, BitbucketError, BuildStatus, Commit, Report, type Requirements } from "../src/index.js"
@@ -114,6 +115,9 @@ layer(AsAlice)("Report against the fake", (it) => {
       const partly = yield* Effect.flip(Report.createOrUpdateAnnotations(next, Array.from({ length: 800 }, (_, i) => finding(1000 + i))))
       expect(partly).toBeInstanceOf(BitbucketError.BadRequest)
       expect(partly.message).toContain("annotations 0-699 were saved; batch 8 of 8, annotations 700-799, failed")
+      // What a CI log prints of the error (its stack) says it too, and the error keeps its fields.
+      expect(inspect(partly)).toContain("annotations 0-699 were saved")
+      expect(partly).toMatchObject({ status: 400, method: "POST" })
       expect(yield* collect(Report.findAnnotations(next, { pagelen: 100 }))).toHaveLength(950)
       // Updating one that is there still works.
       expect((yield* Report.createOrUpdateAnnotation({ ...ref, annotationId: "lint-3" }, { ...unkeyed(3), summary: "changed" })).summary)

@@ -315,17 +315,32 @@ export const malformedBody = (
   })
 
 /**
+ * A new error of the same class, with these fields and message, that keeps where the original came
+ * from: its stack, through `stack` (the stack's first line holds the message, which inspection and
+ * test reports print instead of `message`).
+ */
+const remake = <E extends BitbucketError.BitbucketError>(
+  error: E,
+  fields: Record<string, unknown>,
+  message: string,
+  stack: (stack: string) => string
+): E => {
+  const copy = new (error.constructor as new(args: Record<string, unknown>) => E)({ ...fields, message })
+  if (typeof error.stack === "string") copy.stack = stack(error.stack)
+  return copy
+}
+
+/** The same error, its message followed by a note in parentheses (what the caller should know of its context). */
+export const withNote = <E extends BitbucketError.BitbucketError>(error: E, note: string): E => {
+  const message = `${error.message} (${note})`
+  return remake(error, { ...error }, message, (stack) => stack.replace(error.message, () => message))
+}
+
+/**
  * The error with `secrets` blanked out of every text it holds (its message, stack and Bitbucket's
  * words), made anew so that nothing of the original arguments is kept. The last line of defence
  * for a request that carried secrets: a `DecodeError` may quote an answer that echoed one.
  */
-/** The same error, its message followed by a note in parentheses (what the caller should know of its context). */
-export const withNote = <E extends BitbucketError.BitbucketError>(error: E, note: string): E => {
-  const copy = new (error.constructor as new(args: Record<string, unknown>) => E)({ ...error, message: `${error.message} (${note})` })
-  if (typeof error.stack === "string") copy.stack = error.stack
-  return copy
-}
-
 export const redactError = <E extends BitbucketError.BitbucketError>(error: E, secrets: ReadonlyArray<string>): E => {
   if (secrets.length === 0) return error
   const redact = redactor(secrets)
@@ -348,8 +363,6 @@ export const redactError = <E extends BitbucketError.BitbucketError>(error: E, s
   }
   const message = redact(error.message)
   if (!changed && message === error.message) return error
-  const copy = new (error.constructor as new(args: Record<string, unknown>) => E)({ ...fields, message })
   // Where the error came from, not where it was blanked.
-  if (typeof error.stack === "string") copy.stack = redact(error.stack)
-  return copy
+  return remake(error, fields, message, redact)
 }

@@ -94,19 +94,22 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
 const malformedText = (name: string, value: string) =>
   new BitbucketError.InvalidInput({ message: `"${name}" is not well-formed text (a lone UTF-16 surrogate): ${JSON.stringify(value)}`, parameter: name })
 
+/**
+ * The error for a list parameter given empty where an empty list sends nothing and so means
+ * Bitbucket's default, not "none" (an empty `state` lists OPEN pull requests only); undefined when
+ * the value is not an empty list. Parameters where `[]` means nothing (`exclude`) do not use it.
+ */
+export const emptyList = (name: string, value: unknown): BitbucketError.InvalidInput | undefined =>
+  Array.isArray(value) && value.length === 0
+    ? new BitbucketError.InvalidInput({ message: `"${name}" is an empty list; leave it out for Bitbucket's default`, parameter: name })
+    : undefined
+
 /** Encodes a query string with `encodeURIComponent` (so `+` becomes `%2B` and spaces `%20`). */
 export const queryString = (query: Query | undefined): Effect.Effect<string, BitbucketError.InvalidInput> => {
   if (query === undefined) return Effect.succeed("")
   const parts: Array<string> = []
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue
-    // An empty list would send nothing, and Bitbucket would apply its default (OPEN pull requests
-    // only, for an empty `state`): never what a caller who chose an empty list meant.
-    if (Array.isArray(value) && value.length === 0) {
-      return Effect.fail(
-        new BitbucketError.InvalidInput({ message: `"${key}" is an empty list; leave it out for Bitbucket's default`, parameter: key })
-      )
-    }
     const values = Array.isArray(value) ? value : [value]
     for (const v of values as ReadonlyArray<string | number | boolean>) {
       const text = String(v)

@@ -164,7 +164,7 @@ const isLoopbackHost = (hostname: string) =>
 /**
  * POSTs a webhook delivery, as Bitbucket would, when its URL is on loopback (http or https, any
  * port); any other URL is not contacted, so that tests stay offline. Redirects are not followed;
- * a receiver that does not answer within 10 seconds is given up. Never throws: the outcome is the
+ * a receiver that does not answer within 2 seconds is given up. Never throws: the outcome is the
  * receiver's status or why there was none.
  */
 export const postDelivery = async (delivery: {
