@@ -1,6 +1,6 @@
 /**
- * Bitbucket Pipelines: list a repository's pipeline runs, start one on a branch, tag or commit
- * (with variables, secured ones kept `Redacted`), follow its state, stop it, and read its steps and
+ * Bitbucket Pipelines: list a repository's pipeline runs, start one on a branch, tag, commit or
+ * pull request (with variables, secured ones kept `Redacted`), follow its state, stop it, and read its steps and
  * their logs (a byte `Stream`).
  *
  * Variables configured for every run: a repository's ({@link findVariables}, {@link findVariable},
@@ -89,8 +89,8 @@ const PipelineSchema = Resource.Struct({
 })
 
 /**
- * A pipeline run: its `uuid`, `build_number`, `target` (branch, tag or commit), `state`, who
- * started it and when.
+ * A pipeline run: its `uuid`, `build_number`, `target` (branch, tag, commit or pull request),
+ * `state`, who started it and when.
  *
  * @since 0.1.0
  * @category schemas
@@ -222,6 +222,31 @@ const CommitTarget = Schema.Struct({
   selector: Schema.optional(Selector)
 })
 
+/** A commit of a pull request's target: the spec's example gives its `hash` alone, without `type`. */
+const PullRequestCommit = Schema.Struct({ type: Schema.optional(Schema.Literal("commit")), hash: Schema.NonEmptyTrimmedString })
+
+/** A pull request's id: a number, or its digits (as in the spec's example, `"3"`). */
+const PullRequestId = Schema.Union(
+  Schema.Int.pipe(Schema.positive()),
+  Schema.String.pipe(Schema.filter((id) => /^[1-9][0-9]*$/.test(id) || `${JSON.stringify(id)} is not a pull request id`))
+)
+
+// The spec's components have no schema for this target: its fields are those of the "Trigger a
+// pull request pipeline" example in the description of `POST …/pipelines`.
+const PullRequestTarget = Schema.Struct({
+  type: Schema.Literal("pipeline_pullrequest_target"),
+  /** The pull request's source branch. */
+  source: Schema.NonEmptyTrimmedString,
+  /** The pull request's destination branch. */
+  destination: Schema.NonEmptyTrimmedString,
+  /** The source commit to build. */
+  commit: Schema.optional(PullRequestCommit),
+  /** The destination commit the source is merged with. */
+  destination_commit: Schema.optional(PullRequestCommit),
+  pullrequest: Schema.Struct({ id: PullRequestId }),
+  selector: Schema.optional(Selector)
+})
+
 /** A variable's name as Bitbucket accepts it: ASCII letters, digits and underscores, not starting with a digit. */
 const VariableKey = Schema.String.pipe(
   Schema.filter((key) =>
@@ -262,13 +287,14 @@ export const VariablePayload: Resource.NamedStruct<typeof VariablePayloadSchema,
 export interface VariablePayload extends Schema.Schema.Type<typeof VariablePayloadSchema> {}
 
 const TriggerPayloadSchema = Schema.Struct({
-  target: Schema.Union(RefTarget, CommitTarget),
+  target: Schema.Union(RefTarget, CommitTarget, PullRequestTarget),
   variables: Schema.optional(Schema.Array(VariablePayload))
 })
 
 /**
- * What to run: a `target` (see {@link onBranch}, {@link onTag}, {@link onCommit}; a `selector`
- * picks a custom pipeline) and `variables`. A variable's value may be `Redacted`: it is sent as
+ * What to run: a `target` (see {@link onBranch}, {@link onTag}, {@link onCommit},
+ * {@link onPullRequest}; a `selector` picks a custom pipeline, or a `pull-requests` one) and
+ * `variables`. A variable's value may be `Redacted`: it is sent as
  * text and never shown; mark secrets `secured` so that Bitbucket hides them too.
  *
  * @since 0.1.0
@@ -351,6 +377,84 @@ export const onCommit = (hash: string, options: { readonly custom?: string | und
   commit: { type: "commit", hash },
   ...customSelector(options.custom)
 })
+
+/**
+ * A pull request, as {@link onPullRequest} takes it: a `PullRequest` resource (or one from a
+ * webhook's payload), or its `id` and the names of its `source` and `destination` branches.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PullRequestLike {
+  readonly id?: number | string | undefined
+  readonly source?: string | PullRequestSide | undefined
+  readonly destination?: string | PullRequestSide | undefined
+}
+
+/**
+ * The source or destination of a {@link PullRequestLike}: its branch and, when known, its commit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PullRequestSide {
+  readonly branch?: { readonly name?: string | undefined } | undefined
+  readonly commit?: { readonly hash?: string | undefined } | null | undefined
+}
+
+const sideBranch = (side: string | PullRequestSide | undefined) => typeof side === "string" ? side : side?.branch?.name ?? ""
+const sideCommit = (side: string | PullRequestSide | undefined) => typeof side === "string" ? undefined : side?.commit?.hash
+
+/**
+ * The target of a pull request's pipeline (`bitbucket-pipelines.yml`'s `pull-requests`
+ * section): Bitbucket builds the source `commit` merged with the `destinationCommit`. Both default
+ * to the commits the pull request you pass carries (a `PullRequest` resource carries both); give
+ * them when you pass bare branch names. `pattern` names the `pull-requests` definition to run (the
+ * spec's example gives `"**"`); leave it out to let Bitbucket choose. The pull request's id is
+ * sent as text, as in the spec's example. A missing id or branch is `InvalidInput` when the
+ * payload is sent, and nothing is sent.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Pipeline, PullRequest } from "effect-bitbucket"
+ *
+ * const repo = { workspace: "demo", repo_slug: "effect-playground" }
+ * // From a pull request you hold: its branches and both commits.
+ * const checked = Effect.gen(function*() {
+ *   const pr = yield* PullRequest.find({ ...repo, pull_request_id: 1 })
+ *   return yield* Pipeline.trigger(repo, { target: Pipeline.onPullRequest(pr, { pattern: "**" }) })
+ * })
+ * // From its id and branch names, with the commits to build.
+ * const target = Pipeline.onPullRequest(
+ *   { id: 3, source: "feature/streams", destination: "main" },
+ *   { commit: "1a372fc", destinationCommit: "9f848b7" }
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const onPullRequest = (
+  pr: PullRequestLike,
+  options: {
+    readonly commit?: string | undefined
+    readonly destinationCommit?: string | undefined
+    readonly pattern?: string | undefined
+  } = {}
+): TriggerPayload["target"] => {
+  const commit = options.commit ?? sideCommit(pr.source)
+  const destinationCommit = options.destinationCommit ?? sideCommit(pr.destination)
+  return {
+    type: "pipeline_pullrequest_target",
+    source: sideBranch(pr.source),
+    destination: sideBranch(pr.destination),
+    ...(commit === undefined ? {} : { commit: { type: "commit" as const, hash: commit } }),
+    ...(destinationCommit === undefined ? {} : { destination_commit: { type: "commit" as const, hash: destinationCommit } }),
+    pullrequest: { id: pr.id === undefined ? "" : String(pr.id) },
+    ...(options.pattern === undefined ? {} : { selector: { type: "pull-requests" as const, pattern: options.pattern } })
+  }
+}
 
 const pipelines = "/repositories/{workspace}/{repo_slug}/pipelines"
 const pipeline = `${pipelines}/{pipeline_uuid}`

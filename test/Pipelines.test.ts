@@ -1,6 +1,6 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
-import { Authenticator, BitbucketError, Commit, Pipeline, Resource } from "../src/index.js"
+import { Authenticator, BitbucketError, Commit, Pipeline, PullRequest, Resource } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
 
@@ -79,6 +79,62 @@ layer(AsAlice)("Pipeline against the fake", (it) => {
     }))
 })
 
+layer(AsAlice)("Pull request pipelines against the fake", (it) => {
+  it.effect("a run on a pull request echoes its branches, both commits and the pull request; it runs like any other", () =>
+    Effect.gen(function*() {
+      const pr = yield* PullRequest.find({ ...repo, pull_request_id: 1 })
+      const started = yield* Pipeline.trigger(repo, { target: Pipeline.onPullRequest(pr, { pattern: "**" }) })
+      const source = yield* Commit.find({ ...repo, commit: pr.source!.branch!.name! })
+      const destination = yield* Commit.find({ ...repo, commit: pr.destination!.branch!.name! })
+      expect(started.target).toMatchObject({
+        type: "pipeline_pullrequest_target",
+        source: pr.source!.branch!.name,
+        destination: pr.destination!.branch!.name,
+        commit: { type: "commit", hash: source.hash },
+        destination_commit: { type: "commit", hash: destination.hash },
+        pullrequest: { type: "pullrequest", id: 1, title: pr.title },
+        selector: { type: "pull-requests", pattern: "**" }
+      })
+      const ref = yield* Pipeline.refOf(started)
+      yield* TestClock.adjust("6 seconds")
+      expect((yield* Pipeline.find(ref)).state).toMatchObject({ name: "COMPLETED", result: { name: "SUCCESSFUL" } })
+      const listed = yield* collect(Pipeline.findForRepository(repo, { q: `target.pullrequest.id = 1` }))
+      expect(listed.map((run) => run.uuid)).toEqual([started.uuid])
+    }))
+
+  it.effect("the spec's example shape works: the id as text, short hashes, commits without a type", () =>
+    Effect.gen(function*() {
+      const pr = yield* PullRequest.find({ ...repo, pull_request_id: 1 })
+      const started = yield* Pipeline.trigger(repo, {
+        target: {
+          type: "pipeline_pullrequest_target",
+          source: pr.source!.branch!.name!,
+          destination: pr.destination!.branch!.name!,
+          destination_commit: { hash: pr.destination!.commit!.hash!.slice(0, 7) },
+          commit: { hash: pr.source!.commit!.hash!.slice(0, 7) },
+          pullrequest: { id: "1" },
+          selector: { type: "pull-requests", pattern: "**" }
+        }
+      })
+      expect((started.target as { pullrequest?: { id?: number } }).pullrequest?.id).toBe(1)
+      expect((started.target as { commit?: { hash?: string } }).commit?.hash).toHaveLength(40)
+    }))
+
+  it.effect("an unknown pull request, or branches that are not its own, are BadRequest", () =>
+    Effect.gen(function*() {
+      const pr = yield* PullRequest.find({ ...repo, pull_request_id: 1 })
+      const unknown = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onPullRequest({ ...pr, id: 999 }) }))
+      expect(unknown).toBeInstanceOf(BitbucketError.BadRequest)
+      const swapped = yield* Effect.flip(Pipeline.trigger(repo, {
+        target: Pipeline.onPullRequest({ id: 1, source: pr.destination!.branch!.name!, destination: pr.source!.branch!.name! })
+      }))
+      expect(swapped).toBeInstanceOf(BitbucketError.BadRequest)
+      expect(swapped.message).toContain("source")
+      const badCommit = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onPullRequest(pr, { commit: "0000000" }) }))
+      expect(badCommit).toBeInstanceOf(BitbucketError.BadRequest)
+    }))
+})
+
 describe("Pipeline scopes in the fake", () => {
   it.effect("starting a run takes the pipeline scope, stopping one pipeline:write, as the spec has them", () =>
     Effect.gen(function*() {
@@ -108,9 +164,30 @@ describe("Pipeline on the wire", () => {
         target: { type: "pipeline_ref_target", ref_type: "branch", ref_name: "main" },
         variables: [{ key: "TOKEN", value: "s3cr3t", secured: true }, { key: "MODE", value: "fast" }]
       })
+      yield* Pipeline.trigger(repo, {
+        target: Pipeline.onPullRequest(
+          { id: 3, source: { branch: { name: "feature/x" }, commit: { hash: "1a372fc" } }, destination: "main" },
+          { destinationCommit: "9f848b7", pattern: "**" }
+        )
+      }).pipe(Effect.provide(mock.anonymous))
+      expect(JSON.parse(mock.requests[1]!.body)).toEqual({
+        target: {
+          type: "pipeline_pullrequest_target",
+          source: "feature/x",
+          destination: "main",
+          commit: { type: "commit", hash: "1a372fc" },
+          destination_commit: { type: "commit", hash: "9f848b7" },
+          pullrequest: { id: "3" },
+          selector: { type: "pull-requests", pattern: "**" }
+        }
+      })
+      for (const pr of [{ source: "feature/x", destination: "main" }, { id: 3, source: "feature/x" }, { id: 0, source: "a", destination: "b" }]) {
+        const refused = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onPullRequest(pr) })).pipe(Effect.provide(mock.anonymous))
+        expect(refused).toBeInstanceOf(BitbucketError.InvalidInput)
+      }
       const bad = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onBranch(" ") })).pipe(Effect.provide(mock.anonymous))
       expect(bad).toBeInstanceOf(BitbucketError.InvalidInput)
-      expect(mock.requests).toHaveLength(1)
+      expect(mock.requests).toHaveLength(2)
       expect(mock.requests[0]!.url.pathname).toBe("/2.0/repositories/demo/effect-playground/pipelines")
     }))
 })

@@ -9,6 +9,11 @@
  *   `COMPLETED` with result `SUCCESSFUL`; a run stopped before that is `COMPLETED`/`STOPPED`.
  * - Starting one needs write access and a target that exists (a branch, tag or commit; 400
  *   otherwise); reading needs read access. Stopping a completed run is 400.
+ * - A pull request's target (`pipeline_pullrequest_target`) names a pull request of the
+ *   repository with its own source and destination branches (400 otherwise); the run's target
+ *   carries both commits in full and the pull request summarized (see `pullRequestTargetOf`).
+ * - The fake reads no `bitbucket-pipelines.yml`: a selector (`custom`, `pull-requests`, ...) is
+ *   echoed in the run's target but every run has the same step.
  * - A step's log is served once the step has started (404 before); it grows as the step runs. A
  *   run stopped before its step started has a step that never ran: result `NOT_RUN`, no log.
  * - Variables are not kept: a run's JSON carries none.
@@ -174,7 +179,52 @@ export const pipelines: RouteModule = {
         if (commit === undefined) throw new HttpError(400, "Invalid target", `No commit ${JSON.stringify(hash)} in ${core.fullName(repo)}.`)
         return { ...target, commit: git.commitRef(repo, commit.hash) }
       }
+      if (target.type === "pipeline_pullrequest_target") return pullRequestTargetOf(repo, target)
       throw invalid({ target: [`Unknown target type ${JSON.stringify(target.type)}.`] })
+    }
+
+    /**
+     * A pull request's target, checked against the repository's pull requests and echoed the way
+     * Bitbucket shows it: the two branches, both commits in full, the pull request summarized,
+     * the selector as sent. The spec gives only the request's example, so the checks are guesses:
+     * the pull request must exist (400 otherwise) and the branches be its own (400 when swapped
+     * or wrong); a commit left out is the branch's head (the pull request's, once it is closed);
+     * a commit given must exist and, for the source, be on the pull request's source.
+     */
+    const pullRequestTargetOf = (repo: SeedRepository, target: Record<string, unknown>): Record<string, unknown> => {
+      const d = git.data(repo)
+      const rawId = (target.pullrequest as { id?: unknown } | undefined)?.id
+      const id = typeof rawId === "number" ? rawId : typeof rawId === "string" && /^[0-9]+$/.test(rawId) ? Number(rawId) : undefined
+      if (id === undefined) throw invalid({ "target.pullrequest.id": ["A pull request id is required."] })
+      const pr = d.pullRequests.find((x) => x.id === id)
+      if (pr === undefined) throw new HttpError(400, "Invalid target", `No pull request #${id} in ${core.fullName(repo)}.`)
+      for (const [field, branch] of [["source", pr.source.branch], ["destination", pr.destination.branch]] as const) {
+        if (target[field] !== branch) {
+          throw new HttpError(400, "Invalid target", `Pull request #${id}'s ${field} is ${JSON.stringify(branch)}, not ${JSON.stringify(target[field])}.`)
+        }
+      }
+      const heads = git.heads(d, pr)
+      const commitAt = (field: "commit" | "destination_commit", head: string) => {
+        const wanted = (target[field] as { hash?: unknown } | undefined)?.hash
+        if (wanted === undefined) return head
+        const commit = typeof wanted === "string" ? d.git.commit(wanted) : undefined
+        if (commit === undefined) throw new HttpError(400, "Invalid target", `No commit ${JSON.stringify(wanted)} in ${core.fullName(repo)}.`)
+        if (field === "commit" && !d.git.isAncestor(commit.hash, head)) {
+          throw new HttpError(400, "Invalid target", `Commit ${JSON.stringify(wanted)} is not on pull request #${id}'s source.`)
+        }
+        return commit.hash
+      }
+      const commit = commitAt("commit", heads.source)
+      const destinationCommit = commitAt("destination_commit", heads.destination)
+      return {
+        type: "pipeline_pullrequest_target",
+        source: pr.source.branch,
+        destination: pr.destination.branch,
+        destination_commit: git.commitRef(repo, destinationCommit),
+        commit: git.commitRef(repo, commit),
+        pullrequest: git.prRef(d, pr),
+        ...(target.selector === undefined ? {} : { selector: target.selector })
+      }
     }
 
     const trigger = (ctx: Ctx, p: Params) =>
