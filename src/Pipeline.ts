@@ -50,7 +50,9 @@ const StateSchema = Resource.Struct({
   result: Schema.optional(
     Resource.Struct({
       type: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.Union(Schema.Literal("SUCCESSFUL", "FAILED", "ERROR", "STOPPED", "EXPIRED", "NOT_RUN"), Schema.String))
+      name: Schema.optional(Schema.Union(Schema.Literal("SUCCESSFUL", "FAILED", "ERROR", "STOPPED", "EXPIRED", "NOT_RUN"), Schema.String)),
+      /** What went wrong, on an `ERROR` result. */
+      error: Schema.optional(Resource.Struct({ type: Schema.optional(Schema.String), key: Schema.optional(Schema.String), message: Schema.optional(Schema.String) }))
     })
   ),
   stage: Schema.optional(Resource.OpenRecord)
@@ -59,7 +61,8 @@ const StateSchema = Resource.Struct({
 /**
  * A pipeline's or step's state: `name` (`PENDING`, `READY`, `IN_PROGRESS`, `COMPLETED`, ...)
  * and, once completed, its `result` (`SUCCESSFUL`, `FAILED`, `ERROR`, `STOPPED`, a step's
- * `NOT_RUN`, ...); a `stage` says more while in progress (paused, halted).
+ * `NOT_RUN`, ...; an `ERROR` says what went wrong in `result.error`, its `key` and `message`); a
+ * `stage` says more while in progress (paused, halted).
  *
  * @since 0.1.0
  * @category schemas
@@ -74,6 +77,33 @@ export const State: Resource.NamedStruct<typeof StateSchema, State> = StateSchem
  */
 export interface State extends Schema.Schema.Type<typeof StateSchema> {}
 
+const VariableSchema = Resource.Struct({
+  type: Schema.optional(Schema.String),
+  uuid: Schema.optional(Schema.String),
+  key: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String),
+  secured: Schema.optional(Schema.Boolean),
+  links: Schema.optional(Resource.Links)
+})
+
+/**
+ * A Pipelines variable (a repository's, a workspace's, a deployment environment's or a run's): its
+ * `uuid`, `key`, whether it is `secured`, and its `value`, which Bitbucket leaves out for a
+ * secured variable.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Variable: Resource.NamedStruct<typeof VariableSchema, Variable> = VariableSchema
+
+/**
+ * A Pipelines variable.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Variable extends Schema.Schema.Type<typeof VariableSchema> {}
+
 const PipelineSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
@@ -82,6 +112,7 @@ const PipelineSchema = Resource.Struct({
   target: Schema.optional(Resource.OpenRecord),
   trigger: Schema.optional(Resource.OpenRecord),
   state: Schema.optional(State),
+  variables: Schema.optional(Schema.Array(Variable)),
   created_on: Schema.optional(Schema.String),
   completed_on: Schema.optional(Schema.String),
   build_seconds_used: Schema.optional(Schema.Number),
@@ -90,7 +121,8 @@ const PipelineSchema = Resource.Struct({
 
 /**
  * A pipeline run: its `uuid`, `build_number`, `target` (branch, tag, commit or pull request),
- * `state`, who started it and when.
+ * `state`, who started it and when, and the `variables` it was started with (a secured one
+ * without its value).
  *
  * @since 0.1.0
  * @category schemas
@@ -131,33 +163,6 @@ export const Step: Resource.NamedStruct<typeof StepSchema, Step> = StepSchema
  * @category models
  */
 export interface Step extends Schema.Schema.Type<typeof StepSchema> {}
-
-const VariableSchema = Resource.Struct({
-  type: Schema.optional(Schema.String),
-  uuid: Schema.optional(Schema.String),
-  key: Schema.optional(Schema.String),
-  value: Schema.optional(Schema.String),
-  secured: Schema.optional(Schema.Boolean),
-  links: Schema.optional(Resource.Links)
-})
-
-/**
- * A Pipelines variable (a repository's, a workspace's or a deployment environment's): its
- * `uuid`, `key`, whether it is `secured`, and its `value`, which Bitbucket leaves out for a
- * secured variable.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Variable: Resource.NamedStruct<typeof VariableSchema, Variable> = VariableSchema
-
-/**
- * A Pipelines variable.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Variable extends Schema.Schema.Type<typeof VariableSchema> {}
 
 /**
  * A repository's variable, by its `{uuid}`.
@@ -570,17 +575,25 @@ export const stop = Effect.fn("Bitbucket.Pipeline.stop")(function*(ref: Pipeline
 
 /**
  * Polls a pipeline run every `interval` (default 5 seconds) until it has completed, and gives it
- * then; after `maxPolls` (a whole number, at least 1; default 720, an hour at the default
- * interval) a `Pending` error (the run goes on: its `url` is the run's).
+ * then, whatever its result: a run that ended `FAILED`, `ERROR` or `STOPPED` is a run, not an
+ * error (read `state.result`). After `maxPolls` (a whole number, at least 1; default 720, an
+ * hour at the default interval) a `Pending` error (the run goes on: its `url` is the run's).
  *
  * @example
  * ```ts
+ * import { Effect, Stream } from "effect"
  * import { Pipeline } from "effect-bitbucket"
  *
- * const done = Pipeline.awaitCompletion(
- *   { workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}" },
- *   { interval: "10 seconds" }
- * )
+ * const ref = { workspace: "demo", repo_slug: "effect-playground", pipeline_uuid: "{6b4d…}" }
+ * // The log of the step that failed, or of none when the run succeeded.
+ * const failure = Effect.gen(function*() {
+ *   const done = yield* Pipeline.awaitCompletion(ref, { interval: "10 seconds" })
+ *   if (done.state?.result?.name === "SUCCESSFUL") return undefined
+ *   const steps = yield* Stream.runCollect(Pipeline.findSteps(ref))
+ *   const failed = Array.from(steps).find((step) => step.state?.result?.name !== "SUCCESSFUL")
+ *   if (failed === undefined) return done.state?.result?.error?.message
+ *   return yield* Pipeline.stepLog({ ...ref, step_uuid: failed.uuid! }).pipe(Stream.decodeText(), Stream.mkString)
+ * })
  * ```
  *
  * @since 0.1.0

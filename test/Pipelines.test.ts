@@ -1,5 +1,5 @@
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Chunk, Effect, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import { Cause, Chunk, Effect, Exit, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
 import { Authenticator, BitbucketError, Commit, Pipeline, PullRequest, Resource } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
@@ -132,6 +132,121 @@ layer(AsAlice)("Pull request pipelines against the fake", (it) => {
       expect(swapped.message).toContain("source")
       const badCommit = yield* Effect.flip(Pipeline.trigger(repo, { target: Pipeline.onPullRequest(pr, { commit: "0000000" }) }))
       expect(badCommit).toBeInstanceOf(BitbucketError.BadRequest)
+    }))
+})
+
+const failing: FakeBitbucket.Seed = {
+  ...FakeBitbucket.defaultSeed,
+  pipelineSettings: [{
+    repository: "demo/effect-playground",
+    results: [{ ref: "feature/streams", custom: "deploy", result: "ERROR" }, { ref: "feature/streams", result: "FAILED" }, { pullRequest: 5, result: "FAILED" }]
+  }]
+}
+const AsAliceFailing = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" }).pipe(
+  Layer.provideMerge(FakeBitbucket.layer({ seed: failing }))
+)
+
+/** Starts a run, lets it complete, and gives it with its step and the step's log. */
+const runToEnd = (payload: Pipeline.TriggerPayload) =>
+  Effect.gen(function*() {
+    const started = yield* Pipeline.trigger(repo, payload)
+    const ref = yield* Pipeline.refOf(started)
+    yield* TestClock.adjust("6 seconds")
+    const done = yield* Pipeline.find(ref)
+    const [step] = yield* collect(Pipeline.findSteps(ref))
+    const stepRef = { ...ref, step_uuid: step!.uuid! }
+    const log = text(yield* Resource.collectBytes(Pipeline.stepLog(stepRef)))
+    return { started, done, step: step!, stepRef, log }
+  })
+
+layer(AsAliceFailing)("Runs the seed makes fail", (it) => {
+  it.effect("a run a rule matches ends FAILED: its step, its log and its test reports say so, and it saves no cache", () =>
+    Effect.gen(function*() {
+      const { done, log, step, stepRef } = yield* runToEnd({ target: Pipeline.onBranch("feature/streams") })
+      expect(done.state).toEqual({ type: "pipeline_state_completed", name: "COMPLETED", result: { type: "pipeline_state_completed_failed", name: "FAILED" } })
+      expect(step.state).toEqual({
+        type: "pipeline_step_state_completed",
+        name: "COMPLETED",
+        result: { type: "pipeline_step_state_completed_failed", name: "FAILED" }
+      })
+      expect(log).toBe("+ npm test\n  test 1 passed\n  test 2 passed\n  test 3 failed: expected 200, got 500\nnpm test exited with code 1\nBuild failed\n")
+      expect(yield* Pipeline.findTestReports(stepRef)).toMatchObject({ number_of_test_cases: 4, number_of_failed_test_cases: 1, number_of_successful_test_cases: 2 })
+      const failed = (yield* collect(Pipeline.findTestCases(stepRef))).filter((test) => test.status === "FAILED")
+      expect(failed.map((test) => test.name)).toEqual(["test 3"])
+      const [reason] = yield* collect(Pipeline.findTestCaseReasons({ ...stepRef, test_case_uuid: failed[0]!.uuid! }))
+      expect(reason!.message).toBe("expected 200, got 500")
+      expect(yield* collect(Pipeline.findCaches(repo))).toEqual([])
+
+      // A run no rule matches still succeeds (and saves the cache).
+      const main = yield* runToEnd({ target: Pipeline.onBranch("main") })
+      expect(main.done.state?.result?.name).toBe("SUCCESSFUL")
+      expect(main.log).toContain("Build successful")
+      expect((yield* collect(Pipeline.findCaches(repo))).map((cache) => cache.pipeline_uuid)).toEqual([main.started.uuid])
+    }))
+
+  it.effect("a run a rule makes err ends ERROR with the error in the run's and the step's result, and has no test reports", () =>
+    Effect.gen(function*() {
+      const { done, log, step, stepRef } = yield* runToEnd({ target: Pipeline.onBranch("feature/streams", { custom: "deploy" }) })
+      expect(done.state?.result).toMatchObject({ type: "pipeline_state_completed_error", name: "ERROR", error: { type: "pipeline_error" } })
+      expect(done.state?.result?.error?.message).toBe("Container 'Build' exceeded memory limit.")
+      expect(step.state?.result).toMatchObject({ type: "pipeline_step_state_completed_error", name: "ERROR", error: { type: "pipeline_step_error", message: done.state?.result?.error?.message } })
+      expect(log).toBe("+ npm test\n  test 1 passed\n  test 2 passed\nContainer 'Build' exceeded memory limit.\nBuild errored\n")
+      expect(yield* Effect.flip(Pipeline.findTestReports(stepRef))).toBeInstanceOf(BitbucketError.NotFound)
+    }))
+
+  it.effect("a rule matches a pull request's runs; a run stopped first is STOPPED whatever the rule says", () =>
+    Effect.gen(function*() {
+      const pr = yield* PullRequest.find({ ...repo, pull_request_id: 5 })
+      const onPr = yield* runToEnd({ target: Pipeline.onPullRequest(pr) })
+      expect(onPr.done.state?.result?.name).toBe("FAILED")
+      const other = yield* PullRequest.find({ ...repo, pull_request_id: 1 })
+      expect(other.source?.branch?.name).toBe("feature/streams")
+      // Pull request 1's source is feature/streams, which a rule fails too.
+      expect((yield* runToEnd({ target: Pipeline.onPullRequest(other) })).done.state?.result?.name).toBe("FAILED")
+
+      const started = yield* Pipeline.trigger(repo, { target: Pipeline.onBranch("feature/streams") })
+      const ref = yield* Pipeline.refOf(started)
+      yield* TestClock.adjust("2 seconds")
+      yield* Pipeline.stop(ref)
+      expect((yield* Pipeline.find(ref)).state?.result?.name).toBe("STOPPED")
+    }))
+
+  it.effect("the snapshot keeps the rules", () =>
+    Effect.gen(function*() {
+      const snapshot = yield* (yield* FakeBitbucket.FakeBitbucket).snapshot
+      expect(snapshot.pipelineSettings).toEqual([expect.objectContaining({ repository: "demo/effect-playground", results: failing.pipelineSettings![0]!.results })])
+    }))
+})
+
+describe("Runs and their variables in the fake", () => {
+  it.effect("a run carries the variables it was started with; a secured value is never shown", () =>
+    Effect.gen(function*() {
+      const started = yield* Pipeline.trigger(repo, {
+        target: Pipeline.onBranch("main"),
+        variables: [{ key: "TOKEN", value: Redacted.make("s3cr3t-value") }, { key: "MODE", value: "fast" }]
+      })
+      expect(started.variables).toEqual([
+        { type: "pipeline_variable", key: "TOKEN", secured: true },
+        { type: "pipeline_variable", key: "MODE", secured: false, value: "fast" }
+      ])
+      const fake = yield* FakeBitbucket.FakeBitbucket
+      const listing = yield* fake.handle(new Request(`${fake.baseUrl}/repositories/demo/effect-playground/pipelines`, {
+        headers: { authorization: `Basic ${btoa("alice@example.com:alice-api-token")}` }
+      }))
+      const raw = yield* Effect.promise(() => listing.text())
+      expect(raw).toContain("MODE")
+      expect(raw).not.toContain("s3cr3t-value")
+      expect((yield* Pipeline.trigger(repo, { target: Pipeline.onBranch("main") })).variables).toEqual([])
+    }).pipe(Effect.provide(AsAlice)))
+
+  it.effect("a seed's result that the fake cannot produce is refused when the fake starts", () =>
+    Effect.gen(function*() {
+      const seed = {
+        ...FakeBitbucket.defaultSeed,
+        pipelineSettings: [{ repository: "demo/effect-playground", results: [{ result: "SUCCESS" as "FAILED" }] }]
+      }
+      const exit = yield* Effect.exit(Effect.asVoid(FakeBitbucket.make({ seed }).pipe(Effect.flatMap((fake) => fake.snapshot))))
+      expect(Exit.isFailure(exit) ? String(Cause.squash(exit.cause)) : "started").toContain(`must be "FAILED" or "ERROR", not "SUCCESS"`)
     }))
 })
 

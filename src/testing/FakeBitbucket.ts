@@ -20,6 +20,23 @@
  * - Permissions: a user's explicit permission on a repository or project (seed `permissions`, or
  *   granted through `permissions-config`) changes what the user may do; a group's (seed
  *   `groupPermissions`, or granted the same way) does the same for the group's `members`.
+ * - Pipelines: a run (on a branch, tag, commit or pull request) has one step and completes 5
+ *   seconds after it started, on Effect's `Clock` (`TestClock.adjust` drives it), `SUCCESSFUL`
+ *   unless a rule of the seed's `pipelineSettings[].results` ({@link SeedPipelineResult}) makes
+ *   it end `FAILED` (a failing test: in the log and the test reports) or `ERROR`:
+ *
+ * ```ts
+ * // Runs on feature/streams fail; the custom pipeline "deploy" errs; every other run succeeds.
+ * const fake = yield* FakeBitbucket.make({
+ *   seed: {
+ *     ...FakeBitbucket.defaultSeed,
+ *     pipelineSettings: [{
+ *       repository: "demo/effect-playground",
+ *       results: [{ ref: "feature/streams", result: "FAILED" }, { custom: "deploy", result: "ERROR" }]
+ *     }]
+ *   }
+ * })
+ * ```
  *
  * Three ways to talk to it:
  * - in memory: {@link layer} (an `HttpClient` that calls {@link FakeBitbucket.handle});
@@ -101,6 +118,7 @@ export type {
   SeedMember,
   SeedOAuthConsumer,
   SeedParticipant,
+  SeedPipelineResult,
   SeedPipelineSettings,
   SeedPipelineVariable,
   SeedProject,

@@ -1,12 +1,13 @@
 /**
  * Pipelines settings of a repository that both the runs (`routes/pipelines.ts`) and the
  * settings endpoints (`routes/pipelinesConfig.ts`) use: whether Pipelines is enabled, the next
- * build number, and the caches runs save. One record per repository uuid, per fake, made on first
+ * build number, the caches runs save, and how runs end (the seed's `results`). One record per repository uuid, per fake, made on first
  * use from the seed's `pipelineSettings`.
  *
  * @internal
  */
 import type { Core } from "./core.js"
+import type { SeedPipelineResult } from "./seed.js"
 
 /** A cache a run saves when its step completes. */
 export interface CacheState {
@@ -32,6 +33,8 @@ export interface RepositoryPipelineSettings {
   /** The latest run's build number (0 before the first run). */
   latestBuildNumber: number
   readonly caches: Array<CacheState>
+  /** The seed's rules for runs that do not end `SUCCESSFUL` (of every entry for the repository). */
+  readonly results: ReadonlyArray<SeedPipelineResult>
 }
 
 const byCore = new WeakMap<Core, Map<string, RepositoryPipelineSettings>>()
@@ -42,9 +45,16 @@ export const pipelineSettingsOf = (core: Core, repositoryUuid: string): Reposito
   if (all === undefined) byCore.set(core, all = new Map())
   let settings = all.get(repositoryUuid)
   if (settings === undefined) {
-    const seeded = (core.seed.pipelineSettings ?? []).find((s) => core.repositoryNamed(s.repository)?.uuid === repositoryUuid)
+    const entries = (core.seed.pipelineSettings ?? []).filter((s) => core.repositoryNamed(s.repository)?.uuid === repositoryUuid)
+    const seeded = entries[0]
     const next = seeded?.nextBuildNumber ?? 1
-    settings = { enabled: seeded?.enabled ?? true, nextBuildNumber: next, latestBuildNumber: seeded?.latestBuildNumber ?? next - 1, caches: [] }
+    settings = {
+      enabled: seeded?.enabled ?? true,
+      nextBuildNumber: next,
+      latestBuildNumber: seeded?.latestBuildNumber ?? next - 1,
+      caches: [],
+      results: entries.flatMap((s) => s.results ?? [])
+    }
     all.set(repositoryUuid, settings)
   }
   return settings

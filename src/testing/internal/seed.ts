@@ -733,8 +733,8 @@ export interface SeedPipelineVariable extends SeedVariable {
 
 /**
  * A repository's Pipelines settings: whether Pipelines is `enabled` (default true), the build
- * number of its next run, its schedules, its known hosts and its SSH key pair (the private key is
- * kept for a snapshot, but the API never shows it).
+ * number of its next run, its schedules, its known hosts, its SSH key pair (the private key is
+ * kept for a snapshot, but the API never shows it) and which of its runs fail (`results`).
  *
  * @example
  * ```ts
@@ -767,6 +767,50 @@ export interface SeedPipelineSettings {
   }>
   readonly knownHosts?: ReadonlyArray<{ readonly uuid?: string; readonly hostname: string; readonly key_type: string; readonly key: string }>
   readonly sshKeyPair?: { readonly public_key: string; readonly private_key: string }
+  /**
+   * How runs end when they should not succeed: the first rule that matches a run started in the
+   * repository decides its result; a run no rule matches ends `SUCCESSFUL`. See
+   * {@link SeedPipelineResult}.
+   */
+  readonly results?: ReadonlyArray<SeedPipelineResult>
+}
+
+/**
+ * A rule that makes runs of a repository end `FAILED` or `ERROR` instead of `SUCCESSFUL`, so that
+ * code handling a failed build can be tested. It matches a run when each field it gives matches
+ * (a rule with none matches every run): `ref`, the branch or tag the run is on (for a pull
+ * request's run, its source branch); `custom`, the custom pipeline it runs; `pullRequest`, the
+ * id of the pull request it runs for.
+ *
+ * - `FAILED`: the step's script fails. The run and its step end `FAILED` when they would have
+ *   succeeded, the log shows `test 3 failed: …` and `Build failed`, and the step's test reports
+ *   have test 3 `FAILED`, with its reason.
+ * - `ERROR`: the step errs (its container runs out of memory). The run and its step end `ERROR`
+ *   with an `error` (`key`, `message`) in their result; the log ends with the message; the step
+ *   has no test reports.
+ *
+ * A run that does not succeed saves no cache. The log's text, the test case and the error's key
+ * are the fake's own.
+ *
+ * @example
+ * ```ts
+ * const seed: FakeBitbucket.Seed = {
+ *   ...FakeBitbucket.defaultSeed,
+ *   pipelineSettings: [{
+ *     repository: "demo/effect-playground",
+ *     results: [{ ref: "feature/streams", result: "FAILED" }, { custom: "deploy", result: "ERROR" }]
+ *   }]
+ * }
+ * ```
+ */
+export interface SeedPipelineResult {
+  /** A branch or tag name; a pull request's run is on its source branch. Default: any. */
+  readonly ref?: string
+  /** A custom pipeline's name (the `pattern` of a `custom` selector). Default: any run, custom or not. */
+  readonly custom?: string
+  /** A pull request's id: its runs only. Default: any run. */
+  readonly pullRequest?: number
+  readonly result: "FAILED" | "ERROR"
 }
 
 /**
@@ -1014,7 +1058,10 @@ export interface Seed {
   readonly branchRestrictions?: ReadonlyArray<SeedBranchRestriction>
   /** Pipelines variables of repositories and workspaces. */
   readonly pipelineVariables?: ReadonlyArray<SeedPipelineVariable>
-  /** Pipelines settings of repositories: enabled, build number, schedules, known hosts, SSH key pair. */
+  /**
+   * Pipelines settings of repositories: enabled, build number, schedules, known hosts, SSH key
+   * pair, and which runs fail (`results`).
+   */
   readonly pipelineSettings?: ReadonlyArray<SeedPipelineSettings>
   /** Deployment environments (with their variables) and deployments, per repository. */
   readonly deployments?: ReadonlyArray<SeedRepositoryDeployments>

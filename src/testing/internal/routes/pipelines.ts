@@ -7,6 +7,14 @@
  * - A run's state follows the fake's clock (Effect's `Clock`: `TestClock` drives it in tests):
  *   `PENDING` for its first second, `IN_PROGRESS` until 5 seconds after it was started, then
  *   `COMPLETED` with result `SUCCESSFUL`; a run stopped before that is `COMPLETED`/`STOPPED`.
+ * - The seed's `pipelineSettings[].results` make some runs end `FAILED` or `ERROR` instead (the
+ *   first rule matching the run's branch or tag, custom pipeline or pull request decides, when
+ *   it starts). A `FAILED` run's step fails at its third test; an `ERROR` run's step errs (out of
+ *   memory) after its second, and both run and step carry the `error` in their result, as the
+ *   spec's `pipeline_state_completed_error` has it (the key is the fake's own; that the run
+ *   repeats its step's error is a guess).
+ * - The step's state has the step's own types (`pipeline_step_state_completed`,
+ *   `pipeline_step_state_completed_failed`, ...), the run's the run's.
  * - Starting one needs write access and a target that exists (a branch, tag or commit; 400
  *   otherwise); reading needs read access. Stopping a completed run is 400.
  * - A pull request's target (`pipeline_pullrequest_target`) names a pull request of the
@@ -16,14 +24,17 @@
  *   echoed in the run's target but every run has the same step.
  * - A step's log is served once the step has started (404 before); it grows as the step runs. A
  *   run stopped before its step started has a step that never ran: result `NOT_RUN`, no log.
- * - Variables are not kept: a run's JSON carries none.
+ * - A run's JSON carries the variables it was started with (`variables`, as the spec's `pipeline`
+ *   has them), a secured one without its `value`.
  * - Build numbers follow the repository's settings (`PUT …/pipelines_config/build_number` moves
  *   the next one up); starting a run while Pipelines is disabled is 400.
- * - A run that completes saves the `node` cache (`node_modules`) unless the repository has one
- *   already, as Bitbucket saves a cache only when it is missing (see `routes/pipelinesConfig.ts`).
+ * - A run that completes successfully saves the `node` cache (`node_modules`) unless the
+ *   repository has one already, as Bitbucket saves a cache only when it is missing, and only from
+ *   a step that succeeded (see `routes/pipelinesConfig.ts`).
  * - A step that completed successfully has test reports (`GET …/steps/{step_uuid}/test_reports`,
  *   `…/test_cases`, `…/test_cases/{test_case_uuid}/test_case_reasons`): the three tests its log
- *   shows passing and a fourth, skipped, with its reason; before that (or for a stopped run) 404.
+ *   shows passing and a fourth, skipped, with its reason; a step that failed has the same with
+ *   its third test `FAILED` (and its reason); before that (or for a stopped or errored run) 404.
  *   The shapes are a guess: the spec leaves them open.
  * - Pipelines are not part of `FakeBitbucket.snapshot`.
  *
@@ -40,18 +51,34 @@ import type { SeedRepository } from "../seed.js"
 
 type Params = Readonly<Record<string, string>>
 
+/** How a run ends unless it is stopped first. */
+type Outcome = "SUCCESSFUL" | "FAILED" | "ERROR"
+
+interface RunVariable {
+  readonly key: string
+  readonly value: string
+  readonly secured: boolean
+}
+
 interface Run {
   readonly uuid: string
   readonly stepUuid: string
   readonly buildNumber: number
   readonly creator: string
   readonly target: Record<string, unknown>
+  readonly variables: ReadonlyArray<RunVariable>
+  readonly outcome: Outcome
   readonly startedAt: number
   stoppedAt: number | undefined
 }
 
 const PENDING_MS = 1_000
 const DONE_MS = 5_000
+
+/** The error of an `ERROR` run and its step: the message is Bitbucket's wording for it, the key the fake's own. */
+const STEP_ERROR = { key: "fake.step.memory-limit-exceeded", message: "Container 'Build' exceeded memory limit." }
+/** Why test 3 fails in a `FAILED` run. */
+const TEST_FAILURE = "expected 200, got 500"
 
 export const pipelines: RouteModule = {
   name: "pipelines",
@@ -72,26 +99,37 @@ export const pipelines: RouteModule = {
       return run
     }
 
-    /** The state of a run (or its one step) at `nowMs`. */
+    /** Was the run stopped before it completed? */
+    const stoppedEarly = (run: Run) => run.stoppedAt !== undefined && run.stoppedAt < run.startedAt + DONE_MS
+
+    /**
+     * The state of a run at `nowMs`: its `name`, its `result` once completed, and when it
+     * completed. `json` is the state as the run shows it (the step shows it with its own types).
+     */
     const stateAt = (run: Run, nowMs: number) => {
-      const stopped = run.stoppedAt !== undefined && run.stoppedAt < run.startedAt + DONE_MS
+      const stopped = stoppedEarly(run)
       const completedAt = stopped ? run.stoppedAt! : run.startedAt + DONE_MS
       if (nowMs >= completedAt) {
-        const result = stopped ? "STOPPED" : "SUCCESSFUL"
+        const result: Outcome | "STOPPED" = stopped ? "STOPPED" : run.outcome
         return {
           name: "COMPLETED" as const,
+          result,
           completedAt,
           json: {
             type: "pipeline_state_completed",
             name: "COMPLETED",
-            result: { type: `pipeline_state_completed_${result.toLowerCase()}`, name: result }
+            result: {
+              type: `pipeline_state_completed_${result.toLowerCase()}`,
+              name: result,
+              ...(result === "ERROR" ? { error: { type: "pipeline_error", ...STEP_ERROR } } : {})
+            }
           }
         }
       }
       if (nowMs >= run.startedAt + PENDING_MS) {
-        return { name: "IN_PROGRESS" as const, completedAt: undefined, json: { type: "pipeline_state_in_progress", name: "IN_PROGRESS" } }
+        return { name: "IN_PROGRESS" as const, result: undefined, completedAt: undefined, json: { type: "pipeline_state_in_progress", name: "IN_PROGRESS" } }
       }
-      return { name: "PENDING" as const, completedAt: undefined, json: { type: "pipeline_state_pending", name: "PENDING" } }
+      return { name: "PENDING" as const, result: undefined, completedAt: undefined, json: { type: "pipeline_state_pending", name: "PENDING" } }
     }
 
     const runPath = (repo: SeedRepository, run: Run) => `/repositories/${seg(repo.workspace)}/${seg(repo.slug)}/pipelines/${seg(run.uuid)}`
@@ -107,6 +145,9 @@ export const pipelines: RouteModule = {
         target: run.target,
         trigger: { type: "pipeline_trigger_manual", name: "MANUAL" },
         state: state.json,
+        // The spec's `pipeline` has them; a secured value is left out, as everywhere (the spec:
+        // "If the variable is secured, this will be empty").
+        variables: run.variables.map((v) => ({ type: "pipeline_variable", key: v.key, secured: v.secured, ...(v.secured ? {} : { value: v.value }) })),
         created_on: isoFromMillis(run.startedAt),
         ...(state.completedAt !== undefined ? { completed_on: isoFromMillis(state.completedAt) } : {}),
         build_seconds_used: Math.floor((Math.min(nowMs, state.completedAt ?? nowMs) - run.startedAt) / 1000),
@@ -118,18 +159,31 @@ export const pipelines: RouteModule = {
     const stepStarted = (run: Run, nowMs: number) =>
       nowMs >= run.startedAt + PENDING_MS && (run.stoppedAt === undefined || run.stoppedAt >= run.startedAt + PENDING_MS)
 
+    /** The step's state, with the spec's step types (`pipeline_step_state_…`). */
+    const stepStateJson = (run: Run, nowMs: number) => {
+      const state = stateAt(run, nowMs)
+      if (state.name !== "COMPLETED") return { type: `pipeline_step_state_${state.name.toLowerCase()}`, name: state.name }
+      const result = stepStarted(run, nowMs) ? state.result : "NOT_RUN"
+      return {
+        type: "pipeline_step_state_completed",
+        name: "COMPLETED",
+        result: {
+          type: `pipeline_step_state_completed_${result.toLowerCase()}`,
+          name: result,
+          ...(result === "ERROR" ? { error: { type: "pipeline_step_error", ...STEP_ERROR } } : {})
+        }
+      }
+    }
+
     const stepJson = (repo: SeedRepository, run: Run, nowMs: number) => {
       const state = stateAt(run, nowMs)
       const started = stepStarted(run, nowMs)
-      const stepState = state.name === "COMPLETED" && !started
-        ? { type: "pipeline_step_state_completed", name: "COMPLETED", result: { type: "pipeline_step_state_completed_not_run", name: "NOT_RUN" } }
-        : state.json
       return {
         type: "pipeline_step",
         uuid: run.stepUuid,
         name: "Build",
         pipeline: { type: "pipeline", uuid: run.uuid },
-        state: stepState,
+        state: stepStateJson(run, nowMs),
         ...(started ? { started_on: isoFromMillis(run.startedAt + PENDING_MS) } : {}),
         ...(state.completedAt !== undefined ? { completed_on: isoFromMillis(state.completedAt) } : {}),
         script_commands: [{ name: "npm test", command: "npm test" }],
@@ -137,14 +191,33 @@ export const pipelines: RouteModule = {
       }
     }
 
-    /** The log as far as the step has run: a line a second, the result at the end. */
+    /**
+     * The log as far as the step has run: a test a second, the result at the end. A failing run's
+     * third test fails; an erring run's step dies after its second.
+     */
     const logAt = (run: Run, nowMs: number) => {
       const state = stateAt(run, nowMs)
       const until = state.completedAt ?? nowMs
       const seconds = Math.floor((until - run.startedAt - PENDING_MS) / 1000)
       const lines = ["+ npm test"]
-      for (let s = 1; s <= Math.min(seconds, 3); s++) lines.push(`  test ${s} passed`)
-      if (state.name === "COMPLETED") lines.push(state.json.result.name === "STOPPED" ? "Build stopped" : "Build successful")
+      for (let s = 1; s <= Math.min(seconds, 3); s++) {
+        if (s < 3 || run.outcome === "SUCCESSFUL") lines.push(`  test ${s} passed`)
+        else if (run.outcome === "FAILED") lines.push(`  test ${s} failed: ${TEST_FAILURE}`)
+      }
+      switch (state.result) {
+        case "SUCCESSFUL":
+          lines.push("Build successful")
+          break
+        case "FAILED":
+          lines.push("npm test exited with code 1", "Build failed")
+          break
+        case "ERROR":
+          lines.push(STEP_ERROR.message, "Build errored")
+          break
+        case "STOPPED":
+          lines.push("Build stopped")
+          break
+      }
       return `${lines.join("\n")}\n`
     }
 
@@ -227,13 +300,42 @@ export const pipelines: RouteModule = {
       }
     }
 
+    /** The variables of a trigger: `{ key, value, secured? }` objects (400 otherwise). */
+    const variablesOf = (body: Record<string, unknown>): ReadonlyArray<RunVariable> => {
+      const variables = body.variables
+      if (variables === undefined) return []
+      if (!Array.isArray(variables)) throw invalid({ variables: ["Must be a list of variables."] })
+      return variables.map((v: unknown, i) => {
+        const x = (typeof v === "object" && v !== null ? v : {}) as Record<string, unknown>
+        if (typeof x.key !== "string" || x.key === "") throw invalid({ [`variables.${i}.key`]: ["This field is required."] })
+        if (typeof x.value !== "string") throw invalid({ [`variables.${i}.value`]: ["This field is required."] })
+        if (x.secured !== undefined && typeof x.secured !== "boolean") throw invalid({ [`variables.${i}.secured`]: ["Must be a boolean."] })
+        return { key: x.key, value: x.value, secured: x.secured === true }
+      })
+    }
+
+    /** How a run on `target` ends: as the first of the seed's rules that matches it says, or successfully. */
+    const outcomeOf = (settings: ReturnType<typeof pipelineSettingsOf>, target: Record<string, unknown>): Outcome => {
+      const ref = target.type === "pipeline_ref_target" ? target.ref_name : target.type === "pipeline_pullrequest_target" ? target.source : undefined
+      const selector = target.selector as { type?: unknown; pattern?: unknown } | undefined
+      const custom = selector?.type === "custom" ? selector.pattern : undefined
+      const pullRequest = target.type === "pipeline_pullrequest_target" ? (target.pullrequest as { id?: unknown }).id : undefined
+      const rule = settings.results.find((r) =>
+        (r.ref === undefined || r.ref === ref) && (r.custom === undefined || r.custom === custom) &&
+        (r.pullRequest === undefined || r.pullRequest === pullRequest)
+      )
+      return rule?.result ?? "SUCCESSFUL"
+    }
+
     const trigger = (ctx: Ctx, p: Params) =>
       Effect.gen(function*() {
         const repo = repository(ctx, p, true)
         const settings = pipelineSettingsOf(core, repo.uuid)
         // A guess at Bitbucket's answer: 400, as for other targets it cannot run.
         if (!settings.enabled) throw new HttpError(400, "Pipelines is not enabled for this repository.", "Enable it in the repository's settings (PUT …/pipelines_config).")
-        const target = targetOf(repo, parsePayload(ctx))
+        const body = parsePayload(ctx)
+        const target = targetOf(repo, body)
+        const variables = variablesOf(body)
         const nowMs = yield* Clock.currentTimeMillis
         const runs = runsOf(repo)
         const buildNumber = settings.nextBuildNumber
@@ -246,6 +348,8 @@ export const pipelines: RouteModule = {
           buildNumber,
           creator: core.actorUuid(ctx),
           target,
+          variables,
+          outcome: outcomeOf(settings, target),
           startedAt: nowMs,
           stoppedAt: undefined
         }
@@ -254,10 +358,13 @@ export const pipelines: RouteModule = {
         return core.created(ctx, runJson(repo, run, nowMs), `${core.base}${runPath(repo, run)}`)
       })
 
-    /** Bitbucket saves a cache only when the repository has none of that name (not even one on its way). */
+    /**
+     * Bitbucket saves a cache only when the repository has none of that name (not even one on its
+     * way), and only from a step that succeeded.
+     */
     const saveCache = (settings: ReturnType<typeof pipelineSettingsOf>, run: Run) => {
+      if (run.outcome !== "SUCCESSFUL") return
       if (settings.caches.some((c) => c.name === "node" && !c.abandoned())) return
-      const stoppedEarly = () => run.stoppedAt !== undefined && run.stoppedAt < run.startedAt + DONE_MS
       const savedAt = run.startedAt + DONE_MS
       settings.caches.push({
         uuid: uuidOf(`cache ${run.uuid}`),
@@ -268,17 +375,21 @@ export const pipelines: RouteModule = {
         pipelineUuid: run.uuid,
         stepUuid: run.stepUuid,
         savedAt,
-        savedBy: (nowMs) => nowMs >= savedAt && !stoppedEarly(),
-        abandoned: stoppedEarly
+        savedBy: (nowMs) => nowMs >= savedAt && !stoppedEarly(run),
+        abandoned: () => stoppedEarly(run)
       })
     }
 
-    /** The test cases a completed step reported; 404 before it completed, or when it did not succeed. */
+    /**
+     * The test cases a completed step reported (a failed step's third failed); 404 before it
+     * completed, or when it was stopped or erred.
+     */
     const testCasesOf = (run: Run, nowMs: number) => {
       const state = stateAt(run, nowMs)
-      if (state.name !== "COMPLETED" || state.json.result.name !== "SUCCESSFUL") {
+      if (state.result !== "SUCCESSFUL" && state.result !== "FAILED") {
         throw new HttpError(404, "No test reports exist for this step.")
       }
+      const failed = state.result === "FAILED"
       return [1, 2, 3, 4].map((n) => ({
         type: "test_case",
         uuid: uuidOf(`test case ${run.stepUuid} ${n}`),
@@ -287,7 +398,7 @@ export const pipelines: RouteModule = {
         class_name: "suite",
         name: `test ${n}`,
         fully_qualified_name: `test.suite.test ${n}`,
-        status: n === 4 ? "SKIPPED" : "SUCCESS",
+        status: n === 4 ? "SKIPPED" : n === 3 && failed ? "FAILED" : "SUCCESS",
         duration: n === 4 ? "PT0S" : `PT0.${n}S`
       }))
     }
@@ -390,6 +501,8 @@ export const pipelines: RouteModule = {
               if (test === undefined) throw new HttpError(404, `Test case ${p.test_case_uuid} not found`)
               const reasons = test.status === "SKIPPED"
                 ? [{ type: "test_case_reason", message: "skipped", output: `${test.name} skipped: it needs network access, which this step does not have` }]
+                : test.status === "FAILED"
+                ? [{ type: "test_case_reason", message: TEST_FAILURE, output: `AssertionError: ${TEST_FAILURE}\n    at ${test.fully_qualified_name} (test/suite.test.ts:3:5)` }]
                 : []
               return page(ctx, reasons)
             })

@@ -22,8 +22,8 @@
  * - Caches are saved by runs (see `routes/pipelines.ts`); deleting by name with no cache of that
  *   name is 404, as the spec says. Content is served on the web origin at a signed-looking URL.
  * - `{uuid}` parameters match with or without braces. Schedules, known hosts, the key pair, the
- *   enabled flag and the next build number are part of `FakeBitbucket.snapshot`
- *   (`pipelineSettings`); caches, like runs, are not.
+ *   enabled flag, the next build number and the seed's `results` (which runs fail) are part of
+ *   `FakeBitbucket.snapshot` (`pipelineSettings`); caches, like runs, are not.
  *
  * @internal
  */
@@ -104,6 +104,12 @@ export const pipelinesConfig: RouteModule = {
         listIn(knownHostsBy, repo.uuid).push({ uuid: h.uuid ?? uuidOf(`known host ${repo.uuid} ${h.hostname}`), hostname: h.hostname, keyType: h.key_type, key: h.key })
       }
       if (s.sshKeyPair !== undefined) keyPairs.set(repo.uuid, { publicKey: s.sshKeyPair.public_key, privateKey: s.sshKeyPair.private_key })
+      for (const r of s.results ?? []) {
+        // A seed is often JSON: a result the fake cannot produce is a mistake to report, not to ignore.
+        if (r.result !== "FAILED" && r.result !== "ERROR") {
+          throw new Error(`FakeBitbucket seed: a pipelineSettings result of ${s.repository} must be "FAILED" or "ERROR", not ${JSON.stringify(r.result)}`)
+        }
+      }
     }
 
     const admin = (ctx: Ctx, p: Params) => core.repositoryFor(ctx, p, "admin")
@@ -319,7 +325,8 @@ export const pipelinesConfig: RouteModule = {
             }))
           }),
           ...(hosts.length === 0 ? {} : { knownHosts: hosts.map((h) => ({ uuid: h.uuid, hostname: h.hostname, key_type: h.keyType, key: h.key })) }),
-          ...(pair === undefined ? {} : { sshKeyPair: { public_key: pair.publicKey, private_key: pair.privateKey } })
+          ...(pair === undefined ? {} : { sshKeyPair: { public_key: pair.publicKey, private_key: pair.privateKey } }),
+          ...(settings.results.length === 0 ? {} : { results: settings.results.map((r) => ({ ...r })) })
         }
         if (Object.keys(entry).length > 1) out.push(entry)
       }
