@@ -81,7 +81,8 @@ const VariableSchema = Resource.Struct({
   type: Schema.optional(Schema.String),
   uuid: Schema.optional(Schema.String),
   key: Schema.optional(Schema.String),
-  value: Schema.optional(Schema.String),
+  // null as well as absent: what Bitbucket sends for a secured value is not documented everywhere (a run's variables).
+  value: Schema.optional(Schema.NullOr(Schema.String)),
   secured: Schema.optional(Schema.Boolean),
   links: Schema.optional(Resource.Links)
 })

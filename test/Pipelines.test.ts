@@ -1,5 +1,5 @@
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Cause, Chunk, Effect, Exit, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import { Cause, Chunk, Effect, Exit, Fiber, Layer, Redacted, Schema, Stream, TestClock } from "effect"
 import { Authenticator, BitbucketError, Commit, Pipeline, PullRequest, Resource } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { mockHttp } from "./support/mockHttp.js"
@@ -305,4 +305,20 @@ describe("Pipeline on the wire", () => {
       expect(mock.requests).toHaveLength(2)
       expect(mock.requests[0]!.url.pathname).toBe("/2.0/repositories/demo/effect-playground/pipelines")
     }))
+})
+
+describe("a run as Bitbucket may send it", () => {
+  it("a secured variable's value as null, or absent, decodes; unknown fields are kept", () => {
+    const run = Schema.decodeUnknownSync(Pipeline.Pipeline)({
+      type: "pipeline",
+      uuid: "{1}",
+      variables: [
+        { type: "pipeline_variable", key: "TOKEN", value: null, secured: true },
+        { key: "SECRET", secured: true },
+        { key: "PLAIN", value: "1", secured: false, future_field: { kept: true } }
+      ]
+    })
+    expect(run.variables?.map((v) => v.value)).toEqual([null, undefined, "1"])
+    expect(run.variables?.[2]).toMatchObject({ future_field: { kept: true } })
+  })
 })
