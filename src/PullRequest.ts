@@ -19,8 +19,9 @@
  */
 import { Duration, Effect, Option, Schema, Stream } from "effect"
 import { dual } from "effect/Function"
-import type * as BitbucketError from "./BitbucketError.js"
+import * as BitbucketError from "./BitbucketError.js"
 import { refFromSelf } from "./internal/selfRef.js"
+import { countProblem, durationProblem } from "./internal/url.js"
 import { BuildStatus } from "./BuildStatus.js"
 import { Commit, type CommitRef, DiffStat, type DiffOptions, Participant } from "./Commit.js"
 import * as Http from "./internal/http.js"
@@ -732,10 +733,44 @@ const TaskStatus = Resource.Struct({
 })
 
 /**
+ * How to wait for a merge Bitbucket runs in the background: every `pollInterval` (default 1
+ * second), at most `maxPolls` times (a whole number, at least 1; default 120).
+ *
+ * @example
+ * ```ts
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const patient: PullRequest.PollOptions = { pollInterval: "5 seconds", maxPolls: 60 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PollOptions {
+  /** Wait between polls. Default 1 second. */
+  readonly pollInterval?: Duration.DurationInput | undefined
+  /** Polls before giving up. Default 120. */
+  readonly maxPolls?: number | undefined
+}
+
+/** The polling options, checked before anything is sent: a merge must not go out only to be reported Pending unpolled. */
+const pollingOf = (options: PollOptions) => {
+  const problems = [
+    ["maxPolls", countProblem("maxPolls", options.maxPolls, 1)],
+    ["pollInterval", durationProblem("pollInterval", options.pollInterval)]
+  ] as const
+  for (const [parameter, message] of problems) {
+    if (message !== undefined) return Effect.fail(new BitbucketError.InvalidInput({ message, parameter }))
+  }
+  return Effect.succeed({ interval: options.pollInterval ?? Duration.seconds(1), maxPolls: options.maxPolls ?? 120 })
+}
+
+/**
  * Merges a pull request and returns it merged. When Bitbucket answers 202 (a long merge, or
  * `async: true`), the task status is polled until the merge is done; still pending after
  * `maxPolls`, it fails with `Pending`, whose `url` is the task status to poll further (the merge
- * may still go through).
+ * may still go through). Polling options that are not usable (`maxPolls` 0 or NaN, a
+ * `pollInterval` that is not a finite duration) fail with `InvalidInput` before anything is sent.
  *
  * @example
  * ```ts
@@ -753,15 +788,12 @@ const TaskStatus = Resource.Struct({
 export const merge = Effect.fn("Bitbucket.PullRequest.merge")(function*(
   ref: PullRequestRef,
   payload: MergePayload = {},
-  options: {
+  options: PollOptions & {
     /** Ask Bitbucket to merge in the background (`?async=true`) and poll. Default false. */
     readonly async?: boolean | undefined
-    /** Wait between polls. Default 1 second. */
-    readonly pollInterval?: Duration.DurationInput | undefined
-    /** Polls before giving up. Default 120. */
-    readonly maxPolls?: number | undefined
   } = {}
 ) {
+  const polling = yield* pollingOf(options)
   const body = yield* Http.encodePayload(MergePayload, payload)
   return yield* Http.jsonAwaitingTask(
     {
@@ -775,8 +807,7 @@ export const merge = Effect.fn("Bitbucket.PullRequest.merge")(function*(
     {
       schema: TaskStatus,
       done: (status) => (status.task_status === "SUCCESS" ? Option.fromNullable(status.merge_result) : Option.none()),
-      interval: options.pollInterval ?? Duration.seconds(1),
-      maxPolls: options.maxPolls ?? 120
+      ...polling
     }
   )
 })

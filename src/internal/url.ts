@@ -2,7 +2,7 @@
  * URL building: path templates with per-segment encoding, query strings, origin checks.
  * @internal
  */
-import { Effect } from "effect"
+import { Duration, Effect, Option } from "effect"
 import * as BitbucketError from "../BitbucketError.js"
 
 /** A query value: `undefined` is left out, an array repeats the parameter. */
@@ -147,6 +147,21 @@ export const originOf = (url: string): string | undefined => {
 /** What is wrong with a count setting or option, or undefined: it must be a whole number of at least `min`. */
 export const countProblem = (name: string, value: number | undefined, min: number): string | undefined =>
   value === undefined || (Number.isInteger(value) && value >= min) ? undefined : `${name} must be a whole number of at least ${min}, got ${value}`
+
+/**
+ * What is wrong with a duration option, or undefined: it must be one Effect reads (`"1 second"`,
+ * `500`, a `Duration`), finite, and not below zero. Effect itself would read a negative or NaN
+ * number as zero, an infinite one as a wait that never ends, and die on text it cannot read.
+ */
+export const durationProblem = (name: string, value: Duration.DurationInput | undefined): string | undefined => {
+  if (value === undefined) return undefined
+  if (typeof value === "number" && !(value >= 0)) return `${name} must be a duration of zero or more, got ${value}`
+  const decoded = Duration.decodeUnknown(value)
+  if (Option.isNone(decoded)) {
+    return `${name} is not a duration${typeof value === "string" ? `: ${JSON.stringify(value.slice(0, 50))}` : ""} (write it as "1 second" or "500 millis")`
+  }
+  return Duration.isFinite(decoded.value) ? undefined : `${name} must be finite, got ${Duration.format(decoded.value)}`
+}
 
 const loopbackHosts: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"])
 
