@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Option, Schema, Stream } from "effect"
+import { Duration, Effect, Schema, Stream } from "effect"
 import { dual } from "effect/Function"
 import * as BitbucketError from "./BitbucketError.js"
 import { refFromSelf } from "./internal/selfRef.js"
@@ -733,6 +733,19 @@ const TaskStatus = Resource.Struct({
 })
 
 /**
+ * What a merge task's status says. Bitbucket documents PENDING, SUCCESS with the merged pull
+ * request, and a 400 for a merge that failed; anything else (a 200 saying FAILED) ends the wait
+ * rather than being polled as if still pending, and SUCCESS without the pull request reads it.
+ */
+const mergeOutcome = (status: typeof TaskStatus.Type): Http.TaskOutcome<PullRequest> => {
+  if (status.task_status === "PENDING") return { _tag: "Pending" }
+  if (status.task_status === "SUCCESS") {
+    return status.merge_result === undefined ? { _tag: "ReadResult" } : { _tag: "Done", value: status.merge_result }
+  }
+  return { _tag: "Failed", what: `the merge task ended with task_status ${JSON.stringify(status.task_status.slice(0, 50))}, neither PENDING nor SUCCESS` }
+}
+
+/**
  * How to wait for a merge Bitbucket runs in the background: every `pollInterval` (default 1
  * second), at most `maxPolls` times (a whole number, at least 1; default 120).
  *
@@ -769,8 +782,11 @@ const pollingOf = (options: PollOptions) => {
  * Merges a pull request and returns it merged. When Bitbucket answers 202 (a long merge, or
  * `async: true`), the task status is polled until the merge is done; still pending after
  * `maxPolls`, it fails with `Pending`, whose `url` is the task status to poll further (the merge
- * may still go through). Polling options that are not usable (`maxPolls` 0 or NaN, a
- * `pollInterval` that is not a finite duration) fail with `InvalidInput` before anything is sent.
+ * may still go through: {@link awaitMerge} goes on waiting). A task that ends otherwise fails: a
+ * merge that failed as Bitbucket's 400 (`BadRequest`), a status neither PENDING nor SUCCESS as
+ * `UnexpectedStatus` (status 200, with what the task said). Polling options that are not usable
+ * (`maxPolls` 0 or NaN, a `pollInterval` that is not a finite duration) fail with `InvalidInput`
+ * before anything is sent.
  *
  * @example
  * ```ts
@@ -804,12 +820,59 @@ export const merge = Effect.fn("Bitbucket.PullRequest.merge")(function*(
       body: { _tag: "Json", value: body }
     },
     PullRequest,
-    {
-      schema: TaskStatus,
-      done: (status) => (status.task_status === "SUCCESS" ? Option.fromNullable(status.merge_result) : Option.none()),
-      ...polling
-    }
+    { schema: TaskStatus, outcome: mergeOutcome, resultUrl: yield* Http.resolve({ path: one, params: ref }), ...polling }
   )
+})
+
+/** The pull request a merge task status URL (`…/pullrequests/{id}/merge/task-status/{task_id}`) belongs to, or undefined. */
+const mergeTaskOwner = (url: string): string | undefined => {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return undefined
+  }
+  const owner = /^(.*\/pullrequests\/\d+)\/merge\/task-status\/[^/]+$/.exec(parsed.pathname)?.[1]
+  return owner === undefined || parsed.search !== "" || parsed.hash !== "" ? undefined : `${parsed.origin}${owner}`
+}
+
+/**
+ * Goes on waiting for a merge that {@link merge} left `Pending`: polls its task status (the
+ * `Pending` error, or its `url`) as `merge` does, and returns the pull request merged. A task that
+ * ends in a failure fails as `merge` does; one that is still pending after `maxPolls` is `Pending`
+ * again. Anything but a merge task status URL is `InvalidInput`, before anything is sent.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PullRequest } from "effect-bitbucket"
+ *
+ * const ref = { workspace: "demo", repo_slug: "effect-playground", pull_request_id: 1 }
+ * const merged = PullRequest.merge(ref, { merge_strategy: "squash" }, { async: true, maxPolls: 10 }).pipe(
+ *   // Still running after 10 seconds: wait longer, less often.
+ *   Effect.catchTag("Pending", (pending) => PullRequest.awaitMerge(pending, { pollInterval: "10 seconds", maxPolls: 30 }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category actions
+ */
+export const awaitMerge = Effect.fn("Bitbucket.PullRequest.awaitMerge")(function*(
+  task: BitbucketError.Pending | string,
+  options: PollOptions = {}
+) {
+  const polling = yield* pollingOf(options)
+  const url = typeof task === "string" ? task : task.url
+  const owner = mergeTaskOwner(url)
+  if (owner === undefined) {
+    return yield* Effect.fail(
+      new BitbucketError.InvalidInput({
+        message: "task must be a merge's Pending error or its url, …/pullrequests/{id}/merge/task-status/{task_id}",
+        parameter: "task"
+      })
+    )
+  }
+  return yield* Http.awaitTask(url, PullRequest, { schema: TaskStatus, outcome: mergeOutcome, resultUrl: owner, ...polling })
 })
 
 const diffTarget = (ref: PullRequestRef, options: DiffOptions): Http.Target => ({

@@ -362,7 +362,7 @@ describe("redirects and trace headers on the wire", () => {
   it.effect("a 202 whose Location to poll is not a URL is a DecodeError, not a defect", () =>
     Effect.gen(function*() {
       const mock = mockHttp(() => new Response(null, { status: 202, headers: { location: "http://[bad" } }))
-      const task = { schema: Repository.Repository, done: () => Option.none(), interval: "1 second", maxPolls: 3 } as const
+      const task = { schema: Repository.Repository, outcome: () => ({ _tag: "Pending" }) as const, resultUrl: "https://api.bitbucket.org/2.0/x", interval: "1 second", maxPolls: 3 } as const
       const exit = yield* Effect.exit(Http.jsonAwaitingTask({ method: "POST", path: "/x" }, Repository.Repository, task)).pipe(
         Effect.provide(mock.anonymous)
       )

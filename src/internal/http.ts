@@ -13,7 +13,7 @@ import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random,
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { clientFailure, decodeError, displayUrl, malformedBody, parseRetryAfter, redactError, secretsOf, statusError, withNote } from "./errors.js"
+import { clientFailure, decodeError, displayUrl, malformedBody, parseErrorBody, parseRetryAfter, redactError, secretsOf, statusError, withNote } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
@@ -749,20 +749,87 @@ export const json = <A, I>(target: Target, schema: Schema.Schema<A, I>) =>
   Effect.flatMap(request(target), (received) => decodeReceived(received, schema))
 
 /**
- * Sends a target that may answer 202 Accepted with a `Location` to poll (Bitbucket's long-running
- * tasks, e.g. a pull request merge), then polls that URL every `interval` until `done` gives the
- * result. Any other 2xx answer is the result itself.
+ * What a task's status says: still running (poll again), done with its result, done without it
+ * (read it at the task's `resultUrl`), or ended some other way (`what` says how; the task's body
+ * is what Bitbucket said).
  */
-export const jsonAwaitingTask = <A, I, T, TI>(
-  target: Target,
+export type TaskOutcome<A> =
+  | { readonly _tag: "Pending" }
+  | { readonly _tag: "Done"; readonly value: A }
+  | { readonly _tag: "ReadResult" }
+  | { readonly _tag: "Failed"; readonly what: string }
+
+/** How to poll a task: its status schema, what a status says, where its result is, how often and how long. */
+export interface TaskPolling<T, TI, A> {
+  readonly schema: Schema.Schema<T, TI>
+  readonly outcome: (status: T) => TaskOutcome<A>
+  /** The absolute URL of the resource the task produces, read when a status says done without it. */
+  readonly resultUrl: string
+  readonly interval: Duration.DurationInput
+  readonly maxPolls: number
+}
+
+/**
+ * Polls a task's status at `url` every `interval` (the first poll after one interval), at most
+ * `maxPolls` times, until its outcome is known: the result (given, or read at `resultUrl`), a
+ * failure naming what the task said, or `Pending` with the task's url when it was still running.
+ * `accepted` starts the `Pending` message (the request that started the task).
+ */
+export const awaitTask = <A, I, T, TI>(
+  url: string,
   schema: Schema.Schema<A, I>,
-  task: {
-    readonly schema: Schema.Schema<T, TI>
-    readonly done: (status: T) => Option.Option<A>
-    readonly interval: Duration.DurationInput
-    readonly maxPolls: number
-  }
+  task: TaskPolling<T, TI, A>,
+  accepted?: string
 ) =>
+  Effect.gen(function*() {
+    for (let poll = 0; poll < task.maxPolls; poll++) {
+      yield* Effect.sleep(task.interval)
+      const received = yield* send("GET", url)
+      const outcome = task.outcome(yield* decodeReceived(received, task.schema))
+      switch (outcome._tag) {
+        case "Pending":
+          continue
+        case "Done":
+          return outcome.value
+        case "ReadResult":
+          return yield* decodeReceived(yield* send("GET", task.resultUrl), schema)
+        case "Failed":
+          return yield* Effect.fail(taskFailed(received, outcome.what))
+      }
+    }
+    const still = `the task at ${displayUrl(url)} was still pending after ${task.maxPolls} polls (it may still finish: poll its url)`
+    return yield* Effect.fail(
+      new BitbucketError.Pending({
+        message: accepted === undefined ? `GET ${displayUrl(url)}: ${still}` : `${accepted}: accepted, but ${still}`,
+        method: "GET",
+        url: displayUrl(url),
+        polls: task.maxPolls
+      })
+    )
+  })
+
+/**
+ * A task status that ended neither in success nor pending, as an `UnexpectedStatus` of the answer
+ * that said so (a 200): what the task's body said (`error.message`, or the body's start) is kept.
+ */
+const taskFailed = (received: Received, what: string): BitbucketError.UnexpectedStatus => {
+  const parsed = parseErrorBody(bodyText(received), redactor(received.secrets ?? []))
+  const said = parsed.bitbucketMessage ?? parsed.detail
+  return new BitbucketError.UnexpectedStatus({
+    ...parsed,
+    message: `GET ${displayUrl(received.url)}: ${what}${said === undefined ? "" : `. Bitbucket said: ${said.slice(0, 200)}`}`,
+    method: received.method,
+    url: displayUrl(received.url),
+    status: received.status
+  })
+}
+
+/**
+ * Sends a target that may answer 202 Accepted with a `Location` to poll (Bitbucket's long-running
+ * tasks, e.g. a pull request merge), then polls that URL (see {@link awaitTask}). Any other 2xx
+ * answer is the result itself.
+ */
+export const jsonAwaitingTask = <A, I, T, TI>(target: Target, schema: Schema.Schema<A, I>, task: TaskPolling<T, TI, A>) =>
   Effect.gen(function*() {
     const received = yield* request(target)
     if (received.status !== 202) return yield* decodeReceived(received, schema)
@@ -774,20 +841,7 @@ export const jsonAwaitingTask = <A, I, T, TI>(
     if (url === undefined) {
       return yield* Effect.fail(malformedBody(received, "202 Accepted with a Location to poll that is not a URL"))
     }
-    for (let poll = 0; poll < task.maxPolls; poll++) {
-      yield* Effect.sleep(task.interval)
-      const status = yield* decodeReceived(yield* send("GET", url), task.schema)
-      const result = task.done(status)
-      if (Option.isSome(result)) return result.value
-    }
-    return yield* Effect.fail(
-      new BitbucketError.Pending({
-        message: `${target.method} ${displayUrl(received.url)}: accepted, but the task at ${displayUrl(url)} was still pending after ${task.maxPolls} polls (it may still finish: poll its url)`,
-        method: "GET",
-        url: displayUrl(url),
-        polls: task.maxPolls
-      })
-    )
+    return yield* awaitTask(url, schema, task, `${target.method} ${displayUrl(received.url)}`)
   })
 
 /** Sends a target and returns its body as text. */
