@@ -48,12 +48,30 @@ export const State = Schema.Literal("OPEN", "MERGED", "DECLINED", "SUPERSEDED")
 export type State = typeof State.Type
 
 /**
- * The ways to merge.
+ * The ways to merge, as git would do them:
+ * - `merge_commit`: a merge commit of the destination and the source (the default);
+ * - `squash`: the source's changes as one commit on the destination;
+ * - `fast_forward`: the destination moved to the source, when it has nothing the source lacks
+ *   (else the merge fails);
+ * - `squash_fast_forward`: a squash, on the same condition as `fast_forward`;
+ * - `rebase_fast_forward`: the source's commits replayed on the destination, which then moves to
+ *   the last of them (no merge commit);
+ * - `rebase_merge`: the source's commits replayed on the destination, then a merge commit.
+ *
+ * A repository may allow only some of them: a branch lists its own in `merge_strategies` and
+ * `default_merge_strategy` (see {@link isMergeStrategy} to pass that on to {@link merge}).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const MergeStrategy = Schema.Literal("merge_commit", "squash", "fast_forward")
+export const MergeStrategy = Schema.Literal(
+  "merge_commit",
+  "squash",
+  "fast_forward",
+  "squash_fast_forward",
+  "rebase_fast_forward",
+  "rebase_merge"
+)
 
 /**
  * A merge strategy.
@@ -62,6 +80,32 @@ export const MergeStrategy = Schema.Literal("merge_commit", "squash", "fast_forw
  * @category models
  */
 export type MergeStrategy = typeof MergeStrategy.Type
+
+/**
+ * Whether a value is a merge strategy {@link merge} takes: a branch's `default_merge_strategy`
+ * (or an entry of its `merge_strategies`) is any string Bitbucket sends, so it is checked before
+ * it is passed on; one this library does not know yet is left for Bitbucket to choose.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PullRequest, Ref } from "effect-bitbucket"
+ *
+ * const repo = { workspace: "demo", repo_slug: "effect-playground" }
+ * // Merge the way the destination branch is set up to.
+ * const mergeAsConfigured = (pull_request_id: number) =>
+ *   Effect.gen(function* () {
+ *     const pr = yield* PullRequest.find({ ...repo, pull_request_id })
+ *     const branch = yield* Ref.findBranch({ ...repo, name: pr.destination?.branch?.name ?? "main" })
+ *     const strategy = branch.default_merge_strategy
+ *     return yield* PullRequest.merge({ ...repo, pull_request_id }, PullRequest.isMergeStrategy(strategy) ? { merge_strategy: strategy } : {})
+ *   })
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isMergeStrategy: (u: unknown) => u is MergeStrategy = Schema.is(MergeStrategy)
 
 const EndpointSchema = Resource.Struct({
   branch: Schema.optional(Resource.Struct({ name: Schema.optional(Schema.String) })),

@@ -29,7 +29,9 @@ const RefSchema = Resource.Struct({
   name: Schema.optional(Schema.String),
   target: Schema.optional(Commit),
   links: Schema.optional(Resource.Links),
-  // branches
+  // branches: the merge strategies pull requests into the branch may use, and the one used when a
+  // merge names none. Any string Bitbucket sends is kept: `PullRequest.isMergeStrategy` tells the
+  // ones `PullRequest.merge` takes.
   merge_strategies: Schema.optional(Schema.Array(Schema.String)),
   default_merge_strategy: Schema.optional(Schema.String),
   // annotated tags
@@ -39,7 +41,9 @@ const RefSchema = Resource.Struct({
 })
 
 /**
- * A branch or a tag: `type` is `branch`, `tag` or `named_branch`.
+ * A branch or a tag: `type` is `branch`, `tag` or `named_branch`. A branch also lists its
+ * `merge_strategies` and `default_merge_strategy`, as strings (`PullRequest.isMergeStrategy`
+ * narrows one to what `PullRequest.merge` takes).
  *
  * @since 0.1.0
  * @category schemas

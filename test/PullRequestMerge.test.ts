@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
-import { Authenticator, BitbucketError, PullRequest } from "../src/index.js"
+import { Cause, Effect, Exit, Layer } from "effect"
+import { Authenticator, BitbucketError, Commit, PullRequest, Ref, Source } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
@@ -107,4 +107,137 @@ describe("PullRequest.awaitMerge", () => {
       }
       expect(yield* fake.requests).toEqual([])
     }).pipe(withFake()))
+})
+
+describe("PullRequest.merge: strategies", () => {
+  // In the default seed, #1 (feature/streams, two commits by Bob) was cut before main moved on;
+  // #5 (docs/guide) starts at main's head, so it can be fast-forwarded.
+  const head = (name: string) => Effect.map(Ref.findBranch({ ...repo, name }), (branch) => branch.target!.hash!)
+  const commit = (hash: string) => Commit.find({ ...repo, commit: hash })
+  const parents = (c: Commit.Commit) => (c.parents ?? []).map((p) => p.hash!)
+  const file = (commit: string, path: string) => Source.contentText({ ...repo, commit, path })
+
+  it.effect("squash_fast_forward squashes onto a destination that has not moved on, and is refused otherwise", () =>
+    Effect.gen(function*() {
+      const refused = yield* Effect.flip(PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "squash_fast_forward" }))
+      expect(refused).toMatchObject({ _tag: "BadRequest", bitbucketMessage: "Squash fast-forward merge is not possible" })
+      expect((yield* PullRequest.find({ ...repo, pull_request_id: 1 })).state).toBe("OPEN")
+
+      const main = yield* head("main")
+      const guide = yield* head("docs/guide")
+      const merged = yield* PullRequest.merge({ ...repo, pull_request_id: 5 }, { merge_strategy: "squash_fast_forward", message: "Guide\n" })
+      expect(merged.state).toBe("MERGED")
+      const squashed = yield* commit(yield* head("main"))
+      expect(parents(squashed)).toEqual([main])
+      expect(squashed.hash).not.toBe(guide)
+      expect(squashed.message).toBe("Guide\n")
+      expect(yield* file(squashed.hash!, "docs/guide.md")).toBe(yield* file(guide, "docs/guide.md"))
+    }).pipe(withFake()))
+
+  it.effect("rebase_fast_forward replays the source's commits on the destination, keeping their authors", () =>
+    Effect.gen(function*() {
+      const main = yield* head("main")
+      const source = yield* commit(yield* head("feature/streams"))
+      const merged = yield* PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "rebase_fast_forward", close_source_branch: false })
+      const last = yield* commit(yield* head("main"))
+      const first = yield* commit(parents(last)[0]!)
+      expect(parents(first)).toEqual([main])
+      expect([first.message, last.message]).toEqual(["Add a Stream example\n", "Use Stream.fromIterable in the stream example\n"])
+      expect([first.author?.raw, last.author?.raw]).toEqual([source.author?.raw, source.author?.raw])
+      expect(last.hash).not.toBe(source.hash)
+      expect(merged.merge_commit?.hash).toBe(last.hash!.slice(0, 12))
+      // The source's files on top of what the destination had.
+      expect(yield* file(last.hash!, "src/streams.ts")).toBe(yield* file(source.hash!, "src/streams.ts"))
+      expect(yield* file(last.hash!, "README.md")).toBe(yield* file(main, "README.md"))
+      // The source branch is left as it was.
+      expect(yield* head("feature/streams")).toBe(source.hash)
+    }).pipe(withFake()))
+
+  it.effect("rebase_fast_forward drops a commit whose changes the destination already has", () =>
+    Effect.gen(function*() {
+      const main = yield* head("main")
+      // On feature/streams, the README main has since: nothing left to replay of that commit.
+      yield* Source.createCommit(repo, {
+        message: "Take main's README\n",
+        branch: "feature/streams",
+        files: [{ path: "README.md", content: yield* file(main, "README.md") }]
+      })
+      yield* PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "rebase_fast_forward" })
+      const last = yield* commit(yield* head("main"))
+      expect(last.message).toBe("Use Stream.fromIterable in the stream example\n")
+      expect(parents(yield* commit(parents(last)[0]!))).toEqual([main])
+    }).pipe(withFake()))
+
+  it.effect("rebase_fast_forward of a source on top of the destination is a fast-forward", () =>
+    Effect.gen(function*() {
+      const guide = yield* head("docs/guide")
+      yield* PullRequest.merge({ ...repo, pull_request_id: 5 }, { merge_strategy: "rebase_fast_forward" })
+      expect(yield* head("main")).toBe(guide)
+    }).pipe(withFake()))
+
+  it.effect("rebase_merge replays the source's commits, then makes a merge commit", () =>
+    Effect.gen(function*() {
+      const main = yield* head("main")
+      const merged = yield* PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "rebase_merge" })
+      const top = yield* commit(yield* head("main"))
+      expect(merged.merge_commit?.hash).toBe(top.hash!.slice(0, 12))
+      const [first, second] = parents(top)
+      expect(first).toBe(main)
+      const rebased = yield* commit(second!)
+      expect(rebased.message).toBe("Use Stream.fromIterable in the stream example\n")
+      expect(parents(yield* commit(parents(rebased)[0]!))).toEqual([main])
+      expect(top.message).toContain("Merged in feature/streams (pull request #1)")
+    }).pipe(withFake()))
+})
+
+describe("PullRequest.merge: the strategies a repository allows", () => {
+  const seed: FakeBitbucket.Seed = {
+    ...FakeBitbucket.defaultSeed,
+    repositories: FakeBitbucket.defaultSeed.repositories.map((r) =>
+      r.workspace === "demo" && r.slug === "effect-playground" ? { ...r, mergeStrategies: { allowed: ["squash", "rebase_fast_forward"], default: "squash" } } : r
+    )
+  }
+
+  it.effect("a branch lists them; another is refused with 400; a merge that names none uses the default", () =>
+    Effect.gen(function*() {
+      const main = yield* Ref.findBranch({ ...repo, name: "main" })
+      expect(main).toMatchObject({ merge_strategies: ["squash", "rebase_fast_forward"], default_merge_strategy: "squash" })
+      expect(PullRequest.isMergeStrategy(main.default_merge_strategy)).toBe(true)
+
+      const refused = yield* Effect.flip(PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "merge_commit" }))
+      expect(refused).toMatchObject({ _tag: "BadRequest", fields: { merge_strategy: [expect.stringContaining("is not allowed")] } })
+      expect(refused.message).toContain("Allowed: squash, rebase_fast_forward")
+
+      const before = main.target!.hash!
+      const strategy = main.default_merge_strategy
+      yield* PullRequest.merge({ ...repo, pull_request_id: 1 }, PullRequest.isMergeStrategy(strategy) ? { merge_strategy: strategy } : {})
+      yield* PullRequest.merge({ ...repo, pull_request_id: 5 })
+      // Two squashes: each one commit with one parent.
+      const after = yield* Commit.find({ ...repo, commit: "main" })
+      expect(after.message).toContain("(pull request #5)")
+      const previous = yield* Commit.find({ ...repo, commit: after.parents![0]!.hash! })
+      expect(after.parents).toHaveLength(1)
+      expect(previous.message).toContain("(pull request #1)")
+      expect(previous.parents!.map((p) => p.hash)).toEqual([before])
+    }).pipe(withFake(seed)))
+
+  it("isMergeStrategy tells the strategies merge takes", () => {
+    for (const known of ["merge_commit", "squash", "fast_forward", "squash_fast_forward", "rebase_fast_forward", "rebase_merge"]) {
+      expect(PullRequest.isMergeStrategy(known), known).toBe(true)
+    }
+    for (const other of ["octopus", "", undefined, null, 3]) expect(PullRequest.isMergeStrategy(other), String(other)).toBe(false)
+  })
+
+  it.effect("a seed naming an unknown strategy, or a default it does not allow, is refused", () =>
+    Effect.gen(function*() {
+      const withStrategies = (mergeStrategies: NonNullable<FakeBitbucket.SeedRepository["mergeStrategies"]>) =>
+        FakeBitbucket.make({
+          seed: { ...seed, repositories: seed.repositories.map((r) => (r.mergeStrategies === undefined ? r : { ...r, mergeStrategies })) }
+        })
+      const refusal = (exit: Exit.Exit<unknown>) => (Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "made")
+      expect(refusal(yield* Effect.exit(withStrategies({ allowed: ["octopus" as never] })))).toContain(`names "octopus"`)
+      expect(refusal(yield* Effect.exit(withStrategies({ allowed: ["squash"], default: "rebase_merge" })))).toContain(
+        "the default rebase_merge is not among the allowed squash"
+      )
+    }))
 })

@@ -116,6 +116,7 @@ export type {
   SeedIssueComment,
   SeedIssueTracker,
   SeedMember,
+  SeedMergeStrategy,
   SeedOAuthConsumer,
   SeedParticipant,
   SeedPipelineResult,

@@ -83,7 +83,7 @@ describe("FakeBitbucket: refs", () => {
       expect(names(branches)).toEqual(["bugfix/typo", "docs/guide", "feature/old-api", "feature/streams", "main", "release/1.x"])
       const main = branches.body.values.find((b: { name: string }) => b.name === "main")
       expect(main).toMatchObject({ type: "branch", target: { type: "commit", author: { type: "author" } }, default_merge_strategy: "merge_commit" })
-      expect(main.merge_strategies).toEqual(["merge_commit", "squash", "fast_forward"])
+      expect(main.merge_strategies).toEqual(["merge_commit", "squash", "fast_forward", "squash_fast_forward", "rebase_fast_forward", "rebase_merge"])
       expect(main.target.hash).toMatch(/^[0-9a-f]{40}$/)
       absolute(main.links)
       const tags = yield* get(`${R}/refs/tags`)

@@ -16,6 +16,7 @@ import type {
   SeedComment,
   SeedCommitComment,
   SeedGitRepository,
+  SeedMergeStrategy,
   SeedParticipant,
   SeedPullRequest,
   SeedReport,
@@ -83,8 +84,26 @@ export interface MergeTask {
   result?: { readonly ok: true } | { readonly ok: false; readonly message: string }
 }
 
-export type MergeStrategy = "merge_commit" | "squash" | "fast_forward"
-export const MERGE_STRATEGIES: ReadonlyArray<MergeStrategy> = ["merge_commit", "squash", "fast_forward"]
+export type MergeStrategy = SeedMergeStrategy
+export const MERGE_STRATEGIES: ReadonlyArray<MergeStrategy> = [
+  "merge_commit",
+  "squash",
+  "fast_forward",
+  "squash_fast_forward",
+  "rebase_fast_forward",
+  "rebase_merge"
+]
+
+/**
+ * The merge strategies of a repository's branches: the seed's `mergeStrategies`, else all of them
+ * with `merge_commit` the default. Bitbucket configures them per repository (or inherits them from
+ * the project or workspace, which the fake does not model); every branch of the repository gets
+ * the same (a guess for branches Bitbucket treats apart).
+ */
+export const mergeSettings = (repo: SeedRepository): { readonly allowed: ReadonlyArray<MergeStrategy>; readonly default: MergeStrategy } => ({
+  allowed: repo.mergeStrategies?.allowed ?? MERGE_STRATEGIES,
+  default: repo.mergeStrategies?.default ?? "merge_commit"
+})
 
 /** Everything the fake knows about one repository's git side. */
 export interface RepoData {
@@ -172,6 +191,15 @@ export const makeGitStore = (core: BaseCore) => {
   })
 
   // ---- seeding ---------------------------------------------------------------------------------
+
+  for (const repo of core.store.repositories) {
+    if (repo.mergeStrategies === undefined) continue
+    const where = `FakeBitbucket seed: mergeStrategies of ${fullName(repo)}`
+    const { allowed, default: chosen } = mergeSettings(repo)
+    const unknown = [...allowed, chosen].find((s) => !MERGE_STRATEGIES.includes(s))
+    if (unknown !== undefined) throw new Error(`${where} names ${JSON.stringify(unknown)}; the strategies are ${MERGE_STRATEGIES.join(", ")}`)
+    if (!allowed.includes(chosen)) throw new Error(`${where}: the default ${chosen} is not among the allowed ${allowed.join(", ") || "(none)"}`)
+  }
 
   for (const entry of core.seed.git ?? []) {
     const repo = core.store.repositories.find((r) => fullName(r) === entry.repository)
@@ -355,8 +383,8 @@ export const makeGitStore = (core: BaseCore) => {
         commits: href(`${repoPath(d.repo)}/commits/${seg(name)}`),
         html: web(`${repoWeb(d.repo)}/branch/${seg(name)}`)
       },
-      merge_strategies: [...MERGE_STRATEGIES],
-      default_merge_strategy: "merge_commit"
+      merge_strategies: [...mergeSettings(d.repo).allowed],
+      default_merge_strategy: mergeSettings(d.repo).default
     }
   }
 

@@ -183,9 +183,21 @@ export interface SeedRepository {
   readonly defaultReviewers?: ReadonlyArray<UserRef>
   /** Users watching the repository (`GET R/watchers`). */
   readonly watchers?: ReadonlyArray<UserRef>
+  /**
+   * The merge strategies pull requests into the repository's branches may use, and the one used
+   * when a merge names none (every branch lists them as `merge_strategies` and
+   * `default_merge_strategy`). Default: all six, `merge_commit` by default.
+   */
+  readonly mergeStrategies?: {
+    readonly allowed?: ReadonlyArray<SeedMergeStrategy>
+    readonly default?: SeedMergeStrategy
+  }
   /** Extra fields merged into the repository's JSON representation. */
   readonly extra?: Readonly<Record<string, unknown>>
 }
+
+/** A merge strategy Bitbucket documents for `POST …/pullrequests/{id}/merge`. */
+export type SeedMergeStrategy = "merge_commit" | "squash" | "fast_forward" | "squash_fast_forward" | "rebase_fast_forward" | "rebase_merge"
 
 /**
  * A commit author as git records it: the raw `Name <email>` line and, when Bitbucket could map

@@ -6,6 +6,12 @@
  * Decisions where Bitbucket's documentation is silent:
  * - Merging, declining or approving a pull request that is not `OPEN` answers **400** (the spec
  *   documents no 409 on these endpoints; 409 is only documented for resolving a resolved comment).
+ * - Merge strategies: the six Bitbucket documents today (the spec snapshot lists three), done as
+ *   git does them (see `performMerge`); `fast_forward` and `squash_fast_forward` answer 400 when
+ *   the destination has commits the source lacks. A strategy the repository does not allow (seed
+ *   `mergeStrategies`; all six by default) is 400 under `merge_strategy`; a merge that names none
+ *   uses the repository's default (`merge_commit` unless seeded; a guess beyond the spec's default).
+ *   Conflicts are not modelled: a file both sides changed ends as the source has it.
  * - A `q` mentioning `state` lifts the default `state=OPEN` filter; explicit `state=` params always apply.
  * - `diffstat` redirects (302) like `diff` and `patch`, as the spec says.
  * - Only same-repository pull requests can be created.
@@ -23,10 +29,10 @@
 import * as Effect from "effect/Effect"
 import type { Ctx } from "../core.js"
 import { HttpError } from "../core.js"
-import type { FileAttribute, TreeFile } from "../git.js"
-import { sameFile, sha1 } from "../git.js"
+import type { FileAttribute, GitCommit, TreeFile } from "../git.js"
+import { sameFile, setBy, sha1 } from "../git.js"
 import type { MergeStrategy, MergeTask, ParticipantState, PullRequestState, RepoData, TaskState } from "../gitStore.js"
-import { contentRaw, MERGE_STRATEGIES, parseCommentPayload } from "../gitStore.js"
+import { contentRaw, MERGE_STRATEGIES, mergeSettings, parseCommentPayload } from "../gitStore.js"
 import type { RouteModule } from "../router.js"
 
 type Params = Readonly<Record<string, string>>
@@ -327,12 +333,23 @@ export const pullRequests: RouteModule = {
       readonly closeSourceBranch: boolean | undefined
     }
 
-    const mergeOptions = (ctx: Ctx): MergeOptions => {
+    /**
+     * The merge's body, checked: a strategy the destination branch does not allow is a 400 under
+     * `merge_strategy` (its wording is the fake's). A body without one merges with the branch's
+     * default: the spec says `merge_commit`, which is every branch's unless the seed says otherwise;
+     * that Bitbucket uses a repository's own default then is a guess.
+     */
+    const mergeOptions = (ctx: Ctx, d: RepoData, pr: PullRequestState): MergeOptions => {
       const body = parsePayload(ctx)
       const fields: Record<string, Array<string>> = {}
-      const strategy = body.merge_strategy ?? "merge_commit"
+      const settings = mergeSettings(d.repo)
+      const strategy = body.merge_strategy ?? settings.default
       if (!(typeof strategy === "string" && (MERGE_STRATEGIES as ReadonlyArray<string>).includes(strategy))) {
         fields.merge_strategy = [`"${String(strategy)}" is not a valid merge strategy. Valid strategies: ${MERGE_STRATEGIES.join(", ")}.`]
+      } else if (!(settings.allowed as ReadonlyArray<string>).includes(strategy)) {
+        fields.merge_strategy = [
+          `The merge strategy "${strategy}" is not allowed for pull requests into ${pr.destination.branch}. Allowed: ${settings.allowed.join(", ")}.`
+        ]
       }
       if ("message" in body && typeof body.message !== "string") fields.message = ["Must be a string."]
       if ("close_source_branch" in body && typeof body.close_source_branch !== "boolean") fields.close_source_branch = ["Must be a boolean."]
@@ -375,41 +392,94 @@ export const pullRequests: RouteModule = {
         })
         return hash
       }
+      /**
+       * One commit on top of the destination with every file that differs between the merge base
+       * and the source, in its text, its bytes or its attribute (a change of attribute alone is a
+       * change too), as it is on the source branch: a file that is not UTF-8 text keeps its bytes,
+       * an executable or a link its attribute.
+       */
+      const squash = () => {
+        const mb = d.git.mergeBase(src.hash, dst.hash)
+        const before = mb === undefined ? new Map<string, TreeFile>() : d.git.treeFiles(mb.hash)
+        const after = d.git.treeFiles(src.hash)
+        const files: Record<string, string | null> = {}
+        const bytes: Record<string, Uint8Array> = {}
+        const attributes: Record<string, FileAttribute> = {}
+        for (const path of new Set([...before.keys(), ...after.keys()])) {
+          const file = after.get(path)
+          if (sameFile(before.get(path), file)) continue
+          files[path] = file?.text ?? null
+          if (file?.bytes !== undefined) bytes[path] = file.bytes
+          if (file?.attribute !== undefined) attributes[path] = file.attribute
+        }
+        const titles = d.git.log([src.hash], [dst.hash]).reverse().map((c) => `* ${c.message.split("\n")[0]}`).join("\n")
+        return newCommit([dst.hash], options.message ?? `${pr.title} (pull request #${pr.id})\n\n${titles}${trailer}\n`, files, bytes, attributes)
+      }
+      /**
+       * `git rebase`: the source's commits that the destination lacks, replayed parents first on
+       * top of the destination, each keeping its author, message and files (its date becomes the
+       * merge's, as a rebase's commit date does: the fake keeps one date per commit). As git does by
+       * default, merge commits are dropped and so is a commit whose changes the destination already
+       * has; a source already on top of the destination is kept as it is. The fake models no
+       * conflicts (for any strategy): a file both sides changed ends as the source has it. The
+       * source branch itself is left alone (a guess: Bitbucket does not say it moves it).
+       */
+      const rebase = (): string => {
+        if (d.git.isAncestor(dst.hash, src.hash)) return src.hash
+        const range = new Set(d.git.log([src.hash], [dst.hash]).map((c) => c.hash))
+        const order: Array<GitCommit> = []
+        const visit = (hash: string) => {
+          if (!range.delete(hash)) return
+          const c = d.git.commits.get(hash)!
+          for (const parent of c.parents) visit(parent)
+          order.push(c)
+        }
+        visit(src.hash)
+        let head = dst.hash
+        for (const c of order) {
+          if (c.parents.length > 1) continue
+          const tree = d.git.treeFiles(head)
+          if (Object.keys(c.files).every((path) => sameFile(tree.get(path), setBy(c, path) ?? undefined))) continue
+          const hash = sha1(JSON.stringify([core.fullName(d.repo), head, c.hash, ts, pr.id]))
+          d.git.addCommit({ ...c, hash, parents: [head], date: ts })
+          head = hash
+        }
+        return head
+      }
+      const mergeCommit = (source: string) =>
+        newCommit([dst.hash, source], options.message ?? `Merged in ${pr.source.branch} (pull request #${pr.id})\n\n${pr.title}${trailer}\n`, {})
+      /** The fast-forward strategies need a destination that has not moved past the merge base. */
+      const requireFastForward = (what: string) => {
+        if (!d.git.isAncestor(dst.hash, src.hash)) {
+          throw new HttpError(400, `${what} is not possible`, `${pr.destination.branch} has commits that ${pr.source.branch} does not have.`)
+        }
+      }
+      // What each strategy does follows git and Bitbucket Data Center's documentation of the same
+      // names (Bitbucket Cloud's does not say more than the names).
       switch (options.strategy) {
         case "fast_forward":
-          if (!d.git.isAncestor(dst.hash, src.hash)) {
-            throw new HttpError(400, "Fast-forward merge is not possible", `${pr.destination.branch} has commits that ${pr.source.branch} does not have.`)
-          }
+          requireFastForward("Fast-forward merge")
           merged = src.hash
           break
         case "merge_commit":
-          merged = newCommit(
-            [dst.hash, src.hash],
-            options.message ?? `Merged in ${pr.source.branch} (pull request #${pr.id})\n\n${pr.title}${trailer}\n`,
-            {}
-          )
+          merged = mergeCommit(src.hash)
           break
-        case "squash": {
-          const mb = d.git.mergeBase(src.hash, dst.hash)
-          const before = mb === undefined ? new Map<string, TreeFile>() : d.git.treeFiles(mb.hash)
-          const after = d.git.treeFiles(src.hash)
-          // Every file that differs from the merge base, in its text, its bytes or its attribute
-          // (a change of attribute alone is a change too), as it is on the source branch: a file
-          // that is not UTF-8 text keeps its bytes, an executable or a link its attribute.
-          const files: Record<string, string | null> = {}
-          const bytes: Record<string, Uint8Array> = {}
-          const attributes: Record<string, FileAttribute> = {}
-          for (const path of new Set([...before.keys(), ...after.keys()])) {
-            const file = after.get(path)
-            if (sameFile(before.get(path), file)) continue
-            files[path] = file?.text ?? null
-            if (file?.bytes !== undefined) bytes[path] = file.bytes
-            if (file?.attribute !== undefined) attributes[path] = file.attribute
-          }
-          const titles = d.git.log([src.hash], [dst.hash]).reverse().map((c) => `* ${c.message.split("\n")[0]}`).join("\n")
-          merged = newCommit([dst.hash], options.message ?? `${pr.title} (pull request #${pr.id})\n\n${titles}${trailer}\n`, files, bytes, attributes)
+        case "squash":
+          merged = squash()
           break
-        }
+        case "squash_fast_forward":
+          // `--squash --ff-only`: a squash, only when it needs no merge.
+          requireFastForward("Squash fast-forward merge")
+          merged = squash()
+          break
+        case "rebase_fast_forward":
+          // `rebase` then `merge --ff-only`: always possible after the rebase (the fake has no conflicts); the message is unused.
+          merged = rebase()
+          break
+        case "rebase_merge":
+          // `rebase` then `merge --no-ff`: the rebased commits and a merge commit on top.
+          merged = mergeCommit(rebase())
+          break
       }
       d.git.branches.set(pr.destination.branch, merged)
       pr.source.commit = src.hash
@@ -429,7 +499,7 @@ export const pullRequests: RouteModule = {
       Effect.gen(function*() {
         const { d, pr } = findPr(ctx, p)
         requirePermission(ctx, d.repo, "write")
-        const options = mergeOptions(ctx)
+        const options = mergeOptions(ctx, d, pr)
         requireOpen(pr, "merge")
         const actor = core.actorUuid(ctx)
         const asyncParam = param(ctx, "async")
