@@ -1,11 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Layer } from "effect"
-import { Authenticator, BitbucketError, Commit, PullRequest, Ref, Source } from "../src/index.js"
+import { Cause, Effect, Either, Exit, Layer } from "effect"
+import { Authenticator, BitbucketError, BranchRestriction, BuildStatus, Commit, DefaultReviewer, PullRequest, Ref, Source, Task } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
 const alice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" })
 const repo = { workspace: "demo", repo_slug: "effect-playground" }
+/**
+ * The error an operation failed with, or undefined when it succeeded (not `Effect.flip`: a
+ * pull request that merged when it should not, as a failure, takes the test runner ages to print).
+ */
+const refusal = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.map(Effect.either(effect), (e) => (Either.isLeft(e) ? e.left : undefined))
 const withFake = (seed?: FakeBitbucket.Seed) => Effect.provide(Layer.provideMerge(alice, FakeBitbucket.layer(seed === undefined ? {} : { seed })))
 
 describe("PullRequest.merge: polling options", () => {
@@ -23,9 +28,9 @@ describe("PullRequest.merge: polling options", () => {
         [{ pollInterval: "soon" as never }, "pollInterval", "not a duration: \"soon\""]
       ]
       for (const [options, parameter, said] of cases) {
-        const error = yield* Effect.flip(PullRequest.merge(ref, {}, { async: true, ...options }))
+        const error = yield* refusal(PullRequest.merge(ref, {}, { async: true, ...options }))
         expect(error, JSON.stringify(options)).toMatchObject({ _tag: "InvalidInput", parameter })
-        expect(error.message).toContain(said)
+        expect(error?.message).toContain(said)
       }
       expect((yield* fake.requests).filter((r) => r.method === "POST")).toEqual([])
       expect((yield* PullRequest.find(ref)).state).toBe("OPEN")
@@ -50,16 +55,16 @@ describe("PullRequest.merge: how a merge task ends", () => {
   it.effect("a status neither PENDING nor SUCCESS ends the wait with what the task said", () =>
     Effect.gen(function*() {
       const mock = bitbucket({ task_status: "FAILED", error: { message: "Merge conflict in README.md" } })
-      const error = yield* Effect.flip(PullRequest.merge(ref, {}, { pollInterval: 0, maxPolls: 50 })).pipe(Effect.provide(mock.anonymous))
+      const error = yield* refusal(PullRequest.merge(ref, {}, { pollInterval: 0, maxPolls: 50 })).pipe(Effect.provide(mock.anonymous))
       expect(error).toBeInstanceOf(BitbucketError.UnexpectedStatus)
       expect(error).toMatchObject({ status: 200, url: task, bitbucketMessage: "Merge conflict in README.md" })
-      expect(error.message).toContain(`task_status "FAILED"`)
-      expect(error.message).toContain("Bitbucket said: Merge conflict in README.md")
+      expect(error?.message).toContain(`task_status "FAILED"`)
+      expect(error?.message).toContain("Bitbucket said: Merge conflict in README.md")
       // Two polls, not fifty.
       expect(mock.requests.map((r) => r.method)).toEqual(["POST", "GET", "GET"])
       // Without an error body, the body itself is kept.
       const bare = bitbucket({ task_status: "ABORTED" })
-      const said = yield* Effect.flip(PullRequest.merge(ref, {}, { pollInterval: 0 })).pipe(Effect.provide(bare.anonymous))
+      const said = yield* refusal(PullRequest.merge(ref, {}, { pollInterval: 0 })).pipe(Effect.provide(bare.anonymous))
       expect(said).toMatchObject({ _tag: "UnexpectedStatus", body: JSON.stringify({ task_status: "ABORTED" }) })
     }))
 
@@ -77,11 +82,11 @@ describe("PullRequest.awaitMerge", () => {
 
   it.effect("goes on waiting for a merge left Pending, from the error or its url", () =>
     Effect.gen(function*() {
-      const pending = yield* Effect.flip(PullRequest.merge({ ...repo, pull_request_id: 5 }, {}, { async: true, maxPolls: 2, pollInterval: 0 }))
+      const pending = yield* refusal(PullRequest.merge({ ...repo, pull_request_id: 5 }, {}, { async: true, maxPolls: 2, pollInterval: 0 }))
       expect(pending).toMatchObject({ _tag: "Pending", polls: 2 })
-      if (pending._tag !== "Pending") return
+      if (pending?._tag !== "Pending") return
       // Still pending after one more poll: Pending again, naming the same task.
-      expect(yield* Effect.flip(PullRequest.awaitMerge(pending, { maxPolls: 1, pollInterval: 0 }))).toMatchObject({ _tag: "Pending", url: pending.url, polls: 1 })
+      expect(yield* refusal(PullRequest.awaitMerge(pending, { maxPolls: 1, pollInterval: 0 }))).toMatchObject({ _tag: "Pending", url: pending.url, polls: 1 })
       const merged = yield* PullRequest.awaitMerge(pending.url, { pollInterval: 0 })
       expect(merged).toMatchObject({ id: 5, state: "MERGED" })
     }).pipe(withFake(slow)))
@@ -103,7 +108,7 @@ describe("PullRequest.awaitMerge", () => {
         [task, { maxPolls: 0 }, "maxPolls"],
         [task, { pollInterval: Number.POSITIVE_INFINITY }, "pollInterval"]
       ] as const) {
-        expect(yield* Effect.flip(PullRequest.awaitMerge(input, options))).toMatchObject({ _tag: "InvalidInput", parameter })
+        expect(yield* refusal(PullRequest.awaitMerge(input, options))).toMatchObject({ _tag: "InvalidInput", parameter })
       }
       expect(yield* fake.requests).toEqual([])
     }).pipe(withFake()))
@@ -119,7 +124,7 @@ describe("PullRequest.merge: strategies", () => {
 
   it.effect("squash_fast_forward squashes onto a destination that has not moved on, and is refused otherwise", () =>
     Effect.gen(function*() {
-      const refused = yield* Effect.flip(PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "squash_fast_forward" }))
+      const refused = yield* refusal(PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "squash_fast_forward" }))
       expect(refused).toMatchObject({ _tag: "BadRequest", bitbucketMessage: "Squash fast-forward merge is not possible" })
       expect((yield* PullRequest.find({ ...repo, pull_request_id: 1 })).state).toBe("OPEN")
 
@@ -204,9 +209,9 @@ describe("PullRequest.merge: the strategies a repository allows", () => {
       expect(main).toMatchObject({ merge_strategies: ["squash", "rebase_fast_forward"], default_merge_strategy: "squash" })
       expect(PullRequest.isMergeStrategy(main.default_merge_strategy)).toBe(true)
 
-      const refused = yield* Effect.flip(PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "merge_commit" }))
+      const refused = yield* refusal(PullRequest.merge({ ...repo, pull_request_id: 1 }, { merge_strategy: "merge_commit" }))
       expect(refused).toMatchObject({ _tag: "BadRequest", fields: { merge_strategy: [expect.stringContaining("is not allowed")] } })
-      expect(refused.message).toContain("Allowed: squash, rebase_fast_forward")
+      expect(refused?.message).toContain("Allowed: squash, rebase_fast_forward")
 
       const before = main.target!.hash!
       const strategy = main.default_merge_strategy
@@ -240,4 +245,70 @@ describe("PullRequest.merge: the strategies a repository allows", () => {
         "the default rebase_merge is not among the allowed squash"
       )
     }))
+})
+
+describe("PullRequest.merge: merge checks in the fake", () => {
+  const asBob = Authenticator.apiToken({ email: "bob@example.com", token: "bob-api-token" })
+  const pr1 = { ...repo, pull_request_id: 1 }
+  const restrict = (kind: BranchRestriction.Kind, value?: number) =>
+    BranchRestriction.create(repo, { kind, branch_match_kind: "glob", pattern: "main", ...(value === undefined ? {} : { value }) })
+  // #1 (by Bob) has a SUCCESSFUL and a FAILED build on its head and Alice's approval (the seed);
+  // then an unresolved task and a change request from Bob.
+  const notReady = Effect.gen(function*() {
+    yield* restrict("require_passing_builds_to_merge", 1)
+    yield* restrict("require_tasks_to_be_completed")
+    yield* restrict("require_no_changes_requested")
+    yield* restrict("require_default_reviewer_approvals_to_merge", 1)
+    yield* DefaultReviewer.add({ ...repo, target_username: "557058:bob" })
+    const task = yield* Task.create(pr1, { content: { raw: "Add a test" } })
+    yield* PullRequest.requestChanges(pr1).pipe(Effect.provide(asBob))
+    return { ...pr1, task_id: task.id! }
+  })
+
+  it.effect("with enforce_merge_checks, a merge that fails them is a 400 naming each; once met, it merges", () =>
+    Effect.gen(function*() {
+      const task = yield* notReady
+      yield* restrict("enforce_merge_checks")
+      for (const options of [{}, { async: true }]) {
+        const refused = yield* refusal(PullRequest.merge(pr1, {}, options))
+        expect(refused).toBeInstanceOf(BitbucketError.BadRequest)
+        // The seed's require_approvals_to_merge (1) is met by Alice's approval.
+        expect(refused).toMatchObject({
+          bitbucketMessage: "You can't merge this pull request until its merge checks pass: 1 failed build; 1 unresolved task; " +
+            "changes requested by Bob Brown; 0 of 1 required approval from default reviewers."
+        })
+      }
+      expect((yield* PullRequest.find(pr1)).state).toBe("OPEN")
+
+      // Meet them one by one.
+      yield* Task.resolve(task)
+      yield* PullRequest.unrequestChanges(pr1).pipe(Effect.provide(asBob))
+      yield* PullRequest.approve(pr1).pipe(Effect.provide(asBob))
+      const sourceHead = (yield* PullRequest.find(pr1)).source!.commit!.hash!
+      const commit = (yield* Commit.find({ ...repo, commit: sourceHead })).hash!
+      yield* BuildStatus.create({ ...repo, commit }, { key: "lint", state: "INPROGRESS", url: "https://ci.example.com/lint" })
+      expect((yield* refusal(PullRequest.merge(pr1)))?.message).toContain("checks pass: 1 build in progress.")
+      yield* BuildStatus.create({ ...repo, commit }, { key: "lint", state: "SUCCESSFUL", url: "https://ci.example.com/lint" })
+      expect((yield* PullRequest.merge(pr1)).state).toBe("MERGED")
+    }).pipe(withFake()))
+
+  it.effect("without enforce_merge_checks, the checks only advise: the merge goes through", () =>
+    Effect.gen(function*() {
+      yield* notReady
+      expect((yield* PullRequest.merge(pr1)).state).toBe("MERGED")
+    }).pipe(withFake()))
+
+  it.effect("counts successful builds, approvals and commits behind against the restriction's value", () =>
+    Effect.gen(function*() {
+      yield* restrict("enforce_merge_checks")
+      yield* restrict("require_passing_builds_to_merge", 2)
+      yield* restrict("require_commits_behind", 0)
+      // #5 (docs/guide) is on main's head, its one build in progress; #1 is one commit behind main.
+      expect((yield* refusal(PullRequest.merge({ ...repo, pull_request_id: 5 })))?.message).toContain(
+        "checks pass: 0 of 1 required approval; 0 of 2 required successful builds; 1 build in progress."
+      )
+      expect((yield* refusal(PullRequest.merge(pr1)))?.message).toContain(
+        "checks pass: 1 of 2 required successful builds; 1 failed build; 1 commit behind main (at most 0)."
+      )
+    }).pipe(withFake()))
 })

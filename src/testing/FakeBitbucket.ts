@@ -17,6 +17,13 @@
  * - Webhooks deliver: an event (a pull request opened, a branch pushed, a build status set, ...)
  *   makes a signed delivery for every active subscription that lists it, recorded in
  *   {@link FakeBitbucket.deliveries} (and POSTed to loopback receivers when served).
+ * - Merge checks only advise, as on Bitbucket without Premium, unless an `enforce_merge_checks`
+ *   branch restriction covers the destination branch: then a merge that fails the branch's other
+ *   merge checks (approvals, default reviewers' approvals, no changes requested, tasks resolved,
+ *   passing builds on the source's head, commits behind) is a 400 naming them (the form of that
+ *   refusal is a guess).
+ * - Merges follow the six strategies as git does them, without conflicts; a repository's seed
+ *   `mergeStrategies` sets those allowed (a 400 for another) and the default.
  * - Permissions: a user's explicit permission on a repository or project (seed `permissions`, or
  *   granted through `permissions-config`) changes what the user may do; a group's (seed
  *   `groupPermissions`, or granted the same way) does the same for the group's `members`.

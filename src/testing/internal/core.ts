@@ -75,6 +75,13 @@ export interface RecordedDelivery {
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 export type RepoPermission = "read" | "write" | "admin"
 
+/** A branch restriction as other modules see it: its id, its kind and its value (for the numeric kinds). */
+export interface BranchRule {
+  readonly id: number
+  readonly kind: string
+  readonly value: number | null
+}
+
 export interface OAuthToken {
   readonly accessToken: string
   readonly refreshToken: string
@@ -829,11 +836,16 @@ export const makeBase = (options: ServerOptions) => {
   // A module's veto on a change to a branch: branch restrictions register here, and the branch
   // endpoints ask before they act (throwing the HttpError to answer).
   const branchGuards: Array<(repo: SeedRepository, branch: string, action: "delete") => void> = []
+  // The restrictions that cover a branch (merge checks among them): the branch restrictions module
+  // answers, pull request merges ask.
+  let restrictionsResolver: ((repo: SeedRepository, branch: string) => ReadonlyArray<BranchRule>) | undefined
   const branches = {
     guard: (check: (repo: SeedRepository, branch: string, action: "delete") => void) => void branchGuards.push(check),
     check: (repo: SeedRepository, branch: string, action: "delete") => {
       for (const check of branchGuards) check(repo, branch, action)
-    }
+    },
+    restrictionsWith: (resolver: (repo: SeedRepository, branch: string) => ReadonlyArray<BranchRule>) => void (restrictionsResolver = resolver),
+    restrictions: (repo: SeedRepository, branch: string): ReadonlyArray<BranchRule> => restrictionsResolver?.(repo, branch) ?? []
   }
 
   // Which branch types of a repository's effective branching model a branch is (production,

@@ -11,6 +11,8 @@
  * - Missing `branch_match_kind` means `glob`. `users` and `groups` are required when a `push` or
  *   `restrict_merges` rule is created (the spec says so; empty lists are fine), empty otherwise.
  * - A `delete` rule stops `DELETE R/refs/branches/{name}` on the branches it covers (403).
+ * - Merge checks (`require_…` kinds) are enforced on pull request merges into the branches they
+ *   cover only beside an `enforce_merge_checks` rule there (see the pull request routes).
  * - A `branching_model` rule covers the branches of its type in the repository's effective
  *   branching model: development and production by name (production only while enabled; it is
  *   disabled by default), the other types by prefix.
@@ -97,6 +99,9 @@ export const branchRestrictions: RouteModule = {
       }
       return r.branch_type !== undefined && core.branchTypes.of(repo, branch).includes(r.branch_type)
     }
+    core.branches.restrictionsWith((repo, branch) =>
+      all.filter((r) => covers(r, repo, branch)).map((r) => ({ id: r.id, kind: r.kind, value: r.value }))
+    )
     core.branches.guard((repo, branch, action) => {
       const rule = all.find((r) => r.kind === action && covers(r, repo, branch))
       if (rule !== undefined) {
