@@ -13,7 +13,7 @@ import { Clock, Duration, Effect, Either, identity, Option, ParseResult, Random,
 import { Authenticator } from "../Authenticator.js"
 import { BitbucketConfig, type RetryPolicy, type Settings } from "../BitbucketConfig.js"
 import * as BitbucketError from "../BitbucketError.js"
-import { clientFailure, decodeError, displayUrl, malformedBody, parseErrorBody, parseRetryAfter, redactError, secretsOf, statusError, withNote } from "./errors.js"
+import { clientFailure, decodeError, displayUrl, malformedBody, parseErrorBody, parseRetryAfter, redactError, secretsOf, shortened, statusError, withNote } from "./errors.js"
 import * as Throttle from "./throttle.js"
 import * as Json from "./json.js"
 import * as Multipart from "./multipart.js"
@@ -817,7 +817,7 @@ const taskFailed = (received: Received, what: string): BitbucketError.Unexpected
   const said = parsed.bitbucketMessage ?? parsed.detail
   return new BitbucketError.UnexpectedStatus({
     ...parsed,
-    message: `GET ${displayUrl(received.url)}: ${what}${said === undefined ? "" : `. Bitbucket said: ${said.slice(0, 200)}`}`,
+    message: `GET ${displayUrl(received.url)}: ${what}${said === undefined ? "" : `. Bitbucket said: ${shortened(said)}`}`,
     method: received.method,
     url: displayUrl(received.url),
     status: received.status

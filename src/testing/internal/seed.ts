@@ -578,7 +578,7 @@ export interface SeedSnippetComment {
 
 /**
  * A snippet: a small git repository of files owned by a workspace. File contents are base64 so
- * that any bytes (binary, Latin-1 text) survive the JSON seed.
+ * that all bytes (binary, Latin-1 text) survive the JSON seed.
  *
  * @example
  * ```ts
@@ -637,7 +637,7 @@ export interface SeedWebhook {
 
 /**
  * An SSH key on a user's account (`user`: uuid, account_id or email). `key` is an OpenSSH public
- * key; its comment, if any, becomes `comment`.
+ * key; its comment, when it has one, becomes `comment`.
  *
  * @example
  * ```ts
@@ -659,7 +659,7 @@ export interface SeedSshKey {
 
 /**
  * A deploy key of a repository (`repository`, a `full_name`) or of a project (`workspace` and
- * `project`, its key). `key` is an OpenSSH public key; its comment, if any, becomes `comment`.
+ * `project`, its key). `key` is an OpenSSH public key; its comment, when it has one, becomes `comment`.
  *
  * @example
  * ```ts
@@ -816,11 +816,11 @@ export interface SeedPipelineSettings {
  * ```
  */
 export interface SeedPipelineResult {
-  /** A branch or tag name; a pull request's run is on its source branch. Default: any. */
+  /** A branch or tag name; a pull request's run is on its source branch. Default: every one. */
   readonly ref?: string
-  /** A custom pipeline's name (the `pattern` of a `custom` selector). Default: any run, custom or not. */
+  /** A custom pipeline's name (the `pattern` of a `custom` selector). Default: every run, custom or not. */
   readonly custom?: string
-  /** A pull request's id: its runs only. Default: any run. */
+  /** A pull request's id: its runs only. Default: every run. */
   readonly pullRequest?: number
   readonly result: "FAILED" | "ERROR"
 }
@@ -1006,7 +1006,7 @@ export interface SeedBranchingModel {
 /**
  * An application property: the JSON object `value` an app (`app_key`) stored under
  * `property_name` against a repository (`repository`, a `full_name`), one of its commits (add
- * `commit`, any revision that resolves to it), one of its pull requests (add `pull_request_id`),
+ * `commit`, each revision that resolves to it), one of its pull requests (add `pull_request_id`),
  * or a user (`user`: uuid, account_id or email).
  *
  * @example

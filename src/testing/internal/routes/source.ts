@@ -12,7 +12,7 @@
  *   as its head when `parents` is given, else 409.
  * - A file part's `x-attributes` (`executable` or `link`) is kept with the file: its metadata lists
  *   it in `attributes`, and a file written without it becomes a regular file again, as the spec
- *   says. A link is stored as a file whose content is its target. Our guesses: any other value is
+ *   says. A link is stored as a file whose content is its target. Our guesses: every other value is
  *   400, as is a link with no target. Our reading of the parameter: it is `x-attributes="…"` (or
  *   unquoted), as the spec's prose writes it; the colon form of the spec's example
  *   (`x-attributes:"executable"`) is not read, and the file is a regular one, since Django, which
