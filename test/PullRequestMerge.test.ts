@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Either, Exit, Layer } from "effect"
 import { Authenticator, BitbucketError, BranchRestriction, BuildStatus, Commit, DefaultReviewer, PullRequest, Ref, Source, Task } from "../src/index.js"
 import { FakeBitbucket } from "../src/testing/index.js"
+import { MERGE_STRATEGIES } from "../src/testing/internal/gitStore.js"
 import { json, mockHttp } from "./support/mockHttp.js"
 
 const alice = Authenticator.apiToken({ email: "alice@example.com", token: "alice-api-token" })
@@ -311,4 +312,10 @@ describe("PullRequest.merge: merge checks in the fake", () => {
         "checks pass: 1 of 2 required successful builds; 1 failed build; 1 commit behind main (at most 0)."
       )
     }).pipe(withFake()))
+})
+
+describe("the fake and the client name the same merge strategies", () => {
+  it("each list holds the other's", () => {
+    expect([...MERGE_STRATEGIES].sort()).toEqual([...PullRequest.MergeStrategy.literals].sort())
+  })
 })
